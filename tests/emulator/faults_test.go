@@ -1,0 +1,223 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func (h *harness) addFault(spec string) string {
+	h.t.Helper()
+	var out struct {
+		ID string `json:"id"`
+	}
+	mustDecode(h.t, h.control("POST", "/_emulator/faults", spec).body, &out)
+	if out.ID == "" {
+		h.t.Fatal("no fault id returned")
+	}
+	return out.ID
+}
+
+// freshClientDo sends one request on a new connection, so net/http cannot
+// hide a reset by retrying on another connection.
+func (h *harness) freshClientDo(method, path string) (*http.Response, error) {
+	req, _ := http.NewRequest(method, h.ts.URL+path, nil)
+	req.Header.Set("Authorization", basicAuth)
+	c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	return c.Do(req)
+}
+
+func TestFaultRespondSendsExactlyTheGivenAnswer(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(`{"method":"GET","path":"/upload-tokens","status":503,"body":"{\"title\":\"down\"}","headers":{"X-RateLimit-Retry-After":"7"}}`)
+	r := h.api("GET", "/upload-tokens", "")
+	if r.status != 503 || string(r.body) != `{"title":"down"}` {
+		t.Fatalf("got %d %s", r.status, r.body)
+	}
+	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Errorf("Content-Type = %q, want the problem default for an error status", ct)
+	}
+	if r.header.Get("X-Ratelimit-Retry-After") != "7" || r.header.Get("X-Ratelimit-Limit") != "" {
+		t.Errorf("headers = %v, want only the fault's X-RateLimit-Retry-After", r.header)
+	}
+}
+
+func TestFaultRespondUsesGivenContentType(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(`{"path":"/upload-tokens","status":502,"body":"<html>bad gateway</html>","content_type":"text/html"}`)
+	if r := h.api("POST", "/upload-tokens", "{}"); r.status != 502 || r.header.Get("Content-Type") != "text/html" {
+		t.Errorf("got %d %q", r.status, r.header.Get("Content-Type"))
+	}
+}
+
+func TestFaultAppliesTimesThenRealAnswerReturns(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(`{"path":"/upload-tokens","times":2,"status":500}`)
+	got := []int{
+		h.api("GET", "/upload-tokens", "").status,
+		h.api("GET", "/upload-tokens", "").status,
+		h.api("GET", "/upload-tokens", "").status,
+	}
+	if got[0] != 500 || got[1] != 500 || got[2] != 200 {
+		t.Errorf("statuses = %v, want 500 500 200", got)
+	}
+}
+
+func TestFaultPrefixAndMethodSelectRequests(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(`{"method":"get","path":"/upload-tokens/","match":"prefix","status":503}`)
+	if r := h.api("GET", "/upload-tokens/toAnything", ""); r.status != 503 {
+		t.Errorf("GET under the prefix: %d, want 503", r.status)
+	}
+	if r := h.api("DELETE", "/upload-tokens/toAnything", ""); r.status != 404 {
+		t.Errorf("DELETE under the prefix: %d, want the real 404", r.status)
+	}
+	if r := h.api("GET", "/upload-tokens", ""); r.status != 200 {
+		t.Errorf("GET outside the prefix: %d, want 200", r.status)
+	}
+}
+
+func TestFirstAddedMatchingFaultWins(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(`{"path":"/upload-tokens","times":1,"status":502}`)
+	h.addFault(`{"path":"/upload-tokens","status":503}`)
+	a := h.api("GET", "/upload-tokens", "").status
+	b := h.api("GET", "/upload-tokens", "").status
+	if a != 502 || b != 503 {
+		t.Errorf("statuses = %d, %d; want 502 then 503", a, b)
+	}
+}
+
+func TestFaultsApplyBeforeAuthentication(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(`{"path":"/upload-tokens","status":429,"body":"{}"}`)
+	if r := h.request("GET", "/upload-tokens", "", ""); r.status != 429 {
+		t.Errorf("status = %d, want the fault's 429 before the 401", r.status)
+	}
+}
+
+func TestFaultsApplyToAuthEndpoints(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(`{"path":"/auth/","match":"prefix","status":500}`)
+	if r := h.request("POST", "/auth/api-key", `{"apiKey":"`+testKey+`"}`, ""); r.status != 500 {
+		t.Errorf("status = %d, want 500", r.status)
+	}
+}
+
+func TestLatencyOnlyFaultDelaysTheRealAnswer(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(`{"path":"/upload-tokens","latency_ms":150}`)
+	start := time.Now()
+	r := h.api("GET", "/upload-tokens", "")
+	if r.status != 200 || time.Since(start) < 150*time.Millisecond {
+		t.Errorf("status %d after %v, want 200 after at least 150ms", r.status, time.Since(start))
+	}
+}
+
+func TestFaultLatencyComesBeforeTheAction(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(`{"path":"/upload-tokens","latency_ms":100,"status":504}`)
+	start := time.Now()
+	if r := h.api("GET", "/upload-tokens", ""); r.status != 504 || time.Since(start) < 100*time.Millisecond {
+		t.Errorf("status %d after %v", r.status, time.Since(start))
+	}
+}
+
+func TestResetBeforeAbortsWithoutAnyResponse(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(`{"path":"/upload-tokens","times":1,"action":"reset_before"}`)
+	res, err := h.freshClientDo("GET", "/upload-tokens")
+	if err == nil {
+		res.Body.Close()
+		t.Fatalf("got a %d response, want a transport error", res.StatusCode)
+	}
+	if r := h.api("GET", "/upload-tokens", ""); r.status != 200 {
+		t.Errorf("after the fault: %d", r.status)
+	}
+}
+
+func TestResetMidSendsHeadersThenBreaksTheBody(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(`{"path":"/upload-tokens","action":"reset_mid","status":200,"body":"{\"data\":[],\"pagination\":{}}"}`)
+	res, err := h.freshClientDo("GET", "/upload-tokens")
+	if err != nil {
+		t.Fatalf("want headers before the reset, got %v", err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("status %d content type %q", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if b, err := io.ReadAll(res.Body); err == nil {
+		t.Errorf("body %q read without error, want a broken body", b)
+	}
+}
+
+func TestTruncateDeclaresMoreBytesThanItSends(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(`{"path":"/upload-tokens","action":"truncate","body":"{\"data\":[]}"}`)
+	res, err := h.freshClientDo("GET", "/upload-tokens")
+	if err != nil {
+		t.Fatalf("want headers, got %v", err)
+	}
+	defer res.Body.Close()
+	declared, _ := strconv.Atoi(res.Header.Get("Content-Length"))
+	b, err := io.ReadAll(res.Body)
+	if err != io.ErrUnexpectedEOF || declared <= len(b) || string(b) != `{"data":[]}` {
+		t.Errorf("read %q (%v) against Content-Length %d", b, err, declared)
+	}
+}
+
+func TestDeleteFaultsClearsEveryFault(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(`{"path":"/upload-tokens","status":503}`)
+	h.control("DELETE", "/_emulator/faults", "")
+	if r := h.api("GET", "/upload-tokens", ""); r.status != 200 {
+		t.Errorf("status = %d after clearing", r.status)
+	}
+}
+
+func TestDeleteOneFaultByID(t *testing.T) {
+	h := newHarness(t)
+	id := h.addFault(`{"path":"/upload-tokens","status":503}`)
+	h.addFault(`{"path":"/upload-tokens/x","status":502}`)
+	h.control("DELETE", "/_emulator/faults/"+id, "")
+	var out struct{ Faults []fault }
+	mustDecode(t, h.control("GET", "/_emulator/faults", "").body, &out)
+	if len(out.Faults) != 1 || out.Faults[0].Path != "/upload-tokens/x" {
+		t.Errorf("faults left = %+v", out.Faults)
+	}
+}
+
+func TestInvalidFaultSpecsAreRejected(t *testing.T) {
+	h := newHarness(t)
+	for _, spec := range []string{
+		`{"path":"/upload-tokens","action":"explode","status":500}`,
+		`{"path":"/upload-tokens","match":"regex","status":500}`,
+		`{"path":"/upload-tokens","status":500,"unknown_member":1}`,
+		`{"path":"/upload-tokens"}`,
+		`{"status":500}`,
+		`{"path":"/_emulator/stats","status":500}`,
+	} {
+		r := h.request("POST", "/_emulator/faults", spec, "")
+		if r.status != 400 {
+			t.Errorf("%s: status %d, want 400", spec, r.status)
+		}
+	}
+}
+
+func TestControlSurfaceIsNeverFaulted(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(`{"path":"","match":"prefix","status":503}`)
+	if r := h.request("GET", "/_emulator/stats", "", ""); r.status != 200 {
+		t.Errorf("stats: %d", r.status)
+	}
+	var f struct{ Faults []json.RawMessage }
+	mustDecode(t, h.control("GET", "/_emulator/faults", "").body, &f)
+	if len(f.Faults) != 1 || !strings.Contains(string(f.Faults[0]), `"match":"prefix"`) {
+		t.Errorf("faults = %s", f.Faults)
+	}
+}

@@ -1,0 +1,3 @@
+module apivideo/emulator
+
+go 1.19
