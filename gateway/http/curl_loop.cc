@@ -1,0 +1,468 @@
+#include "gateway/http/curl_loop.h"
+
+#include <pthread.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <climits>
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>  // NOLINT(build/c++11): std::call_once
+#include <string>
+#include <system_error>
+#include <utility>
+
+#include "absl/memory/memory.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace gateway::http {
+namespace {
+
+// Enough to serve bursts without a curl_easy_init() each; beyond it, handles
+// of finished transfers are freed.
+constexpr std::size_t kMaxIdleHandles = 64;
+
+// epoll_wait batch size; more ready sockets are picked up on the next turn.
+constexpr int kMaxEvents = 256;
+
+absl::Status EnsureCurlGlobalInit() {
+  static std::once_flag once;
+  static CURLcode result = CURLE_OK;
+  // Process-wide and never undone: curl_global_cleanup would race with any
+  // other libcurl user in the process.
+  std::call_once(once, [] { result = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  if (result != CURLE_OK) {
+    return absl::InternalError(
+        absl::StrCat("curl_global_init: ", curl_easy_strerror(result)));
+  }
+  return absl::OkStatus();
+}
+
+// libcurl before 8.0.0 (Debian 12 ships 7.88.1) fails every request after
+// the first on a reused prior-knowledge connection with CURLE_HTTP2 (curl
+// issue #10634, fixed by curl PR #10643). Refuse rather than fail at runtime.
+absl::Status CheckPriorKnowledgeSupport() {
+  const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+  if ((info->features & CURL_VERSION_HTTP2) == 0) {
+    return absl::FailedPreconditionError(
+        "http2_prior_knowledge: this libcurl has no HTTP/2 support");
+  }
+  if (info->version_num < 0x080000) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "http2_prior_knowledge needs libcurl 8.0.0 or later; libcurl ",
+        info->version,
+        " breaks reused prior-knowledge connections (curl issue #10634)"));
+  }
+  return absl::OkStatus();
+}
+
+// Debian builds libcurl with a default CA file and a default CA directory
+// holding the same certificates. libcurl (>= 7.87) parses the trust store
+// once per multi handle and caches it, but only when no CA directory is set;
+// otherwise every new TLS connection re-reads the whole bundle, about 50 ms
+// of loop-thread CPU with OpenSSL 3, which stalls every other transfer (300
+// simultaneous handshakes then miss a 10 s connect timeout). So transfers
+// drop the directory, but only where the default file exists.
+bool DefaultCaFileIsReadable() {
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy(curl_easy_init(),
+                                                           &curl_easy_cleanup);
+  char* path = nullptr;
+  return easy != nullptr &&
+         curl_easy_getinfo(easy.get(), CURLINFO_CAINFO, &path) == CURLE_OK &&
+         path != nullptr && access(path, R_OK) == 0;
+}
+
+absl::Status ErrnoError(absl::string_view what) {
+  return absl::InternalError(absl::StrCat(
+      what, ": ", std::error_code(errno, std::generic_category()).message()));
+}
+
+// libcurl sends with MSG_NOSIGNAL on Linux (its OpenSSL BIO goes through the
+// same socket code), so SIGPIPE should never be raised. Blocking it on the
+// loop thread (and the resolver threads libcurl starts from it, which inherit
+// the mask) keeps a stray one from killing the process anyway: a blocked,
+// thread-directed SIGPIPE just stays pending while the write fails with
+// EPIPE.
+void BlockSigpipe() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+absl::Status ShuttingDown() {
+  return MarkRequestNotSent(
+      absl::CancelledError("the HTTP client is shutting down"));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<CurlLoop>> CurlLoop::Create(Options options) {
+  if (absl::Status status = EnsureCurlGlobalInit(); !status.ok()) {
+    return status;
+  }
+  if (options.http2_prior_knowledge) {
+    if (absl::Status status = CheckPriorKnowledgeSupport(); !status.ok()) {
+      return status;
+    }
+  }
+  std::unique_ptr<ExtraCaCerts> extra_ca;
+  if (!options.ca_file.empty()) {
+    absl::StatusOr<std::unique_ptr<ExtraCaCerts>> loaded =
+        ExtraCaCerts::LoadPemFile(options.ca_file);
+    if (!loaded.ok()) return loaded.status();
+    extra_ca = *std::move(loaded);
+  }
+  auto loop = absl::WrapUnique(new CurlLoop(
+      std::move(options), std::move(extra_ca), DefaultCaFileIsReadable()));
+  if (absl::Status status = loop->Init(); !status.ok()) return status;
+  return loop;
+}
+
+CurlLoop::CurlLoop(Options options, std::unique_ptr<ExtraCaCerts> extra_ca,
+                   bool skip_default_ca_path)
+    : extra_ca_(std::move(extra_ca)),
+      settings_{std::move(options), extra_ca_.get(), skip_default_ca_path} {}
+
+absl::Status CurlLoop::Init() {
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd_ < 0) return ErrnoError("epoll_create1");
+  wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wake_fd_ < 0) return ErrnoError("eventfd");
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.fd = wake_fd_;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &event) != 0) {
+    return ErrnoError("epoll_ctl");
+  }
+
+  multi_ = curl_multi_init();
+  if (multi_ == nullptr) return absl::InternalError("curl_multi_init failed");
+  CURLMcode rc = CURLM_OK;
+  auto check = [&rc](CURLMcode result) {
+    if (rc == CURLM_OK) rc = result;
+  };
+  check(
+      curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlLoop::OnSocket));
+  check(curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this));
+  check(curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlLoop::OnTimer));
+  check(curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this));
+  // The default since 7.62, stated because HTTP/2 reuse depends on it.
+  check(curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX));
+  if (settings_.options.max_host_connections > 0) {
+    check(curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS,
+                            settings_.options.max_host_connections));
+  }
+  if (rc != CURLM_OK) {
+    return absl::InternalError(
+        absl::StrCat("curl_multi_setopt: ", curl_multi_strerror(rc)));
+  }
+
+  thread_ = std::thread(&CurlLoop::Run, this);
+  return absl::OkStatus();
+}
+
+CurlLoop::~CurlLoop() {
+  if (thread_.joinable()) {
+    {
+      absl::MutexLock lock(&mu_);
+      stop_requested_ = true;
+      SignalLocked();
+    }
+    thread_.join();  // Run() completes every transfer and frees libcurl state.
+  }
+  if (multi_ != nullptr) curl_multi_cleanup(multi_);  // Init() failed.
+  if (wake_fd_ >= 0) close(wake_fd_);
+  if (epoll_fd_ >= 0) close(epoll_fd_);
+}
+
+TransferId CurlLoop::Start(HttpRequest request, ResponseCallback done) {
+  const TransferId id = next_id_.fetch_add(1);
+  started_.fetch_add(1);
+  Command command{id, std::make_unique<CurlTransfer>(id, std::move(request),
+                                                     std::move(done))};
+  if (!Post(command)) {
+    // Only reachable by a Start() racing with the destructor, after the loop
+    // thread finished: there is no other thread left to run the callback.
+    completed_.fetch_add(1);
+    command.transfer->Complete(ShuttingDown());
+  }
+  return id;
+}
+
+void CurlLoop::Cancel(TransferId id) {
+  if (id == 0 || id >= next_id_.load()) return;  // Never started.
+  Command command{id, nullptr};
+  Post(command);  // Ignored once closed: nothing is left to cancel.
+}
+
+CurlLoop::Stats CurlLoop::GetStats() const {
+  Stats stats;
+  // `completed_` first: every completion counted there was started before,
+  // so the difference below cannot go negative.
+  const std::uint64_t completed = completed_.load();
+  stats.transfers_started = started_.load();
+  stats.transfers_in_flight = stats.transfers_started - completed;
+  stats.connections_opened = connections_opened_.load();
+  return stats;
+}
+
+bool CurlLoop::Post(Command& command) {
+  absl::MutexLock lock(&mu_);
+  if (closed_) return false;
+  commands_.push_back(std::move(command));
+  SignalLocked();
+  return true;
+}
+
+void CurlLoop::SignalLocked() {
+  // One write per batch of commands: the loop clears wake_pending_ when it
+  // takes the batch. The eventfd is non-blocking and its counter cannot
+  // realistically overflow, so this never waits.
+  if (wake_pending_) return;
+  wake_pending_ = true;
+  const std::uint64_t one = 1;
+  if (write(wake_fd_, &one, sizeof(one)) < 0 && errno != EAGAIN) {
+    std::perror("CurlLoop: eventfd write");
+    std::abort();
+  }
+}
+
+void CurlLoop::Run() {
+  BlockSigpipe();
+  std::array<epoll_event, kMaxEvents> events;
+  int running_handles = 0;  // Unused; the completions are what matter.
+  bool running = true;
+  while (running) {
+    const int ready =
+        epoll_wait(epoll_fd_, events.data(), kMaxEvents, MillisUntilTimer());
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      std::perror("CurlLoop: epoll_wait");  // Only a bug gets here.
+      std::abort();
+    }
+    bool woken = false;
+    for (int i = 0; i < ready; ++i) {
+      const int fd = events[i].data.fd;
+      const std::uint32_t flags = events[i].events;
+      if (fd == wake_fd_) {
+        std::uint64_t count = 0;
+        (void)!read(wake_fd_, &count, sizeof(count));
+        woken = true;
+        continue;
+      }
+      int action = 0;
+      // A hang-up is reported as readable so that libcurl reads the EOF.
+      if ((flags & (EPOLLIN | EPOLLHUP | EPOLLRDHUP)) != 0) {
+        action |= CURL_CSELECT_IN;
+      }
+      if ((flags & EPOLLOUT) != 0) action |= CURL_CSELECT_OUT;
+      if ((flags & EPOLLERR) != 0) action |= CURL_CSELECT_ERR;
+      // A socket closed by an earlier action in this batch is ignored by
+      // libcurl; a reused descriptor number at worst gets a spurious look.
+      curl_multi_socket_action(multi_, fd, action, &running_handles);
+    }
+    if (timer_deadline_.has_value() &&
+        std::chrono::steady_clock::now() >= *timer_deadline_) {
+      timer_deadline_.reset();  // libcurl sets the next one as it goes.
+      curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0,
+                               &running_handles);
+    }
+    ReadCompletions();
+    if (woken) running = RunCommands();
+  }
+  Shutdown();
+}
+
+bool CurlLoop::RunCommands() {
+  bool stop = false;
+  {
+    absl::MutexLock lock(&mu_);
+    batch_.swap(commands_);  // Both keep their capacity across turns.
+    wake_pending_ = false;
+    stop = stop_requested_;
+  }
+  for (Command& command : batch_) {
+    if (command.transfer == nullptr) {
+      FinishTransfer(command.id, std::nullopt);
+    } else if (stop) {
+      CompleteUnstarted(std::move(command.transfer), ShuttingDown());
+    } else {
+      AddTransfer(std::move(command.transfer));
+    }
+  }
+  batch_.clear();
+  return !stop;
+}
+
+void CurlLoop::Shutdown() {
+  // Callbacks run here may still queue commands, so repeat until the queue is
+  // empty and close it in the same critical section.
+  while (true) {
+    std::vector<TransferId> ids;
+    ids.reserve(active_.size());
+    for (const auto& entry : active_) ids.push_back(entry.first);
+    for (TransferId id : ids) FinishTransfer(id, std::nullopt);
+    {
+      absl::MutexLock lock(&mu_);
+      if (commands_.empty()) {
+        closed_ = true;
+        break;
+      }
+      batch_.swap(commands_);
+    }
+    for (Command& command : batch_) {
+      if (command.transfer != nullptr) {
+        CompleteUnstarted(std::move(command.transfer), ShuttingDown());
+      }
+    }
+    batch_.clear();
+  }
+  for (CURL* easy : idle_handles_) curl_easy_cleanup(easy);
+  idle_handles_.clear();
+  curl_multi_cleanup(multi_);  // Closes the pooled connections.
+  multi_ = nullptr;
+}
+
+void CurlLoop::AddTransfer(std::unique_ptr<CurlTransfer> transfer) {
+  CURL* easy = AcquireHandle();
+  if (easy == nullptr) {
+    CompleteUnstarted(std::move(transfer),
+                      MarkRequestNotSent(absl::ResourceExhaustedError(
+                          "curl_easy_init failed: out of memory")));
+    return;
+  }
+  absl::Status status = transfer->Configure(easy, settings_);
+  if (status.ok()) {
+    const CURLMcode added = curl_multi_add_handle(multi_, easy);
+    if (added != CURLM_OK) {
+      status = MarkRequestNotSent(absl::InternalError(
+          absl::StrCat("curl_multi_add_handle: ", curl_multi_strerror(added))));
+    }
+  }
+  if (!status.ok()) {
+    ReleaseHandle(easy);
+    CompleteUnstarted(std::move(transfer), std::move(status));
+    return;
+  }
+  const TransferId id = transfer->id();
+  active_.emplace(id, std::move(transfer));
+}
+
+void CurlLoop::FinishTransfer(TransferId id, std::optional<CURLcode> code) {
+  auto node = active_.extract(id);
+  if (node.empty()) return;  // Finished earlier, or never started.
+  std::unique_ptr<CurlTransfer> transfer = std::move(node.mapped());
+  CURL* easy = transfer->easy();
+  // Mid-transfer this closes an HTTP/1.1 connection, or resets an HTTP/2
+  // stream and keeps the connection.
+  curl_multi_remove_handle(multi_, easy);
+  absl::StatusOr<HttpResponse> result =
+      code.has_value() ? transfer->Result(*code)
+                       : absl::StatusOr<HttpResponse>(transfer->Cancelled());
+  connections_opened_.fetch_add(
+      static_cast<std::uint64_t>(transfer->ConnectionsOpened()));
+  ReleaseHandle(easy);
+  completed_.fetch_add(1);
+  transfer->Complete(std::move(result));
+}
+
+void CurlLoop::CompleteUnstarted(std::unique_ptr<CurlTransfer> transfer,
+                                 absl::Status status) {
+  completed_.fetch_add(1);
+  transfer->Complete(std::move(status));
+}
+
+void CurlLoop::ReadCompletions() {
+  int queued = 0;
+  while (CURLMsg* message = curl_multi_info_read(multi_, &queued)) {
+    if (message->msg != CURLMSG_DONE) continue;
+    // `message` dies with curl_multi_remove_handle(): copy what we need.
+    CURL* easy = message->easy_handle;
+    const CURLcode code = message->data.result;
+    char* data = nullptr;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, &data);
+    FinishTransfer(static_cast<CurlTransfer*>(static_cast<void*>(data))->id(),
+                   code);
+  }
+}
+
+int CurlLoop::MillisUntilTimer() const {
+  if (!timer_deadline_.has_value()) return -1;
+  const auto left = *timer_deadline_ - std::chrono::steady_clock::now();
+  if (left <= std::chrono::steady_clock::duration::zero()) return 0;
+  // Rounded up: waking early would only spin.
+  const auto millis =
+      std::chrono::ceil<std::chrono::milliseconds>(left).count();
+  return static_cast<int>(std::min<decltype(millis)>(millis, INT_MAX));
+}
+
+CURL* CurlLoop::AcquireHandle() {
+  if (idle_handles_.empty()) return curl_easy_init();
+  CURL* easy = idle_handles_.back();
+  idle_handles_.pop_back();
+  return easy;
+}
+
+void CurlLoop::ReleaseHandle(CURL* easy) {
+  if (idle_handles_.size() >= kMaxIdleHandles) {
+    curl_easy_cleanup(easy);
+    return;
+  }
+  // Forgets every option and the transfer's info; the connection cache and
+  // DNS cache live in the multi handle and are kept.
+  curl_easy_reset(easy);
+  idle_handles_.push_back(easy);
+}
+
+int CurlLoop::OnSocket(CURL* /*easy*/, curl_socket_t socket, int what,
+                       void* self, void* socket_data) {
+  auto* loop = static_cast<CurlLoop*>(self);
+  if (what == CURL_POLL_REMOVE) {
+    // Fails harmlessly if libcurl already closed the socket, which removes it
+    // from the epoll set anyway.
+    epoll_ctl(loop->epoll_fd_, EPOLL_CTL_DEL, socket, nullptr);
+    return 0;
+  }
+  epoll_event event{};
+  if ((what & CURL_POLL_IN) != 0) event.events |= EPOLLIN;
+  if ((what & CURL_POLL_OUT) != 0) event.events |= EPOLLOUT;
+  event.data.fd = socket;
+  // socket_data marks sockets already in the epoll set. Should libcurl's view
+  // and the kernel's disagree (a descriptor number reused between REMOVE and
+  // the next add), fall back to the other operation.
+  const bool known = socket_data != nullptr;
+  if (epoll_ctl(loop->epoll_fd_, known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, socket,
+                &event) != 0) {
+    if (errno == EEXIST) {
+      epoll_ctl(loop->epoll_fd_, EPOLL_CTL_MOD, socket, &event);
+    } else if (errno == ENOENT) {
+      epoll_ctl(loop->epoll_fd_, EPOLL_CTL_ADD, socket, &event);
+    }
+  }
+  if (!known) curl_multi_assign(loop->multi_, socket, loop);
+  return 0;
+}
+
+int CurlLoop::OnTimer(CURLM* /*multi*/, long timeout_ms,  // NOLINT
+                      void* self) {
+  auto* loop = static_cast<CurlLoop*>(self);
+  if (timeout_ms < 0) {
+    loop->timer_deadline_.reset();
+  } else {
+    // 0 means "as soon as possible": the next epoll_wait does not block.
+    loop->timer_deadline_ = std::chrono::steady_clock::now() +
+                            std::chrono::milliseconds(timeout_ms);
+  }
+  return 0;
+}
+
+}  // namespace gateway::http

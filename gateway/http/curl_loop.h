@@ -1,0 +1,157 @@
+// CurlLoop: the production HttpClient. One libcurl multi handle driven by
+// one event-loop thread that the CurlLoop owns (epoll plus libcurl's
+// socket-action API), so a single instance carries thousands of concurrent
+// transfers while the calling threads never wait on I/O.
+//
+// Use one CurlLoop per process (or per upstream, if their options differ)
+// and share it: connections, TLS sessions and the DNS cache live in the
+// multi handle, so every transfer on the same loop reuses them (HTTP/1.1
+// keep-alive; HTTP/2 multiplexing over TLS, or over cleartext with
+// CurlLoopOptions::http2_prior_knowledge). Unit tests of code above the
+// transport should use a fake HttpClient instead.
+//
+// Example:
+//
+//   absl::StatusOr<std::unique_ptr<CurlLoop>> loop = CurlLoop::Create({});
+//   if (!loop.ok()) return loop.status();
+//   HttpRequest request;
+//   request.url = "https://ws.api.video/upload-tokens";
+//   (*loop)->Start(std::move(request),
+//                  [](absl::StatusOr<HttpResponse> response) { ... });
+//
+// Threading: Start() and Cancel() may be called from any thread; they queue
+// a command for the loop and return without I/O. Callbacks run on the loop
+// thread, one at a time, and must not block (they delay every transfer) or
+// destroy the CurlLoop. They may call Start() and Cancel().
+//
+// Shutdown: the destructor completes every transfer not yet completed with
+// kCancelled (each callback still runs exactly once), then joins the loop
+// thread. Start() calls that race with the destructor get kCancelled too.
+
+#ifndef GATEWAY_HTTP_CURL_LOOP_H_
+#define GATEWAY_HTTP_CURL_LOOP_H_
+
+#include <curl/curl.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "gateway/http/curl_loop_options.h"
+#include "gateway/http/curl_transfer.h"
+#include "gateway/http/extra_ca_certs.h"
+#include "gateway/http/http_client.h"
+#include "gateway/http/http_types.h"
+
+namespace gateway::http {
+
+class CurlLoop final : public HttpClient {
+ public:
+  using Options = CurlLoopOptions;
+
+  // Counters for tests and metrics. Each field is exact on its own; fields
+  // read together may be from slightly different instants.
+  struct Stats {
+    // Accepted by Start().
+    std::uint64_t transfers_started = 0;
+    // Started and not yet completed (callback not yet run).
+    std::uint64_t transfers_in_flight = 0;
+    // Connections opened (sum of CURLINFO_NUM_CONNECTS), counted when the
+    // transfer that opened them completes.
+    std::uint64_t connections_opened = 0;
+  };
+
+  // Starts the loop thread. Fails if `options.ca_file` cannot be loaded, if
+  // `options.http2_prior_knowledge` is set but the libcurl in use mishandles
+  // it (kFailedPrecondition: libcurl < 8.0.0, which includes Debian 12's
+  // 7.88.1), or if the process is out of file descriptors or memory.
+  static absl::StatusOr<std::unique_ptr<CurlLoop>> Create(Options options);
+
+  CurlLoop(const CurlLoop&) = delete;
+  CurlLoop& operator=(const CurlLoop&) = delete;
+
+  // Cancels what is still running (see "Shutdown" above) and joins the loop
+  // thread. Must not run on the loop thread, i.e. not inside a callback.
+  ~CurlLoop() override;
+
+  TransferId Start(HttpRequest request, ResponseCallback done) override;
+  void Cancel(TransferId id) override;
+
+  Stats GetStats() const;
+
+ private:
+  // A request from another thread: start `transfer`, or cancel `id` if
+  // `transfer` is null.
+  struct Command {
+    TransferId id = 0;
+    std::unique_ptr<CurlTransfer> transfer;
+  };
+
+  CurlLoop(Options options, std::unique_ptr<ExtraCaCerts> extra_ca,
+           bool skip_default_ca_path);
+  absl::Status Init();
+
+  // Queues `command` and wakes the loop. Returns false, leaving `command`
+  // untouched, once the loop has stopped taking commands.
+  bool Post(Command& command);
+  void SignalLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // The loop thread and its helpers; they touch loop-thread state only.
+  void Run();
+  bool RunCommands();  // False once shutdown was requested.
+  void Shutdown();
+  void AddTransfer(std::unique_ptr<CurlTransfer> transfer);
+  void FinishTransfer(TransferId id, std::optional<CURLcode> code);
+  void ReadCompletions();
+  int MillisUntilTimer() const;
+  CURL* AcquireHandle();
+  void ReleaseHandle(CURL* easy);
+  void CompleteUnstarted(std::unique_ptr<CurlTransfer> transfer,
+                         absl::Status status);
+
+  // libcurl's CURLMOPT_SOCKETFUNCTION and CURLMOPT_TIMERFUNCTION.
+  static int OnSocket(CURL* easy, curl_socket_t socket, int what, void* self,
+                      void* socket_data);
+  static int OnTimer(CURLM* multi,
+                     long timeout_ms,  // NOLINT(google-runtime-int)
+                     void* self);
+
+  const std::unique_ptr<ExtraCaCerts> extra_ca_;  // Null without ca_file.
+  const TransferSettings settings_;               // Points into extra_ca_.
+
+  // Set up by Init(), released by the destructor.
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;  // An eventfd that Post() writes to wake the loop.
+  CURLM* multi_ = nullptr;
+  std::thread thread_;
+
+  std::atomic<TransferId> next_id_{1};
+
+  absl::Mutex mu_;
+  std::vector<Command> commands_ ABSL_GUARDED_BY(mu_);
+  bool wake_pending_ ABSL_GUARDED_BY(mu_) = false;  // wake_fd_ is signalled.
+  bool stop_requested_ ABSL_GUARDED_BY(mu_) = false;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;  // The loop takes no commands.
+
+  // Loop-thread state.
+  std::vector<Command> batch_;  // The commands being run.
+  absl::flat_hash_map<TransferId, std::unique_ptr<CurlTransfer>> active_;
+  std::vector<CURL*> idle_handles_;  // Reset, ready for reuse.
+  std::optional<std::chrono::steady_clock::time_point> timer_deadline_;
+
+  std::atomic<std::uint64_t> started_{0};
+  std::atomic<std::uint64_t> completed_{0};
+  std::atomic<std::uint64_t> connections_opened_{0};
+};
+
+}  // namespace gateway::http
+
+#endif  // GATEWAY_HTTP_CURL_LOOP_H_
