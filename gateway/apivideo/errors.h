@@ -1,0 +1,67 @@
+// What api.video's failures mean to a gRPC caller.
+//
+// Codes follow google/rpc/code.proto, not gRPC's "HTTP to gRPC" table (which
+// would turn an unknown token into UNIMPLEMENTED):
+//
+//   upstream answer               code                details
+//   400                           INVALID_ARGUMENT    BadRequest
+//   401, 403 (the gateway's key)  INTERNAL
+//   404 on a token                NOT_FOUND           ResourceInfo
+//   429                           RESOURCE_EXHAUSTED  RetryInfo, QuotaFailure
+//   5xx                           UNAVAILABLE
+//   any other status              INTERNAL
+//   no connection, reset          UNAVAILABLE
+//   too slow for the deadline     DEADLINE_EXCEEDED
+//
+// Every error also carries an ErrorInfo (domain "api.video") whose reason is
+// the problem's `type` slug in UPPER_SNAKE_CASE (".../resource-not-found" ->
+// "RESOURCE_NOT_FOUND"), or a gateway reason such as "UPSTREAM_UNREACHABLE"
+// when api.video sent no problem document. An upstream 401/403 is INTERNAL,
+// never UNAUTHENTICATED: the caller did nothing wrong, the gateway's own
+// credentials are bad.
+
+#ifndef GATEWAY_APIVIDEO_ERRORS_H_
+#define GATEWAY_APIVIDEO_ERRORS_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "gateway/http/http_types.h"
+
+namespace gateway::apivideo {
+
+// The resource type named in ResourceInfo for upload tokens.
+inline constexpr absl::string_view kUploadTokenResourceType =
+    "apivideo.uploadtokens.v1.UploadToken";
+
+// What was being asked of api.video, for messages and details.
+struct UpstreamOperation {
+  // E.g. "GET /upload-tokens/{token}". Never contains caller data.
+  absl::string_view route;
+  // The token the operation is about, or empty for collection routes.
+  absl::string_view token;
+};
+
+// The status for a non-2xx `response` to `operation`.
+absl::Status StatusFromErrorResponse(const http::HttpResponse& response,
+                                     const UpstreamOperation& operation);
+
+// The status for a transfer that ended without a response; `transport_error`
+// follows the http::ResponseCallback contract.
+absl::Status StatusFromTransportError(const absl::Status& transport_error,
+                                      const UpstreamOperation& operation);
+
+// "RESOURCE_NOT_FOUND" for
+// "https://docs.api.video/reference/resource-not-found"; empty when `type` has
+// no usable last path segment.
+std::string ReasonFromProblemType(absl::string_view type);
+
+// The request field an api.video parameter or attribute name refers to:
+// "pageSize" -> "page_size", "uploadToken" -> "token", ...; unknown names are
+// returned unchanged.
+std::string RequestFieldFromApiName(absl::string_view api_name);
+
+}  // namespace gateway::apivideo
+
+#endif  // GATEWAY_APIVIDEO_ERRORS_H_

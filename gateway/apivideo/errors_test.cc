@@ -1,0 +1,529 @@
+#include "gateway/apivideo/errors.h"
+
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "gateway/http/http_client.h"
+#include "gateway/status_details.h"
+#include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "gtest/gtest.h"
+
+namespace gateway::apivideo {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::Pair;
+
+constexpr char kToken[] = "to1tcmSFHeYY5KzyhOqVKMKb";
+const UpstreamOperation kGetToken{"GET /upload-tokens/{token}", kToken};
+const UpstreamOperation kDeleteToken{"DELETE /upload-tokens/{token}", kToken};
+const UpstreamOperation kList{"GET /upload-tokens", ""};
+const UpstreamOperation kCreate{"POST /upload-tokens", ""};
+
+MATCHER_P2(FieldViolationIs, field, description_matcher, "") {
+  return arg.field() == field &&
+         ::testing::Matches(description_matcher)(arg.description());
+}
+
+http::HttpResponse Response(
+    int status, std::string body,
+    std::vector<std::pair<std::string, std::string>> headers = {}) {
+  http::HttpResponse response;
+  response.status = status;
+  response.body = std::move(body);
+  response.headers = std::move(headers);
+  return response;
+}
+
+google::rpc::ErrorInfo ErrorInfoOf(const absl::Status& status) {
+  const auto info = GetDetail<google::rpc::ErrorInfo>(status);
+  EXPECT_TRUE(info.has_value()) << status;
+  return info.value_or(google::rpc::ErrorInfo());
+}
+
+// --- 400 -------------------------------------------------------------------
+
+TEST(StatusFromErrorResponse, BadRequestIsInvalidArgumentWithMappedField) {
+  const absl::Status status = StatusFromErrorResponse(
+      Response(
+          400,
+          R"({"type":"https://docs.api.video/reference/invalid-attribute",)"
+          R"("title":"An attribute is invalid.","status":400,)"
+          R"("detail":"Value must be positive.","name":"uploadToken"})"),
+      kGetToken);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  const auto bad_request = GetDetail<google::rpc::BadRequest>(status);
+  ASSERT_TRUE(bad_request.has_value());
+  EXPECT_THAT(bad_request->field_violations(),
+              ElementsAre(FieldViolationIs(
+                  "token", AllOf(HasSubstr("An attribute is invalid."),
+                                 HasSubstr("Value must be positive.")))));
+  EXPECT_EQ(ErrorInfoOf(status).reason(), "INVALID_ATTRIBUTE");
+  EXPECT_EQ(ErrorInfoOf(status).domain(), "api.video");
+}
+
+TEST(StatusFromErrorResponse, BadRequestMessageCarriesTitleAndDetail) {
+  const absl::Status status = StatusFromErrorResponse(
+      Response(
+          400,
+          R"({"type":"https://docs.api.video/reference/invalid-attribute",)"
+          R"("title":"An attribute is invalid.","status":400,)"
+          R"("detail":"Value must be false.","name":"discarded"})"),
+      kCreate);
+  EXPECT_THAT(status.message(), HasSubstr("HTTP 400"));
+  EXPECT_THAT(status.message(), HasSubstr("An attribute is invalid."));
+  EXPECT_THAT(status.message(), HasSubstr("Value must be false."));
+}
+
+TEST(StatusFromErrorResponse, BadRequestListsNestedProblemsOnce) {
+  const absl::Status status = StatusFromErrorResponse(
+      Response(
+          400,
+          R"({"type":"https://docs.api.video/reference/attribute-required",)"
+          R"("title":"This attribute is required.","name":"title","status":400,)"
+          R"("problems":[{"type":"https://docs.api.video/reference/attribute-required",)"
+          R"("title":"This attribute is required.","name":"title"},)"
+          R"({"type":"https://docs.api.video/reference/invalid-attribute",)"
+          R"("title":"This attribute must be a ISO-8601 date.",)"
+          R"("name":"scheduledAt"}]})"),
+      kCreate);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  const auto bad_request = GetDetail<google::rpc::BadRequest>(status);
+  ASSERT_TRUE(bad_request.has_value());
+  EXPECT_THAT(
+      bad_request->field_violations(),
+      ElementsAre(
+          FieldViolationIs("title", HasSubstr("This attribute is required.")),
+          FieldViolationIs("scheduledAt", HasSubstr("ISO-8601"))));
+  EXPECT_EQ(ErrorInfoOf(status).reason(), "ATTRIBUTE_REQUIRED");
+}
+
+TEST(StatusFromErrorResponse, BadRequestMapsQueryParameterNamesToFields) {
+  const absl::Status status = StatusFromErrorResponse(
+      Response(
+          400,
+          R"({"title":"This parameter is out of the allowed range of values.",)"
+          R"("name":"currentPage","status":400,"range":{"min":1},)"
+          R"("problems":[{"title":"This parameter is out of the allowed range of values.",)"
+          R"("name":"currentPage","range":{"min":1}},)"
+          R"({"title":"This parameter is out of the allowed range of values.",)"
+          R"("name":"pageSize","range":{"min":1,"max":100}},)"
+          R"({"title":"A query parameter is invalid.","name":"sortBy"}]})"),
+      kList);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  const auto bad_request = GetDetail<google::rpc::BadRequest>(status);
+  ASSERT_TRUE(bad_request.has_value());
+  EXPECT_THAT(bad_request->field_violations(),
+              ElementsAre(FieldViolationIs("page_token", HasSubstr("range")),
+                          FieldViolationIs("page_size", HasSubstr("range")),
+                          FieldViolationIs("order_by", HasSubstr("invalid"))));
+}
+
+TEST(StatusFromErrorResponse, BadRequestWithoutNameHasNoFieldViolation) {
+  const absl::Status status = StatusFromErrorResponse(
+      Response(400,
+               R"({"type":"https://docs.api.video/reference/invalid-payload",)"
+               R"("title":"The payload is invalid.","status":400})"),
+      kCreate);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(GetDetail<google::rpc::BadRequest>(status), std::nullopt);
+  EXPECT_EQ(ErrorInfoOf(status).reason(), "INVALID_PAYLOAD");
+}
+
+TEST(StatusFromErrorResponse, BadRequestWithUnreadableBodyIsStillInvalid) {
+  const absl::Status status =
+      StatusFromErrorResponse(Response(400, "Bad Request"), kCreate);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("HTTP 400"));
+}
+
+TEST(StatusFromErrorResponse, BadRequestWithoutProblemTypeHasGatewayReason) {
+  const absl::Status status = StatusFromErrorResponse(
+      Response(400, R"({"title":"Bad","status":400})"), kCreate);
+  EXPECT_EQ(ErrorInfoOf(status).reason(), "UPSTREAM_BAD_REQUEST");
+}
+
+// --- 401 / 403 -------------------------------------------------------------
+
+class CredentialsRejectedTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(CredentialsRejectedTest, IsInternalNeverUnauthenticated) {
+  const absl::Status status = StatusFromErrorResponse(
+      Response(
+          GetParam(),
+          R"({"type":"https://docs.api.video/reference/authentication-invalid-api-key",)"
+          R"("title":"The API key is invalid.","status":401})"),
+      kGetToken);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  EXPECT_NE(status.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_NE(status.code(), absl::StatusCode::kPermissionDenied);
+}
+
+TEST_P(CredentialsRejectedTest, MessageTellsItIsTheOperatorsKey) {
+  const absl::Status status =
+      StatusFromErrorResponse(Response(GetParam(), ""), kList);
+  EXPECT_THAT(status.message(), HasSubstr("operator"));
+  EXPECT_THAT(status.message(), HasSubstr("API key"));
+}
+
+TEST_P(CredentialsRejectedTest, ErrorInfoHasApiVideoDomainAndHttpStatus) {
+  const absl::Status status =
+      StatusFromErrorResponse(Response(GetParam(), "<html></html>"), kList);
+  const google::rpc::ErrorInfo info = ErrorInfoOf(status);
+  EXPECT_EQ(info.domain(), "api.video");
+  EXPECT_THAT(info.metadata(),
+              Contains(Pair("httpStatus", std::to_string(GetParam()))));
+}
+
+INSTANTIATE_TEST_SUITE_P(Statuses, CredentialsRejectedTest,
+                         ::testing::Values(401, 403));
+
+TEST(StatusFromErrorResponse, Unauthorized401ReasonFromProblemType) {
+  const absl::Status status = StatusFromErrorResponse(
+      Response(
+          401,
+          R"({"type":"https://docs.api.video/reference/authentication-invalid-api-key",)"
+          R"("title":"The API key is invalid.","status":401})"),
+      kList);
+  EXPECT_EQ(ErrorInfoOf(status).reason(), "AUTHENTICATION_INVALID_API_KEY");
+}
+
+TEST(StatusFromErrorResponse, Unauthorized401WithoutBodyHasGatewayReason) {
+  EXPECT_EQ(
+      ErrorInfoOf(StatusFromErrorResponse(Response(401, ""), kList)).reason(),
+      "UPSTREAM_UNAUTHENTICATED");
+  EXPECT_EQ(
+      ErrorInfoOf(StatusFromErrorResponse(Response(403, ""), kList)).reason(),
+      "UPSTREAM_PERMISSION_DENIED");
+}
+
+// --- 404 -------------------------------------------------------------------
+
+constexpr char kResourceNotFound[] =
+    R"({"type":"https://docs.api.video/reference/resource-not-found",)"
+    R"("title":"The requested resource was not found.",)"
+    R"("name":"uploadToken","status":404})";
+
+TEST(StatusFromErrorResponse, NotFoundTokenIsNotFoundWithResourceInfo) {
+  const absl::Status status =
+      StatusFromErrorResponse(Response(404, kResourceNotFound), kGetToken);
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
+  const auto resource = GetDetail<google::rpc::ResourceInfo>(status);
+  ASSERT_TRUE(resource.has_value());
+  EXPECT_EQ(resource->resource_type(), "apivideo.uploadtokens.v1.UploadToken");
+  EXPECT_EQ(resource->resource_name(), kToken);
+  EXPECT_EQ(resource->description(), "The requested resource was not found.");
+  EXPECT_EQ(ErrorInfoOf(status).reason(), "RESOURCE_NOT_FOUND");
+  EXPECT_EQ(ErrorInfoOf(status).domain(), "api.video");
+}
+
+TEST(StatusFromErrorResponse, NotFoundOnDeleteIsNotFound) {
+  const absl::Status status =
+      StatusFromErrorResponse(Response(404, kResourceNotFound), kDeleteToken);
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(status.message(), HasSubstr(kToken));
+}
+
+TEST(StatusFromErrorResponse, NotFoundTokenWithoutBodyIsStillNotFound) {
+  const absl::Status status =
+      StatusFromErrorResponse(Response(404, ""), kGetToken);
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
+  const auto resource = GetDetail<google::rpc::ResourceInfo>(status);
+  ASSERT_TRUE(resource.has_value());
+  EXPECT_EQ(resource->resource_name(), kToken);
+  EXPECT_EQ(ErrorInfoOf(status).reason(), "RESOURCE_NOT_FOUND");
+}
+
+TEST(StatusFromErrorResponse, UnrecognizedRequestUrlIsInternal) {
+  const absl::Status status = StatusFromErrorResponse(
+      Response(
+          404,
+          R"({"type":"https://docs.api.video/reference/unrecognized-request-url",)"
+          R"("title":"Unrecognized request URL.","status":404})"),
+      kGetToken);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(GetDetail<google::rpc::ResourceInfo>(status), std::nullopt);
+  EXPECT_THAT(status.message(), HasSubstr("api_base_url"));
+  EXPECT_EQ(ErrorInfoOf(status).reason(), "UNRECOGNIZED_REQUEST_URL");
+}
+
+TEST(StatusFromErrorResponse, NotFoundOnCollectionRouteIsInternal) {
+  const absl::Status status =
+      StatusFromErrorResponse(Response(404, kResourceNotFound), kList);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(GetDetail<google::rpc::ResourceInfo>(status), std::nullopt);
+}
+
+// --- 429 -------------------------------------------------------------------
+
+constexpr char kTooManyRequests[] =
+    R"({"type":"https://docs.api.video/reference/too-many-requests",)"
+    R"("title":"Too many requests.","status":429})";
+
+TEST(StatusFromErrorResponse, TooManyRequestsIsResourceExhaustedWithRetryInfo) {
+  const absl::Status status =
+      StatusFromErrorResponse(Response(429, kTooManyRequests,
+                                       {{"x-ratelimit-limit", "200"},
+                                        {"x-ratelimit-remaining", "0"},
+                                        {"x-ratelimit-retry-after", "37"}}),
+                              kCreate);
+  EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted);
+  const auto retry = GetDetail<google::rpc::RetryInfo>(status);
+  ASSERT_TRUE(retry.has_value());
+  EXPECT_EQ(retry->retry_delay().seconds(), 37);
+  EXPECT_EQ(retry->retry_delay().nanos(), 0);
+  EXPECT_EQ(ErrorInfoOf(status).reason(), "TOO_MANY_REQUESTS");
+}
+
+TEST(StatusFromErrorResponse, TooManyRequestsHasQuotaFailureWithLimit) {
+  const absl::Status status =
+      StatusFromErrorResponse(Response(429, kTooManyRequests,
+                                       {{"x-ratelimit-limit", "200"},
+                                        {"x-ratelimit-remaining", "0"},
+                                        {"x-ratelimit-retry-after", "37"}}),
+                              kCreate);
+  const auto quota = GetDetail<google::rpc::QuotaFailure>(status);
+  ASSERT_TRUE(quota.has_value());
+  ASSERT_EQ(quota->violations_size(), 1);
+  EXPECT_THAT(quota->violations(0).description(), HasSubstr("200"));
+  EXPECT_THAT(quota->violations(0).subject(), Not(IsEmpty()));
+}
+
+TEST(StatusFromErrorResponse, TooManyRequestsWithoutHeadersHasNoRetryInfo) {
+  const absl::Status status =
+      StatusFromErrorResponse(Response(429, ""), kGetToken);
+  EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(GetDetail<google::rpc::RetryInfo>(status), std::nullopt);
+  EXPECT_TRUE(GetDetail<google::rpc::QuotaFailure>(status).has_value());
+  EXPECT_EQ(ErrorInfoOf(status).reason(), "TOO_MANY_REQUESTS");
+}
+
+TEST(StatusFromErrorResponse, TooManyRequestsIgnoresStandardRetryAfter) {
+  const absl::Status status = StatusFromErrorResponse(
+      Response(429, kTooManyRequests, {{"retry-after", "12"}}), kGetToken);
+  EXPECT_EQ(GetDetail<google::rpc::RetryInfo>(status), std::nullopt);
+}
+
+// --- 5xx -------------------------------------------------------------------
+
+class ServerErrorTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(ServerErrorTest, IsUnavailable) {
+  const absl::Status status = StatusFromErrorResponse(
+      Response(GetParam(),
+               R"({"type":"https://docs.api.video/reference/server-error",)"
+               R"("title":"Server error","status":500})"),
+      kGetToken);
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ErrorInfoOf(status).reason(), "SERVER_ERROR");
+}
+
+TEST_P(ServerErrorTest, HtmlBodyIsUnavailableWithGatewayReason) {
+  const absl::Status status = StatusFromErrorResponse(
+      Response(GetParam(),
+               "<html><head><title>502 Bad Gateway</title></head>"
+               "<body><center><h1>502 Bad Gateway</h1></center></body></html>",
+               {{"content-type", "text/html"}}),
+      kGetToken);
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ErrorInfoOf(status).reason(), "UPSTREAM_UNAVAILABLE");
+  EXPECT_THAT(status.message(), HasSubstr(absl::StrCat("HTTP ", GetParam())));
+  EXPECT_THAT(ErrorInfoOf(status).metadata(),
+              Contains(Pair("httpStatus", std::to_string(GetParam()))));
+}
+
+INSTANTIATE_TEST_SUITE_P(Statuses, ServerErrorTest,
+                         ::testing::Values(500, 502, 503, 504, 599));
+
+// --- other statuses
+// -----------------------------------------------------------
+
+class UnexpectedStatusTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(UnexpectedStatusTest, IsInternal) {
+  const absl::Status status =
+      StatusFromErrorResponse(Response(GetParam(), ""), kGetToken);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(ErrorInfoOf(status).reason(), "UPSTREAM_UNEXPECTED_STATUS");
+  EXPECT_EQ(ErrorInfoOf(status).domain(), "api.video");
+  EXPECT_THAT(status.message(), HasSubstr(absl::StrCat("HTTP ", GetParam())));
+}
+
+INSTANTIATE_TEST_SUITE_P(Statuses, UnexpectedStatusTest,
+                         ::testing::Values(100, 302, 304, 405, 409, 418, 600));
+
+TEST(StatusFromErrorResponse, ErrorInfoCarriesProblemTypeAndTitle) {
+  const absl::Status status =
+      StatusFromErrorResponse(Response(404, kResourceNotFound), kGetToken);
+  EXPECT_THAT(
+      ErrorInfoOf(status).metadata(),
+      AllOf(Contains(Pair("httpStatus", "404")),
+            Contains(Pair(
+                "type", "https://docs.api.video/reference/resource-not-found")),
+            Contains(Pair("title", "The requested resource was not found."))));
+}
+
+// --- ReasonFromProblemType ---------------------------------------------------
+
+TEST(ReasonFromProblemType, UpperSnakeCasesLastPathSegment) {
+  EXPECT_EQ(ReasonFromProblemType(
+                "https://docs.api.video/reference/resource-not-found"),
+            "RESOURCE_NOT_FOUND");
+}
+
+TEST(ReasonFromProblemType, IgnoresTrailingSlash) {
+  EXPECT_EQ(ReasonFromProblemType(
+                "https://docs.api.video/reference/too-many-requests/"),
+            "TOO_MANY_REQUESTS");
+}
+
+TEST(ReasonFromProblemType, AcceptsBareSlug) {
+  EXPECT_EQ(ReasonFromProblemType("invalid-attribute"), "INVALID_ATTRIBUTE");
+}
+
+TEST(ReasonFromProblemType, AcceptsRelativeReference) {
+  EXPECT_EQ(ReasonFromProblemType(".../attribute-required"),
+            "ATTRIBUTE_REQUIRED");
+}
+
+TEST(ReasonFromProblemType, EmptyForEmptyType) {
+  EXPECT_EQ(ReasonFromProblemType(""), "");
+  EXPECT_EQ(ReasonFromProblemType("/"), "");
+}
+
+TEST(ReasonFromProblemType, EmptyForUrlWithoutPath) {
+  EXPECT_EQ(ReasonFromProblemType("https://docs.api.video"), "");
+  EXPECT_EQ(ReasonFromProblemType("https://docs.api.video/"), "");
+}
+
+TEST(ReasonFromProblemType, EmptyForRfc7807AboutBlank) {
+  EXPECT_EQ(ReasonFromProblemType("about:blank"), "");
+}
+
+TEST(ReasonFromProblemType, EmptyWhenSlugStartsWithDigit) {
+  EXPECT_EQ(ReasonFromProblemType("https://x.test/404-not-found"), "");
+}
+
+TEST(ReasonFromProblemType, EmptyWhenSlugHasNoAlphanumerics) {
+  EXPECT_EQ(ReasonFromProblemType("https://x.test/---"), "");
+  EXPECT_EQ(ReasonFromProblemType("https://x.test/%%%"), "");
+}
+
+TEST(ReasonFromProblemType, CollapsesRunsOfSeparatorsAndTrimsThem) {
+  EXPECT_EQ(ReasonFromProblemType("https://x.test/-a--b..c-"), "A_B_C");
+}
+
+TEST(ReasonFromProblemType, DropsNonAsciiBytes) {
+  EXPECT_EQ(ReasonFromProblemType("https://x.test/caf\xc3\xa9-error"),
+            "CAF_ERROR");
+}
+
+TEST(ReasonFromProblemType,
+     CapsAtSixtyThreeCharactersWithoutTrailingUnderscore) {
+  const std::string slug = std::string(62, 'a') + "-b" + std::string(40, 'c');
+  const std::string reason = ReasonFromProblemType("https://x.test/" + slug);
+  EXPECT_LE(reason.size(), 63u);
+  EXPECT_EQ(reason, std::string(62, 'A'));
+}
+
+TEST(ReasonFromProblemType, ResultMatchesAip193Pattern) {
+  for (const char* type :
+       {"https://docs.api.video/reference/authentication-invalid-api-key", "x",
+        "a.b.c", "https://x.test/A_b", "https://x.test/q?x=1"}) {
+    const std::string reason = ReasonFromProblemType(type);
+    EXPECT_THAT(reason,
+                ::testing::MatchesRegex("[A-Z][A-Z0-9_]*[A-Z0-9]|[A-Z]"))
+        << type;
+  }
+}
+
+// --- RequestFieldFromApiName
+// ---------------------------------------------------
+
+TEST(RequestFieldFromApiName, MapsApiNamesToRequestFields) {
+  EXPECT_EQ(RequestFieldFromApiName("uploadToken"), "token");
+  EXPECT_EQ(RequestFieldFromApiName("pageSize"), "page_size");
+  EXPECT_EQ(RequestFieldFromApiName("currentPage"), "page_token");
+  EXPECT_EQ(RequestFieldFromApiName("sortBy"), "order_by");
+  EXPECT_EQ(RequestFieldFromApiName("sortOrder"), "order_by");
+}
+
+TEST(RequestFieldFromApiName, ReturnsUnknownNamesUnchanged) {
+  EXPECT_EQ(RequestFieldFromApiName("ttl"), "ttl");
+  EXPECT_EQ(RequestFieldFromApiName("scheduledAt"), "scheduledAt");
+  EXPECT_EQ(RequestFieldFromApiName(""), "");
+}
+
+// --- StatusFromTransportError
+// ---------------------------------------------------
+
+struct TransportCase {
+  absl::StatusCode transport;
+  absl::StatusCode expected;
+  const char* reason;
+};
+
+void PrintTo(const TransportCase& c, std::ostream* os) {
+  *os << absl::StatusCodeToString(c.transport);
+}
+
+class StatusFromTransportErrorTest
+    : public ::testing::TestWithParam<TransportCase> {};
+
+TEST_P(StatusFromTransportErrorTest, MapsCodeAndReason) {
+  const TransportCase& c = GetParam();
+  const absl::Status status = StatusFromTransportError(
+      absl::Status(c.transport, "curl said no"), kGetToken);
+  EXPECT_EQ(status.code(), c.expected);
+  EXPECT_EQ(ErrorInfoOf(status).reason(), c.reason);
+  EXPECT_EQ(ErrorInfoOf(status).domain(), "api.video");
+  EXPECT_THAT(status.message(), HasSubstr("GET /upload-tokens/{token}"));
+  EXPECT_THAT(status.message(), HasSubstr("curl said no"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryTransportCode, StatusFromTransportErrorTest,
+    ::testing::Values(
+        TransportCase{absl::StatusCode::kUnavailable,
+                      absl::StatusCode::kUnavailable, "UPSTREAM_UNREACHABLE"},
+        TransportCase{absl::StatusCode::kDeadlineExceeded,
+                      absl::StatusCode::kDeadlineExceeded, "UPSTREAM_TIMEOUT"},
+        TransportCase{absl::StatusCode::kCancelled,
+                      absl::StatusCode::kCancelled, "CANCELLED"},
+        TransportCase{absl::StatusCode::kResourceExhausted,
+                      absl::StatusCode::kInternal,
+                      "UPSTREAM_RESPONSE_TOO_LARGE"},
+        TransportCase{absl::StatusCode::kInternal, absl::StatusCode::kInternal,
+                      "UPSTREAM_TRANSPORT_ERROR"},
+        TransportCase{absl::StatusCode::kUnknown, absl::StatusCode::kInternal,
+                      "UPSTREAM_TRANSPORT_ERROR"},
+        TransportCase{absl::StatusCode::kInvalidArgument,
+                      absl::StatusCode::kInternal,
+                      "UPSTREAM_TRANSPORT_ERROR"}));
+
+TEST(StatusFromTransportError, UnreachableWorksForRequestsMarkedNotSent) {
+  const absl::Status status = StatusFromTransportError(
+      http::MarkRequestNotSent(absl::UnavailableError("connection refused")),
+      kCreate);
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ErrorInfoOf(status).reason(), "UPSTREAM_UNREACHABLE");
+}
+
+TEST(StatusFromTransportError, MessageNeverReadsAsCallersFault) {
+  const absl::Status status =
+      StatusFromTransportError(absl::InvalidArgumentError("bad url"), kCreate);
+  EXPECT_NE(status.code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace gateway::apivideo

@@ -1,0 +1,97 @@
+#include "gateway/apivideo/json_mapping.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gateway/status_details.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace gateway::apivideo {
+namespace {
+
+using ::apivideo::uploadtokens::v1::UploadToken;
+
+constexpr absl::string_view kMalformedReason = "UPSTREAM_MALFORMED_RESPONSE";
+
+absl::Status Malformed(absl::string_view what, absl::string_view why) {
+  return MakeError(absl::StatusCode::kInternal,
+                   absl::StrCat("api.video sent ", what,
+                                " that the gateway cannot read: ", why),
+                   kMalformedReason);
+}
+
+// Parses `json` into `message`, ignoring keys the message does not have.
+absl::Status ParseJson(absl::string_view json,
+                       google::protobuf::Message& message,
+                       absl::string_view what) {
+  // protobuf's parser accepts an empty input as an empty object; an empty body
+  // where a document is expected is a broken answer, not a default one.
+  if (json.find_first_not_of(" \t\r\n") == absl::string_view::npos) {
+    return Malformed(what, "the body is empty");
+  }
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  const auto parsed = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(json.data(), json.size()), &message,
+      options);
+  if (!parsed.ok()) return Malformed(what, parsed.message().ToString());
+  return absl::OkStatus();
+}
+
+// Checks what the JSON parser cannot: the fields every token must have.
+absl::Status CheckToken(UploadToken& token, absl::string_view what) {
+  if (token.token().empty()) return Malformed(what, "\"token\" is missing");
+  if (token.ttl() < 0) return Malformed(what, "\"ttl\" is negative");
+  if (!token.has_created_at()) {
+    return Malformed(what, "\"createdAt\" is missing");
+  }
+  // The API promises no expiry for ttl 0, whatever else it sends.
+  if (token.ttl() == 0) token.clear_expires_at();
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string CreateTokenRequestBody(std::int32_t ttl_seconds) {
+  return absl::StrCat("{\"ttl\":", ttl_seconds, "}");
+}
+
+absl::StatusOr<UploadToken> ParseUploadToken(absl::string_view json) {
+  constexpr absl::string_view kWhat = "an upload token";
+  UploadToken token;
+  if (absl::Status status = ParseJson(json, token, kWhat); !status.ok()) {
+    return status;
+  }
+  if (absl::Status status = CheckToken(token, kWhat); !status.ok()) {
+    return status;
+  }
+  return token;
+}
+
+absl::StatusOr<json::TokenListResponse> ParseTokenList(absl::string_view json) {
+  constexpr absl::string_view kWhat = "a token list";
+  json::TokenListResponse list;
+  if (absl::Status status = ParseJson(json, list, kWhat); !status.ok()) {
+    return status;
+  }
+  if (!list.has_pagination()) {
+    return Malformed(kWhat, "\"pagination\" is missing");
+  }
+  for (UploadToken& token : *list.mutable_data()) {
+    if (absl::Status status = CheckToken(token, kWhat); !status.ok()) {
+      return status;
+    }
+  }
+  return list;
+}
+
+absl::StatusOr<json::Problem> ParseProblem(absl::string_view json) {
+  json::Problem problem;
+  if (absl::Status status = ParseJson(json, problem, "an error document");
+      !status.ok()) {
+    return status;
+  }
+  return problem;
+}
+
+}  // namespace gateway::apivideo

@@ -1,0 +1,37 @@
+// api.video JSON <-> proto, in one place.
+//
+// Reading tolerates what the real API sends: unknown keys, `+00:00` offsets,
+// `expiresAt` missing or null. Anything that is not a valid document becomes
+// an INTERNAL error that says what was wrong; nothing here crashes on input.
+
+#ifndef GATEWAY_APIVIDEO_JSON_MAPPING_H_
+#define GATEWAY_APIVIDEO_JSON_MAPPING_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "apivideo/uploadtokens/v1/upload_tokens.pb.h"
+#include "gateway/apivideo/apivideo_json.pb.h"
+
+namespace gateway::apivideo {
+
+// The body of POST /upload-tokens for a token that lives `ttl_seconds`.
+std::string CreateTokenRequestBody(std::int32_t ttl_seconds);
+
+// Parses an upload-token object (the body of POST /upload-tokens and
+// GET /upload-tokens/{token}). `expires_at` is left unset when ttl is 0.
+absl::StatusOr<::apivideo::uploadtokens::v1::UploadToken> ParseUploadToken(
+    absl::string_view json);
+
+// Parses a token-list-response (the body of GET /upload-tokens).
+absl::StatusOr<json::TokenListResponse> ParseTokenList(absl::string_view json);
+
+// Parses an RFC 7807 problem document. Fails on anything that is not a JSON
+// object; callers fall back to the HTTP status alone.
+absl::StatusOr<json::Problem> ParseProblem(absl::string_view json);
+
+}  // namespace gateway::apivideo
+
+#endif  // GATEWAY_APIVIDEO_JSON_MAPPING_H_

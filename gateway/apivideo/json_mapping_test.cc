@@ -1,0 +1,319 @@
+#include "gateway/apivideo/json_mapping.h"
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "gateway/status_details.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/rpc/error_details.pb.h"
+#include "gtest/gtest.h"
+
+namespace gateway::apivideo {
+namespace {
+
+using ::apivideo::uploadtokens::v1::UploadToken;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Property;
+
+// 2020-12-02T10:13:19Z and one hour later, as Unix seconds.
+constexpr std::int64_t kCreated = 1606903999;
+constexpr std::int64_t kExpires = kCreated + 3600;
+
+MATCHER(IsMalformedUpstreamResponse, "") {
+  if (arg.ok()) {
+    *result_listener << "parsed successfully";
+    return false;
+  }
+  const absl::Status& status = arg.status();
+  if (status.code() != absl::StatusCode::kInternal) {
+    *result_listener << "code is " << absl::StatusCodeToString(status.code());
+    return false;
+  }
+  const auto info = GetDetail<google::rpc::ErrorInfo>(status);
+  if (!info.has_value() || info->reason() != "UPSTREAM_MALFORMED_RESPONSE" ||
+      info->domain() != "api.video") {
+    *result_listener << "ErrorInfo is "
+                     << (info.has_value() ? info->ShortDebugString()
+                                          : "absent");
+    return false;
+  }
+  return true;
+}
+
+TEST(CreateTokenRequestBody, IsJsonObjectWithTtl) {
+  google::protobuf::Struct body;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
+                  CreateTokenRequestBody(3600), &body)
+                  .ok());
+  ASSERT_EQ(body.fields().size(), 1u);
+  EXPECT_EQ(body.fields().at("ttl").number_value(), 3600);
+}
+
+TEST(CreateTokenRequestBody, SpellsTtlExactly) {
+  EXPECT_EQ(CreateTokenRequestBody(0), R"({"ttl":0})");
+  EXPECT_EQ(CreateTokenRequestBody(2147483647), R"({"ttl":2147483647})");
+}
+
+TEST(ParseUploadToken, ParsesSpecExampleWithPlusZeroOffsets) {
+  const auto token =
+      ParseUploadToken(R"({"token":"to1tcmSFHeYY5KzyhOqVKMKb","ttl":3600,)"
+                       R"("createdAt":"2020-12-02T10:13:19+00:00",)"
+                       R"("expiresAt":"2020-12-02T11:13:19+00:00"})");
+  ASSERT_TRUE(token.ok()) << token.status();
+  EXPECT_EQ(token->token(), "to1tcmSFHeYY5KzyhOqVKMKb");
+  EXPECT_EQ(token->ttl(), 3600);
+  EXPECT_EQ(token->created_at().seconds(), kCreated);
+  EXPECT_EQ(token->created_at().nanos(), 0);
+  ASSERT_TRUE(token->has_expires_at());
+  EXPECT_EQ(token->expires_at().seconds(), kExpires);
+}
+
+TEST(ParseUploadToken, ParsesRenderedDocsFormWithMillisecondsAndZ) {
+  const auto token =
+      ParseUploadToken(R"({"token":"to1tcmSFHeYY5KzyhOqVKMKb","ttl":3600,)"
+                       R"("createdAt":"2020-12-02T10:13:19.000Z",)"
+                       R"("expiresAt":"2020-12-02T11:13:19.000Z"})");
+  ASSERT_TRUE(token.ok()) << token.status();
+  EXPECT_EQ(token->created_at().seconds(), kCreated);
+  EXPECT_EQ(token->expires_at().seconds(), kExpires);
+}
+
+TEST(ParseUploadToken, ConvertsNonZeroOffsetToUtc) {
+  const auto token = ParseUploadToken(
+      R"({"token":"to1","ttl":0,"createdAt":"2020-12-02T12:13:19+02:00"})");
+  ASSERT_TRUE(token.ok()) << token.status();
+  EXPECT_EQ(token->created_at().seconds(), kCreated);
+}
+
+TEST(ParseUploadToken, ParsesSpecExampleWithoutExpiresAt) {
+  const auto token =
+      ParseUploadToken(R"({"token":"to1tcmSFHeYY5KzyhOqVKMKb","ttl":0,)"
+                       R"("createdAt":"2020-12-02T10:13:19+00:00"})");
+  ASSERT_TRUE(token.ok()) << token.status();
+  EXPECT_EQ(token->ttl(), 0);
+  EXPECT_EQ(token->created_at().seconds(), kCreated);
+  EXPECT_FALSE(token->has_expires_at());
+}
+
+TEST(ParseUploadToken, TreatsNullExpiresAtAsUnset) {
+  const auto token = ParseUploadToken(
+      R"({"token":"to1","ttl":0,"createdAt":"2020-12-02T10:13:19+00:00",)"
+      R"("expiresAt":null})");
+  ASSERT_TRUE(token.ok()) << token.status();
+  EXPECT_FALSE(token->has_expires_at());
+}
+
+TEST(ParseUploadToken, ClearsExpiresAtWhenTtlIsZero) {
+  const auto token = ParseUploadToken(
+      R"({"token":"to1","ttl":0,"createdAt":"2020-12-02T10:13:19+00:00",)"
+      R"("expiresAt":"2020-12-02T10:13:19+00:00"})");
+  ASSERT_TRUE(token.ok()) << token.status();
+  EXPECT_FALSE(token->has_expires_at());
+}
+
+TEST(ParseUploadToken, IgnoresUnknownKeys) {
+  const auto token = ParseUploadToken(
+      R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19+00:00",)"
+      R"("expiresAt":"2020-12-02T10:14:19+00:00","videoId":"vi1",)"
+      R"("nested":{"a":[1,2,{"b":null}]},"flag":true})");
+  ASSERT_TRUE(token.ok()) << token.status();
+  EXPECT_EQ(token->token(), "to1");
+  EXPECT_EQ(token->ttl(), 60);
+}
+
+TEST(ParseUploadToken, AcceptsMaximumTtl) {
+  const auto token =
+      ParseUploadToken(R"({"token":"to1","ttl":2147483647,)"
+                       R"("createdAt":"2020-12-02T10:13:19+00:00"})");
+  ASSERT_TRUE(token.ok()) << token.status();
+  EXPECT_EQ(token->ttl(), 2147483647);
+}
+
+TEST(ParseUploadToken, MalformedMessageSaysWhatWasWrong) {
+  const auto token =
+      ParseUploadToken(R"({"ttl":0,"createdAt":"2020-12-02T10:13:19+00:00"})");
+  ASSERT_FALSE(token.ok());
+  EXPECT_THAT(token.status().message(), HasSubstr("\"token\" is missing"));
+}
+
+class ParseUploadTokenMalformed : public ::testing::TestWithParam<std::string> {
+};
+
+TEST_P(ParseUploadTokenMalformed, IsInternalUpstreamMalformedResponse) {
+  EXPECT_THAT(ParseUploadToken(GetParam()), IsMalformedUpstreamResponse());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Bodies, ParseUploadTokenMalformed,
+    ::testing::Values(
+        "",          // empty body
+        " \r\n\t",   // blank body
+        "not json",  // not JSON
+        "<html><body>502 Bad Gateway</body></html>",
+        R"({"token":"to1")",  // truncated
+        "[]",                 // array
+        R"([{"token":"to1","ttl":0,"createdAt":"2020-12-02T10:13:19+00:00"}])",
+        "null", "42", R"("to1")",
+        "{}",  // everything missing
+        R"({"ttl":0,"createdAt":"2020-12-02T10:13:19+00:00"})",  // no token
+        R"({"token":"","ttl":0,"createdAt":"2020-12-02T10:13:19+00:00"})",
+        R"({"token":null,"ttl":0,"createdAt":"2020-12-02T10:13:19+00:00"})",
+        R"({"token":"to1","ttl":0})",  // no createdAt
+        R"({"token":"to1","ttl":0,"createdAt":null})",
+        R"({"token":"to1","ttl":0,"createdAt":"yesterday"})",
+        R"({"token":"to1","ttl":0,"createdAt":1606903999})",
+        R"({"token":"to1","ttl":2147483648,)"  // over int32
+        R"("createdAt":"2020-12-02T10:13:19+00:00"})",
+        R"({"token":"to1","ttl":99999999999999999999,)"
+        R"("createdAt":"2020-12-02T10:13:19+00:00"})",
+        R"({"token":"to1","ttl":-1,"createdAt":"2020-12-02T10:13:19+00:00"})",
+        R"({"token":"to1","ttl":1.5,"createdAt":"2020-12-02T10:13:19+00:00"})",
+        R"({"token":"to1","ttl":"abc","createdAt":"2020-12-02T10:13:19+00:00"})",
+        R"({"token":42,"ttl":0,"createdAt":"2020-12-02T10:13:19+00:00"})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19+00:00",)"
+        R"("expiresAt":"soon"})"));
+
+constexpr char kSpecList[] =
+    R"({"data":[{"token":"to37YfoPDRR2pcDKa6LsUE0M","ttl":3600,)"
+    R"("createdAt":"2020-12-02T10:26:46+00:00",)"
+    R"("expiresAt":"2020-12-02T11:26:46+00:00"},)"
+    R"({"token":"to1W3ZS9PdUBZWzzTEZr1B79","ttl":0,)"
+    R"("createdAt":"2020-12-02T10:26:28+00:00"}],)"
+    R"("pagination":{"currentPage":1,"currentPageItems":2,"pageSize":25,)"
+    R"("pagesTotal":1,"itemsTotal":2,"links":[)"
+    R"({"rel":"self","uri":"/upload-tokens?currentPage=1&pageSize=25"},)"
+    R"({"rel":"first","uri":"/upload-tokens?currentPage=1&pageSize=25"},)"
+    R"({"rel":"last","uri":"/upload-tokens?currentPage=1&pageSize=25"}]}})";
+
+TEST(ParseTokenList, ParsesSpecExampleTokens) {
+  const auto list = ParseTokenList(kSpecList);
+  ASSERT_TRUE(list.ok()) << list.status();
+  ASSERT_EQ(list->data_size(), 2);
+  EXPECT_EQ(list->data(0).token(), "to37YfoPDRR2pcDKa6LsUE0M");
+  EXPECT_EQ(list->data(0).ttl(), 3600);
+  EXPECT_EQ(list->data(0).expires_at().seconds(),
+            list->data(0).created_at().seconds() + 3600);
+  EXPECT_EQ(list->data(1).token(), "to1W3ZS9PdUBZWzzTEZr1B79");
+  EXPECT_FALSE(list->data(1).has_expires_at());
+}
+
+TEST(ParseTokenList, ParsesSpecExamplePagination) {
+  const auto list = ParseTokenList(kSpecList);
+  ASSERT_TRUE(list.ok()) << list.status();
+  const json::Pagination& pagination = list->pagination();
+  EXPECT_EQ(pagination.current_page(), 1);
+  EXPECT_EQ(pagination.current_page_items(), 2);
+  EXPECT_EQ(pagination.page_size(), 25);
+  EXPECT_EQ(pagination.pages_total(), 1);
+  EXPECT_EQ(pagination.items_total(), 2);
+}
+
+TEST(ParseTokenList, AcceptsLinksAsObjectLikeSpecPaginationExample) {
+  const auto list = ParseTokenList(
+      R"({"data":[],"pagination":{"currentPage":1,"pagesTotal":1,)"
+      R"("itemsTotal":0,"pageSize":25,"currentPageItems":0,)"
+      R"("links":{"self":{"uri":"/upload-tokens"}}}})");
+  ASSERT_TRUE(list.ok()) << list.status();
+  EXPECT_THAT(list->data(), IsEmpty());
+}
+
+TEST(ParseTokenList, ParsesEmptyList) {
+  const auto list = ParseTokenList(
+      R"({"data":[],"pagination":{"currentPage":1,"currentPageItems":0,)"
+      R"("pageSize":25,"pagesTotal":0,"itemsTotal":0,"links":[]}})");
+  ASSERT_TRUE(list.ok()) << list.status();
+  EXPECT_THAT(list->data(), IsEmpty());
+  EXPECT_EQ(list->pagination().items_total(), 0);
+}
+
+TEST(ParseTokenList, ClearsExpiresAtOfTtlZeroTokens) {
+  const auto list = ParseTokenList(
+      R"({"data":[{"token":"to1","ttl":0,)"
+      R"("createdAt":"2020-12-02T10:26:28+00:00",)"
+      R"("expiresAt":"2020-12-02T10:26:28+00:00"}],)"
+      R"("pagination":{"currentPage":1,"pagesTotal":1,"itemsTotal":1}})");
+  ASSERT_TRUE(list.ok()) << list.status();
+  ASSERT_EQ(list->data_size(), 1);
+  EXPECT_FALSE(list->data(0).has_expires_at());
+}
+
+class ParseTokenListMalformed : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ParseTokenListMalformed, IsInternalUpstreamMalformedResponse) {
+  EXPECT_THAT(ParseTokenList(GetParam()), IsMalformedUpstreamResponse());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Bodies, ParseTokenListMalformed,
+    ::testing::Values(
+        "", "\n", "not json", "[]", "null", R"([{"data":[],"pagination":{}}])",
+        R"({"data":[]})",  // no pagination
+        R"({"data":[],"pagination":null})",
+        R"({"data":{},"pagination":{}})",  // data not an array
+        R"({"data":[],"pagination":[]})",
+        R"({"data":[{"ttl":0,"createdAt":"2020-12-02T10:26:28+00:00"}],)"
+        R"("pagination":{}})",  // token missing in an item
+        R"({"data":[{"token":"to1","ttl":0}],"pagination":{}})",  // createdAt
+        R"({"data":[{"token":"to1","ttl":2147483648,)"
+        R"("createdAt":"2020-12-02T10:26:28+00:00"}],"pagination":{}})",
+        R"({"data":[],"pagination":{"itemsTotal":2147483648}})",
+        R"({"data":[],"pagination":{"currentPage":"one"}})"));
+
+TEST(ParseUploadToken, IgnoresDeeplyNestedUnknownValueWithoutCrashing) {
+  const std::string body = R"({"token":"to1","ttl":0,)"
+                           R"("createdAt":"2020-12-02T10:13:19+00:00","x":)" +
+                           std::string(100000, '[') + std::string(100000, ']') +
+                           "}";
+  const auto token = ParseUploadToken(body);
+  ASSERT_TRUE(token.ok()) << token.status();
+  EXPECT_EQ(token->token(), "to1");
+}
+
+TEST(ParseProblem, DeeplyNestedProblemsFailWithoutCrashing) {
+  std::string body;
+  for (int i = 0; i < 20000; ++i) body += R"({"title":"t","problems":[)";
+  for (int i = 0; i < 20000; ++i) body += "]}";
+  EXPECT_FALSE(ParseProblem(body).ok());
+}
+
+TEST(ParseProblem, ParsesProblemWithNestedProblems) {
+  const auto problem = ParseProblem(
+      R"({"type":"https://docs.api.video/reference/attribute-required",)"
+      R"("title":"This attribute is required.","name":"title","status":400,)"
+      R"("problems":[{"type":"https://docs.api.video/reference/attribute-required",)"
+      R"("title":"This attribute is required.","name":"title"},)"
+      R"({"type":"https://docs.api.video/reference/invalid-attribute",)"
+      R"("title":"This attribute must be a ISO-8601 date.",)"
+      R"("name":"scheduledAt"}]})");
+  ASSERT_TRUE(problem.ok()) << problem.status();
+  EXPECT_EQ(problem->type(),
+            "https://docs.api.video/reference/attribute-required");
+  EXPECT_EQ(problem->title(), "This attribute is required.");
+  EXPECT_EQ(problem->name(), "title");
+  EXPECT_EQ(problem->status(), 400);
+  EXPECT_THAT(problem->problems(),
+              ElementsAre(Property(&json::Problem::name, "title"),
+                          Property(&json::Problem::name, "scheduledAt")));
+}
+
+TEST(ParseProblem, IgnoresUnknownKeysSuchAsRange) {
+  const auto problem = ParseProblem(
+      R"({"title":"This parameter is out of the allowed range of values.",)"
+      R"("name":"page","status":400,"range":{"min":1}})");
+  ASSERT_TRUE(problem.ok()) << problem.status();
+  EXPECT_EQ(problem->name(), "page");
+  EXPECT_THAT(problem->type(), IsEmpty());
+}
+
+TEST(ParseProblem, RejectsNonObjects) {
+  for (const char* body : {"", "<html>502</html>", "[]", "\"oops\"", "42"}) {
+    EXPECT_FALSE(ParseProblem(body).ok()) << body;
+  }
+}
+
+}  // namespace
+}  // namespace gateway::apivideo

@@ -1,0 +1,34 @@
+#include "gateway/apivideo/rate_limit.h"
+
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+
+namespace gateway::apivideo {
+namespace {
+
+std::optional<std::int64_t> ReadCount(const http::HttpResponse& response,
+                                      absl::string_view name) {
+  const std::string* value = response.FindHeader(name);
+  std::int64_t count = 0;
+  if (value == nullptr ||
+      !absl::SimpleAtoi(absl::StripAsciiWhitespace(*value), &count) ||
+      count < 0) {
+    return std::nullopt;
+  }
+  return count;
+}
+
+}  // namespace
+
+RateLimit ReadRateLimit(const http::HttpResponse& response) {
+  RateLimit rate_limit;
+  rate_limit.limit = ReadCount(response, "x-ratelimit-limit");
+  rate_limit.remaining = ReadCount(response, "x-ratelimit-remaining");
+  rate_limit.retry_after_seconds =
+      ReadCount(response, "x-ratelimit-retry-after");
+  return rate_limit;
+}
+
+}  // namespace gateway::apivideo
