@@ -1,0 +1,40 @@
+// One line per RPC, for operators: what was called, how it ended, what the
+// upstream said and how long it took. Never holds request data or secrets.
+
+#ifndef GATEWAY_ACCESS_LOG_H_
+#define GATEWAY_ACCESS_LOG_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace gateway {
+
+struct AccessRecord {
+  absl::string_view method;  // e.g. "GetUploadToken"
+  absl::string_view peer;    // e.g. "ipv4:127.0.0.1:41234"
+  absl::StatusCode code = absl::StatusCode::kOk;
+  int upstream_status = 0;  // 0: no upstream answer
+  int attempts = 0;         // upstream requests made
+  absl::Duration latency;
+};
+
+class AccessLog {
+ public:
+  explicit AccessLog(bool enabled) : enabled_(enabled) {}
+
+  // "rpc method=GetUploadToken code=NOT_FOUND upstream_status=404
+  //  attempts=1 latency_ms=1.234 peer=ipv4:127.0.0.1:41234"
+  static std::string Format(const AccessRecord& record);
+
+  void Record(const AccessRecord& record) const;
+
+ private:
+  const bool enabled_;
+};
+
+}  // namespace gateway
+
+#endif  // GATEWAY_ACCESS_LOG_H_

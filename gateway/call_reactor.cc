@@ -1,0 +1,91 @@
+#include "gateway/call_reactor.h"
+
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "gateway/grpc_status.h"
+#include "gateway/status_details.h"
+
+namespace gateway {
+
+CallReactor::CallReactor(grpc::CallbackServerContext* context,
+                         absl::string_view method, const AccessLog& access_log)
+    : context_(context), method_(method), access_log_(access_log) {}
+
+absl::StatusOr<absl::Duration> CallReactor::UpstreamTimeout(
+    absl::Duration cap) const {
+  const auto deadline = context_->deadline();
+  if (deadline == std::chrono::system_clock::time_point::max()) return cap;
+  const absl::Duration left =
+      absl::FromChrono(deadline - std::chrono::system_clock::now());
+  if (left <= absl::ZeroDuration()) {
+    return MakeError(absl::StatusCode::kDeadlineExceeded,
+                     "the call's deadline passed before api.video was asked",
+                     "DEADLINE_EXCEEDED");
+  }
+  return std::min(left, cap);
+}
+
+void CallReactor::Reject(const absl::Status& status) {
+  FinishWith(status);
+  Unref();
+}
+
+void CallReactor::Attach(std::shared_ptr<apivideo::UpstreamCall> call) {
+  bool cancelled = false;
+  {
+    absl::MutexLock lock(&mu_);
+    call_ = call;
+    cancelled = cancelled_;
+  }
+  // OnCancel may have run before the call existed.
+  if (cancelled) call->Cancel();
+  Unref();
+}
+
+void CallReactor::Complete(const absl::Status& status,
+                           const apivideo::UpstreamCallInfo& upstream) {
+  upstream_ = upstream;
+  const apivideo::RateLimit& rate_limit = upstream.rate_limit;
+  if (rate_limit.limit.has_value()) {
+    context_->AddInitialMetadata("x-ratelimit-limit",
+                                 absl::StrCat(*rate_limit.limit));
+  }
+  if (rate_limit.remaining.has_value()) {
+    context_->AddInitialMetadata("x-ratelimit-remaining",
+                                 absl::StrCat(*rate_limit.remaining));
+  }
+  if (rate_limit.retry_after_seconds.has_value()) {
+    context_->AddInitialMetadata("x-ratelimit-retry-after",
+                                 absl::StrCat(*rate_limit.retry_after_seconds));
+  }
+  FinishWith(status);
+}
+
+void CallReactor::FinishWith(const absl::Status& status) {
+  code_ = status.code();
+  Finish(ToGrpcStatus(status));
+}
+
+void CallReactor::OnCancel() {
+  std::shared_ptr<apivideo::UpstreamCall> call;
+  {
+    absl::MutexLock lock(&mu_);
+    cancelled_ = true;
+    call = call_;
+  }
+  if (call != nullptr) call->Cancel();
+}
+
+void CallReactor::OnDone() {
+  access_log_.Record({method_, context_->peer(), code_, upstream_.http_status,
+                      upstream_.attempts, absl::Now() - start_});
+  Unref();
+}
+
+void CallReactor::Unref() {
+  if (references_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+}
+
+}  // namespace gateway

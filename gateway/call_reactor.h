@@ -1,0 +1,80 @@
+// The reactor of one UploadTokenService RPC: ties the gRPC call to its
+// upstream call.
+//
+// gRPC's callback API lets a handler return at once and finish later from
+// any thread. CallReactor is created by the handler, either rejects the call
+// at once (Reject) or is given the upstream call it started (Attach), and is
+// finished from the upstream callback (Complete). A cancelled RPC cancels its
+// upstream call. It deletes itself once gRPC is done with it and the handler
+// has returned, whichever comes last.
+
+#ifndef GATEWAY_CALL_REACTOR_H_
+#define GATEWAY_CALL_REACTOR_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "gateway/access_log.h"
+#include "gateway/apivideo/upload_token_api.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
+
+namespace gateway {
+
+class CallReactor final : public grpc::ServerUnaryReactor {
+ public:
+  CallReactor(grpc::CallbackServerContext* context, absl::string_view method,
+              const AccessLog& access_log);
+
+  // How long the upstream exchange may take: the caller's remaining
+  // deadline, at most `cap`. DEADLINE_EXCEEDED if no time is left.
+  absl::StatusOr<absl::Duration> UpstreamTimeout(absl::Duration cap) const;
+
+  // Ends the RPC with `status` without going upstream. The handler calls
+  // exactly one of Reject and Attach.
+  void Reject(const absl::Status& status);
+
+  // Hands over the upstream call started for this RPC, so that cancelling
+  // the RPC cancels it. `call` may already have completed.
+  void Attach(std::shared_ptr<apivideo::UpstreamCall> call);
+
+  // Finishes the RPC with the upstream outcome: the rate-limit headers go
+  // back as metadata, `status` as the gRPC status. Called once, from the
+  // upstream callback, after the response message was filled in.
+  void Complete(const absl::Status& status,
+                const apivideo::UpstreamCallInfo& upstream);
+
+ private:
+  void OnCancel() override;
+  void OnDone() override;
+
+  // Ends the RPC; records what the access log needs.
+  void FinishWith(const absl::Status& status);
+  // Drops one of the two references (handler, gRPC); the last one deletes.
+  void Unref();
+
+  grpc::CallbackServerContext* const context_;
+  const absl::string_view method_;
+  const AccessLog& access_log_;
+  const absl::Time start_ = absl::Now();
+
+  // Written before Finish, read in OnDone, which gRPC runs after Finish.
+  absl::StatusCode code_ = absl::StatusCode::kUnknown;
+  apivideo::UpstreamCallInfo upstream_;
+
+  std::atomic<int> references_{2};
+
+  absl::Mutex mu_;
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  std::shared_ptr<apivideo::UpstreamCall> call_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace gateway
+
+#endif  // GATEWAY_CALL_REACTOR_H_

@@ -1,0 +1,67 @@
+#include "gateway/server.h"
+
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "gateway/reflection/embedded_descriptor_set.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+
+namespace gateway {
+
+GatewayServer::GatewayServer(
+    std::unique_ptr<reflection::ServerReflection> reflection,
+    std::unique_ptr<grpc::Server> server, int port, std::string address)
+    : reflection_(std::move(reflection)),
+      server_(std::move(server)),
+      port_(port),
+      address_(std::move(address)) {}
+
+absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
+    const ServerOptions& options, grpc::Service& service,
+    absl::string_view service_name) {
+  // A process-wide switch that must be set before the builder runs.
+  grpc::EnableDefaultHealthCheckService(true);
+  absl::StatusOr<std::unique_ptr<reflection::ServerReflection>> reflection =
+      reflection::ServerReflection::Create(
+          reflection::EmbeddedDescriptorSet(),
+          {std::string(service_name), "grpc.health.v1.Health"});
+  if (!reflection.ok()) return reflection.status();
+
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.listen_address,
+                           options.credentials != nullptr
+                               ? options.credentials
+                               : grpc::InsecureServerCredentials(),
+                           &port);
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  builder.RegisterService(&service);
+  (*reflection)->RegisterWith(builder);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", options.listen_address,
+        " (address in use, not an address of this host, or malformed)"));
+  }
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  health->SetServingStatus("", true);
+  health->SetServingStatus(std::string(service_name), true);
+
+  const std::string& listen = options.listen_address;
+  std::string address =
+      absl::StrCat(listen.substr(0, listen.rfind(':')), ":", port);
+  return std::unique_ptr<GatewayServer>(new GatewayServer(
+      *std::move(reflection), std::move(server), port, std::move(address)));
+}
+
+void GatewayServer::Shutdown(absl::Duration grace) {
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    absl::ToChronoMilliseconds(grace));
+  server_->Wait();
+}
+
+}  // namespace gateway

@@ -1,0 +1,106 @@
+#include "gateway/upload_token_service.h"
+
+#include <utility>
+
+#include "gateway/call_reactor.h"
+#include "gateway/list_pages.h"
+#include "gateway/validation.h"
+
+namespace gateway {
+
+using ::apivideo::uploadtokens::v1::CreateUploadTokenRequest;
+using ::apivideo::uploadtokens::v1::DeleteUploadTokenRequest;
+using ::apivideo::uploadtokens::v1::GetUploadTokenRequest;
+using ::apivideo::uploadtokens::v1::ListUploadTokensRequest;
+using ::apivideo::uploadtokens::v1::ListUploadTokensResponse;
+using ::apivideo::uploadtokens::v1::UploadToken;
+
+UploadTokenService::UploadTokenService(apivideo::UploadTokenApi& api,
+                                       const PageTokenCodec& page_tokens,
+                                       const AccessLog& access_log,
+                                       UploadTokenServiceOptions options)
+    : api_(api),
+      page_tokens_(page_tokens),
+      access_log_(access_log),
+      options_(options) {}
+
+template <typename Value, typename Start, typename OnSuccess>
+grpc::ServerUnaryReactor* UploadTokenService::Serve(
+    grpc::CallbackServerContext* context, absl::string_view method,
+    const absl::Status& validation, Start start, OnSuccess on_success) {
+  auto* reactor = new CallReactor(context, method, access_log_);
+  if (!validation.ok()) {
+    reactor->Reject(validation);
+    return reactor;
+  }
+  absl::StatusOr<absl::Duration> timeout =
+      reactor->UpstreamTimeout(options_.upstream_timeout);
+  if (!timeout.ok()) {
+    reactor->Reject(timeout.status());
+    return reactor;
+  }
+  reactor->Attach(start(apivideo::CallOptions{*timeout},
+                        [reactor, on_success = std::move(on_success)](
+                            apivideo::ApiResult<Value> result) mutable {
+                          if (result.value.ok())
+                            on_success(*std::move(result.value));
+                          reactor->Complete(result.value.status(),
+                                            result.upstream);
+                        }));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* UploadTokenService::CreateUploadToken(
+    grpc::CallbackServerContext* context,
+    const CreateUploadTokenRequest* request, UploadToken* response) {
+  return Serve<UploadToken>(
+      context, "CreateUploadToken", ValidateCreateRequest(*request),
+      [this, request](const apivideo::CallOptions& options, auto done) {
+        return api_.Create(request->ttl(), options, std::move(done));
+      },
+      [response](UploadToken token) { *response = std::move(token); });
+}
+
+grpc::ServerUnaryReactor* UploadTokenService::ListUploadTokens(
+    grpc::CallbackServerContext* context,
+    const ListUploadTokensRequest* request,
+    ListUploadTokensResponse* response) {
+  absl::StatusOr<ListPlan> planned = PlanListCall(*request, page_tokens_);
+  const absl::Status validation = planned.status();
+  ListPlan plan = planned.ok() ? *std::move(planned) : ListPlan();
+  const apivideo::ListQuery query = plan.query;
+  return Serve<apivideo::json::TokenListResponse>(
+      context, "ListUploadTokens", validation,
+      [this, query](const apivideo::CallOptions& options, auto done) {
+        return api_.List(query, options, std::move(done));
+      },
+      [this, plan = std::move(plan),
+       response](apivideo::json::TokenListResponse page) {
+        BuildListResponse(plan, std::move(page), page_tokens_, *response);
+      });
+}
+
+grpc::ServerUnaryReactor* UploadTokenService::GetUploadToken(
+    grpc::CallbackServerContext* context, const GetUploadTokenRequest* request,
+    UploadToken* response) {
+  return Serve<UploadToken>(
+      context, "GetUploadToken", ValidateToken(request->token()),
+      [this, request](const apivideo::CallOptions& options, auto done) {
+        return api_.Get(request->token(), options, std::move(done));
+      },
+      [response](UploadToken token) { *response = std::move(token); });
+}
+
+grpc::ServerUnaryReactor* UploadTokenService::DeleteUploadToken(
+    grpc::CallbackServerContext* context,
+    const DeleteUploadTokenRequest* request,
+    google::protobuf::Empty* response) {
+  return Serve<google::protobuf::Empty>(
+      context, "DeleteUploadToken", ValidateToken(request->token()),
+      [this, request](const apivideo::CallOptions& options, auto done) {
+        return api_.Delete(request->token(), options, std::move(done));
+      },
+      [](google::protobuf::Empty) {});
+}
+
+}  // namespace gateway

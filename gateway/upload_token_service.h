@@ -1,0 +1,77 @@
+// The gRPC edge of the gateway: UploadTokenService on the callback API.
+//
+// Each handler validates its request (INVALID_ARGUMENT before any upstream
+// call), starts the matching api.video call and returns at once; the RPC is
+// finished from the upstream callback. No gRPC thread ever waits for I/O.
+
+#ifndef GATEWAY_UPLOAD_TOKEN_SERVICE_H_
+#define GATEWAY_UPLOAD_TOKEN_SERVICE_H_
+
+#include <memory>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
+#include "gateway/access_log.h"
+#include "gateway/apivideo/upload_token_api.h"
+#include "gateway/page_token.h"
+
+namespace gateway {
+
+class CallReactor;
+
+struct UploadTokenServiceOptions {
+  // The longest an upstream exchange may take, whatever the caller's
+  // deadline; also the limit for calls without a deadline.
+  absl::Duration upstream_timeout = absl::Seconds(30);
+};
+
+class UploadTokenService final
+    : public ::apivideo::uploadtokens::v1::UploadTokenService::CallbackService {
+ public:
+  // Every argument must outlive the service.
+  UploadTokenService(apivideo::UploadTokenApi& api,
+                     const PageTokenCodec& page_tokens,
+                     const AccessLog& access_log,
+                     UploadTokenServiceOptions options);
+
+  grpc::ServerUnaryReactor* CreateUploadToken(
+      grpc::CallbackServerContext* context,
+      const ::apivideo::uploadtokens::v1::CreateUploadTokenRequest* request,
+      ::apivideo::uploadtokens::v1::UploadToken* response) override;
+
+  grpc::ServerUnaryReactor* ListUploadTokens(
+      grpc::CallbackServerContext* context,
+      const ::apivideo::uploadtokens::v1::ListUploadTokensRequest* request,
+      ::apivideo::uploadtokens::v1::ListUploadTokensResponse* response)
+      override;
+
+  grpc::ServerUnaryReactor* GetUploadToken(
+      grpc::CallbackServerContext* context,
+      const ::apivideo::uploadtokens::v1::GetUploadTokenRequest* request,
+      ::apivideo::uploadtokens::v1::UploadToken* response) override;
+
+  grpc::ServerUnaryReactor* DeleteUploadToken(
+      grpc::CallbackServerContext* context,
+      const ::apivideo::uploadtokens::v1::DeleteUploadTokenRequest* request,
+      google::protobuf::Empty* response) override;
+
+ private:
+  // The shared shape of every handler: reject a bad request at once, else
+  // start the upstream call with `start(options, callback)` and, when it
+  // succeeds, let `on_success(value)` fill in the response.
+  template <typename Value, typename Start, typename OnSuccess>
+  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
+                                  absl::string_view method,
+                                  const absl::Status& validation, Start start,
+                                  OnSuccess on_success);
+
+  apivideo::UploadTokenApi& api_;
+  const PageTokenCodec& page_tokens_;
+  const AccessLog& access_log_;
+  const UploadTokenServiceOptions options_;
+};
+
+}  // namespace gateway
+
+#endif  // GATEWAY_UPLOAD_TOKEN_SERVICE_H_
