@@ -1,0 +1,67 @@
+// The api.video emulator (tests/emulator) as a child process, with its
+// control API (/_emulator/...) for scripting faults, limits and the clock.
+
+#ifndef TESTS_TESTING_EMULATOR_PROCESS_H_
+#define TESTS_TESTING_EMULATOR_PROCESS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "tests/testing/subprocess.h"
+
+namespace testing_support {
+
+// The directory holding the built binaries (build/bin).
+std::string BinaryDir();
+
+// A plain HTTP exchange, for talking to the emulator directly.
+struct HttpReply {
+  long status = 0;
+  std::string body;
+};
+absl::StatusOr<HttpReply> HttpExchange(absl::string_view method,
+                                       const std::string& url,
+                                       const std::string& body = "",
+                                       const std::string& ca_file = "");
+
+class EmulatorProcess {
+ public:
+  // Starts build/bin/apivideo_emulator on 127.0.0.1 with a free port,
+  // accepting `api_key`. `extra_flags` are appended (e.g. --tls_cert=...);
+  // with TLS, `ca_file` is the CA the control calls trust.
+  static absl::StatusOr<std::unique_ptr<EmulatorProcess>> Start(
+      const std::string& api_key, std::vector<std::string> extra_flags = {},
+      const std::string& ca_file = "");
+
+  // "http://127.0.0.1:PORT" ("https://..." with TLS).
+  const std::string& base_url() const { return base_url_; }
+  Subprocess& process() { return *process_; }
+
+  // Control API. Each returns an error if the emulator did not answer 2xx.
+  absl::Status Reset();
+  // `fault_json` is the body of POST /_emulator/faults.
+  absl::Status AddFault(const std::string& fault_json);
+  absl::Status AdvanceClock(int seconds);
+  absl::Status SetRateLimits(int reads, int writes, int window_seconds);
+  absl::Status SetApiKeys(const std::vector<std::string>& keys);
+  // How many requests the emulator saw for `route`, e.g.
+  // "GET /upload-tokens/{token}".
+  absl::StatusOr<int> RequestCount(const std::string& route);
+
+ private:
+  EmulatorProcess(std::unique_ptr<Subprocess> process, std::string base_url,
+                  std::string control_ca_file);
+  absl::Status Control(absl::string_view method, absl::string_view path,
+                       const std::string& body);
+
+  std::unique_ptr<Subprocess> process_;
+  std::string base_url_;
+  std::string control_ca_file_;
+};
+
+}  // namespace testing_support
+
+#endif  // TESTS_TESTING_EMULATOR_PROCESS_H_

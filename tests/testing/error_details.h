@@ -1,0 +1,28 @@
+// Reading google.rpc.Status details off a grpc::Status, for tests.
+
+#ifndef TESTS_TESTING_ERROR_DETAILS_H_
+#define TESTS_TESTING_ERROR_DETAILS_H_
+
+#include <optional>
+
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/support/status.h"
+
+namespace testing_support {
+
+// The detail of type T in `status`'s grpc-status-details-bin, if any.
+template <typename T>
+std::optional<T> FindDetail(const grpc::Status& status) {
+  google::rpc::Status rpc_status;
+  if (!rpc_status.ParseFromString(status.error_details())) return std::nullopt;
+  for (const google::protobuf::Any& any : rpc_status.details()) {
+    T detail;
+    if (any.UnpackTo(&detail)) return detail;
+  }
+  return std::nullopt;
+}
+
+}  // namespace testing_support
+
+#endif  // TESTS_TESTING_ERROR_DETAILS_H_

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Writes a throwaway test CA and a server certificate it signed, valid for
+# localhost and 127.0.0.1, into the directory given as $1:
+#   ca.pem  server.pem  server.key  (and the CA's key, ca.key)
+# The certificates live two days: tests make them fresh on every run.
+set -euo pipefail
+out=${1:?usage: make_test_certs.sh OUTPUT_DIR}
+mkdir -p "$out"
+cd "$out"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+  -keyout ca.key -out ca.pem -days 2 -subj "/CN=Upload Token Gateway Test CA" \
+  -addext "basicConstraints=critical,CA:TRUE" \
+  -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+  -keyout server.key -out server.csr -subj "/CN=localhost" 2>/dev/null
+cat > server.ext <<'EXT'
+subjectAltName=DNS:localhost,IP:127.0.0.1
+basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature
+extendedKeyUsage=serverAuth
+EXT
+openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+  -out server.pem -days 2 -extfile server.ext 2>/dev/null
+rm -f server.csr server.ext ca.srl
