@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs, from Debian 12's own archive, whatever the build and tests need
+# and the machine lacks. Quick and silent when everything is there.
+# Usage: scripts/install-deps.sh
+set -euo pipefail
+
+packages=(
+  # C++ toolchain and build
+  build-essential cmake pkg-config
+  # gRPC, Protobuf, Abseil, libcurl (OpenSSL), GoogleTest
+  libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev
+  protobuf-compiler libabsl-dev libcurl4-openssl-dev libssl-dev
+  libgtest-dev libgmock-dev
+  # health.proto and reflection.proto; google/rpc/*.proto
+  grpc-proto golang-github-gogo-googleapis-dev
+  # the api.video emulator is Go (standard library only)
+  golang-go
+  # test certificates, CA bundle
+  openssl ca-certificates
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null |
+      grep -q 'install ok installed'; then
+    missing+=("$package")
+  fi
+done
+# Node.js runs the official api.video client against the emulator. Any
+# node >= 18 on PATH will do (this machine may have a newer one than Debian's).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+echo "Installing missing Debian packages: ${missing[*]}"
+$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
+  install -y -qq "${missing[@]}"
