@@ -14,7 +14,6 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -24,6 +23,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/emulator_process.h"
 #include "tests/testing/error_details.h"
+#include "tests/testing/grpc_calls.h"
 #include "tests/testing/subprocess.h"
 
 namespace {
@@ -37,15 +37,11 @@ using ::testing_support::BinaryDir;
 using ::testing_support::EmulatorProcess;
 using ::testing_support::FindDetail;
 using ::testing_support::GatewayProcess;
+using ::testing_support::PendingCall;
+using ::testing_support::SetDeadline;
 using ::testing_support::Subprocess;
 
 constexpr char kApiKey[] = "process-test-key-2b7d91";
-
-void SetDeadline(grpc::ClientContext& context,
-                 absl::Duration timeout = absl::Seconds(5)) {
-  context.set_deadline(std::chrono::system_clock::now() +
-                       absl::ToChronoMilliseconds(timeout));
-}
 
 TEST(GatewayProcessTest, RejectedApiKeyIsInternalAndNeverShown) {
   auto emulator = EmulatorProcess::Start(kApiKey);
@@ -152,27 +148,61 @@ TEST(GatewayProcessTest, SigtermLetsCallsInFlightFinishAndExitsZero) {
   grpc::ClientContext context;
   SetDeadline(context, absl::Seconds(10));
   UploadToken token;
-  absl::Notification done;
-  grpc::Status status;
   CreateUploadTokenRequest request;
-  stub->async()->CreateUploadToken(&context, &request, &token,
-                                   [&](grpc::Status s) {
-                                     status = std::move(s);
-                                     done.Notify();
-                                   });
-  const absl::Time give_up = absl::Now() + absl::Seconds(10);
-  while (*(*emulator)->RequestCount("POST /upload-tokens") == 0 &&
-         absl::Now() < give_up) {
-    absl::SleepFor(absl::Milliseconds(5));
-  }
+  PendingCall call;
+  stub->async()->CreateUploadToken(&context, &request, &token, call.OnDone());
+  ASSERT_TRUE((*emulator)->WaitForRequests("POST /upload-tokens", 1).ok());
   (*gateway)->process().Signal(SIGTERM);
-  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(10)));
-  EXPECT_TRUE(status.ok()) << status.error_message();
+  ASSERT_TRUE(call.Wait(absl::Seconds(10)));
+  EXPECT_TRUE(call.status().ok()) << call.status().error_message();
   EXPECT_FALSE(token.token().empty());
   auto exit_status = (*gateway)->process().Wait(absl::Seconds(10));
   ASSERT_TRUE(exit_status.ok()) << exit_status.status();
   EXPECT_TRUE(WIFEXITED(*exit_status));
   EXPECT_EQ(WEXITSTATUS(*exit_status), 0);
+}
+
+TEST(GatewayProcessTest, SigtermTurnsHealthNotServingWhileDraining) {
+  auto emulator = EmulatorProcess::Start(kApiKey);
+  ASSERT_TRUE(emulator.ok()) << emulator.status();
+  // A slow call keeps the gateway draining after the signal.
+  ASSERT_TRUE((*emulator)
+                  ->AddFault(R"({"method":"POST","path":"/upload-tokens",
+                     "match":"exact","action":"respond","latency_ms":2000})")
+                  .ok());
+  auto gateway = GatewayProcess::Start((*emulator)->base_url(), kApiKey);
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  auto channel = (*gateway)->NewChannel();
+
+  grpc::ClientContext watch_context;
+  SetDeadline(watch_context, absl::Seconds(20));
+  grpc::health::v1::HealthCheckRequest watch_request;
+  watch_request.set_service("apivideo.uploadtokens.v1.UploadTokenService");
+  auto watch = grpc::health::v1::Health::NewStub(channel)->Watch(&watch_context,
+                                                                 watch_request);
+  grpc::health::v1::HealthCheckResponse health;
+  ASSERT_TRUE(watch->Read(&health));
+  EXPECT_EQ(health.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+
+  auto stub = apivideo::uploadtokens::v1::UploadTokenService::NewStub(channel);
+  grpc::ClientContext context;
+  SetDeadline(context, absl::Seconds(10));
+  CreateUploadTokenRequest request;
+  UploadToken token;
+  PendingCall call;
+  stub->async()->CreateUploadToken(&context, &request, &token, call.OnDone());
+  ASSERT_TRUE((*emulator)->WaitForRequests("POST /upload-tokens", 1).ok());
+  (*gateway)->process().Signal(SIGTERM);
+
+  ASSERT_TRUE(watch->Read(&health));
+  EXPECT_EQ(health.status(),
+            grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  EXPECT_FALSE(call.Wait(absl::ZeroDuration()))
+      << "the call in flight should still be running while health says "
+         "NOT_SERVING";
+  ASSERT_TRUE(call.Wait(absl::Seconds(10)));
+  EXPECT_TRUE(call.status().ok()) << call.status().error_message();
+  watch_context.TryCancel();
 }
 
 TEST(GatewayProcessTest, SigtermCancelsCallsThatOutlastTheGracePeriod) {
@@ -191,22 +221,14 @@ TEST(GatewayProcessTest, SigtermCancelsCallsThatOutlastTheGracePeriod) {
   GetUploadTokenRequest request;
   request.set_token("toNeverAnswered");
   UploadToken token;
-  absl::Notification done;
-  grpc::Status status;
-  stub->async()->GetUploadToken(&context, &request, &token,
-                                [&](grpc::Status s) {
-                                  status = std::move(s);
-                                  done.Notify();
-                                });
-  const absl::Time give_up = absl::Now() + absl::Seconds(10);
-  while (*(*emulator)->RequestCount("GET /upload-tokens/{token}") == 0 &&
-         absl::Now() < give_up) {
-    absl::SleepFor(absl::Milliseconds(5));
-  }
+  PendingCall call;
+  stub->async()->GetUploadToken(&context, &request, &token, call.OnDone());
+  ASSERT_TRUE(
+      (*emulator)->WaitForRequests("GET /upload-tokens/{token}", 1).ok());
   const absl::Time signalled = absl::Now();
   (*gateway)->process().Signal(SIGTERM);
-  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(10)));
-  EXPECT_NE(status.error_code(), grpc::StatusCode::OK);
+  ASSERT_TRUE(call.Wait(absl::Seconds(10)));
+  EXPECT_NE(call.status().error_code(), grpc::StatusCode::OK);
   auto exit_status = (*gateway)->process().Wait(absl::Seconds(10));
   ASSERT_TRUE(exit_status.ok()) << exit_status.status();
   EXPECT_EQ(WEXITSTATUS(*exit_status), 0);

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
@@ -22,6 +21,7 @@
 #include "tests/testing/emulator_process.h"
 #include "tests/testing/error_details.h"
 #include "tests/testing/gateway_process.h"
+#include "tests/testing/grpc_calls.h"
 
 namespace {
 
@@ -37,15 +37,10 @@ using ::testing::Not;
 using ::testing_support::EmulatorProcess;
 using ::testing_support::FindDetail;
 using ::testing_support::GatewayProcess;
+using ::testing_support::PendingCall;
+using ::testing_support::SetDeadline;
 
 constexpr char kApiKey[] = "integration-test-key-6f1c0e";
-
-// Every call in these tests has a deadline.
-void SetDeadline(grpc::ClientContext& context,
-                 absl::Duration timeout = absl::Seconds(5)) {
-  context.set_deadline(std::chrono::system_clock::now() +
-                       absl::ToChronoMilliseconds(timeout));
-}
 
 std::string MetadataValue(
     const std::multimap<grpc::string_ref, grpc::string_ref>& metadata,
@@ -487,22 +482,14 @@ TEST_F(UploadTokenServiceTest, CancelledCallAbortsItsUpstreamRequest) {
   GetUploadTokenRequest request;
   request.set_token("toCancelMe");
   UploadToken got;
-  absl::Notification done;
-  grpc::Status status;
-  stub_->async()->GetUploadToken(&context, &request, &got, [&](grpc::Status s) {
-    status = std::move(s);
-    done.Notify();
-  });
+  PendingCall call;
+  stub_->async()->GetUploadToken(&context, &request, &got, call.OnDone());
   // Cancel only once the request has reached the emulator.
-  const absl::Time give_up = absl::Now() + absl::Seconds(10);
-  while (*emulator_->RequestCount("GET /upload-tokens/{token}") == 0 &&
-         absl::Now() < give_up) {
-    absl::SleepFor(absl::Milliseconds(5));
-  }
+  ASSERT_TRUE(emulator_->WaitForRequests("GET /upload-tokens/{token}", 1).ok());
   const absl::Time cancelled_at = absl::Now();
   context.TryCancel();
-  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(10)));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::CANCELLED);
+  ASSERT_TRUE(call.Wait(absl::Seconds(10)));
+  EXPECT_EQ(call.status().error_code(), grpc::StatusCode::CANCELLED);
   // The gateway logs the call as cancelled long before the upstream answers.
   auto line = gateway_->process().WaitForLine(
       "(method=GetUploadToken code=CANCELLED)", absl::Seconds(5));

@@ -145,4 +145,22 @@ absl::StatusOr<int> EmulatorProcess::RequestCount(const std::string& route) {
   return ReadJsonCount(reply->body, route);
 }
 
+absl::Status EmulatorProcess::WaitForRequests(const std::string& route,
+                                              int count,
+                                              absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    absl::StatusOr<int> seen = RequestCount(route);
+    if (!seen.ok()) return seen.status();
+    if (*seen >= count) return absl::OkStatus();
+    if (absl::Now() >= deadline) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("the emulator saw ", *seen, " of ", count, " ", route,
+                       " requests within ", absl::FormatDuration(timeout)));
+    }
+    // The stats have no long poll; ask again shortly.
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+}
+
 }  // namespace testing_support

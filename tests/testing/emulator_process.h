@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "tests/testing/subprocess.h"
 
 namespace testing_support {
@@ -50,6 +51,10 @@ class EmulatorProcess {
   // How many requests the emulator saw for `route`, e.g.
   // "GET /upload-tokens/{token}".
   absl::StatusOr<int> RequestCount(const std::string& route);
+  // Waits until the emulator has seen at least `count` requests for `route`,
+  // e.g. to act while a slow request is in flight.
+  absl::Status WaitForRequests(const std::string& route, int count,
+                               absl::Duration timeout = absl::Seconds(10));
 
  private:
   EmulatorProcess(std::unique_ptr<Subprocess> process, std::string base_url,
