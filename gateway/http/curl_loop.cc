@@ -187,8 +187,11 @@ CurlLoop::~CurlLoop() {
 TransferId CurlLoop::Start(HttpRequest request, ResponseCallback done) {
   const TransferId id = next_id_.fetch_add(1);
   started_.fetch_add(1);
-  Command command{id, std::make_unique<CurlTransfer>(id, std::move(request),
-                                                     std::move(done))};
+  Command command;
+  command.kind = Command::Kind::kStartTransfer;
+  command.id = id;
+  command.transfer =
+      std::make_unique<CurlTransfer>(id, std::move(request), std::move(done));
   if (!Post(command)) {
     // Only reachable by a Start() racing with the destructor, after the loop
     // thread finished: there is no other thread left to run the callback.
@@ -200,8 +203,29 @@ TransferId CurlLoop::Start(HttpRequest request, ResponseCallback done) {
 
 void CurlLoop::Cancel(TransferId id) {
   if (id == 0 || id >= next_id_.load()) return;  // Never started.
-  Command command{id, nullptr};
+  Command command;
+  command.kind = Command::Kind::kCancelTransfer;
+  command.id = id;
   Post(command);  // Ignored once closed: nothing is left to cancel.
+}
+
+TaskId CurlLoop::RunAfter(absl::Duration delay, Task task) {
+  const TaskId id = next_id_.fetch_add(1);
+  Command command;
+  command.kind = Command::Kind::kRunTask;
+  command.id = id;
+  command.due = Clock::now() + absl::ToChronoNanoseconds(
+                                   std::max(delay, absl::ZeroDuration()));
+  command.task = std::move(task);
+  if (!Post(command)) std::move(command.task)();  // See the header.
+  return id;
+}
+
+void CurlLoop::CancelTask(TaskId id) {
+  Command command;
+  command.kind = Command::Kind::kCancelTask;
+  command.id = id;
+  Post(command);  // Ignored once closed: every task has run.
 }
 
 CurlLoop::Stats CurlLoop::GetStats() const {
@@ -278,6 +302,7 @@ void CurlLoop::Run() {
     }
     ReadCompletions();
     if (woken) running = RunCommands();
+    RunDueTasks(/*all=*/false);
   }
   Shutdown();
 }
@@ -291,16 +316,39 @@ bool CurlLoop::RunCommands() {
     stop = stop_requested_;
   }
   for (Command& command : batch_) {
-    if (command.transfer == nullptr) {
-      FinishTransfer(command.id, std::nullopt);
-    } else if (stop) {
-      CompleteUnstarted(std::move(command.transfer), ShuttingDown());
-    } else {
-      AddTransfer(std::move(command.transfer));
+    switch (command.kind) {
+      case Command::Kind::kStartTransfer:
+        if (stop) {
+          CompleteUnstarted(std::move(command.transfer), ShuttingDown());
+        } else {
+          AddTransfer(std::move(command.transfer));
+        }
+        break;
+      case Command::Kind::kCancelTransfer:
+        FinishTransfer(command.id, std::nullopt);
+        break;
+      case Command::Kind::kRunTask:
+        task_queue_.emplace(command.due, command.id);
+        tasks_.emplace(command.id, std::move(command.task));
+        break;
+      case Command::Kind::kCancelTask:
+        tasks_.erase(command.id);
+        break;
     }
   }
   batch_.clear();
   return !stop;
+}
+
+void CurlLoop::RunDueTasks(bool all) {
+  const Clock::time_point now = Clock::now();
+  while (!task_queue_.empty() && (all || task_queue_.begin()->first <= now)) {
+    const TaskId id = task_queue_.begin()->second;
+    task_queue_.erase(task_queue_.begin());
+    auto node = tasks_.extract(id);
+    if (node.empty()) continue;  // Cancelled.
+    std::move(node.mapped())();
+  }
 }
 
 void CurlLoop::Shutdown() {
@@ -311,6 +359,7 @@ void CurlLoop::Shutdown() {
     ids.reserve(active_.size());
     for (const auto& entry : active_) ids.push_back(entry.first);
     for (TransferId id : ids) FinishTransfer(id, std::nullopt);
+    RunDueTasks(/*all=*/true);
     {
       absl::MutexLock lock(&mu_);
       if (commands_.empty()) {
@@ -320,8 +369,16 @@ void CurlLoop::Shutdown() {
       batch_.swap(commands_);
     }
     for (Command& command : batch_) {
-      if (command.transfer != nullptr) {
-        CompleteUnstarted(std::move(command.transfer), ShuttingDown());
+      switch (command.kind) {
+        case Command::Kind::kStartTransfer:
+          CompleteUnstarted(std::move(command.transfer), ShuttingDown());
+          break;
+        case Command::Kind::kRunTask:
+          std::move(command.task)();
+          break;
+        case Command::Kind::kCancelTransfer:
+        case Command::Kind::kCancelTask:
+          break;  // Everything is being finished anyway.
       }
     }
     batch_.clear();
@@ -396,8 +453,13 @@ void CurlLoop::ReadCompletions() {
 }
 
 int CurlLoop::MillisUntilTimer() const {
-  if (!timer_deadline_.has_value()) return -1;
-  const auto left = *timer_deadline_ - std::chrono::steady_clock::now();
+  std::optional<Clock::time_point> next = timer_deadline_;
+  if (!task_queue_.empty() &&
+      (!next.has_value() || task_queue_.begin()->first < *next)) {
+    next = task_queue_.begin()->first;
+  }
+  if (!next.has_value()) return -1;
+  const auto left = *next - Clock::now();
   if (left <= std::chrono::steady_clock::duration::zero()) return 0;
   // Rounded up: waking early would only spin.
   const auto millis =

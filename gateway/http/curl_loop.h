@@ -36,6 +36,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -50,10 +51,11 @@
 #include "gateway/http/extra_ca_certs.h"
 #include "gateway/http/http_client.h"
 #include "gateway/http/http_types.h"
+#include "gateway/http/scheduler.h"
 
 namespace gateway::http {
 
-class CurlLoop final : public HttpClient {
+class CurlLoop final : public HttpClient, public Scheduler {
  public:
   using Options = CurlLoopOptions;
 
@@ -85,14 +87,27 @@ class CurlLoop final : public HttpClient {
   TransferId Start(HttpRequest request, ResponseCallback done) override;
   void Cancel(TransferId id) override;
 
+  // Tasks run on the loop thread, between socket events, so they must not
+  // block. A RunAfter() that races with the destructor after the loop has
+  // stopped runs its task inside RunAfter(), the one exception to the
+  // contract, as there is no other thread left to run it.
+  TaskId RunAfter(absl::Duration delay, Task task) override;
+  void CancelTask(TaskId id) override;
+
   Stats GetStats() const;
 
  private:
-  // A request from another thread: start `transfer`, or cancel `id` if
-  // `transfer` is null.
+  using Clock = std::chrono::steady_clock;
+
+  // A request from another thread, run by the loop thread.
   struct Command {
-    TransferId id = 0;
-    std::unique_ptr<CurlTransfer> transfer;
+    enum class Kind { kStartTransfer, kCancelTransfer, kRunTask, kCancelTask };
+    Kind kind = Kind::kStartTransfer;
+    // The transfer or task the command is about.
+    std::uint64_t id = 0;
+    std::unique_ptr<CurlTransfer> transfer;  // kStartTransfer
+    Task task;                               // kRunTask
+    Clock::time_point due;                   // kRunTask
   };
 
   CurlLoop(Options options, std::unique_ptr<ExtraCaCerts> extra_ca,
@@ -116,6 +131,8 @@ class CurlLoop final : public HttpClient {
   void ReleaseHandle(CURL* easy);
   void CompleteUnstarted(std::unique_ptr<CurlTransfer> transfer,
                          absl::Status status);
+  // Runs the tasks that are due, or, at shutdown, all of them.
+  void RunDueTasks(bool all);
 
   // libcurl's CURLMOPT_SOCKETFUNCTION and CURLMOPT_TIMERFUNCTION.
   static int OnSocket(CURL* easy, curl_socket_t socket, int what, void* self,
@@ -144,8 +161,12 @@ class CurlLoop final : public HttpClient {
   // Loop-thread state.
   std::vector<Command> batch_;  // The commands being run.
   absl::flat_hash_map<TransferId, std::unique_ptr<CurlTransfer>> active_;
-  std::vector<CURL*> idle_handles_;  // Reset, ready for reuse.
-  std::optional<std::chrono::steady_clock::time_point> timer_deadline_;
+  std::vector<CURL*> idle_handles_;                  // Reset, ready for reuse.
+  std::optional<Clock::time_point> timer_deadline_;  // libcurl's timer
+  // Waiting tasks, in due order; a cancelled task leaves its queue entry
+  // behind, to be skipped when it comes up.
+  std::multimap<Clock::time_point, TaskId> task_queue_;
+  absl::flat_hash_map<TaskId, Task> tasks_;
 
   std::atomic<std::uint64_t> started_{0};
   std::atomic<std::uint64_t> completed_{0};

@@ -550,6 +550,53 @@ TEST_F(CurlLoopTest, ConnectionClosedByTheServerIsReplacedTransparently) {
   EXPECT_EQ(server_->requests().size(), 3);
 }
 
+// libcurl resends a request whose kept-alive connection dies before any
+// answer; harmless for a GET, which is why GETs allow it.
+TEST_F(CurlLoopTest, GetOnADeadKeptAliveConnectionIsResentQuietly) {
+  auto answered = std::make_shared<std::atomic<int>>(0);
+  StartServer([answered](const RecordedRequest&) {
+    Reply reply;
+    if (answered->fetch_add(1) == 1) {
+      reply.action = Reply::Action::kCloseWithoutAnswer;
+    } else {
+      reply.body = "ok";
+    }
+    return reply;
+  });
+  StartLoop();
+  ASSERT_TRUE(Fetch(Get(server_->Url("/"))).ok());
+  absl::StatusOr<HttpResponse> second = Fetch(Get(server_->Url("/")));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(server_->requests().size(), 3);
+  EXPECT_EQ(server_->accepted_connections(), 2);
+}
+
+TEST_F(CurlLoopTest, RequestThatMustNotBeResentIsNeverSentTwice) {
+  auto answered = std::make_shared<std::atomic<int>>(0);
+  StartServer([answered](const RecordedRequest&) {
+    Reply reply;
+    if (answered->fetch_add(1) == 1) {
+      reply.action = Reply::Action::kCloseWithoutAnswer;
+    } else {
+      reply.body = "ok";
+    }
+    return reply;
+  });
+  StartLoop();
+  ASSERT_TRUE(Fetch(Get(server_->Url("/"))).ok());
+  HttpRequest post;
+  post.method = Method::kPost;
+  post.url = server_->Url("/create");
+  post.body = "{}";
+  post.resend_on_stale_connection = false;
+  absl::StatusOr<HttpResponse> result = Fetch(std::move(post));
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(RequestMayHaveBeenSent(result.status()));
+  // It went out once, on a connection of its own.
+  EXPECT_EQ(server_->requests().size(), 2);
+  EXPECT_EQ(server_->accepted_connections(), 2);
+}
+
 TEST_F(CurlLoopTest, ConcurrentRequestsAllCompleteExactlyOnce) {
   constexpr int kTransfers = 200;
   StartServer(Respond(200, "parallel"));

@@ -163,6 +163,12 @@ absl::Status CurlTransfer::Configure(CURL* easy,
       check(curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, "DELETE"));
       break;
   }
+  if (!request_.resend_on_stale_connection) {
+    // libcurl resends a request by itself, on a new connection, when the
+    // reused connection it went out on dies before any answer arrives. It
+    // never does so for a request that opened its own connection.
+    check(curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L));
+  }
   if (rc != CURLE_OK) {
     return MarkRequestNotSent(absl::InternalError(
         absl::StrCat(DescribeRequest(method, request_.url),

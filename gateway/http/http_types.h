@@ -27,6 +27,12 @@ struct HttpRequest {
   std::string body;
   // Bounds the whole transfer: queueing, connect, request and response.
   absl::Duration timeout = absl::Seconds(30);
+  // When a kept-alive connection turns out dead before any answer, the
+  // transport may quietly resend the request on a new one. Set false for a
+  // request whose second arrival must not go unnoticed (a POST would be
+  // duplicated; the effect of a DELETE would be hidden): it then goes out on
+  // a connection of its own, so that every failure reaches the caller.
+  bool resend_on_stale_connection = true;
 };
 
 struct HttpResponse {
