@@ -10,21 +10,27 @@
 namespace gateway {
 
 CallReactor::CallReactor(grpc::CallbackServerContext* context,
-                         absl::string_view method, const AccessLog& access_log)
-    : context_(context), method_(method), access_log_(access_log) {}
+                         absl::string_view method, const AccessLog& access_log,
+                         policy::InFlightLimit* in_flight)
+    : context_(context),
+      method_(method),
+      access_log_(access_log),
+      in_flight_(in_flight) {}
 
-absl::StatusOr<absl::Duration> CallReactor::UpstreamTimeout(
+absl::StatusOr<absl::Time> CallReactor::UpstreamDeadline(
     absl::Duration cap) const {
+  const absl::Time now = absl::Now();
   const auto deadline = context_->deadline();
-  if (deadline == std::chrono::system_clock::time_point::max()) return cap;
-  const absl::Duration left =
-      absl::FromChrono(deadline - std::chrono::system_clock::now());
-  if (left <= absl::ZeroDuration()) {
+  if (deadline == std::chrono::system_clock::time_point::max()) {
+    return now + cap;
+  }
+  const absl::Time caller_deadline = absl::FromChrono(deadline);
+  if (caller_deadline <= now) {
     return MakeError(absl::StatusCode::kDeadlineExceeded,
                      "the call's deadline passed before api.video was asked",
                      "DEADLINE_EXCEEDED");
   }
-  return std::min(left, cap);
+  return std::min(caller_deadline, now + cap);
 }
 
 void CallReactor::Reject(const absl::Status& status) {
@@ -81,6 +87,7 @@ void CallReactor::OnCancel() {
 void CallReactor::OnDone() {
   access_log_.Record({method_, context_->peer(), code_, upstream_.http_status,
                       upstream_.attempts, absl::Now() - start_});
+  if (in_flight_ != nullptr) in_flight_->Release();
   Unref();
 }
 

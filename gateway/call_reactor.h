@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "gateway/access_log.h"
 #include "gateway/apivideo/upload_token_api.h"
+#include "gateway/policy/in_flight_limit.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 
@@ -29,12 +30,14 @@ namespace gateway {
 
 class CallReactor final : public grpc::ServerUnaryReactor {
  public:
+  // `in_flight`, when not null, is the place this call holds in the
+  // in-flight limit; it is given back when gRPC is done with the call.
   CallReactor(grpc::CallbackServerContext* context, absl::string_view method,
-              const AccessLog& access_log);
+              const AccessLog& access_log, policy::InFlightLimit* in_flight);
 
-  // How long the upstream exchange may take: the caller's remaining
-  // deadline, at most `cap`. DEADLINE_EXCEEDED if no time is left.
-  absl::StatusOr<absl::Duration> UpstreamTimeout(absl::Duration cap) const;
+  // When the upstream exchange must be over: the caller's deadline, at most
+  // `cap` from now. DEADLINE_EXCEEDED if the caller's deadline has passed.
+  absl::StatusOr<absl::Time> UpstreamDeadline(absl::Duration cap) const;
 
   // Ends the RPC with `status` without going upstream. The handler calls
   // exactly one of Reject and Attach.
@@ -62,6 +65,7 @@ class CallReactor final : public grpc::ServerUnaryReactor {
   grpc::CallbackServerContext* const context_;
   const absl::string_view method_;
   const AccessLog& access_log_;
+  policy::InFlightLimit* const in_flight_;
   const absl::Time start_ = absl::Now();
 
   // Written before Finish, read in OnDone, which gRPC runs after Finish.

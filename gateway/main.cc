@@ -3,8 +3,10 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -14,10 +16,14 @@
 #include "absl/time/time.h"
 #include "gateway/access_log.h"
 #include "gateway/apivideo/auth.h"
+#include "gateway/apivideo/bearer_authenticator.h"
 #include "gateway/apivideo/upload_token_api.h"
 #include "gateway/http/curl_loop.h"
 #include "gateway/log.h"
 #include "gateway/page_token.h"
+#include "gateway/policy/circuit_breaker.h"
+#include "gateway/policy/rate_limit_gate.h"
+#include "gateway/policy/retry_budget.h"
 #include "gateway/server.h"
 #include "gateway/settings.h"
 #include "gateway/upload_token_service.h"
@@ -43,6 +49,26 @@ ABSL_FLAG(bool, allow_plaintext_upstream, false,
           "Allow an http:// (unencrypted) api_base_url on a non-loopback "
           "host. The API key then crosses the network in the clear.");
 ABSL_FLAG(bool, access_log, true, "Log one line per RPC to stderr.");
+ABSL_FLAG(std::string, auth, "basic",
+          "How the gateway authenticates to api.video: 'basic' (HTTP Basic "
+          "with the API key on every request, as the official Node client "
+          "does) or 'bearer' (an access token from /auth/api-key, cached and "
+          "refreshed through /auth/refresh).");
+ABSL_FLAG(int, max_calls_in_flight, 15000,
+          "Calls handled at once; beyond it calls fail at once with "
+          "RESOURCE_EXHAUSTED instead of queueing.");
+ABSL_FLAG(int, max_attempts, 3,
+          "Upstream attempts per call, the first included. GET and DELETE are "
+          "retried on connection failures and 502/503/504; POST only when it "
+          "cannot have reached api.video.");
+ABSL_FLAG(double, retry_budget_ratio, 0.1,
+          "Retries may add at most this fraction of extra upstream requests "
+          "(plus a small burst).");
+ABSL_FLAG(absl::Duration, rate_limit_max_wait, absl::ZeroDuration(),
+          "When api.video's rate-limit window is used up, wait up to this "
+          "long for it to reset (if that takes at most half of the call's "
+          "remaining deadline) instead of failing at once with "
+          "RESOURCE_EXHAUSTED. 0: never wait.");
 
 namespace gateway {
 namespace {
@@ -80,13 +106,36 @@ int Run() {
   absl::StatusOr<std::unique_ptr<http::CurlLoop>> curl_loop =
       http::CurlLoop::Create(curl_options);
   if (!curl_loop.ok()) return Fail(curl_loop.status().message());
-  apivideo::BasicAuthenticator authenticator(*api_key);
-  apivideo::UploadTokenApi api(**curl_loop, authenticator, *base_url);
+  std::unique_ptr<apivideo::Authenticator> authenticator;
+  const std::string auth = absl::GetFlag(FLAGS_auth);
+  if (auth == "basic") {
+    authenticator = std::make_unique<apivideo::BasicAuthenticator>(*api_key);
+  } else if (auth == "bearer") {
+    authenticator = std::make_unique<apivideo::BearerAuthenticator>(
+        **curl_loop, *base_url, *api_key);
+  } else {
+    return Fail("--auth must be 'basic' or 'bearer'");
+  }
+  policy::RetryBudget retry_budget(absl::GetFlag(FLAGS_retry_budget_ratio));
+  policy::RateLimitGate rate_limits;
+  policy::CircuitBreaker circuit_breaker;
+  apivideo::UpstreamServices upstream;
+  upstream.client = curl_loop->get();
+  upstream.scheduler = curl_loop->get();
+  upstream.authenticator = authenticator.get();
+  upstream.retry_budget = &retry_budget;
+  upstream.rate_limits = &rate_limits;
+  upstream.circuit_breaker = &circuit_breaker;
+  upstream.retry.max_attempts = std::max(1, absl::GetFlag(FLAGS_max_attempts));
+  upstream.max_rate_limit_wait = absl::GetFlag(FLAGS_rate_limit_max_wait);
+  apivideo::UploadTokenApi api(upstream, *base_url);
   const PageTokenCodec page_tokens(*api_key);
   const AccessLog access_log(absl::GetFlag(FLAGS_access_log));
-  UploadTokenService service(
-      api, page_tokens, access_log,
-      UploadTokenServiceOptions{absl::GetFlag(FLAGS_upstream_timeout)});
+  UploadTokenServiceOptions service_options;
+  service_options.upstream_timeout = absl::GetFlag(FLAGS_upstream_timeout);
+  service_options.max_calls_in_flight =
+      absl::GetFlag(FLAGS_max_calls_in_flight);
+  UploadTokenService service(api, page_tokens, access_log, service_options);
 
   ServerOptions server_options;
   server_options.listen_address = absl::GetFlag(FLAGS_listen);
@@ -105,6 +154,9 @@ int Run() {
   LogInfo(absl::StrCat("received ", strsignal(signal_number),
                        "; draining calls in flight"));
   (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
+  // Ends every upstream transfer and timer while what their callbacks use
+  // (authenticator, policies, api) still exists.
+  curl_loop->reset();
   LogInfo("stopped");
   return EXIT_SUCCESS;
 }

@@ -2,8 +2,10 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "gateway/call_reactor.h"
 #include "gateway/list_pages.h"
+#include "gateway/status_details.h"
 #include "gateway/validation.h"
 
 namespace gateway {
@@ -22,24 +24,35 @@ UploadTokenService::UploadTokenService(apivideo::UploadTokenApi& api,
     : api_(api),
       page_tokens_(page_tokens),
       access_log_(access_log),
-      options_(options) {}
+      options_(options),
+      in_flight_(options.max_calls_in_flight) {}
 
 template <typename Value, typename Start, typename OnSuccess>
 grpc::ServerUnaryReactor* UploadTokenService::Serve(
     grpc::CallbackServerContext* context, absl::string_view method,
     const absl::Status& validation, Start start, OnSuccess on_success) {
-  auto* reactor = new CallReactor(context, method, access_log_);
+  const bool admitted = in_flight_.TryAcquire();
+  auto* reactor = new CallReactor(context, method, access_log_,
+                                  admitted ? &in_flight_ : nullptr);
+  if (!admitted) {
+    reactor->Reject(MakeError(
+        absl::StatusCode::kResourceExhausted,
+        absl::StrCat("the gateway is at its limit of ", in_flight_.max(),
+                     " calls in flight; retry with backoff"),
+        "GATEWAY_OVERLOADED"));
+    return reactor;
+  }
   if (!validation.ok()) {
     reactor->Reject(validation);
     return reactor;
   }
-  absl::StatusOr<absl::Duration> timeout =
-      reactor->UpstreamTimeout(options_.upstream_timeout);
-  if (!timeout.ok()) {
-    reactor->Reject(timeout.status());
+  absl::StatusOr<absl::Time> deadline =
+      reactor->UpstreamDeadline(options_.upstream_timeout);
+  if (!deadline.ok()) {
+    reactor->Reject(deadline.status());
     return reactor;
   }
-  reactor->Attach(start(apivideo::CallOptions{*timeout},
+  reactor->Attach(start(apivideo::CallOptions{*deadline},
                         [reactor, on_success = std::move(on_success)](
                             apivideo::ApiResult<Value> result) mutable {
                           if (result.value.ok())

@@ -15,6 +15,7 @@
 #include "gateway/access_log.h"
 #include "gateway/apivideo/upload_token_api.h"
 #include "gateway/page_token.h"
+#include "gateway/policy/in_flight_limit.h"
 
 namespace gateway {
 
@@ -24,6 +25,9 @@ struct UploadTokenServiceOptions {
   // The longest an upstream exchange may take, whatever the caller's
   // deadline; also the limit for calls without a deadline.
   absl::Duration upstream_timeout = absl::Seconds(30);
+  // Calls in flight at once; beyond it, calls fail at once with
+  // RESOURCE_EXHAUSTED instead of queueing.
+  int max_calls_in_flight = 15000;
 };
 
 class UploadTokenService final
@@ -70,6 +74,8 @@ class UploadTokenService final
   const PageTokenCodec& page_tokens_;
   const AccessLog& access_log_;
   const UploadTokenServiceOptions options_;
+  // Every CallReactor holds a place until gRPC is done with it.
+  policy::InFlightLimit in_flight_;
 };
 
 }  // namespace gateway

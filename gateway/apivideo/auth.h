@@ -21,6 +21,11 @@ class Authenticator {
   // Calls `done` with the header value for the next request, inline or later
   // from another thread (a bearer token may need fetching first). Thread-safe.
   virtual void Authorize(Callback done) = 0;
+
+  // Tells the authenticator that api.video answered 401 to a request sent
+  // with `authorization`. True when a fresh credential may fix it, so the
+  // request deserves one more try. Thread-safe.
+  virtual bool Renew(absl::string_view authorization) { return false; }
 };
 
 // HTTP Basic with the API key as user name and an empty password, as the

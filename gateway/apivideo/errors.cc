@@ -223,6 +223,25 @@ absl::Status StatusFromErrorResponse(const http::HttpResponse& response,
   return status;
 }
 
+absl::Status StatusFromAuthErrorResponse(const http::HttpResponse& response,
+                                         absl::string_view route) {
+  const std::optional<json::Problem> problem = ReadProblem(response);
+  absl::Status status;
+  if (response.status >= 500 && response.status <= 599) {
+    status = absl::UnavailableError(absl::StrCat(
+        "api.video is unavailable: ", DescribeAnswer(response.status, problem),
+        " for ", route));
+  } else {
+    status = absl::InternalError(absl::StrCat(
+        "api.video refused the gateway's own credentials at ", route, " (",
+        DescribeAnswer(response.status, problem),
+        "). The request itself was fine; the gateway's operator must fix its "
+        "api.video API key."));
+  }
+  AttachErrorInfo(status, response.status, problem);
+  return status;
+}
+
 absl::Status StatusFromTransportError(const absl::Status& transport_error,
                                       const UpstreamOperation& operation) {
   const std::string context =

@@ -47,6 +47,12 @@ struct UpstreamOperation {
 absl::Status StatusFromErrorResponse(const http::HttpResponse& response,
                                      const UpstreamOperation& operation);
 
+// The status for a non-2xx `response` to the gateway's own POST /auth/...
+// request (`route`): a refusal (4xx) is the gateway's bad key, INTERNAL; 5xx
+// is UNAVAILABLE.
+absl::Status StatusFromAuthErrorResponse(const http::HttpResponse& response,
+                                         absl::string_view route);
+
 // The status for a transfer that ended without a response; `transport_error`
 // follows the http::ResponseCallback contract.
 absl::Status StatusFromTransportError(const absl::Status& transport_error,

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "gateway/status_details.h"
 #include "google/protobuf/util/json_util.h"
@@ -34,7 +35,13 @@ absl::Status ParseJson(absl::string_view json,
   const auto parsed = google::protobuf::util::JsonStringToMessage(
       google::protobuf::StringPiece(json.data(), json.size()), &message,
       options);
-  if (!parsed.ok()) return Malformed(what, parsed.message().ToString());
+  if (!parsed.ok()) {
+    // The parser's message ends with an excerpt and a caret on lines of
+    // their own; the first line says what is wrong.
+    const std::string message = parsed.message().ToString();
+    return Malformed(what, absl::StripAsciiWhitespace(
+                               message.substr(0, message.find('\n'))));
+  }
   return absl::OkStatus();
 }
 
@@ -50,7 +57,56 @@ absl::Status CheckToken(UploadToken& token, absl::string_view what) {
   return absl::OkStatus();
 }
 
+// `value` as a JSON string literal, quotes included.
+std::string JsonString(absl::string_view value) {
+  std::string out = "\"";
+  for (char c : value) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          absl::StrAppend(
+              &out, "\\u00",
+              absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2));
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
 }  // namespace
+
+std::string ApiKeyRequestBody(absl::string_view api_key) {
+  return absl::StrCat("{\"apiKey\":", JsonString(api_key), "}");
+}
+
+std::string RefreshRequestBody(absl::string_view refresh_token) {
+  return absl::StrCat("{\"refreshToken\":", JsonString(refresh_token), "}");
+}
+
+absl::StatusOr<json::AccessToken> ParseAccessToken(absl::string_view json) {
+  // The body holds credentials: errors name what is wrong, never the text.
+  constexpr absl::string_view kWhat = "an access token";
+  json::AccessToken token;
+  if (absl::Status status = ParseJson(json, token, kWhat); !status.ok()) {
+    return Malformed(kWhat, "the body is not a valid access-token document");
+  }
+  if (token.access_token().empty()) {
+    return Malformed(kWhat, "\"access_token\" is missing");
+  }
+  if (token.expires_in() <= 0) {
+    return Malformed(kWhat, "\"expires_in\" is missing or not positive");
+  }
+  return token;
+}
 
 std::string CreateTokenRequestBody(std::int32_t ttl_seconds) {
   return absl::StrCat("{\"ttl\":", ttl_seconds, "}");

@@ -20,6 +20,17 @@ namespace gateway::apivideo {
 // The body of POST /upload-tokens for a token that lives `ttl_seconds`.
 std::string CreateTokenRequestBody(std::int32_t ttl_seconds);
 
+// The body of POST /auth/api-key.
+std::string ApiKeyRequestBody(absl::string_view api_key);
+
+// The body of POST /auth/refresh.
+std::string RefreshRequestBody(absl::string_view refresh_token);
+
+// Parses an access-token object (the body of POST /auth/api-key and
+// /auth/refresh); requires a non-empty access_token and a positive
+// expires_in.
+absl::StatusOr<json::AccessToken> ParseAccessToken(absl::string_view json);
+
 // Parses an upload-token object (the body of POST /upload-tokens and
 // GET /upload-tokens/{token}). `expires_at` is left unset when ttl is 0.
 absl::StatusOr<::apivideo::uploadtokens::v1::UploadToken> ParseUploadToken(

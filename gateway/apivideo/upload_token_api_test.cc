@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "gateway/apivideo/auth.h"
 #include "gateway/apivideo/routes.h"
+#include "gateway/apivideo/testing/fake_upstream.h"
 #include "gateway/http/testing/fake_http_client.h"
 #include "gateway/status_details.h"
 #include "gmock/gmock.h"
@@ -22,6 +23,7 @@ namespace gateway::apivideo {
 namespace {
 
 using ::apivideo::uploadtokens::v1::UploadToken;
+using ::gateway::apivideo::testing::FakeUpstream;
 using ::gateway::http::testing::FakeHttpClient;
 using ::testing::Contains;
 using ::testing::ElementsAre;
@@ -91,19 +93,29 @@ std::string ReasonOf(const absl::Status& status) {
   return info.has_value() ? info->reason() : "<no ErrorInfo>";
 }
 
+// These tests are about requests and mapping; upstream_call_test.cc covers
+// retries, so each call here makes exactly one attempt.
+UpstreamServices OneAttempt(UpstreamServices services) {
+  services.retry.max_attempts = 1;
+  return services;
+}
+
 class UploadTokenApiTest : public ::testing::Test {
  protected:
   UploadTokenApiTest()
       : authenticator_(kApiKey),
-        api_(client_, authenticator_, *ParseBaseUrl("https://ws.api.video")) {}
+        api_(OneAttempt(upstream_.Services(authenticator_)),
+             *ParseBaseUrl("https://ws.api.video")) {}
 
+  // A deadline 7 s away on the fake clock, which stands still.
   CallOptions Options() {
     CallOptions options;
-    options.timeout = absl::Seconds(7);
+    options.deadline = upstream_.scheduler.Now() + absl::Seconds(7);
     return options;
   }
 
-  FakeHttpClient client_;
+  FakeUpstream upstream_;
+  FakeHttpClient& client_ = upstream_.client;
   BasicAuthenticator authenticator_;
   UploadTokenApi api_;
 };
@@ -191,17 +203,18 @@ TEST_F(UploadTokenApiTest, DeleteSendsDeleteToTokenUrl) {
   client_.Respond(0, 204, "");
 }
 
-TEST_F(UploadTokenApiTest, DefaultTimeoutIsThirtySeconds) {
+TEST_F(UploadTokenApiTest, WithoutDeadlineTheTransferHasNoTimeout) {
   Outcome<UploadToken> outcome;
   api_.Get(kToken, CallOptions(), outcome.Callback());
   ASSERT_EQ(client_.started(), 1u);
-  EXPECT_EQ(client_.request(0).timeout, absl::Seconds(30));
+  EXPECT_EQ(client_.request(0).timeout, absl::InfiniteDuration());
   client_.Respond(0, 200, kTokenJson);
 }
 
 TEST_F(UploadTokenApiTest, UsesBaseUrlPathAndPort) {
-  FakeHttpClient client;
-  UploadTokenApi api(client, authenticator_,
+  FakeUpstream upstream;
+  FakeHttpClient& client = upstream.client;
+  UploadTokenApi api(OneAttempt(upstream.Services(authenticator_)),
                      *ParseBaseUrl("http://localhost:8080/apivideo/"));
   Outcome<UploadToken> outcome;
   api.Get(kToken, Options(), outcome.Callback());
@@ -449,9 +462,10 @@ INSTANTIATE_TEST_SUITE_P(
 // --------------------------------------------------------------
 
 TEST(UploadTokenApiAuthorization, WaitsForAuthorizationBeforeSending) {
-  FakeHttpClient client;
+  FakeUpstream upstream;
+  FakeHttpClient& client = upstream.client;
   DeferredAuthenticator authenticator;
-  UploadTokenApi api(client, authenticator,
+  UploadTokenApi api(OneAttempt(upstream.Services(authenticator)),
                      *ParseBaseUrl("https://ws.api.video"));
   Outcome<UploadToken> outcome;
   api.Get(kToken, CallOptions(), outcome.Callback());
@@ -466,9 +480,10 @@ TEST(UploadTokenApiAuthorization, WaitsForAuthorizationBeforeSending) {
 }
 
 TEST(UploadTokenApiAuthorization, FailureEndsCallWithoutSending) {
-  FakeHttpClient client;
+  FakeUpstream upstream;
+  FakeHttpClient& client = upstream.client;
   DeferredAuthenticator authenticator;
-  UploadTokenApi api(client, authenticator,
+  UploadTokenApi api(OneAttempt(upstream.Services(authenticator)),
                      *ParseBaseUrl("https://ws.api.video"));
   Outcome<UploadToken> outcome;
   api.Get(kToken, CallOptions(), outcome.Callback());
@@ -529,15 +544,16 @@ TEST_F(UploadTokenApiTest, CancelTwiceRunsCallbackOnce) {
   EXPECT_EQ(outcome.calls, 1);
 }
 
-TEST(UploadTokenApiCancellation, CancelBeforeAuthorizedNeverSends) {
-  FakeHttpClient client;
+TEST(UploadTokenApiCancellation, CancelBeforeAuthorizedEndsAtOnceNeverSends) {
+  FakeUpstream upstream;
+  FakeHttpClient& client = upstream.client;
   DeferredAuthenticator authenticator;
-  UploadTokenApi api(client, authenticator,
+  UploadTokenApi api(OneAttempt(upstream.Services(authenticator)),
                      *ParseBaseUrl("https://ws.api.video"));
   Outcome<UploadToken> outcome;
   auto call = api.Create(60, CallOptions(), outcome.Callback());
   call->Cancel();
-  EXPECT_EQ(outcome.calls, 0);
+  EXPECT_EQ(outcome.calls, 1);
   authenticator.Grant(std::string("Basic x"));
   EXPECT_EQ(client.started(), 0u);
   EXPECT_THAT(client.cancel_calls(), IsEmpty());

@@ -1,0 +1,39 @@
+// A bound on calls in flight: beyond it the gateway refuses new calls at
+// once (RESOURCE_EXHAUSTED) rather than letting memory, sockets and latency
+// grow without limit.
+
+#ifndef GATEWAY_POLICY_IN_FLIGHT_LIMIT_H_
+#define GATEWAY_POLICY_IN_FLIGHT_LIMIT_H_
+
+#include <atomic>
+
+namespace gateway::policy {
+
+class InFlightLimit {
+ public:
+  explicit InFlightLimit(int max_in_flight) : max_(max_in_flight) {}
+
+  // Takes a place; false (and nothing taken) when all are taken.
+  // Thread-safe and lock-free.
+  bool TryAcquire() {
+    if (count_.fetch_add(1, std::memory_order_relaxed) >= max_) {
+      count_.fetch_sub(1, std::memory_order_relaxed);
+      return false;
+    }
+    return true;
+  }
+
+  // Gives back a place taken by TryAcquire.
+  void Release() { count_.fetch_sub(1, std::memory_order_relaxed); }
+
+  int in_flight() const { return count_.load(std::memory_order_relaxed); }
+  int max() const { return max_; }
+
+ private:
+  const int max_;
+  std::atomic<int> count_{0};
+};
+
+}  // namespace gateway::policy
+
+#endif  // GATEWAY_POLICY_IN_FLIGHT_LIMIT_H_

@@ -1,0 +1,40 @@
+// A cap on the extra upstream load that retries add.
+//
+// A token bucket: every first attempt earns `ratio` of a token, every retry
+// spends a whole one, and the bucket holds at most `capacity`. Over time,
+// retries stay below `ratio` of first attempts (10% by default), plus a
+// burst of `capacity` so that a quiet gateway can still retry. When the
+// upstream is failing everything, retries stop instead of multiplying the
+// load on it. After Envoy's retry budgets and gRPC's retry throttling.
+
+#ifndef GATEWAY_POLICY_RETRY_BUDGET_H_
+#define GATEWAY_POLICY_RETRY_BUDGET_H_
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+
+namespace gateway::policy {
+
+class RetryBudget {
+ public:
+  explicit RetryBudget(double ratio = 0.1, double capacity = 10.0);
+
+  // Counts a first attempt. Thread-safe.
+  void RecordAttempt();
+
+  // Spends a token for one retry; false (and nothing spent) when the budget
+  // is used up. Thread-safe.
+  bool TryRetry();
+
+  double tokens() const;
+
+ private:
+  const double ratio_;
+  const double capacity_;
+  mutable absl::Mutex mu_;
+  double tokens_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace gateway::policy
+
+#endif  // GATEWAY_POLICY_RETRY_BUDGET_H_
