@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/tls"
 	"errors"
+	"math/rand"
 	"net"
 	"net/http"
 	"strconv"
@@ -25,7 +26,8 @@ type fault struct {
 	ContentType string            `json:"content_type,omitempty"`
 	Headers     map[string]string `json:"headers,omitempty"`
 	LatencyMS   int               `json:"latency_ms,omitempty"`
-	Remaining   int               `json:"remaining,omitempty"` // output only: uses left when Times > 0
+	Probability float64           `json:"probability,omitempty"` // 0 = always; else the chance a matching request is faulted
+	Remaining   int               `json:"remaining,omitempty"`   // output only: uses left when Times > 0
 }
 
 const (
@@ -33,6 +35,9 @@ const (
 	actionResetBefore = "reset_before"
 	actionResetMid    = "reset_mid"
 	actionTruncate    = "truncate"
+	// reset_after runs the real handler, then resets the connection instead
+	// of answering: the request took effect, and the client cannot know.
+	actionResetAfter = "reset_after"
 )
 
 // defaultFaultBody stands in when reset_mid or truncate are given no body, so
@@ -43,9 +48,9 @@ func (f *fault) validate() error {
 	switch f.Action {
 	case "":
 		f.Action = actionRespond
-	case actionRespond, actionResetBefore, actionResetMid, actionTruncate:
+	case actionRespond, actionResetBefore, actionResetMid, actionTruncate, actionResetAfter:
 	default:
-		return errors.New(`action must be one of "respond", "reset_before", "reset_mid", "truncate"`)
+		return errors.New(`action must be one of "respond", "reset_before", "reset_mid", "truncate", "reset_after"`)
 	}
 	switch f.Match {
 	case "":
@@ -62,6 +67,9 @@ func (f *fault) validate() error {
 	}
 	if f.Times < 0 || f.LatencyMS < 0 {
 		return errors.New("times and latency_ms must not be negative")
+	}
+	if f.Probability < 0 || f.Probability > 1 {
+		return errors.New("probability must be between 0 and 1")
 	}
 	if f.Status != 0 && (f.Status < 200 || f.Status > 599) {
 		return errors.New("status must be between 200 and 599")
@@ -114,6 +122,9 @@ func (fs *faultSet) Take(method, path string) (fault, bool) {
 	for i, f := range fs.list {
 		if !f.matches(method, path) {
 			continue
+		}
+		if f.Probability > 0 && rand.Float64() >= f.Probability {
+			continue // spared this time; a later fault may still match
 		}
 		got := *f
 		if f.Times > 0 {
@@ -270,6 +281,13 @@ func resetConnection(w http.ResponseWriter) {
 	}
 	panic(http.ErrAbortHandler)
 }
+
+// discardWriter swallows an answer that is never to be sent.
+type discardWriter struct{ header http.Header }
+
+func (d discardWriter) Header() http.Header         { return d.header }
+func (d discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (d discardWriter) WriteHeader(int)             {}
 
 // wait blocks for d on a timer, or until the client goes away (false).
 func wait(r *http.Request, d time.Duration) bool {

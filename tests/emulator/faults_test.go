@@ -171,6 +171,50 @@ func TestTruncateDeclaresMoreBytesThanItSends(t *testing.T) {
 	}
 }
 
+func TestResetAfterTakesEffectButSendsNoAnswer(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(`{"method":"POST","path":"/upload-tokens","times":1,"action":"reset_after"}`)
+	req, _ := http.NewRequest("POST", h.ts.URL+"/upload-tokens", strings.NewReader(`{"ttl":60}`))
+	req.Header.Set("Authorization", basicAuth)
+	c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	if res, err := c.Do(req); err == nil {
+		res.Body.Close()
+		t.Fatalf("got a %d response, want a transport error", res.StatusCode)
+	}
+	var stats struct {
+		TokensCreated int `json:"tokens_created"`
+	}
+	if err := json.Unmarshal(h.control("GET", "/_emulator/stats", "").body, &stats); err != nil {
+		t.Fatal(err)
+	}
+	if stats.TokensCreated != 1 {
+		t.Errorf("tokens_created = %d, want 1: the request must take effect", stats.TokensCreated)
+	}
+}
+
+func TestProbabilisticFaultHitsAboutThatShareOfRequests(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(`{"method":"GET","path":"/upload-tokens","status":503,"probability":0.25}`)
+	faulted := 0
+	const n = 2000
+	for i := 0; i < n; i++ {
+		if r := h.api("GET", "/upload-tokens", ""); r.status == 503 {
+			faulted++
+		}
+	}
+	// 25% of 2000 is 500; the binomial standard deviation is about 19.
+	if faulted < 400 || faulted > 600 {
+		t.Errorf("%d of %d requests faulted, want about 500", faulted, n)
+	}
+}
+
+func TestProbabilityOutsideZeroToOneIsRejected(t *testing.T) {
+	h := newHarness(t)
+	if r := h.request("POST", "/_emulator/faults", `{"path":"/upload-tokens","status":503,"probability":1.5}`, ""); r.status != 400 {
+		t.Errorf("status %d, want 400", r.status)
+	}
+}
+
 func TestDeleteFaultsClearsEveryFault(t *testing.T) {
 	h := newHarness(t)
 	h.addFault(`{"path":"/upload-tokens","status":503}`)

@@ -137,10 +137,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if t.area != areaOther && s.latency > 0 && !wait(r, s.latency) {
 		return // the client went away
 	}
-	if f, ok := s.faults.Take(r.Method, path); ok && applyFault(w, r, f) {
-		return
+	if f, ok := s.faults.Take(r.Method, path); ok {
+		if f.Action == actionResetAfter {
+			// The request takes effect, but its answer never arrives.
+			if f.LatencyMS > 0 && !wait(r, time.Duration(f.LatencyMS)*time.Millisecond) {
+				return
+			}
+			s.answer(discardWriter{header: http.Header{}}, r, t)
+			resetConnection(w)
+		}
+		if applyFault(w, r, f) {
+			return
+		}
 	}
+	s.answer(w, r, t)
+}
 
+// answer is the real handling of a request classified as t.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, t target) {
 	if t.area == areaAuth {
 		switch {
 		case t.route == routeAuthAPIKey:
