@@ -134,6 +134,56 @@ TEST(GatewayProcessTest, ReflectionListsTheServices) {
   stream->WritesDone();
 }
 
+TEST(GatewayProcessTest, CallsBeyondTheInFlightLimitAreRefusedAtOnce) {
+  auto emulator = EmulatorProcess::Start(kApiKey);
+  ASSERT_TRUE(emulator.ok()) << emulator.status();
+  ASSERT_TRUE((*emulator)
+                  ->AddFault(R"({"method":"GET","path":"/upload-tokens/",
+                     "match":"prefix","action":"respond","latency_ms":1000,
+                     "times":2})")
+                  .ok());
+  auto gateway = GatewayProcess::Start((*emulator)->base_url(), kApiKey,
+                                       {"--max_calls_in_flight=2"});
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  auto stub = (*gateway)->NewStub();
+
+  // Two slow calls take both places.
+  GetUploadTokenRequest request;
+  request.set_token("toSlowOne");
+  grpc::ClientContext contexts[2];
+  UploadToken responses[2];
+  PendingCall slow[2];
+  for (int i = 0; i < 2; ++i) {
+    SetDeadline(contexts[i], absl::Seconds(10));
+    stub->async()->GetUploadToken(&contexts[i], &request, &responses[i],
+                                  slow[i].OnDone());
+  }
+  ASSERT_TRUE(
+      (*emulator)->WaitForRequests("GET /upload-tokens/{token}", 2).ok());
+
+  grpc::ClientContext refused_context;
+  SetDeadline(refused_context);
+  UploadToken refused_response;
+  const absl::Time asked = absl::Now();
+  grpc::Status refused =
+      stub->GetUploadToken(&refused_context, request, &refused_response);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_LT(absl::Now() - asked, absl::Milliseconds(500));
+  auto info = FindDetail<google::rpc::ErrorInfo>(refused);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "GATEWAY_OVERLOADED");
+
+  // Once they are done, their places are free again.
+  for (PendingCall& call : slow) ASSERT_TRUE(call.Wait(absl::Seconds(10)));
+  for (int i = 0; i < 3; ++i) {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    UploadToken response;
+    EXPECT_EQ(stub->GetUploadToken(&context, request, &response).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
+}
+
 TEST(GatewayProcessTest, SigtermLetsCallsInFlightFinishAndExitsZero) {
   auto emulator = EmulatorProcess::Start(kApiKey);
   ASSERT_TRUE(emulator.ok()) << emulator.status();

@@ -50,27 +50,28 @@ std::string MetadataValue(
   return std::string(it->second.data(), it->second.size());
 }
 
+// One emulator for the suite, reset before each test; a fresh gateway for
+// each test, so that no test sees another's rate-limit window or circuit
+// breaker state.
 class UploadTokenServiceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     auto emulator = EmulatorProcess::Start(kApiKey);
     ASSERT_TRUE(emulator.ok()) << emulator.status();
     emulator_ = emulator->release();
-    auto gateway = GatewayProcess::Start(emulator_->base_url(), kApiKey);
-    ASSERT_TRUE(gateway.ok()) << gateway.status();
-    gateway_ = gateway->release();
   }
 
   static void TearDownTestSuite() {
-    delete gateway_;
-    gateway_ = nullptr;
     delete emulator_;
     emulator_ = nullptr;
   }
 
   void SetUp() override {
-    ASSERT_NE(gateway_, nullptr);
+    ASSERT_NE(emulator_, nullptr);
     ASSERT_TRUE(emulator_->Reset().ok());
+    auto gateway = GatewayProcess::Start(emulator_->base_url(), kApiKey);
+    ASSERT_TRUE(gateway.ok()) << gateway.status();
+    gateway_ = *std::move(gateway);
     stub_ = gateway_->NewStub();
   }
 
@@ -131,12 +132,11 @@ class UploadTokenServiceTest : public ::testing::Test {
   }
 
   static EmulatorProcess* emulator_;
-  static GatewayProcess* gateway_;
+  std::unique_ptr<GatewayProcess> gateway_;
   std::unique_ptr<UploadTokenService::Stub> stub_;
 };
 
 EmulatorProcess* UploadTokenServiceTest::emulator_ = nullptr;
-GatewayProcess* UploadTokenServiceTest::gateway_ = nullptr;
 
 TEST_F(UploadTokenServiceTest, CreateReturnsTokenThatExpiresAfterTtl) {
   UploadToken token = MustCreate(3600);
@@ -373,10 +373,9 @@ TEST_F(UploadTokenServiceTest, RateLimitHeadersComeBackAsMetadata) {
   EXPECT_NE(MetadataValue(metadata, "x-ratelimit-retry-after"), "");
 }
 
-TEST_F(UploadTokenServiceTest,
-       RateLimitedCallIsResourceExhaustedWithRetryInfo) {
+TEST_F(UploadTokenServiceTest, UsedUpWindowFailsFastWithRetryInfo) {
   ASSERT_TRUE(emulator_->SetRateLimits(1000, 1, 60).ok());
-  MustCreate(0);
+  MustCreate(0);  // Answered with X-RateLimit-Remaining: 0.
   grpc::ClientContext context;
   SetDeadline(context);
   CreateUploadTokenRequest request;
@@ -390,6 +389,8 @@ TEST_F(UploadTokenServiceTest,
   auto info = FindDetail<google::rpc::ErrorInfo>(status);
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->reason(), "TOO_MANY_REQUESTS");
+  // The gateway knew the window was used up and did not ask again.
+  EXPECT_EQ(*emulator_->RequestCount("POST /upload-tokens"), 1);
   // On an error the metadata arrives with the trailers.
   std::string remaining = MetadataValue(context.GetServerInitialMetadata(),
                                         "x-ratelimit-remaining");
@@ -398,6 +399,25 @@ TEST_F(UploadTokenServiceTest,
                               "x-ratelimit-remaining");
   }
   EXPECT_EQ(remaining, "0");
+}
+
+TEST_F(UploadTokenServiceTest, UpstreamTooManyRequestsIsResourceExhausted) {
+  ASSERT_TRUE(emulator_
+                  ->AddFault(R"({"method":"GET","path":"/upload-tokens",
+                     "match":"exact","action":"respond","status":429,
+                     "headers":{"X-RateLimit-Limit":"100",
+                                "X-RateLimit-Remaining":"0",
+                                "X-RateLimit-Retry-After":"17"},
+                     "body":"{\"type\":\"https://docs.api.video/reference/too-many-requests\",\"title\":\"Too many requests.\",\"status\":429}"})")
+                  .ok());
+  ListUploadTokensResponse response;
+  grpc::Status status = List({}, response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  auto retry = FindDetail<google::rpc::RetryInfo>(status);
+  ASSERT_TRUE(retry.has_value());
+  EXPECT_EQ(retry->retry_delay().seconds(), 17);
+  EXPECT_TRUE(FindDetail<google::rpc::QuotaFailure>(status).has_value());
+  EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens"), 1);
 }
 
 TEST_F(UploadTokenServiceTest, UpstreamServerErrorIsUnavailable) {

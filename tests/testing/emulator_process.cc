@@ -113,7 +113,10 @@ absl::Status EmulatorProcess::Control(absl::string_view method,
 }
 
 absl::Status EmulatorProcess::Reset() {
-  return Control("POST", "/_emulator/reset", "{}");
+  absl::Status reset = Control("POST", "/_emulator/reset", "{}");
+  if (!reset.ok()) return reset;
+  // The emulator's reset keeps rate limits; tests want its defaults back.
+  return SetRateLimits(1000000, 1000000, 60);
 }
 
 absl::Status EmulatorProcess::AddFault(const std::string& fault_json) {
@@ -143,6 +146,13 @@ absl::StatusOr<int> EmulatorProcess::RequestCount(const std::string& route) {
       "GET", absl::StrCat(base_url_, "/_emulator/stats"), "", control_ca_file_);
   if (!reply.ok()) return reply.status();
   return ReadJsonCount(reply->body, route);
+}
+
+absl::StatusOr<int> EmulatorProcess::TokensCreated() {
+  absl::StatusOr<HttpReply> reply = HttpExchange(
+      "GET", absl::StrCat(base_url_, "/_emulator/stats"), "", control_ca_file_);
+  if (!reply.ok()) return reply.status();
+  return ReadJsonCount(reply->body, "tokens_created");
 }
 
 absl::Status EmulatorProcess::WaitForRequests(const std::string& route,

@@ -42,6 +42,7 @@ class EmulatorProcess {
   Subprocess& process() { return *process_; }
 
   // Control API. Each returns an error if the emulator did not answer 2xx.
+  // Reset: no tokens, faults or counts, and the default (huge) rate limits.
   absl::Status Reset();
   // `fault_json` is the body of POST /_emulator/faults.
   absl::Status AddFault(const std::string& fault_json);
@@ -51,6 +52,8 @@ class EmulatorProcess {
   // How many requests the emulator saw for `route`, e.g.
   // "GET /upload-tokens/{token}".
   absl::StatusOr<int> RequestCount(const std::string& route);
+  // Tokens the emulator has created since the last reset.
+  absl::StatusOr<int> TokensCreated();
   // Waits until the emulator has seen at least `count` requests for `route`,
   // e.g. to act while a slow request is in flight.
   absl::Status WaitForRequests(const std::string& route, int count,
