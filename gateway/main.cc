@@ -14,19 +14,9 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "gateway/access_log.h"
-#include "gateway/apivideo/auth.h"
-#include "gateway/apivideo/bearer_authenticator.h"
-#include "gateway/apivideo/upload_token_api.h"
-#include "gateway/http/curl_loop.h"
+#include "gateway/gateway.h"
 #include "gateway/log.h"
-#include "gateway/page_token.h"
-#include "gateway/policy/circuit_breaker.h"
-#include "gateway/policy/rate_limit_gate.h"
-#include "gateway/policy/retry_budget.h"
-#include "gateway/server.h"
 #include "gateway/settings.h"
-#include "gateway/upload_token_service.h"
 
 ABSL_FLAG(std::string, listen, "[::]:50051",
           "HOST:PORT to serve gRPC on; port 0 picks a free port.");
@@ -64,6 +54,9 @@ ABSL_FLAG(int, max_attempts, 3,
 ABSL_FLAG(double, retry_budget_ratio, 0.1,
           "Retries may add at most this fraction of extra upstream requests "
           "(plus a small burst).");
+ABSL_FLAG(absl::Duration, health_probe_interval, absl::Seconds(10),
+          "While api.video rejects the gateway's key (health NOT_SERVING), "
+          "check it again this often with a one-token read; 0: never.");
 ABSL_FLAG(absl::Duration, rate_limit_max_wait, absl::ZeroDuration(),
           "When api.video's rate-limit window is used up, wait up to this "
           "long for it to reset (if that takes at most half of the call's "
@@ -101,62 +94,42 @@ int Run() {
   if (!base_url.ok()) return Fail(base_url.status().message());
   if (!plaintext_warning.empty()) LogWarning(plaintext_warning);
 
-  http::CurlLoop::Options curl_options;
-  curl_options.ca_file = absl::GetFlag(FLAGS_ca_file);
-  absl::StatusOr<std::unique_ptr<http::CurlLoop>> curl_loop =
-      http::CurlLoop::Create(curl_options);
-  if (!curl_loop.ok()) return Fail(curl_loop.status().message());
-  std::unique_ptr<apivideo::Authenticator> authenticator;
+  GatewayConfig config;
+  config.api_key = *std::move(api_key);
+  config.base_url = *std::move(base_url);
   const std::string auth = absl::GetFlag(FLAGS_auth);
   if (auth == "basic") {
-    authenticator = std::make_unique<apivideo::BasicAuthenticator>(*api_key);
+    config.auth = UpstreamAuth::kBasic;
   } else if (auth == "bearer") {
-    authenticator = std::make_unique<apivideo::BearerAuthenticator>(
-        **curl_loop, *base_url, *api_key);
+    config.auth = UpstreamAuth::kBearer;
   } else {
     return Fail("--auth must be 'basic' or 'bearer'");
   }
-  policy::RetryBudget retry_budget(absl::GetFlag(FLAGS_retry_budget_ratio));
-  policy::RateLimitGate rate_limits;
-  policy::CircuitBreaker circuit_breaker;
-  apivideo::UpstreamServices upstream;
-  upstream.client = curl_loop->get();
-  upstream.scheduler = curl_loop->get();
-  upstream.authenticator = authenticator.get();
-  upstream.retry_budget = &retry_budget;
-  upstream.rate_limits = &rate_limits;
-  upstream.circuit_breaker = &circuit_breaker;
-  upstream.retry.max_attempts = std::max(1, absl::GetFlag(FLAGS_max_attempts));
-  upstream.max_rate_limit_wait = absl::GetFlag(FLAGS_rate_limit_max_wait);
-  apivideo::UploadTokenApi api(upstream, *base_url);
-  const PageTokenCodec page_tokens(*api_key);
-  const AccessLog access_log(absl::GetFlag(FLAGS_access_log));
-  UploadTokenServiceOptions service_options;
-  service_options.upstream_timeout = absl::GetFlag(FLAGS_upstream_timeout);
-  service_options.max_calls_in_flight =
-      absl::GetFlag(FLAGS_max_calls_in_flight);
-  UploadTokenService service(api, page_tokens, access_log, service_options);
+  config.transport.ca_file = absl::GetFlag(FLAGS_ca_file);
+  config.max_attempts = absl::GetFlag(FLAGS_max_attempts);
+  config.retry_budget_ratio = absl::GetFlag(FLAGS_retry_budget_ratio);
+  config.rate_limit_max_wait = absl::GetFlag(FLAGS_rate_limit_max_wait);
+  config.health_probe_interval = absl::GetFlag(FLAGS_health_probe_interval);
+  config.service.upstream_timeout = absl::GetFlag(FLAGS_upstream_timeout);
+  config.service.max_calls_in_flight = absl::GetFlag(FLAGS_max_calls_in_flight);
+  config.access_log = absl::GetFlag(FLAGS_access_log);
+  config.server.listen_address = absl::GetFlag(FLAGS_listen);
+  const std::string upstream = config.base_url.ToString();
 
-  ServerOptions server_options;
-  server_options.listen_address = absl::GetFlag(FLAGS_listen);
-  absl::StatusOr<std::unique_ptr<GatewayServer>> server = GatewayServer::Start(
-      server_options, service,
-      ::apivideo::uploadtokens::v1::UploadTokenService::service_full_name());
-  if (!server.ok()) return Fail(server.status().message());
+  absl::StatusOr<std::unique_ptr<Gateway>> gateway =
+      Gateway::Start(std::move(config));
+  if (!gateway.ok()) return Fail(gateway.status().message());
 
-  LogInfo(absl::StrCat("upstream ", base_url->ToString()));
+  LogInfo(absl::StrCat("upstream ", upstream));
   // Tests and scripts wait for this exact line to learn the port.
   LogInfo(absl::StrCat("upload_token_gateway: listening on ",
-                       (*server)->address()));
+                       (*gateway)->address()));
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   LogInfo(absl::StrCat("received ", strsignal(signal_number),
                        "; draining calls in flight"));
-  (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
-  // Ends every upstream transfer and timer while what their callbacks use
-  // (authenticator, policies, api) still exists.
-  curl_loop->reset();
+  (*gateway)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
   LogInfo("stopped");
   return EXIT_SUCCESS;
 }

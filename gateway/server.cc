@@ -13,11 +13,13 @@ namespace gateway {
 
 GatewayServer::GatewayServer(
     std::unique_ptr<reflection::ServerReflection> reflection,
-    std::unique_ptr<grpc::Server> server, int port, std::string address)
+    std::unique_ptr<grpc::Server> server, int port, std::string address,
+    std::string service_name)
     : reflection_(std::move(reflection)),
       server_(std::move(server)),
       port_(port),
-      address_(std::move(address)) {}
+      address_(std::move(address)),
+      service_name_(std::move(service_name)) {}
 
 absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     const ServerOptions& options, grpc::Service& service,
@@ -53,11 +55,24 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   const std::string& listen = options.listen_address;
   std::string address =
       absl::StrCat(listen.substr(0, listen.rfind(':')), ":", port);
-  return std::unique_ptr<GatewayServer>(new GatewayServer(
-      *std::move(reflection), std::move(server), port, std::move(address)));
+  return std::unique_ptr<GatewayServer>(
+      new GatewayServer(*std::move(reflection), std::move(server), port,
+                        std::move(address), std::string(service_name)));
+}
+
+void GatewayServer::SetServing(bool serving) {
+  absl::MutexLock lock(&mu_);
+  if (draining_) return;
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  health->SetServingStatus("", serving);
+  health->SetServingStatus(service_name_, serving);
 }
 
 void GatewayServer::Shutdown(absl::Duration grace) {
+  {
+    absl::MutexLock lock(&mu_);
+    draining_ = true;
+  }
   server_->GetHealthCheckService()->SetServingStatus(false);
   server_->Shutdown(std::chrono::system_clock::now() +
                     absl::ToChronoMilliseconds(grace));

@@ -7,7 +7,9 @@
 #include <memory>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gateway/reflection/server_reflection.h"
 #include "grpcpp/security/server_credentials.h"
@@ -38,6 +40,11 @@ class GatewayServer {
   // listen_address with the bound port, e.g. "[::]:50051".
   const std::string& address() const { return address_; }
 
+  // Sets the health of the whole server and of the service: SERVING when
+  // `serving`, NOT_SERVING otherwise. Ignored once Shutdown has begun.
+  // Thread-safe.
+  void SetServing(bool serving);
+
   // Turns health to NOT_SERVING, stops taking calls, lets calls in flight
   // finish for up to `grace`, cancels what is left, and returns when every
   // call has ended.
@@ -46,13 +53,17 @@ class GatewayServer {
  private:
   GatewayServer(std::unique_ptr<reflection::ServerReflection> reflection,
                 std::unique_ptr<grpc::Server> server, int port,
-                std::string address);
+                std::string address, std::string service_name);
 
   // Declared before server_ so that it outlives it.
   std::unique_ptr<reflection::ServerReflection> reflection_;
   std::unique_ptr<grpc::Server> server_;
   const int port_;
   const std::string address_;
+  const std::string service_name_;
+
+  absl::Mutex mu_;
+  bool draining_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace gateway

@@ -79,11 +79,18 @@ void BearerAuthenticator::Fetch(bool use_refresh_token) {
     request.url = absl::StrCat(base_url_, "/auth/api-key");
     request.body = ApiKeyRequestBody(api_key_);
   }
-  client_.Start(
-      std::move(request),
-      [this, use_refresh_token](absl::StatusOr<http::HttpResponse> answer) {
-        OnAnswer(std::move(answer), use_refresh_token);
-      });
+  const absl::Time started = options_.now();
+  client_.Start(std::move(request),
+                [this, use_refresh_token,
+                 started](absl::StatusOr<http::HttpResponse> answer) {
+                  if (options_.observer != nullptr) {
+                    options_.observer->OnAttempt(
+                        {use_refresh_token ? kRefreshRoute : kApiKeyRoute,
+                         answer.ok() ? answer->status : 0,
+                         options_.now() - started, RateLimit()});
+                  }
+                  OnAnswer(std::move(answer), use_refresh_token);
+                });
 }
 
 void BearerAuthenticator::OnAnswer(absl::StatusOr<http::HttpResponse> answer,
@@ -111,6 +118,7 @@ void BearerAuthenticator::OnAnswer(absl::StatusOr<http::HttpResponse> answer,
         fetching_ = false;
       }
       tokens_obtained_.fetch_add(1);
+      if (options_.observer != nullptr) options_.observer->OnTokenObtained();
       Resolve(header);
       return;
     }

@@ -25,6 +25,7 @@
 #include "absl/time/time.h"
 #include "gateway/apivideo/auth.h"
 #include "gateway/apivideo/routes.h"
+#include "gateway/apivideo/upstream_observer.h"
 #include "gateway/http/http_client.h"
 
 namespace gateway::apivideo {
@@ -38,6 +39,8 @@ struct BearerAuthOptions {
   // trying again, so that every call does not set off another attempt.
   absl::Duration retry_after_failure = absl::Seconds(2);
   std::function<absl::Time()> now = [] { return absl::Now(); };
+  // Told of each /auth exchange and each token obtained; may be null.
+  UpstreamObserver* observer = nullptr;
 };
 
 class BearerAuthenticator final : public Authenticator {

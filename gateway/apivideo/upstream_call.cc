@@ -220,6 +220,7 @@ void UpstreamCall::Send(std::string authorization) {
     request.body = spec_.json_body;
   }
   if (!EnterStage(Stage::kTransferring)) return;
+  attempt_started_ = services_.now();
   // Not under the lock: a client that has shut down completes inline.
   const http::TransferId id = services_.client->Start(
       std::move(request),
@@ -260,6 +261,11 @@ void UpstreamCall::OnAnswer(absl::StatusOr<http::HttpResponse> answer,
   }
   const policy::AttemptOutcome outcome = OutcomeOf(answer);
   const UpstreamOperation operation{spec_.route, spec_.token};
+  if (services_.observer != nullptr &&
+      outcome.transport_error != absl::StatusCode::kCancelled) {
+    services_.observer->OnAttempt(
+        {spec_.route, outcome.http_status, now - attempt_started_, rate_limit});
+  }
 
   if (answer.ok()) {
     services_.rate_limits->Record(spec_.route_kind, rate_limit.remaining,
@@ -332,6 +338,7 @@ void UpstreamCall::OnAnswer(absl::StatusOr<http::HttpResponse> answer,
     Finish(std::move(error));
     return;
   }
+  if (services_.observer != nullptr) services_.observer->OnRetry(spec_.route);
   AttemptAfter(delay);
 }
 

@@ -31,6 +31,7 @@
 #include "absl/time/time.h"
 #include "gateway/apivideo/auth.h"
 #include "gateway/apivideo/rate_limit.h"
+#include "gateway/apivideo/upstream_observer.h"
 #include "gateway/http/http_client.h"
 #include "gateway/http/http_types.h"
 #include "gateway/http/scheduler.h"
@@ -50,6 +51,8 @@ struct UpstreamServices {
   policy::RetryBudget* retry_budget = nullptr;
   policy::RateLimitGate* rate_limits = nullptr;
   policy::CircuitBreaker* circuit_breaker = nullptr;
+  // Told of every attempt and retry; may be null.
+  UpstreamObserver* observer = nullptr;
   policy::RetryOptions retry;
   // How long a call may wait for a used-up rate-limit window to reset
   // instead of failing at once; zero: never wait.
@@ -143,6 +146,7 @@ class UpstreamCall : public std::enable_shared_from_this<UpstreamCall> {
   // Only the thread running the current step touches these; steps never
   // overlap.
   bool probe_ = false;  // this attempt probes the circuit breaker
+  absl::Time attempt_started_;
   bool authorization_renewed_ = false;
   bool may_have_taken_effect_ = false;
 };

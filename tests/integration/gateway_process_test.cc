@@ -184,6 +184,73 @@ TEST(GatewayProcessTest, CallsBeyondTheInFlightLimitAreRefusedAtOnce) {
   }
 }
 
+// Reads health updates from `watch` until one says `status`.
+bool WatchUntil(
+    grpc::ClientReaderInterface<grpc::health::v1::HealthCheckResponse>& watch,
+    grpc::health::v1::HealthCheckResponse::ServingStatus status) {
+  grpc::health::v1::HealthCheckResponse response;
+  while (watch.Read(&response)) {
+    if (response.status() == status) return true;
+  }
+  return false;
+}
+
+TEST(GatewayProcessTest, HealthFollowsWhetherApiVideoAcceptsTheKey) {
+  auto emulator = EmulatorProcess::Start(kApiKey);
+  ASSERT_TRUE(emulator.ok()) << emulator.status();
+  auto gateway = GatewayProcess::Start((*emulator)->base_url(), kApiKey,
+                                       {"--health_probe_interval=100ms"});
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  auto channel = (*gateway)->NewChannel();
+  grpc::ClientContext watch_context;
+  SetDeadline(watch_context, absl::Seconds(30));
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service("apivideo.uploadtokens.v1.UploadTokenService");
+  auto watch = grpc::health::v1::Health::NewStub(channel)->Watch(&watch_context,
+                                                                 request);
+  ASSERT_TRUE(
+      WatchUntil(*watch, grpc::health::v1::HealthCheckResponse::SERVING));
+
+  // api.video stops accepting the key: the next answer tells the gateway.
+  ASSERT_TRUE(
+      (*emulator)->SetApiKeys({"a-key-the-gateway-does-not-have"}).ok());
+  auto stub = apivideo::uploadtokens::v1::UploadTokenService::NewStub(channel);
+  grpc::ClientContext context;
+  SetDeadline(context);
+  UploadToken token;
+  EXPECT_EQ(
+      stub->CreateUploadToken(&context, CreateUploadTokenRequest(), &token)
+          .error_code(),
+      grpc::StatusCode::INTERNAL);
+  EXPECT_TRUE(
+      WatchUntil(*watch, grpc::health::v1::HealthCheckResponse::NOT_SERVING));
+
+  // And accepts it again: the gateway's probe notices on its own.
+  ASSERT_TRUE((*emulator)->SetApiKeys({kApiKey}).ok());
+  EXPECT_TRUE(
+      WatchUntil(*watch, grpc::health::v1::HealthCheckResponse::SERVING));
+  watch_context.TryCancel();
+}
+
+TEST(GatewayProcessTest, RejectedKeyShowsInHealthRightAfterStart) {
+  auto emulator = EmulatorProcess::Start(kApiKey);
+  ASSERT_TRUE(emulator.ok()) << emulator.status();
+  auto gateway =
+      GatewayProcess::Start((*emulator)->base_url(), "not-the-right-key",
+                            {"--health_probe_interval=10s"});
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  grpc::ClientContext watch_context;
+  SetDeadline(watch_context, absl::Seconds(30));
+  grpc::health::v1::HealthCheckRequest request;
+  auto watch = grpc::health::v1::Health::NewStub((*gateway)->NewChannel())
+                   ->Watch(&watch_context, request);
+  EXPECT_TRUE(
+      WatchUntil(*watch, grpc::health::v1::HealthCheckResponse::NOT_SERVING));
+  // The start-up probe found out, before any call.
+  EXPECT_EQ(*(*emulator)->RequestCount("GET /upload-tokens"), 1);
+  watch_context.TryCancel();
+}
+
 TEST(GatewayProcessTest, SigtermLetsCallsInFlightFinishAndExitsZero) {
   auto emulator = EmulatorProcess::Start(kApiKey);
   ASSERT_TRUE(emulator.ok()) << emulator.status();

@@ -262,7 +262,7 @@ TEST_F(UploadTokenServiceTest, ExactlyFullLastPageHasNoNextPage) {
 
 TEST_F(UploadTokenServiceTest, HundredAndOneTokensComeInPagesOfHundred) {
   std::set<std::string> created;
-  for (int i = 0; i < 101; ++i) created.insert(MustCreate(i).token());
+  for (int i = 0; i < 101; ++i) created.insert(MustCreate(3600).token());
   ListUploadTokensRequest request;
   request.set_page_size(500);  // coerced to 100
   ListUploadTokensResponse first;
@@ -321,7 +321,7 @@ TEST_F(UploadTokenServiceTest, ListOrdersByCreationNewestFirst) {
 }
 
 TEST_F(UploadTokenServiceTest, PageTokenOfAnotherOrderIsInvalid) {
-  for (int i = 0; i < 3; ++i) MustCreate(i);
+  for (int i = 0; i < 3; ++i) MustCreate(3600 + i);
   ListUploadTokensRequest request;
   request.set_page_size(1);
   request.set_order_by("ttl");

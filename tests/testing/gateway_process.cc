@@ -14,7 +14,10 @@ absl::StatusOr<std::unique_ptr<GatewayProcess>> GatewayProcess::Start(
     std::vector<std::string> extra_flags) {
   std::vector<std::string> argv = {
       absl::StrCat(BinaryDir(), "/upload_token_gateway"),
-      "--listen=127.0.0.1:0", absl::StrCat("--api_base_url=", api_base_url)};
+      "--listen=127.0.0.1:0", absl::StrCat("--api_base_url=", api_base_url),
+      // No background probes unless a test asks (a later flag wins): they
+      // would add upstream requests that tests count.
+      "--health_probe_interval=0"};
   for (std::string& flag : extra_flags) argv.push_back(std::move(flag));
   absl::StatusOr<std::unique_ptr<Subprocess>> process =
       Subprocess::Start(std::move(argv), {{"APIVIDEO_API_KEY", api_key}});

@@ -19,8 +19,8 @@ namespace testing_support {
 class GatewayProcess {
  public:
   // Starts the gateway on 127.0.0.1 with a free port, calling `api_base_url`
-  // with `api_key` (passed through APIVIDEO_API_KEY). `extra_flags` are
-  // appended to the command line.
+  // with `api_key` (passed through APIVIDEO_API_KEY), health probes off.
+  // `extra_flags` are appended to the command line, so they win.
   static absl::StatusOr<std::unique_ptr<GatewayProcess>> Start(
       const std::string& api_base_url, const std::string& api_key,
       std::vector<std::string> extra_flags = {});

@@ -1,0 +1,91 @@
+// The whole gateway, assembled: transport, credentials, policies, upstream
+// health, the api.video client and the gRPC service and server.
+//
+// main.cc turns flags into a GatewayConfig and calls Gateway::Start; tests
+// and benchmarks may do the same in-process. Owns every part and tears them
+// down in an order where no callback outlives what it uses.
+
+#ifndef GATEWAY_GATEWAY_H_
+#define GATEWAY_GATEWAY_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "gateway/access_log.h"
+#include "gateway/apivideo/auth.h"
+#include "gateway/apivideo/routes.h"
+#include "gateway/apivideo/upload_token_api.h"
+#include "gateway/http/curl_loop.h"
+#include "gateway/page_token.h"
+#include "gateway/policy/circuit_breaker.h"
+#include "gateway/policy/rate_limit_gate.h"
+#include "gateway/policy/retry_budget.h"
+#include "gateway/server.h"
+#include "gateway/upload_token_service.h"
+#include "gateway/upstream_health.h"
+
+namespace gateway {
+
+enum class UpstreamAuth { kBasic, kBearer };
+
+struct GatewayConfig {
+  std::string api_key;
+  apivideo::BaseUrl base_url;
+  UpstreamAuth auth = UpstreamAuth::kBasic;
+  // Upstream transport: extra CA bundle and the like.
+  http::CurlLoopOptions transport;
+  // Policies.
+  int max_attempts = 3;
+  double retry_budget_ratio = 0.1;
+  absl::Duration rate_limit_max_wait = absl::ZeroDuration();
+  // How often to check a rejected key again; zero: never.
+  absl::Duration health_probe_interval = absl::Seconds(10);
+  UploadTokenServiceOptions service;
+  bool access_log = true;
+  ServerOptions server;
+};
+
+class Gateway {
+ public:
+  // Builds every part, starts serving, and probes api.video once so that a
+  // rejected key shows in health at once.
+  static absl::StatusOr<std::unique_ptr<Gateway>> Start(GatewayConfig config);
+
+  Gateway(const Gateway&) = delete;
+  Gateway& operator=(const Gateway&) = delete;
+  ~Gateway();
+
+  // "HOST:PORT" with the port actually bound.
+  const std::string& address() const { return server_->address(); }
+
+  // Drains: health NOT_SERVING, calls in flight get up to `grace`, the rest
+  // are cancelled; then every upstream transfer and timer is ended.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  explicit Gateway(GatewayConfig config);
+  absl::Status Init();
+
+  const GatewayConfig config_;
+  // In dependency order: each part uses only those above it.
+  std::unique_ptr<http::CurlLoop> curl_loop_;
+  std::atomic<GatewayServer*> health_target_{nullptr};
+  std::unique_ptr<UpstreamHealth> upstream_health_;
+  std::unique_ptr<apivideo::Authenticator> authenticator_;
+  policy::RetryBudget retry_budget_;
+  policy::RateLimitGate rate_limits_;
+  policy::CircuitBreaker circuit_breaker_;
+  std::unique_ptr<apivideo::UploadTokenApi> api_;
+  std::unique_ptr<PageTokenCodec> page_tokens_;
+  std::unique_ptr<AccessLog> access_log_;
+  std::unique_ptr<UploadTokenService> service_;
+  std::unique_ptr<GatewayServer> server_;
+  bool shut_down_ = false;
+};
+
+}  // namespace gateway
+
+#endif  // GATEWAY_GATEWAY_H_
