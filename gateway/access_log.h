@@ -15,6 +15,7 @@ namespace gateway {
 struct AccessRecord {
   absl::string_view method;  // e.g. "GetUploadToken"
   absl::string_view peer;    // e.g. "ipv4:127.0.0.1:41234"
+  absl::string_view caller;  // the caller policy's name for it; may be empty
   absl::StatusCode code = absl::StatusCode::kOk;
   int upstream_status = 0;  // 0: no upstream answer
   int attempts = 0;         // upstream requests made
@@ -26,7 +27,8 @@ class AccessLog {
   explicit AccessLog(bool enabled) : enabled_(enabled) {}
 
   // "rpc method=GetUploadToken code=NOT_FOUND upstream_status=404
-  //  attempts=1 latency_ms=1.234 peer=ipv4:127.0.0.1:41234"
+  //  attempts=1 latency_ms=1.234 peer=ipv4:127.0.0.1:41234 caller=billing"
+  // (caller only when known)
   static std::string Format(const AccessRecord& record);
 
   void Record(const AccessRecord& record) const;

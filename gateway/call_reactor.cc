@@ -85,7 +85,8 @@ void CallReactor::OnCancel() {
 }
 
 void CallReactor::OnDone() {
-  access_log_.Record({method_, context_->peer(), code_, upstream_.http_status,
+  const std::string peer = context_->peer();
+  access_log_.Record({method_, peer, caller_, code_, upstream_.http_status,
                       upstream_.attempts, absl::Now() - start_});
   if (in_flight_ != nullptr) in_flight_->Release();
   Unref();

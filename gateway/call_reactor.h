@@ -39,6 +39,9 @@ class CallReactor final : public grpc::ServerUnaryReactor {
   // `cap` from now. DEADLINE_EXCEEDED if the caller's deadline has passed.
   absl::StatusOr<absl::Time> UpstreamDeadline(absl::Duration cap) const;
 
+  // The caller's name for the access log.
+  void SetCaller(std::string caller) { caller_ = std::move(caller); }
+
   // Ends the RPC with `status` without going upstream. The handler calls
   // exactly one of Reject and Attach.
   void Reject(const absl::Status& status);
@@ -67,6 +70,7 @@ class CallReactor final : public grpc::ServerUnaryReactor {
   const AccessLog& access_log_;
   policy::InFlightLimit* const in_flight_;
   const absl::Time start_ = absl::Now();
+  std::string caller_;  // set by the handler before the call can end
 
   // Written before Finish, read in OnDone, which gRPC runs after Finish.
   absl::StatusCode code_ = absl::StatusCode::kUnknown;

@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "absl/memory/memory.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gateway/apivideo/bearer_authenticator.h"
 #include "gateway/log.h"
 
@@ -14,6 +16,13 @@ apivideo::ListQuery ProbeQuery() {
   apivideo::ListQuery query;
   query.page_size = 1;
   return query;
+}
+
+// True for "localhost:N", "127.x.x.x:N" and "[::1]:N".
+bool IsLoopbackListenAddress(absl::string_view address) {
+  return absl::StartsWith(address, "localhost:") ||
+         absl::StartsWith(address, "127.") ||
+         absl::StartsWith(address, "[::1]:");
 }
 
 }  // namespace
@@ -78,11 +87,41 @@ absl::Status Gateway::Init() {
   api_ = std::make_unique<apivideo::UploadTokenApi>(upstream, config_.base_url);
   page_tokens_ = std::make_unique<PageTokenCodec>(config_.api_key);
   access_log_ = std::make_unique<AccessLog>(config_.access_log);
+  if (!config_.allowed_clients.empty() &&
+      config_.server_tls.client_ca_file.empty()) {
+    return absl::FailedPreconditionError(
+        "--allowed_clients needs client certificates: set --client_ca_file "
+        "(and --tls_cert_file, --tls_key_file)");
+  }
+  absl::flat_hash_map<std::string, std::string> token_hashes;
+  if (!config_.caller_tokens_file.empty()) {
+    absl::StatusOr<absl::flat_hash_map<std::string, std::string>> read =
+        security::CallerPolicy::ReadCallerTokensFile(
+            config_.caller_tokens_file);
+    if (!read.ok()) return read.status();
+    token_hashes = *std::move(read);
+  }
+  callers_ =
+      security::CallerPolicy(config_.allowed_clients, std::move(token_hashes));
   service_ = std::make_unique<UploadTokenService>(
-      *api_, *page_tokens_, *access_log_, config_.service);
+      *api_, *page_tokens_, *access_log_, callers_, config_.service);
+
+  ServerOptions server_options = config_.server;
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      security::MakeServerCredentials(config_.server_tls);
+  if (!credentials.ok()) return credentials.status();
+  server_options.credentials = *std::move(credentials);
+  if (config_.server_tls.cert_file.empty() &&
+      !IsLoopbackListenAddress(server_options.listen_address)) {
+    LogWarning(absl::StrCat(
+        "serving plaintext gRPC on ", server_options.listen_address,
+        ": anyone who can reach it can use the account's API key and nothing "
+        "is encrypted; use --tls_cert_file/--tls_key_file (and "
+        "--client_ca_file) outside development"));
+  }
 
   absl::StatusOr<std::unique_ptr<GatewayServer>> server = GatewayServer::Start(
-      config_.server, *service_,
+      server_options, *service_,
       ::apivideo::uploadtokens::v1::UploadTokenService::service_full_name());
   if (!server.ok()) return server.status();
   server_ = *std::move(server);

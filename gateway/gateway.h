@@ -11,6 +11,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -23,6 +24,8 @@
 #include "gateway/policy/circuit_breaker.h"
 #include "gateway/policy/rate_limit_gate.h"
 #include "gateway/policy/retry_budget.h"
+#include "gateway/security/caller_policy.h"
+#include "gateway/security/server_tls.h"
 #include "gateway/server.h"
 #include "gateway/upload_token_service.h"
 #include "gateway/upstream_health.h"
@@ -45,6 +48,11 @@ struct GatewayConfig {
   absl::Duration health_probe_interval = absl::Seconds(10);
   UploadTokenServiceOptions service;
   bool access_log = true;
+  // Who may call: the server's TLS files (none: plaintext) and the caller
+  // policy's inputs.
+  security::ServerTlsFiles server_tls;
+  std::vector<std::string> allowed_clients;
+  std::string caller_tokens_file;
   ServerOptions server;
 };
 
@@ -81,6 +89,7 @@ class Gateway {
   std::unique_ptr<apivideo::UploadTokenApi> api_;
   std::unique_ptr<PageTokenCodec> page_tokens_;
   std::unique_ptr<AccessLog> access_log_;
+  security::CallerPolicy callers_;
   std::unique_ptr<UploadTokenService> service_;
   std::unique_ptr<GatewayServer> server_;
   bool shut_down_ = false;

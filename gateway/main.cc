@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -39,6 +40,23 @@ ABSL_FLAG(bool, allow_plaintext_upstream, false,
           "Allow an http:// (unencrypted) api_base_url on a non-loopback "
           "host. The API key then crosses the network in the clear.");
 ABSL_FLAG(bool, access_log, true, "Log one line per RPC to stderr.");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate chain to serve gRPC over TLS. Without it (and "
+          "--tls_key_file) the gateway serves plaintext: for loopback and "
+          "development only.");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file.");
+ABSL_FLAG(std::string, client_ca_file, "",
+          "PEM CA bundle for mTLS: every client must present a certificate "
+          "that chains to it.");
+ABSL_FLAG(std::vector<std::string>, allowed_clients, {},
+          "Comma-separated client identities allowed to call "
+          "UploadTokenService, matched on the verified client certificate's "
+          "SANs (DNS names, or URIs such as spiffe://...); others get "
+          "PERMISSION_DENIED. Needs --client_ca_file.");
+ABSL_FLAG(std::string, caller_tokens_file, "",
+          "File of '<name> <sha256 hex of token>' lines. When set, callers "
+          "must send 'authorization: Bearer <token>' metadata (else "
+          "UNAUTHENTICATED); the name goes into the access log.");
 ABSL_FLAG(std::string, auth, "basic",
           "How the gateway authenticates to api.video: 'basic' (HTTP Basic "
           "with the API key on every request, as the official Node client "
@@ -114,6 +132,11 @@ int Run() {
   config.service.max_calls_in_flight = absl::GetFlag(FLAGS_max_calls_in_flight);
   config.access_log = absl::GetFlag(FLAGS_access_log);
   config.server.listen_address = absl::GetFlag(FLAGS_listen);
+  config.server_tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  config.server_tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
+  config.server_tls.client_ca_file = absl::GetFlag(FLAGS_client_ca_file);
+  config.allowed_clients = absl::GetFlag(FLAGS_allowed_clients);
+  config.caller_tokens_file = absl::GetFlag(FLAGS_caller_tokens_file);
   const std::string upstream = config.base_url.ToString();
 
   absl::StatusOr<std::unique_ptr<Gateway>> gateway =

@@ -40,6 +40,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
                                : grpc::InsecureServerCredentials(),
                            &port);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE,
+                             options.max_metadata_bytes);
   builder.RegisterService(&service);
   (*reflection)->RegisterWith(builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();

@@ -23,6 +23,8 @@ struct ServerOptions {
   std::shared_ptr<grpc::ServerCredentials> credentials;  // null: plaintext
   // Requests are tiny; anything bigger is refused before it is parsed.
   int max_receive_message_bytes = 64 * 1024;
+  // Bounds the request metadata (headers) a caller may send.
+  int max_metadata_bytes = 16 * 1024;
 };
 
 class GatewayServer {

@@ -1,5 +1,7 @@
 #include "gateway/upload_token_service.h"
 
+#include <memory>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -7,6 +9,8 @@
 #include "gateway/list_pages.h"
 #include "gateway/status_details.h"
 #include "gateway/validation.h"
+#include "grpc/grpc_security_constants.h"
+#include "grpcpp/security/auth_context.h"
 
 namespace gateway {
 
@@ -20,12 +24,42 @@ using ::apivideo::uploadtokens::v1::UploadToken;
 UploadTokenService::UploadTokenService(apivideo::UploadTokenApi& api,
                                        const PageTokenCodec& page_tokens,
                                        const AccessLog& access_log,
+                                       const security::CallerPolicy& callers,
                                        UploadTokenServiceOptions options)
     : api_(api),
       page_tokens_(page_tokens),
       access_log_(access_log),
+      callers_(callers),
       options_(options),
       in_flight_(options.max_calls_in_flight) {}
+
+absl::StatusOr<std::string> UploadTokenService::AuthorizeCaller(
+    grpc::CallbackServerContext& context) const {
+  security::PeerIdentity peer;
+  // Each lookup costs; make only those the policy needs.
+  if (callers_.requires_client_identity()) {
+    const std::shared_ptr<const grpc::AuthContext> auth =
+        context.auth_context();
+    peer.authenticated = auth != nullptr && auth->IsPeerAuthenticated();
+    if (peer.authenticated) {
+      for (const char* property :
+           {GRPC_PEER_DNS_PROPERTY_NAME, GRPC_PEER_URI_PROPERTY_NAME}) {
+        for (const grpc::string_ref& value :
+             auth->FindPropertyValues(property)) {
+          peer.subject_alt_names.emplace_back(value.data(), value.size());
+        }
+      }
+    }
+  }
+  std::optional<absl::string_view> authorization;
+  if (callers_.requires_caller_token()) {
+    const auto& metadata = context.client_metadata();
+    if (auto it = metadata.find("authorization"); it != metadata.end()) {
+      authorization = absl::string_view(it->second.data(), it->second.size());
+    }
+  }
+  return callers_.Authorize(peer, authorization);
+}
 
 template <typename Value, typename Start, typename OnSuccess>
 grpc::ServerUnaryReactor* UploadTokenService::Serve(
@@ -42,6 +76,12 @@ grpc::ServerUnaryReactor* UploadTokenService::Serve(
         "GATEWAY_OVERLOADED"));
     return reactor;
   }
+  absl::StatusOr<std::string> caller = AuthorizeCaller(*context);
+  if (!caller.ok()) {
+    reactor->Reject(caller.status());
+    return reactor;
+  }
+  reactor->SetCaller(*std::move(caller));
   if (!validation.ok()) {
     reactor->Reject(validation);
     return reactor;

@@ -1,8 +1,9 @@
 // The gRPC edge of the gateway: UploadTokenService on the callback API.
 //
-// Each handler validates its request (INVALID_ARGUMENT before any upstream
-// call), starts the matching api.video call and returns at once; the RPC is
-// finished from the upstream callback. No gRPC thread ever waits for I/O.
+// Each handler admits the call (in-flight limit, caller policy), validates
+// its request (INVALID_ARGUMENT before any upstream call), starts the
+// matching api.video call and returns at once; the RPC is finished from the
+// upstream callback. No gRPC thread ever waits for I/O.
 
 #ifndef GATEWAY_UPLOAD_TOKEN_SERVICE_H_
 #define GATEWAY_UPLOAD_TOKEN_SERVICE_H_
@@ -16,6 +17,7 @@
 #include "gateway/apivideo/upload_token_api.h"
 #include "gateway/page_token.h"
 #include "gateway/policy/in_flight_limit.h"
+#include "gateway/security/caller_policy.h"
 
 namespace gateway {
 
@@ -37,6 +39,7 @@ class UploadTokenService final
   UploadTokenService(apivideo::UploadTokenApi& api,
                      const PageTokenCodec& page_tokens,
                      const AccessLog& access_log,
+                     const security::CallerPolicy& callers,
                      UploadTokenServiceOptions options);
 
   grpc::ServerUnaryReactor* CreateUploadToken(
@@ -70,9 +73,14 @@ class UploadTokenService final
                                   const absl::Status& validation, Start start,
                                   OnSuccess on_success);
 
+  // The caller's name, or why it may not call.
+  absl::StatusOr<std::string> AuthorizeCaller(
+      grpc::CallbackServerContext& context) const;
+
   apivideo::UploadTokenApi& api_;
   const PageTokenCodec& page_tokens_;
   const AccessLog& access_log_;
+  const security::CallerPolicy& callers_;
   const UploadTokenServiceOptions options_;
   // Every CallReactor holds a place until gRPC is done with it.
   policy::InFlightLimit in_flight_;

@@ -1,9 +1,6 @@
 // The gateway talks HTTPS to the emulator, verifying its certificate against
 // a test CA given with --ca_file.
 
-#include <stdlib.h>
-#include <sys/wait.h>
-
 #include <chrono>
 #include <memory>
 #include <string>
@@ -16,7 +13,7 @@
 #include "tests/testing/emulator_process.h"
 #include "tests/testing/error_details.h"
 #include "tests/testing/gateway_process.h"
-#include "tests/testing/subprocess.h"
+#include "tests/testing/test_certificates.h"
 
 namespace {
 
@@ -27,46 +24,30 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using ::testing_support::EmulatorProcess;
 using ::testing_support::GatewayProcess;
-using ::testing_support::Subprocess;
+using ::testing_support::TestCertificates;
 
 constexpr char kApiKey[] = "tls-test-key-93ab";
 
 class UpstreamTlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/gateway-tls-test-XXXXXX";
-    ASSERT_NE(mkdtemp(dir_template), nullptr);
-    cert_dir_ = dir_template;
-    auto script =
-        Subprocess::Start({"/bin/bash",
-                           absl::StrCat(GATEWAY_TEST_SOURCE_DIR,
-                                        "/tests/testing/make_test_certs.sh"),
-                           cert_dir_});
-    ASSERT_TRUE(script.ok()) << script.status();
-    auto exit_status = (*script)->Wait(absl::Seconds(30));
-    ASSERT_TRUE(exit_status.ok() && WIFEXITED(*exit_status) &&
-                WEXITSTATUS(*exit_status) == 0)
-        << (*script)->Output();
+    auto certs = TestCertificates::Create();
+    ASSERT_TRUE(certs.ok()) << certs.status();
+    certs_ = *std::move(certs);
     auto emulator = EmulatorProcess::Start(
         kApiKey,
-        {absl::StrCat("--tls_cert=", cert_dir_, "/server.pem"),
-         absl::StrCat("--tls_key=", cert_dir_, "/server.key")},
+        {absl::StrCat("--tls_cert=", certs_->Path("server.pem")),
+         absl::StrCat("--tls_key=", certs_->Path("server.key"))},
         ca_file());
     ASSERT_TRUE(emulator.ok()) << emulator.status();
     emulator_ = *std::move(emulator);
   }
 
-  void TearDown() override {
-    emulator_.reset();
-    if (!cert_dir_.empty()) {
-      auto rm = Subprocess::Start({"/bin/rm", "-rf", cert_dir_});
-      if (rm.ok()) (void)(*rm)->Wait(absl::Seconds(10));
-    }
-  }
+  void TearDown() override { emulator_.reset(); }
 
-  std::string ca_file() const { return absl::StrCat(cert_dir_, "/ca.pem"); }
+  std::string ca_file() const { return certs_->Path("ca.pem"); }
 
-  std::string cert_dir_;
+  std::unique_ptr<TestCertificates> certs_;
   std::unique_ptr<EmulatorProcess> emulator_;
 };
 

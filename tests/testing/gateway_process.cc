@@ -37,6 +37,12 @@ std::shared_ptr<grpc::Channel> GatewayProcess::NewChannel() const {
   return grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
 }
 
+std::shared_ptr<grpc::Channel> GatewayProcess::NewChannel(
+    std::shared_ptr<grpc::ChannelCredentials> credentials,
+    const grpc::ChannelArguments& args) const {
+  return grpc::CreateCustomChannel(address_, std::move(credentials), args);
+}
+
 std::unique_ptr<apivideo::uploadtokens::v1::UploadTokenService::Stub>
 GatewayProcess::NewStub() const {
   return apivideo::uploadtokens::v1::UploadTokenService::NewStub(NewChannel());

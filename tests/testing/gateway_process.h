@@ -12,6 +12,8 @@
 #include "absl/status/statusor.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
 #include "tests/testing/subprocess.h"
 
 namespace testing_support {
@@ -29,7 +31,11 @@ class GatewayProcess {
   const std::string& address() const { return address_; }
   Subprocess& process() { return *process_; }
 
+  // A plaintext channel, or one with `credentials` and `args`.
   std::shared_ptr<grpc::Channel> NewChannel() const;
+  std::shared_ptr<grpc::Channel> NewChannel(
+      std::shared_ptr<grpc::ChannelCredentials> credentials,
+      const grpc::ChannelArguments& args) const;
   std::unique_ptr<apivideo::uploadtokens::v1::UploadTokenService::Stub>
   NewStub() const;
 

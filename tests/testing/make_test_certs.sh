@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Writes a throwaway test CA and a server certificate it signed, valid for
-# localhost and 127.0.0.1, into the directory given as $1:
-#   ca.pem  server.pem  server.key  (and the CA's key, ca.key)
+# Writes a throwaway test CA and certificates it signed into the directory
+# given as $1:
+#   ca.pem                      the CA (and its key, ca.key)
+#   server.pem server.key       for localhost and 127.0.0.1
+#   billing.pem billing.key     a client: DNS billing.internal and
+#                               URI spiffe://test/ns/default/sa/billing
+#   intruder.pem intruder.key   a client: DNS intruder.internal
 # The certificates live two days: tests make them fresh on every run.
 set -euo pipefail
 out=${1:?usage: make_test_certs.sh OUTPUT_DIR}
@@ -21,4 +25,18 @@ extendedKeyUsage=serverAuth
 EXT
 openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
   -out server.pem -days 2 -extfile server.ext 2>/dev/null
+# client NAME SAN...: a client certificate for the given SANs.
+client() {
+  local name=$1 san=$2
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$name.key" -out "$name.csr" -subj "/CN=$name" 2>/dev/null
+  printf '%s\n' "subjectAltName=$san" "basicConstraints=CA:FALSE" \
+    "keyUsage=critical,digitalSignature" "extendedKeyUsage=clientAuth" \
+    > "$name.ext"
+  openssl x509 -req -in "$name.csr" -CA ca.pem -CAkey ca.key -CAcreateserial \
+    -out "$name.pem" -days 2 -extfile "$name.ext" 2>/dev/null
+  rm -f "$name.csr" "$name.ext"
+}
+client billing "DNS:billing.internal,URI:spiffe://test/ns/default/sa/billing"
+client intruder "DNS:intruder.internal"
 rm -f server.csr server.ext ca.srl
