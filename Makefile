@@ -15,6 +15,7 @@ help:
 	@echo "make run     build and start the gateway (on the emulator unless APIVIDEO_API_KEY is set)"
 	@echo "make test    build and run every test"
 	@echo "make build   build the gateway, the emulator and the tests into $(BUILD_DIR)/"
+	@echo "make soak    100,000 RPCs with random upstream faults, with checks"
 	@echo "make format  clang-format every C++ file"
 	@echo "make clean   remove $(BUILD_DIR)/"
 
@@ -43,6 +44,21 @@ test: build node-deps
 
 test-unit: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -LE integration
+
+# 100,000 RPCs with ~20% random upstream faults against a live gateway and
+# emulator; prints its figures and fails on a crash, a call outliving its
+# deadline, a duplicate create or RSS growth of 10% or more.
+.PHONY: soak
+soak: build
+	$(BUILD_DIR)/bin/gateway_soak
+
+# The same libraries, binaries and C++ tests with Bazel (Debian's Bazel 4.2.3,
+# offline), installing it first if missing. See README.md, "Bazel".
+.PHONY: test-bazel
+test-bazel:
+	@scripts/install-deps.sh bazel
+	bazel build //...
+	bazel test //...
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, from Debian 12's own archive, whatever the build and tests need
 # and the machine lacks. Quick and silent when everything is there.
-# Usage: scripts/install-deps.sh
+# Usage: scripts/install-deps.sh [bazel]
+#   bazel: also Debian's Bazel 4.2.3 and the rules it needs (make test-bazel).
 set -euo pipefail
 
 packages=(
@@ -18,6 +19,9 @@ packages=(
   # test certificates, CA bundle
   openssl ca-certificates
 )
+if [ "${1:-}" = bazel ]; then
+  packages+=(bazel-bootstrap bazel-platforms bazel-skylib bazel-rules-java)
+fi
 
 missing=()
 for package in "${packages[@]}"; do
