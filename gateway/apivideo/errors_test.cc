@@ -525,5 +525,109 @@ TEST(StatusFromTransportError, MessageNeverReadsAsCallersFault) {
   EXPECT_NE(status.code(), absl::StatusCode::kInvalidArgument);
 }
 
+// --- StatusFromAuthErrorResponse
+// ----------------------------------------------
+
+constexpr char kApiKeyRoute[] = "POST /auth/api-key";
+constexpr char kRefreshRoute[] = "POST /auth/refresh";
+
+// api.video's answer to bad credentials on /auth/api-key and /auth/refresh.
+constexpr char kInvalidUserCredentials[] =
+    R"({"type":"https://docs.api.video/reference/authentication-invalid-user-credentials",)"
+    R"("title":"The user credentials were incorrect.","name":"","status":400})";
+
+TEST(StatusFromAuthErrorResponse, BadCredentialsAreInternal) {
+  const absl::Status status = StatusFromAuthErrorResponse(
+      Response(400, kInvalidUserCredentials), kApiKeyRoute);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+}
+
+TEST(StatusFromAuthErrorResponse, BadCredentialsReasonFromProblemType) {
+  const absl::Status status = StatusFromAuthErrorResponse(
+      Response(400, kInvalidUserCredentials), kApiKeyRoute);
+  const google::rpc::ErrorInfo info = ErrorInfoOf(status);
+  EXPECT_EQ(info.reason(), "AUTHENTICATION_INVALID_USER_CREDENTIALS");
+  EXPECT_EQ(info.domain(), "api.video");
+  EXPECT_THAT(
+      info.metadata(),
+      AllOf(Contains(Pair("httpStatus", "400")),
+            Contains(Pair("type",
+                          "https://docs.api.video/reference/"
+                          "authentication-invalid-user-credentials")),
+            Contains(Pair("title", "The user credentials were incorrect."))));
+}
+
+TEST(StatusFromAuthErrorResponse, BadCredentialsMessageNamesRouteAndOperator) {
+  const absl::Status status = StatusFromAuthErrorResponse(
+      Response(400, kInvalidUserCredentials), kRefreshRoute);
+  EXPECT_THAT(status.message(), HasSubstr(kRefreshRoute));
+  EXPECT_THAT(status.message(), HasSubstr("operator"));
+  EXPECT_THAT(status.message(),
+              HasSubstr("The user credentials were incorrect."));
+}
+
+TEST(StatusFromAuthErrorResponse, BadCredentialsBlameNoRequestField) {
+  // The problem's "name" is about the gateway's own body, not the caller's.
+  const absl::Status status = StatusFromAuthErrorResponse(
+      Response(
+          400,
+          R"({"type":"https://docs.api.video/reference/invalid-attribute",)"
+          R"("title":"This attribute is invalid.","name":"apiKey",)"
+          R"("status":400})"),
+      kApiKeyRoute);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  EXPECT_FALSE(GetDetail<google::rpc::BadRequest>(status).has_value());
+}
+
+class AuthRefusalTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(AuthRefusalTest, IsInternalNeverTheCallersFault) {
+  const absl::Status status =
+      StatusFromAuthErrorResponse(Response(GetParam(), ""), kApiKeyRoute);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  EXPECT_NE(status.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_NE(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(status.code(), absl::StatusCode::kPermissionDenied);
+}
+
+TEST_P(AuthRefusalTest, WithoutProblemHasGatewayReasonAndHttpStatus) {
+  const absl::Status status = StatusFromAuthErrorResponse(
+      Response(GetParam(), "<html>no</html>"), kApiKeyRoute);
+  const google::rpc::ErrorInfo info = ErrorInfoOf(status);
+  EXPECT_EQ(info.domain(), "api.video");
+  EXPECT_THAT(info.reason(), Not(IsEmpty()));
+  EXPECT_THAT(info.metadata(),
+              Contains(Pair("httpStatus", std::to_string(GetParam()))));
+  EXPECT_THAT(status.message(), HasSubstr(absl::StrCat("HTTP ", GetParam())));
+}
+
+INSTANTIATE_TEST_SUITE_P(Statuses, AuthRefusalTest,
+                         ::testing::Values(400, 401, 403, 404, 422));
+
+class AuthServerErrorTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(AuthServerErrorTest, IsUnavailable) {
+  const absl::Status status =
+      StatusFromAuthErrorResponse(Response(GetParam(), ""), kRefreshRoute);
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(status.message(), HasSubstr(kRefreshRoute));
+  EXPECT_EQ(ErrorInfoOf(status).reason(), "UPSTREAM_UNAVAILABLE");
+}
+
+TEST_P(AuthServerErrorTest, ReasonFromProblemType) {
+  const absl::Status status = StatusFromAuthErrorResponse(
+      Response(GetParam(),
+               R"({"type":"https://docs.api.video/reference/server-error",)"
+               R"("title":"Server error","status":500})"),
+      kApiKeyRoute);
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ErrorInfoOf(status).reason(), "SERVER_ERROR");
+  EXPECT_THAT(ErrorInfoOf(status).metadata(),
+              Contains(Pair("httpStatus", std::to_string(GetParam()))));
+}
+
+INSTANTIATE_TEST_SUITE_P(Statuses, AuthServerErrorTest,
+                         ::testing::Values(500, 502, 503, 504, 599));
+
 }  // namespace
 }  // namespace gateway::apivideo

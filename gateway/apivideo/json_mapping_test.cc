@@ -3,6 +3,8 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/cord.h"
+#include "absl/strings/string_view.h"
 #include "gateway/status_details.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
@@ -17,6 +19,7 @@ using ::apivideo::uploadtokens::v1::UploadToken;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::Property;
 
 // 2020-12-02T10:13:19Z and one hour later, as Unix seconds.
@@ -314,6 +317,180 @@ TEST(ParseProblem, RejectsNonObjects) {
     EXPECT_FALSE(ParseProblem(body).ok()) << body;
   }
 }
+
+// --- /auth request bodies ----------------------------------------------------
+
+// Parses `body` with protobuf's JSON parser, which rejects invalid JSON.
+google::protobuf::Struct ParseObject(const std::string& body) {
+  google::protobuf::Struct object;
+  const auto parsed =
+      google::protobuf::util::JsonStringToMessage(body, &object);
+  EXPECT_TRUE(parsed.ok()) << parsed << " for " << body;
+  return object;
+}
+
+// Every byte a JSON string must escape, and some it need not.
+const std::string kAwkward = std::string("q\"uote b\\ack /slash \n\r\t") +
+                             std::string(1, '\0') + "\x01\x1f\x7f end";
+
+TEST(ApiKeyRequestBody, SpellsPlainKeyExactly) {
+  EXPECT_EQ(ApiKeyRequestBody("xMJ4Zs2mHi3pe"),
+            R"({"apiKey":"xMJ4Zs2mHi3pe"})");
+}
+
+TEST(ApiKeyRequestBody, IsJsonObjectWithOnlyTheKey) {
+  const google::protobuf::Struct body =
+      ParseObject(ApiKeyRequestBody("xMJ4Zs2mHi3pe"));
+  ASSERT_EQ(body.fields().size(), 1u);
+  EXPECT_EQ(body.fields().at("apiKey").string_value(), "xMJ4Zs2mHi3pe");
+}
+
+TEST(ApiKeyRequestBody, EscapesQuotesBackslashesAndControlCharacters) {
+  const std::string body = ApiKeyRequestBody(kAwkward);
+  const google::protobuf::Struct object = ParseObject(body);
+  ASSERT_EQ(object.fields().size(), 1u);
+  EXPECT_EQ(object.fields().at("apiKey").string_value(), kAwkward);
+}
+
+TEST(ApiKeyRequestBody, WritesControlCharactersAsUnicodeEscapes) {
+  EXPECT_EQ(ApiKeyRequestBody(std::string("a\nb\x1f", 4)),
+            R"({"apiKey":"a\u000ab\u001f"})");
+  const std::string body = ApiKeyRequestBody(kAwkward);
+  for (const char c : body) {
+    EXPECT_GE(static_cast<unsigned char>(c), 0x20) << "raw control byte";
+  }
+}
+
+TEST(ApiKeyRequestBody, EscapesQuoteAndBackslash) {
+  EXPECT_EQ(ApiKeyRequestBody(R"(a"b\c)"), R"({"apiKey":"a\"b\\c"})");
+}
+
+TEST(ApiKeyRequestBody, KeepsUtf8Unchanged) {
+  const std::string key = "cl\xc3\xa9-\xe2\x82\xac";  // "clé-€"
+  EXPECT_EQ(
+      ParseObject(ApiKeyRequestBody(key)).fields().at("apiKey").string_value(),
+      key);
+}
+
+TEST(ApiKeyRequestBody, EmptyKeyIsEmptyString) {
+  EXPECT_EQ(ApiKeyRequestBody(""), R"({"apiKey":""})");
+}
+
+TEST(RefreshRequestBody, SpellsPlainTokenExactly) {
+  EXPECT_EQ(RefreshRequestBody("def50200abc"),
+            R"({"refreshToken":"def50200abc"})");
+}
+
+TEST(RefreshRequestBody, EscapesQuotesBackslashesAndControlCharacters) {
+  const google::protobuf::Struct object =
+      ParseObject(RefreshRequestBody(kAwkward));
+  ASSERT_EQ(object.fields().size(), 1u);
+  EXPECT_EQ(object.fields().at("refreshToken").string_value(), kAwkward);
+}
+
+// --- ParseAccessToken --------------------------------------------------------
+
+// The SPEC's example answer of POST /auth/api-key.
+constexpr char kAccessTokenBody[] =
+    R"({"token_type":"Bearer","expires_in":3600,)"
+    R"("access_token":"eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.e30.sig",)"
+    R"("refresh_token":"def50200acbd1b6f1e64ad7fd8ad63f9c7b5d1e2"})";
+
+TEST(ParseAccessToken, ParsesSpecExample) {
+  const auto token = ParseAccessToken(kAccessTokenBody);
+  ASSERT_TRUE(token.ok()) << token.status();
+  EXPECT_EQ(token->token_type(), "Bearer");
+  EXPECT_EQ(token->expires_in(), 3600);
+  EXPECT_EQ(token->access_token(),
+            "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.e30.sig");
+  EXPECT_EQ(token->refresh_token(), "def50200acbd1b6f1e64ad7fd8ad63f9c7b5d1e2");
+}
+
+TEST(ParseAccessToken, IgnoresUnknownKeys) {
+  const auto token = ParseAccessToken(
+      R"({"access_token":"at","expires_in":60,"scope":{"a":[1,2]},"x":null})");
+  ASSERT_TRUE(token.ok()) << token.status();
+  EXPECT_EQ(token->access_token(), "at");
+  EXPECT_EQ(token->expires_in(), 60);
+}
+
+TEST(ParseAccessToken, AcceptsMissingRefreshToken) {
+  const auto token =
+      ParseAccessToken(R"({"access_token":"at","expires_in":1})");
+  ASSERT_TRUE(token.ok()) << token.status();
+  EXPECT_THAT(token->refresh_token(), IsEmpty());
+}
+
+TEST(ParseAccessToken, MissingAccessTokenIsMalformed) {
+  const auto token = ParseAccessToken(R"({"expires_in":3600})");
+  EXPECT_THAT(token, IsMalformedUpstreamResponse());
+  EXPECT_THAT(token.status().message(), HasSubstr("access_token"));
+}
+
+TEST(ParseAccessToken, EmptyAccessTokenIsMalformed) {
+  EXPECT_THAT(ParseAccessToken(R"({"access_token":"","expires_in":3600})"),
+              IsMalformedUpstreamResponse());
+}
+
+TEST(ParseAccessToken, ZeroExpiresInIsMalformed) {
+  const auto token =
+      ParseAccessToken(R"({"access_token":"at","expires_in":0})");
+  EXPECT_THAT(token, IsMalformedUpstreamResponse());
+  EXPECT_THAT(token.status().message(), HasSubstr("expires_in"));
+}
+
+TEST(ParseAccessToken, MissingExpiresInIsMalformed) {
+  EXPECT_THAT(ParseAccessToken(R"({"access_token":"at"})"),
+              IsMalformedUpstreamResponse());
+}
+
+TEST(ParseAccessToken, NegativeExpiresInIsMalformed) {
+  EXPECT_THAT(ParseAccessToken(R"({"access_token":"at","expires_in":-5})"),
+              IsMalformedUpstreamResponse());
+}
+
+class ParseAccessTokenNotADocument
+    : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ParseAccessTokenNotADocument, IsInternalUpstreamMalformedResponse) {
+  EXPECT_THAT(ParseAccessToken(GetParam()), IsMalformedUpstreamResponse());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Bodies, ParseAccessTokenNotADocument,
+    ::testing::Values("", " \n", "not json", "<html>502 Bad Gateway</html>",
+                      "[]", "null", "42", R"("at")",
+                      R"({"access_token":"at","expires_in":3600)",
+                      R"({"access_token":42,"expires_in":3600})",
+                      R"({"access_token":"at","expires_in":"soon"})",
+                      R"({"access_token":"at","expires_in":1.5})"));
+
+// The body holds credentials: no error may repeat any of it.
+class ParseAccessTokenSecrets : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ParseAccessTokenSecrets, ErrorNeverContainsTheBody) {
+  const auto token = ParseAccessToken(GetParam());
+  ASSERT_FALSE(token.ok());
+  EXPECT_THAT(token.status().message(), Not(HasSubstr("S3CR3T")));
+  EXPECT_THAT(ToRpcStatus(token.status()).DebugString(),
+              Not(HasSubstr("S3CR3T")));
+  // Nor any payload: details or internal bookkeeping.
+  token.status().ForEachPayload(
+      [](absl::string_view type_url, const absl::Cord& payload) {
+        EXPECT_THAT(std::string(payload), Not(HasSubstr("S3CR3T"))) << type_url;
+      });
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Bodies, ParseAccessTokenSecrets,
+    ::testing::Values(
+        "S3CR3T-not-json", R"({"access_token":"S3CR3T-at","expires_in":0})",
+        R"({"access_token":"S3CR3T-at","refresh_token":"S3CR3T-rt"})",
+        R"({"access_token":"S3CR3T-at","expires_in":"S3CR3T-x"})",
+        R"({"refresh_token":"S3CR3T-rt","expires_in":3600})",
+        R"({"access_token":"S3CR3T-at","expires_in":3600)",
+        R"({"access_token":"S3CR3T-at",S3CR3T:3600})",
+        R"({"S3CR3T-key":true,"expires_in":3600})"));
 
 }  // namespace
 }  // namespace gateway::apivideo

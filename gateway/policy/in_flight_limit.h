@@ -16,10 +16,12 @@ class InFlightLimit {
   // Takes a place; false (and nothing taken) when all are taken.
   // Thread-safe and lock-free.
   bool TryAcquire() {
-    if (count_.fetch_add(1, std::memory_order_relaxed) >= max_) {
-      count_.fetch_sub(1, std::memory_order_relaxed);
-      return false;
-    }
+    int count = count_.load(std::memory_order_relaxed);
+    // Compare-and-swap, so that a refused call never counts, even briefly.
+    do {
+      if (count >= max_) return false;
+    } while (!count_.compare_exchange_weak(count, count + 1,
+                                           std::memory_order_relaxed));
     return true;
   }
 

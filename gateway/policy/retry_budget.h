@@ -10,6 +10,8 @@
 #ifndef GATEWAY_POLICY_RETRY_BUDGET_H_
 #define GATEWAY_POLICY_RETRY_BUDGET_H_
 
+#include <cstdint>
+
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 
@@ -29,10 +31,12 @@ class RetryBudget {
   double tokens() const;
 
  private:
-  const double ratio_;
-  const double capacity_;
+  // In millionths of a token, so that ten attempts at 10% earn exactly one
+  // retry: summing 0.1 ten times in floating point falls just short of 1.
+  const std::int64_t ratio_;
+  const std::int64_t capacity_;
   mutable absl::Mutex mu_;
-  double tokens_ ABSL_GUARDED_BY(mu_);
+  std::int64_t tokens_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace gateway::policy

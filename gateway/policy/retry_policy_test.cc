@@ -1,0 +1,280 @@
+#include "gateway/policy/retry_policy.h"
+
+#include <algorithm>
+#include <random>
+
+#include "absl/random/mock_distributions.h"
+#include "absl/random/mocking_bit_gen.h"
+#include "absl/random/random.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace gateway::policy {
+namespace {
+
+using ::testing::Return;
+
+AttemptOutcome Answer(int http_status) {
+  AttemptOutcome outcome;
+  outcome.http_status = http_status;
+  return outcome;
+}
+
+AttemptOutcome NoAnswer(absl::StatusCode transport_error, bool sent) {
+  AttemptOutcome outcome;
+  outcome.transport_error = transport_error;
+  outcome.request_may_have_been_sent = sent;
+  return outcome;
+}
+
+AttemptOutcome ConnectionFailure(bool sent) {
+  return NoAnswer(absl::StatusCode::kUnavailable, sent);
+}
+
+// --- IsRetryable ------------------------------------------------------------
+
+TEST(IsRetryable, IdempotentRetriesConnectionFailureAfterSending) {
+  EXPECT_TRUE(IsRetryable(Idempotency::kIdempotent, ConnectionFailure(true)));
+}
+
+TEST(IsRetryable, IdempotentRetriesConnectionFailureBeforeSending) {
+  EXPECT_TRUE(IsRetryable(Idempotency::kIdempotent, ConnectionFailure(false)));
+}
+
+class RetryableStatusTest : public testing::TestWithParam<int> {};
+
+TEST_P(RetryableStatusTest, IdempotentRetries) {
+  EXPECT_TRUE(IsRetryable(Idempotency::kIdempotent, Answer(GetParam())));
+}
+
+TEST_P(RetryableStatusTest, NonIdempotentNeverRetries) {
+  EXPECT_FALSE(IsRetryable(Idempotency::kNonIdempotent, Answer(GetParam())));
+}
+
+INSTANTIATE_TEST_SUITE_P(GatewayErrors, RetryableStatusTest,
+                         testing::Values(502, 503, 504));
+
+class NonRetryableStatusTest : public testing::TestWithParam<int> {};
+
+TEST_P(NonRetryableStatusTest, IdempotentDoesNotRetry) {
+  EXPECT_FALSE(IsRetryable(Idempotency::kIdempotent, Answer(GetParam())));
+}
+
+TEST_P(NonRetryableStatusTest, NonIdempotentDoesNotRetry) {
+  EXPECT_FALSE(IsRetryable(Idempotency::kNonIdempotent, Answer(GetParam())));
+}
+
+INSTANTIATE_TEST_SUITE_P(Others, NonRetryableStatusTest,
+                         testing::Values(200, 201, 204, 400, 401, 403, 404, 500,
+                                         501, 505));
+
+TEST(IsRetryable, TooManyRequestsIsRetryableWhateverTheMethod) {
+  EXPECT_TRUE(IsRetryable(Idempotency::kIdempotent, Answer(429)));
+  EXPECT_TRUE(IsRetryable(Idempotency::kNonIdempotent, Answer(429)));
+}
+
+TEST(IsRetryable, NonIdempotentRetriesConnectionFailureOnlyWhenNothingSent) {
+  EXPECT_TRUE(
+      IsRetryable(Idempotency::kNonIdempotent, ConnectionFailure(false)));
+}
+
+TEST(IsRetryable, NonIdempotentNeverRetriesWhenRequestMayHaveBeenSent) {
+  EXPECT_FALSE(
+      IsRetryable(Idempotency::kNonIdempotent, ConnectionFailure(true)));
+}
+
+TEST(IsRetryable, TimeoutIsNeverRetried) {
+  for (const bool sent : {false, true}) {
+    const AttemptOutcome timeout =
+        NoAnswer(absl::StatusCode::kDeadlineExceeded, sent);
+    EXPECT_FALSE(IsRetryable(Idempotency::kIdempotent, timeout)) << sent;
+    EXPECT_FALSE(IsRetryable(Idempotency::kNonIdempotent, timeout)) << sent;
+  }
+}
+
+TEST(IsRetryable, CancellationIsNeverRetried) {
+  const AttemptOutcome cancelled =
+      NoAnswer(absl::StatusCode::kCancelled, /*sent=*/false);
+  EXPECT_FALSE(IsRetryable(Idempotency::kIdempotent, cancelled));
+  EXPECT_FALSE(IsRetryable(Idempotency::kNonIdempotent, cancelled));
+}
+
+TEST(IsRetryable, ResponseTooLargeIsNotRetried) {
+  const AttemptOutcome too_large =
+      NoAnswer(absl::StatusCode::kResourceExhausted, /*sent=*/true);
+  EXPECT_FALSE(IsRetryable(Idempotency::kIdempotent, too_large));
+}
+
+// --- MayHaveTakenEffect -----------------------------------------------------
+
+TEST(MayHaveTakenEffect, ProxyErrorsLeaveItOpen) {
+  EXPECT_TRUE(MayHaveTakenEffect(Answer(502)));
+  EXPECT_TRUE(MayHaveTakenEffect(Answer(504)));
+}
+
+TEST(MayHaveTakenEffect, ServiceUnavailableDidNotTakeEffect) {
+  EXPECT_FALSE(MayHaveTakenEffect(Answer(503)));
+}
+
+TEST(MayHaveTakenEffect, DefiniteAnswersDoNotLeaveItOpen) {
+  for (const int status : {200, 204, 400, 404, 429}) {
+    EXPECT_FALSE(MayHaveTakenEffect(Answer(status))) << status;
+  }
+}
+
+TEST(MayHaveTakenEffect, FailureAfterSendingLeavesItOpen) {
+  EXPECT_TRUE(MayHaveTakenEffect(ConnectionFailure(true)));
+  EXPECT_TRUE(MayHaveTakenEffect(
+      NoAnswer(absl::StatusCode::kDeadlineExceeded, /*sent=*/true)));
+}
+
+TEST(MayHaveTakenEffect, FailureBeforeSendingDidNotTakeEffect) {
+  EXPECT_FALSE(MayHaveTakenEffect(ConnectionFailure(false)));
+}
+
+// --- IsUpstreamFailure ------------------------------------------------------
+
+TEST(IsUpstreamFailure, ConnectionFailureCounts) {
+  EXPECT_TRUE(IsUpstreamFailure(ConnectionFailure(true)));
+  EXPECT_TRUE(IsUpstreamFailure(ConnectionFailure(false)));
+}
+
+TEST(IsUpstreamFailure, EveryServerErrorCounts) {
+  for (const int status : {500, 501, 502, 503, 504, 599}) {
+    EXPECT_TRUE(IsUpstreamFailure(Answer(status))) << status;
+  }
+}
+
+TEST(IsUpstreamFailure, ClientErrorsAndSuccessDoNotCount) {
+  for (const int status : {200, 204, 400, 401, 403, 404, 429, 499}) {
+    EXPECT_FALSE(IsUpstreamFailure(Answer(status))) << status;
+  }
+}
+
+TEST(IsUpstreamFailure, TimeoutAndCancellationDoNotCount) {
+  EXPECT_FALSE(IsUpstreamFailure(
+      NoAnswer(absl::StatusCode::kDeadlineExceeded, /*sent=*/true)));
+  EXPECT_FALSE(IsUpstreamFailure(
+      NoAnswer(absl::StatusCode::kCancelled, /*sent=*/false)));
+}
+
+// --- BackoffDelay -----------------------------------------------------------
+
+// A generator whose uniform draw in [0, 1] is always `fraction`.
+class FixedDraw {
+ public:
+  explicit FixedDraw(double fraction) {
+    ON_CALL(absl::MockUniform<double>(),
+            Call(absl::IntervalClosedClosed, gen_, 0.0, 1.0))
+        .WillByDefault(Return(fraction));
+  }
+  absl::MockingBitGen& gen() { return gen_; }
+
+ private:
+  absl::MockingBitGen gen_;
+};
+
+TEST(BackoffDelay, DrawsFullJitterFromClosedUnitInterval) {
+  absl::MockingBitGen gen;
+  EXPECT_CALL(absl::MockUniform<double>(),
+              Call(absl::IntervalClosedClosed, gen, 0.0, 1.0))
+      .WillOnce(Return(0.5));
+  EXPECT_EQ(BackoffDelay(RetryOptions(), 1, gen), absl::Microseconds(12500));
+}
+
+TEST(BackoffDelay, CeilingOfFirstRetryIsInitialBackoff) {
+  FixedDraw draw(1.0);
+  EXPECT_EQ(BackoffDelay(RetryOptions(), 1, draw.gen()),
+            absl::Milliseconds(25));
+}
+
+TEST(BackoffDelay, CeilingDoublesWithEachRetry) {
+  FixedDraw draw(1.0);
+  const RetryOptions options;
+  EXPECT_EQ(BackoffDelay(options, 2, draw.gen()), absl::Milliseconds(50));
+  EXPECT_EQ(BackoffDelay(options, 3, draw.gen()), absl::Milliseconds(100));
+  EXPECT_EQ(BackoffDelay(options, 4, draw.gen()), absl::Milliseconds(200));
+  EXPECT_EQ(BackoffDelay(options, 6, draw.gen()), absl::Milliseconds(800));
+}
+
+TEST(BackoffDelay, CeilingIsCappedAtMaxBackoff) {
+  FixedDraw draw(1.0);
+  const RetryOptions options;
+  // 25 ms * 2^6 = 1.6 s > 1 s.
+  EXPECT_EQ(BackoffDelay(options, 7, draw.gen()), absl::Seconds(1));
+  EXPECT_EQ(BackoffDelay(options, 8, draw.gen()), absl::Seconds(1));
+}
+
+TEST(BackoffDelay, HugeRetryNumberStaysAtMaxBackoff) {
+  FixedDraw draw(1.0);
+  EXPECT_EQ(BackoffDelay(RetryOptions(), 2000, draw.gen()), absl::Seconds(1));
+}
+
+TEST(BackoffDelay, LowestDrawIsNoWait) {
+  FixedDraw draw(0.0);
+  EXPECT_EQ(BackoffDelay(RetryOptions(), 3, draw.gen()), absl::ZeroDuration());
+}
+
+TEST(BackoffDelay, ScalesCeilingByDraw) {
+  FixedDraw draw(0.25);
+  // Ceiling of retry 3 is 100 ms.
+  EXPECT_EQ(BackoffDelay(RetryOptions(), 3, draw.gen()),
+            absl::Milliseconds(25));
+}
+
+TEST(BackoffDelay, FollowsCustomOptions) {
+  FixedDraw draw(1.0);
+  RetryOptions options;
+  options.initial_backoff = absl::Milliseconds(10);
+  options.multiplier = 3.0;
+  options.max_backoff = absl::Milliseconds(200);
+  EXPECT_EQ(BackoffDelay(options, 1, draw.gen()), absl::Milliseconds(10));
+  EXPECT_EQ(BackoffDelay(options, 3, draw.gen()), absl::Milliseconds(90));
+  EXPECT_EQ(BackoffDelay(options, 4, draw.gen()), absl::Milliseconds(200));
+}
+
+TEST(BackoffDelay, ZeroInitialBackoffNeverWaits) {
+  RetryOptions options;
+  options.initial_backoff = absl::ZeroDuration();
+  std::mt19937 gen(42);
+  for (int retry = 1; retry <= 5; ++retry) {
+    EXPECT_EQ(BackoffDelay(options, retry, gen), absl::ZeroDuration());
+  }
+}
+
+TEST(BackoffDelay, RealDrawsStayWithinZeroAndCeilingAndSpreadOverIt) {
+  const RetryOptions options;
+  std::mt19937_64 gen(20220623);  // Seeded: the same draws every run.
+  for (int retry = 1; retry <= 8; ++retry) {
+    const absl::Duration ceiling = std::min(
+        options.max_backoff, options.initial_backoff * (1 << (retry - 1)));
+    absl::Duration lowest = absl::InfiniteDuration();
+    absl::Duration highest = absl::ZeroDuration();
+    for (int i = 0; i < 1000; ++i) {
+      const absl::Duration delay = BackoffDelay(options, retry, gen);
+      ASSERT_GE(delay, absl::ZeroDuration()) << "retry " << retry;
+      ASSERT_LE(delay, ceiling) << "retry " << retry;
+      lowest = std::min(lowest, delay);
+      highest = std::max(highest, delay);
+    }
+    // Full jitter: the whole range is used, not just its top.
+    EXPECT_LT(lowest, ceiling / 10) << "retry " << retry;
+    EXPECT_GT(highest, ceiling * 9 / 10) << "retry " << retry;
+  }
+}
+
+TEST(BackoffDelay, RealDrawsAverageHalfTheCeiling) {
+  const RetryOptions options;
+  std::mt19937_64 gen(7);
+  absl::Duration total;
+  constexpr int kDraws = 10000;
+  for (int i = 0; i < kDraws; ++i) total += BackoffDelay(options, 3, gen);
+  // Ceiling 100 ms: the mean of a uniform draw is 50 ms.
+  EXPECT_GT(total / kDraws, absl::Milliseconds(47));
+  EXPECT_LT(total / kDraws, absl::Milliseconds(53));
+}
+
+}  // namespace
+}  // namespace gateway::policy
