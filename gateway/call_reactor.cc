@@ -11,10 +11,12 @@ namespace gateway {
 
 CallReactor::CallReactor(grpc::CallbackServerContext* context,
                          absl::string_view method, const AccessLog& access_log,
+                         const SecretScrubber& scrubber,
                          policy::InFlightLimit* in_flight)
     : context_(context),
       method_(method),
       access_log_(access_log),
+      scrubber_(scrubber),
       in_flight_(in_flight) {}
 
 absl::StatusOr<absl::Time> CallReactor::UpstreamDeadline(
@@ -71,7 +73,7 @@ void CallReactor::Complete(const absl::Status& status,
 
 void CallReactor::FinishWith(const absl::Status& status) {
   code_ = status.code();
-  Finish(ToGrpcStatus(status));
+  Finish(ToGrpcStatus(scrubber_.Scrub(status)));
 }
 
 void CallReactor::OnCancel() {

@@ -23,6 +23,7 @@
 #include "gateway/access_log.h"
 #include "gateway/apivideo/upload_token_api.h"
 #include "gateway/policy/in_flight_limit.h"
+#include "gateway/secret_scrubber.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 
@@ -32,8 +33,10 @@ class CallReactor final : public grpc::ServerUnaryReactor {
  public:
   // `in_flight`, when not null, is the place this call holds in the
   // in-flight limit; it is given back when gRPC is done with the call.
+  // `scrubber` vets every status before it leaves.
   CallReactor(grpc::CallbackServerContext* context, absl::string_view method,
-              const AccessLog& access_log, policy::InFlightLimit* in_flight);
+              const AccessLog& access_log, const SecretScrubber& scrubber,
+              policy::InFlightLimit* in_flight);
 
   // When the upstream exchange must be over: the caller's deadline, at most
   // `cap` from now. DEADLINE_EXCEEDED if the caller's deadline has passed.
@@ -68,6 +71,7 @@ class CallReactor final : public grpc::ServerUnaryReactor {
   grpc::CallbackServerContext* const context_;
   const absl::string_view method_;
   const AccessLog& access_log_;
+  const SecretScrubber& scrubber_;
   policy::InFlightLimit* const in_flight_;
   const absl::Time start_ = absl::Now();
   std::string caller_;  // set by the handler before the call can end

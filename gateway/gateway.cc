@@ -64,6 +64,7 @@ absl::Status Gateway::Init() {
         }
       });
 
+  scrubber_.AddSecret(config_.api_key);
   if (config_.auth == UpstreamAuth::kBearer) {
     apivideo::BearerAuthOptions options;
     options.observer = upstream_health_.get();
@@ -72,6 +73,17 @@ absl::Status Gateway::Init() {
   } else {
     authenticator_ =
         std::make_unique<apivideo::BasicAuthenticator>(config_.api_key);
+  }
+
+  if (!config_.api_key_file.empty() &&
+      config_.api_key_reload_interval > absl::ZeroDuration()) {
+    key_file_watcher_ = std::make_unique<KeyFileWatcher>(
+        *curl_loop_, config_.api_key_file, config_.api_key_reload_interval,
+        config_.api_key, [this](const std::string& key) {
+          scrubber_.AddSecret(key);
+          authenticator_->SetApiKey(key);
+        });
+    key_file_watcher_->Start();
   }
 
   apivideo::UpstreamServices upstream;
@@ -104,7 +116,7 @@ absl::Status Gateway::Init() {
   callers_ =
       security::CallerPolicy(config_.allowed_clients, std::move(token_hashes));
   service_ = std::make_unique<UploadTokenService>(
-      *api_, *page_tokens_, *access_log_, callers_, config_.service);
+      *api_, *page_tokens_, *access_log_, scrubber_, callers_, config_.service);
 
   ServerOptions server_options = config_.server;
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
@@ -135,6 +147,7 @@ void Gateway::Shutdown(absl::Duration grace) {
   shut_down_ = true;
   if (server_ != nullptr) server_->Shutdown(grace);
   if (upstream_health_ != nullptr) upstream_health_->Stop();
+  if (key_file_watcher_ != nullptr) key_file_watcher_->Stop();
   // Ends every upstream transfer and timer while what their callbacks use
   // (health, authenticator, policies, api) still exists.
   curl_loop_.reset();

@@ -20,10 +20,12 @@
 #include "gateway/apivideo/routes.h"
 #include "gateway/apivideo/upload_token_api.h"
 #include "gateway/http/curl_loop.h"
+#include "gateway/key_file_watcher.h"
 #include "gateway/page_token.h"
 #include "gateway/policy/circuit_breaker.h"
 #include "gateway/policy/rate_limit_gate.h"
 #include "gateway/policy/retry_budget.h"
+#include "gateway/secret_scrubber.h"
 #include "gateway/security/caller_policy.h"
 #include "gateway/security/server_tls.h"
 #include "gateway/server.h"
@@ -36,6 +38,9 @@ enum class UpstreamAuth { kBasic, kBearer };
 
 struct GatewayConfig {
   std::string api_key;
+  // Where the key came from, if a file: it is watched for rotation.
+  std::string api_key_file;
+  absl::Duration api_key_reload_interval = absl::Seconds(2);
   apivideo::BaseUrl base_url;
   UpstreamAuth auth = UpstreamAuth::kBasic;
   // Upstream transport: extra CA bundle and the like.
@@ -82,7 +87,9 @@ class Gateway {
   std::unique_ptr<http::CurlLoop> curl_loop_;
   std::atomic<GatewayServer*> health_target_{nullptr};
   std::unique_ptr<UpstreamHealth> upstream_health_;
+  SecretScrubber scrubber_;
   std::unique_ptr<apivideo::Authenticator> authenticator_;
+  std::unique_ptr<KeyFileWatcher> key_file_watcher_;
   policy::RetryBudget retry_budget_;
   policy::RateLimitGate rate_limits_;
   policy::CircuitBreaker circuit_breaker_;

@@ -27,6 +27,9 @@ ABSL_FLAG(std::string, api_base_url, "https://ws.api.video",
 ABSL_FLAG(std::string, api_key_file, "",
           "File holding the api.video API key. Without it the key is read "
           "from the APIVIDEO_API_KEY environment variable.");
+ABSL_FLAG(absl::Duration, api_key_reload_interval, absl::Seconds(2),
+          "How often to look at --api_key_file for a rotated key, picked up "
+          "without a restart; 0: never.");
 ABSL_FLAG(std::string, ca_file, "",
           "Extra PEM CA bundle trusted for the upstream, on top of the "
           "system's. Certificate verification is always on.");
@@ -114,6 +117,8 @@ int Run() {
 
   GatewayConfig config;
   config.api_key = *std::move(api_key);
+  config.api_key_file = absl::GetFlag(FLAGS_api_key_file);
+  config.api_key_reload_interval = absl::GetFlag(FLAGS_api_key_reload_interval);
   config.base_url = *std::move(base_url);
   const std::string auth = absl::GetFlag(FLAGS_auth);
   if (auth == "basic") {

@@ -24,11 +24,13 @@ using ::apivideo::uploadtokens::v1::UploadToken;
 UploadTokenService::UploadTokenService(apivideo::UploadTokenApi& api,
                                        const PageTokenCodec& page_tokens,
                                        const AccessLog& access_log,
+                                       const SecretScrubber& scrubber,
                                        const security::CallerPolicy& callers,
                                        UploadTokenServiceOptions options)
     : api_(api),
       page_tokens_(page_tokens),
       access_log_(access_log),
+      scrubber_(scrubber),
       callers_(callers),
       options_(options),
       in_flight_(options.max_calls_in_flight) {}
@@ -66,7 +68,7 @@ grpc::ServerUnaryReactor* UploadTokenService::Serve(
     grpc::CallbackServerContext* context, absl::string_view method,
     const absl::Status& validation, Start start, OnSuccess on_success) {
   const bool admitted = in_flight_.TryAcquire();
-  auto* reactor = new CallReactor(context, method, access_log_,
+  auto* reactor = new CallReactor(context, method, access_log_, scrubber_,
                                   admitted ? &in_flight_ : nullptr);
   if (!admitted) {
     reactor->Reject(MakeError(

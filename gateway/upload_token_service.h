@@ -17,6 +17,7 @@
 #include "gateway/apivideo/upload_token_api.h"
 #include "gateway/page_token.h"
 #include "gateway/policy/in_flight_limit.h"
+#include "gateway/secret_scrubber.h"
 #include "gateway/security/caller_policy.h"
 
 namespace gateway {
@@ -39,6 +40,7 @@ class UploadTokenService final
   UploadTokenService(apivideo::UploadTokenApi& api,
                      const PageTokenCodec& page_tokens,
                      const AccessLog& access_log,
+                     const SecretScrubber& scrubber,
                      const security::CallerPolicy& callers,
                      UploadTokenServiceOptions options);
 
@@ -80,6 +82,7 @@ class UploadTokenService final
   apivideo::UploadTokenApi& api_;
   const PageTokenCodec& page_tokens_;
   const AccessLog& access_log_;
+  const SecretScrubber& scrubber_;
   const security::CallerPolicy& callers_;
   const UploadTokenServiceOptions options_;
   // Every CallReactor holds a place until gRPC is done with it.

@@ -5,9 +5,11 @@
 
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 
 namespace gateway::apivideo {
 
@@ -26,6 +28,10 @@ class Authenticator {
   // with `authorization`. True when a fresh credential may fix it, so the
   // request deserves one more try. Thread-safe.
   virtual bool Renew(absl::string_view authorization) { return false; }
+
+  // Switches to a new API key (rotation): requests authorized from now on
+  // use it. Thread-safe.
+  virtual void SetApiKey(absl::string_view api_key) = 0;
 };
 
 // HTTP Basic with the API key as user name and an empty password, as the
@@ -35,9 +41,11 @@ class BasicAuthenticator final : public Authenticator {
   explicit BasicAuthenticator(absl::string_view api_key);
 
   void Authorize(Callback done) override;
+  void SetApiKey(absl::string_view api_key) override;
 
  private:
-  const std::string header_value_;
+  absl::Mutex mu_;
+  std::string header_value_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace gateway::apivideo

@@ -25,8 +25,8 @@ BearerAuthenticator::BearerAuthenticator(http::HttpClient& client,
                                          BearerAuthOptions options)
     : client_(client),
       base_url_(base_url.ToString()),
-      api_key_(std::move(api_key)),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      api_key_(std::move(api_key)) {}
 
 void BearerAuthenticator::Authorize(Callback done) {
   std::string header;
@@ -55,6 +55,16 @@ void BearerAuthenticator::Authorize(Callback done) {
   if (!header.empty()) std::move(done)(std::move(header));
 }
 
+void BearerAuthenticator::SetApiKey(absl::string_view api_key) {
+  absl::MutexLock lock(&mu_);
+  api_key_ = std::string(api_key);
+  ++key_generation_;
+  header_.clear();
+  refresh_token_.clear();
+  expires_at_ = absl::InfinitePast();
+  renew_at_ = absl::InfinitePast();
+}
+
 bool BearerAuthenticator::Renew(absl::string_view authorization) {
   absl::MutexLock lock(&mu_);
   // Another call may have renewed it already; only drop the rejected one.
@@ -71,30 +81,45 @@ void BearerAuthenticator::Fetch(bool use_refresh_token) {
   request.timeout = options_.request_timeout;
   request.headers.emplace_back("Accept", "application/json");
   request.headers.emplace_back("Content-Type", "application/json");
-  if (use_refresh_token) {
+  int key_generation = 0;
+  {
     absl::MutexLock lock(&mu_);
-    request.url = absl::StrCat(base_url_, "/auth/refresh");
-    request.body = RefreshRequestBody(refresh_token_);
-  } else {
-    request.url = absl::StrCat(base_url_, "/auth/api-key");
-    request.body = ApiKeyRequestBody(api_key_);
+    key_generation = key_generation_;
+    if (use_refresh_token && !refresh_token_.empty()) {
+      request.url = absl::StrCat(base_url_, "/auth/refresh");
+      request.body = RefreshRequestBody(refresh_token_);
+    } else {
+      use_refresh_token = false;
+      request.url = absl::StrCat(base_url_, "/auth/api-key");
+      request.body = ApiKeyRequestBody(api_key_);
+    }
   }
   const absl::Time started = options_.now();
-  client_.Start(std::move(request),
-                [this, use_refresh_token,
-                 started](absl::StatusOr<http::HttpResponse> answer) {
-                  if (options_.observer != nullptr) {
-                    options_.observer->OnAttempt(
-                        {use_refresh_token ? kRefreshRoute : kApiKeyRoute,
-                         answer.ok() ? answer->status : 0,
-                         options_.now() - started, RateLimit()});
-                  }
-                  OnAnswer(std::move(answer), use_refresh_token);
-                });
+  client_.Start(
+      std::move(request), [this, use_refresh_token, started, key_generation](
+                              absl::StatusOr<http::HttpResponse> answer) {
+        if (options_.observer != nullptr) {
+          options_.observer->OnAttempt(
+              {use_refresh_token ? kRefreshRoute : kApiKeyRoute,
+               answer.ok() ? answer->status : 0, options_.now() - started,
+               RateLimit()});
+        }
+        OnAnswer(std::move(answer), use_refresh_token, key_generation);
+      });
 }
 
 void BearerAuthenticator::OnAnswer(absl::StatusOr<http::HttpResponse> answer,
-                                   bool was_refresh) {
+                                   bool was_refresh, int key_generation) {
+  bool stale = false;
+  {
+    absl::MutexLock lock(&mu_);
+    stale = key_generation != key_generation_;
+  }
+  if (stale) {
+    // Asked with a key that has since been replaced: ask again with the new.
+    Fetch(/*use_refresh_token=*/false);
+    return;
+  }
   const absl::string_view route = was_refresh ? kRefreshRoute : kApiKeyRoute;
   absl::Status error;
   if (!answer.ok()) {

@@ -51,6 +51,8 @@ class BearerAuthenticator final : public Authenticator {
 
   void Authorize(Callback done) override;
   bool Renew(absl::string_view authorization) override;
+  // Drops the current tokens: the next call fetches one with the new key.
+  void SetApiKey(absl::string_view api_key) override;
 
   // Tokens obtained so far (each /auth exchange that succeeded).
   std::int64_t tokens_obtained() const { return tokens_obtained_.load(); }
@@ -59,17 +61,21 @@ class BearerAuthenticator final : public Authenticator {
   // Sends POST /auth/refresh when a refresh token is at hand, else
   // POST /auth/api-key.
   void Fetch(bool use_refresh_token);
-  void OnAnswer(absl::StatusOr<http::HttpResponse> answer, bool was_refresh);
+  void OnAnswer(absl::StatusOr<http::HttpResponse> answer, bool was_refresh,
+                int key_generation);
   // Hands `result` to every waiting caller.
   void Resolve(const absl::StatusOr<std::string>& result);
 
   http::HttpClient& client_;
   const std::string base_url_;
-  const std::string api_key_;
   const BearerAuthOptions options_;
   std::atomic<std::int64_t> tokens_obtained_{0};
 
   absl::Mutex mu_;
+  std::string api_key_ ABSL_GUARDED_BY(mu_);
+  // Bumped by SetApiKey: an answer to a request made with an older key is
+  // not kept.
+  int key_generation_ ABSL_GUARDED_BY(mu_) = 0;
   std::string header_ ABSL_GUARDED_BY(mu_);  // "Bearer <token>" or empty
   std::string refresh_token_ ABSL_GUARDED_BY(mu_);
   absl::Time expires_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();

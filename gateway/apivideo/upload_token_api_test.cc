@@ -74,6 +74,8 @@ class DeferredAuthenticator final : public Authenticator {
   }
   std::size_t pending() const { return pending_.size(); }
 
+  void SetApiKey(absl::string_view) override {}
+
  private:
   std::vector<Callback> pending_;
 };

@@ -62,6 +62,8 @@ class RenewingAuthenticator final : public Authenticator {
   }
   int renewals() const { return renewals_; }
 
+  void SetApiKey(absl::string_view) override {}
+
  private:
   int renewals_ = 0;
 };
