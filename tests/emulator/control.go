@@ -201,10 +201,14 @@ func (s *Server) controlKeys(w http.ResponseWriter, r *http.Request) {
 	writeControlJSON(w, map[string][]string{"api_keys": s.creds.Keys()})
 }
 
+// maxControlBody bounds control payloads. Generous, because a fault's body
+// may be made large on purpose, to test a client's cap on answers.
+const maxControlBody = 8 << 20
+
 // decodeControl strictly decodes a control payload: unknown members are
 // errors, so a typo in a test does not pass silently.
 func decodeControl(r *http.Request, v interface{}) error {
-	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxControlBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return errors.New("invalid JSON payload: " + err.Error())

@@ -1,0 +1,139 @@
+// Hostile or oversized input from either side: refused with a clear code,
+// nothing sent upstream that should not be, and the gateway keeps serving.
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "grpcpp/client_context.h"
+#include "gtest/gtest.h"
+#include "tests/testing/emulator_process.h"
+#include "tests/testing/error_details.h"
+#include "tests/testing/gateway_process.h"
+#include "tests/testing/grpc_calls.h"
+
+namespace {
+
+using ::apivideo::uploadtokens::v1::GetUploadTokenRequest;
+using ::apivideo::uploadtokens::v1::ListUploadTokensRequest;
+using ::apivideo::uploadtokens::v1::ListUploadTokensResponse;
+using ::apivideo::uploadtokens::v1::UploadToken;
+using ::testing_support::EmulatorProcess;
+using ::testing_support::FindDetail;
+using ::testing_support::GatewayProcess;
+using ::testing_support::SetDeadline;
+
+constexpr char kApiKey[] = "hardening-test-key-88e1";
+
+class HardeningTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto emulator = EmulatorProcess::Start(kApiKey);
+    ASSERT_TRUE(emulator.ok()) << emulator.status();
+    emulator_ = *std::move(emulator);
+    auto gateway = GatewayProcess::Start(emulator_->base_url(), kApiKey);
+    ASSERT_TRUE(gateway.ok()) << gateway.status();
+    gateway_ = *std::move(gateway);
+    stub_ = gateway_->NewStub();
+  }
+
+  grpc::Status List(const ListUploadTokensRequest& request,
+                    const std::string& metadata_value = "") {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    if (!metadata_value.empty())
+      context.AddMetadata("x-filler", metadata_value);
+    ListUploadTokensResponse response;
+    return stub_->ListUploadTokens(&context, request, &response);
+  }
+
+  // The gateway still answers a plain call, on a new connection (a
+  // connection-level refusal may have closed the old one).
+  void ExpectStillServing() {
+    stub_ = gateway_->NewStub();
+    EXPECT_TRUE(List(ListUploadTokensRequest()).ok());
+  }
+
+  std::unique_ptr<EmulatorProcess> emulator_;
+  std::unique_ptr<GatewayProcess> gateway_;
+  std::unique_ptr<apivideo::uploadtokens::v1::UploadTokenService::Stub> stub_;
+};
+
+TEST_F(HardeningTest, RequestOverTheSizeLimitIsRefusedUnread) {
+  ListUploadTokensRequest huge;
+  huge.set_page_token(std::string(100 * 1024, 'A'));
+  EXPECT_EQ(List(huge).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens"), 0);
+  ExpectStillServing();
+}
+
+TEST_F(HardeningTest, MetadataOverTheLimitIsRefused) {
+  EXPECT_NE(
+      List(ListUploadTokensRequest(), std::string(32 * 1024, 'm')).error_code(),
+      grpc::StatusCode::OK);
+  EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens"), 0);
+  ExpectStillServing();
+}
+
+TEST_F(HardeningTest, HostileOrderByAndPageTokenAreInvalidArguments) {
+  for (const std::string& order_by :
+       {std::string("ttl; DROP TABLE"), std::string("created_at\0x", 12),
+        std::string(10 * 1024, 'z'), std::string("ttl desc asc")}) {
+    ListUploadTokensRequest request;
+    request.set_order_by(order_by);
+    EXPECT_EQ(List(request).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  // (A proto3 string cannot carry invalid UTF-8: the client refuses.)
+  for (const std::string& page_token :
+       {std::string("%00%ff"), std::string(10 * 1024, 'A'),
+        std::string("\0\0", 2)}) {
+    ListUploadTokensRequest request;
+    request.set_page_token(page_token);
+    EXPECT_EQ(List(request).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens"), 0);
+}
+
+TEST_F(HardeningTest, UpstreamAnswerOverTheCapIsInternal) {
+  const std::string body = absl::StrCat(R"({"token":"toBig","ttl":0,"x":")",
+                                        std::string(2 << 20, 'x'), R"("})");
+  ASSERT_TRUE(emulator_
+                  ->AddFault(absl::StrCat(
+                      R"({"method":"GET","path":"/upload-tokens/toBig",)",
+                      R"("match":"exact","status":200,"body":")",
+                      absl::StrReplaceAll(body, {{"\"", "\\\""}}), R"("})"))
+                  .ok());
+  grpc::ClientContext context;
+  SetDeadline(context);
+  GetUploadTokenRequest request;
+  request.set_token("toBig");
+  UploadToken token;
+  grpc::Status status = stub_->GetUploadToken(&context, request, &token);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
+  auto info = FindDetail<google::rpc::ErrorInfo>(status);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "UPSTREAM_RESPONSE_TOO_LARGE");
+  ExpectStillServing();
+}
+
+TEST_F(HardeningTest, UpstreamRedirectIsNotFollowed) {
+  ASSERT_TRUE(emulator_
+                  ->AddFault(R"({"method":"GET","path":"/upload-tokens/toMoved",
+                     "match":"exact","status":302,
+                     "headers":{"Location":"/upload-tokens/toElsewhere"}})")
+                  .ok());
+  grpc::ClientContext context;
+  SetDeadline(context);
+  GetUploadTokenRequest request;
+  request.set_token("toMoved");
+  UploadToken token;
+  grpc::Status status = stub_->GetUploadToken(&context, request, &token);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
+  // Only the first request reached the emulator; the redirect's target not.
+  EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens/{token}"), 1);
+}
+
+}  // namespace
