@@ -1,24 +1,37 @@
 #include "gateway/access_log.h"
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "gateway/log.h"
 
 namespace gateway {
+namespace {
+
+constexpr absl::string_view kMessage = "rpc";
+
+}  // namespace
+
+std::vector<LogField> AccessLog::Fields(const AccessRecord& record) {
+  std::vector<LogField> fields = {
+      {"method", record.method},
+      {"code", absl::StatusCodeToString(record.code)},
+      {"upstream_status", record.upstream_status},
+      {"attempts", record.attempts},
+      LogField::Number(
+          "latency_ms",
+          absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(record.latency))),
+      {"peer", record.peer}};
+  if (!record.caller.empty()) fields.emplace_back("caller", record.caller);
+  if (!record.trace_id.empty()) fields.emplace_back("trace_id", record.trace_id);
+  return fields;
+}
 
 std::string AccessLog::Format(const AccessRecord& record) {
-  std::string line = absl::StrFormat(
-      "rpc method=%s code=%s upstream_status=%d attempts=%d latency_ms=%.3f "
-      "peer=%s",
-      record.method, absl::StatusCodeToString(record.code),
-      record.upstream_status, record.attempts,
-      absl::ToDoubleMilliseconds(record.latency), record.peer);
-  if (!record.caller.empty()) absl::StrAppend(&line, " caller=", record.caller);
-  return line;
+  return FormatTextBody(kMessage, Fields(record));
 }
 
 void AccessLog::Record(const AccessRecord& record) const {
-  if (enabled_) LogInfo(Format(record));
+  if (enabled_ && LogEnabled(LogLevel::kInfo)) {
+    Log(LogLevel::kInfo, kMessage, Fields(record));
+  }
 }
 
 }  // namespace gateway

@@ -5,10 +5,12 @@
 #define GATEWAY_ACCESS_LOG_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "gateway/log.h"
 
 namespace gateway {
 
@@ -20,15 +22,21 @@ struct AccessRecord {
   int upstream_status = 0;  // 0: no upstream answer
   int attempts = 0;         // upstream requests made
   absl::Duration latency;
+  absl::string_view trace_id;  // W3C trace id, 32 hex digits; may be empty
 };
 
 class AccessLog {
  public:
   explicit AccessLog(bool enabled) : enabled_(enabled) {}
 
-  // "rpc method=GetUploadToken code=NOT_FOUND upstream_status=404
-  //  attempts=1 latency_ms=1.234 peer=ipv4:127.0.0.1:41234 caller=billing"
-  // (caller only when known)
+  // The line's fields, in order: method, code, upstream_status, attempts,
+  // latency_ms, peer, then caller and trace_id when known.
+  static std::vector<LogField> Fields(const AccessRecord& record);
+
+  // The text format's body: "rpc method=GetUploadToken code=NOT_FOUND
+  // upstream_status=404 attempts=1 latency_ms=1.234
+  // peer=ipv4:127.0.0.1:41234 caller=billing trace_id=4bf9...". The JSON
+  // format carries the same fields, with "msg":"rpc".
   static std::string Format(const AccessRecord& record);
 
   void Record(const AccessRecord& record) const;

@@ -45,5 +45,20 @@ TEST(AccessLogFormat, RoundsLatencyToMicroseconds) {
             "attempts=1 latency_ms=2000.346 peer=unix:");
 }
 
+TEST(AccessLogFormat, EndsWithCallerAndTraceIdWhenKnown) {
+  AccessRecord record;
+  record.method = "GetUploadToken";
+  record.peer = "ipv4:127.0.0.1:1";
+  record.code = absl::StatusCode::kOk;
+  record.upstream_status = 200;
+  record.attempts = 1;
+  record.caller = "billing";
+  record.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  EXPECT_EQ(AccessLog::Format(record),
+            "rpc method=GetUploadToken code=OK upstream_status=200 "
+            "attempts=1 latency_ms=0.000 peer=ipv4:127.0.0.1:1 "
+            "caller=billing trace_id=4bf92f3577b34da6a3ce929d0e0e4736");
+}
+
 }  // namespace
 }  // namespace gateway

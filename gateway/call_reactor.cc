@@ -12,12 +12,14 @@ namespace gateway {
 CallReactor::CallReactor(grpc::CallbackServerContext* context,
                          absl::string_view method, const AccessLog& access_log,
                          const SecretScrubber& scrubber,
-                         policy::InFlightLimit* in_flight)
+                         policy::InFlightLimit* in_flight,
+                         observability::RpcMetrics* metrics)
     : context_(context),
       method_(method),
       access_log_(access_log),
       scrubber_(scrubber),
-      in_flight_(in_flight) {}
+      in_flight_(in_flight),
+      metrics_(metrics) {}
 
 absl::StatusOr<absl::Time> CallReactor::UpstreamDeadline(
     absl::Duration cap) const {
@@ -87,9 +89,11 @@ void CallReactor::OnCancel() {
 }
 
 void CallReactor::OnDone() {
+  const absl::Duration latency = absl::Now() - start_;
+  if (metrics_ != nullptr) metrics_->OnHandled(code_, latency);
   const std::string peer = context_->peer();
   access_log_.Record({method_, peer, caller_, code_, upstream_.http_status,
-                      upstream_.attempts, absl::Now() - start_});
+                      upstream_.attempts, latency, trace_id_});
   if (in_flight_ != nullptr) in_flight_->Release();
   Unref();
 }

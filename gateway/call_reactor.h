@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "gateway/access_log.h"
 #include "gateway/apivideo/upload_token_api.h"
+#include "gateway/observability/gateway_metrics.h"
 #include "gateway/policy/in_flight_limit.h"
 #include "gateway/secret_scrubber.h"
 #include "grpcpp/server_context.h"
@@ -33,10 +34,12 @@ class CallReactor final : public grpc::ServerUnaryReactor {
  public:
   // `in_flight`, when not null, is the place this call holds in the
   // in-flight limit; it is given back when gRPC is done with the call.
-  // `scrubber` vets every status before it leaves.
+  // `scrubber` vets every status before it leaves. `metrics`, when not
+  // null, counts the call's end.
   CallReactor(grpc::CallbackServerContext* context, absl::string_view method,
               const AccessLog& access_log, const SecretScrubber& scrubber,
-              policy::InFlightLimit* in_flight);
+              policy::InFlightLimit* in_flight,
+              observability::RpcMetrics* metrics = nullptr);
 
   // When the upstream exchange must be over: the caller's deadline, at most
   // `cap` from now. DEADLINE_EXCEEDED if the caller's deadline has passed.
@@ -44,6 +47,10 @@ class CallReactor final : public grpc::ServerUnaryReactor {
 
   // The caller's name for the access log.
   void SetCaller(std::string caller) { caller_ = std::move(caller); }
+  // The W3C trace id for the access log.
+  void SetTraceId(absl::string_view trace_id) {
+    trace_id_ = std::string(trace_id);
+  }
 
   // Ends the RPC with `status` without going upstream. The handler calls
   // exactly one of Reject and Attach.
@@ -73,8 +80,10 @@ class CallReactor final : public grpc::ServerUnaryReactor {
   const AccessLog& access_log_;
   const SecretScrubber& scrubber_;
   policy::InFlightLimit* const in_flight_;
+  observability::RpcMetrics* const metrics_;
   const absl::Time start_ = absl::Now();
-  std::string caller_;  // set by the handler before the call can end
+  std::string caller_;    // set by the handler before the call can end
+  std::string trace_id_;  // likewise
 
   // Written before Finish, read in OnDone, which gRPC runs after Finish.
   absl::StatusCode code_ = absl::StatusCode::kUnknown;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "gateway/apivideo/bearer_authenticator.h"
 #include "gateway/log.h"
+#include "gateway/observability/trace_context.h"
 
 namespace gateway {
 namespace {
@@ -37,6 +38,11 @@ Gateway::Gateway(GatewayConfig config)
     : config_(std::move(config)), retry_budget_(config_.retry_budget_ratio) {}
 
 absl::Status Gateway::Init() {
+  metrics_ = std::make_unique<observability::GatewayMetrics>(
+      metrics_registry_,
+      ::apivideo::uploadtokens::v1::UploadTokenService::service_full_name(),
+      std::vector<absl::string_view>{"CreateUploadToken", "GetUploadToken",
+                                     "ListUploadTokens", "DeleteUploadToken"});
   absl::StatusOr<std::unique_ptr<http::CurlLoop>> curl_loop =
       http::CurlLoop::Create(config_.transport);
   if (!curl_loop.ok()) return curl_loop.status();
@@ -45,8 +51,11 @@ absl::Status Gateway::Init() {
   upstream_health_ = std::make_unique<UpstreamHealth>(
       *curl_loop_, config_.health_probe_interval,
       [this] {
+        apivideo::CallOptions options;
+        options.deadline = absl::Now() + absl::Seconds(10);
+        options.traceparent = observability::NewTraceContext().traceparent;
         api_->List(
-            ProbeQuery(), {absl::Now() + absl::Seconds(10)},
+            ProbeQuery(), options,
             [](apivideo::ApiResult<apivideo::json::TokenListResponse>) {});
       },
       [this](bool serving) {
@@ -64,10 +73,14 @@ absl::Status Gateway::Init() {
         }
       });
 
+  upstream_observers_ = std::make_unique<apivideo::UpstreamObservers>(
+      std::vector<apivideo::UpstreamObserver*>{upstream_health_.get(),
+                                               metrics_.get()});
+
   scrubber_.AddSecret(config_.api_key);
   if (config_.auth == UpstreamAuth::kBearer) {
     apivideo::BearerAuthOptions options;
-    options.observer = upstream_health_.get();
+    options.observer = upstream_observers_.get();
     authenticator_ = std::make_unique<apivideo::BearerAuthenticator>(
         *curl_loop_, config_.base_url, config_.api_key, options);
   } else {
@@ -93,7 +106,7 @@ absl::Status Gateway::Init() {
   upstream.retry_budget = &retry_budget_;
   upstream.rate_limits = &rate_limits_;
   upstream.circuit_breaker = &circuit_breaker_;
-  upstream.observer = upstream_health_.get();
+  upstream.observer = upstream_observers_.get();
   upstream.retry.max_attempts = std::max(1, config_.max_attempts);
   upstream.max_rate_limit_wait = config_.rate_limit_max_wait;
   api_ = std::make_unique<apivideo::UploadTokenApi>(upstream, config_.base_url);
@@ -115,8 +128,18 @@ absl::Status Gateway::Init() {
   }
   callers_ =
       security::CallerPolicy(config_.allowed_clients, std::move(token_hashes));
+  UploadTokenServiceOptions service_options = config_.service;
+  service_options.metrics = metrics_.get();
   service_ = std::make_unique<UploadTokenService>(
-      *api_, *page_tokens_, *access_log_, scrubber_, callers_, config_.service);
+      *api_, *page_tokens_, *access_log_, scrubber_, callers_, service_options);
+  metrics_registry_.AddCallbackGauge(
+      "gateway_inflight_calls",
+      "UploadTokenService calls the gateway is serving now.",
+      [this] { return service_->calls_in_flight(); });
+  metrics_registry_.AddCallbackGauge(
+      "apivideo_upstream_healthy",
+      "1 while api.video accepts the gateway's credentials, else 0.",
+      [this] { return upstream_health_->credentials_accepted() ? 1.0 : 0.0; });
 
   ServerOptions server_options = config_.server;
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
@@ -139,7 +162,22 @@ absl::Status Gateway::Init() {
   server_ = *std::move(server);
   health_target_.store(server_.get());
   upstream_health_->Start();
+
+  if (!config_.metrics_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<observability::MetricsServer>> metrics =
+        observability::MetricsServer::Start(
+            config_.metrics_listen,
+            [this] { return metrics_registry_.RenderText(); });
+    if (!metrics.ok()) return metrics.status();
+    metrics_server_ = *std::move(metrics);
+    LogLifecycle(absl::StrCat("metrics on http://", metrics_server_->address(),
+                         "/metrics"));
+  }
   return absl::OkStatus();
+}
+
+std::string Gateway::metrics_address() const {
+  return metrics_server_ != nullptr ? metrics_server_->address() : "";
 }
 
 void Gateway::Shutdown(absl::Duration grace) {

@@ -21,6 +21,9 @@
 #include "gateway/apivideo/upload_token_api.h"
 #include "gateway/http/curl_loop.h"
 #include "gateway/key_file_watcher.h"
+#include "gateway/observability/gateway_metrics.h"
+#include "gateway/observability/metrics.h"
+#include "gateway/observability/metrics_server.h"
 #include "gateway/page_token.h"
 #include "gateway/policy/circuit_breaker.h"
 #include "gateway/policy/rate_limit_gate.h"
@@ -59,6 +62,8 @@ struct GatewayConfig {
   std::vector<std::string> allowed_clients;
   std::string caller_tokens_file;
   ServerOptions server;
+  // Where to serve Prometheus' /metrics ("HOST:PORT"); empty: nowhere.
+  std::string metrics_listen;
 };
 
 class Gateway {
@@ -73,6 +78,8 @@ class Gateway {
 
   // "HOST:PORT" with the port actually bound.
   const std::string& address() const { return server_->address(); }
+  // The metrics server's "HOST:PORT"; empty when it is off.
+  std::string metrics_address() const;
 
   // Drains: health NOT_SERVING, calls in flight get up to `grace`, the rest
   // are cancelled; then every upstream transfer and timer is ended.
@@ -84,9 +91,13 @@ class Gateway {
 
   const GatewayConfig config_;
   // In dependency order: each part uses only those above it.
+  observability::MetricsRegistry metrics_registry_;
+  std::unique_ptr<observability::GatewayMetrics> metrics_;
   std::unique_ptr<http::CurlLoop> curl_loop_;
   std::atomic<GatewayServer*> health_target_{nullptr};
   std::unique_ptr<UpstreamHealth> upstream_health_;
+  // Health and metrics, as one observer of upstream traffic.
+  std::unique_ptr<apivideo::UpstreamObservers> upstream_observers_;
   SecretScrubber scrubber_;
   std::unique_ptr<apivideo::Authenticator> authenticator_;
   std::unique_ptr<KeyFileWatcher> key_file_watcher_;
@@ -99,6 +110,8 @@ class Gateway {
   security::CallerPolicy callers_;
   std::unique_ptr<UploadTokenService> service_;
   std::unique_ptr<GatewayServer> server_;
+  // Last, so that it stops first: its pages read the parts above.
+  std::unique_ptr<observability::MetricsServer> metrics_server_;
   bool shut_down_ = false;
 };
 

@@ -2,17 +2,23 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "absl/time/time.h"
 
 namespace gateway {
 namespace {
 
+std::atomic<LogFormat> log_format{LogFormat::kText};
+std::atomic<LogLevel> min_log_level{LogLevel::kInfo};
+
 char LevelLetter(LogLevel level) {
   switch (level) {
+    case LogLevel::kDebug:
+      return 'D';
     case LogLevel::kInfo:
       return 'I';
     case LogLevel::kWarning:
@@ -23,13 +29,186 @@ char LevelLetter(LogLevel level) {
   return '?';
 }
 
+absl::string_view LevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarning:
+      return "warning";
+    case LogLevel::kError:
+      return "error";
+  }
+  return "unknown";
+}
+
+bool NeedsQuotes(absl::string_view value) {
+  if (value.empty()) return true;
+  for (unsigned char c : value) {
+    if (c <= ' ' || c == '"' || c == 0x7f) return true;
+  }
+  return false;
+}
+
+// The length of the valid UTF-8 sequence at the start of `text`, or 0.
+std::size_t Utf8SequenceLength(absl::string_view text) {
+  const auto byte = [&](std::size_t i) {
+    return static_cast<unsigned char>(text[i]);
+  };
+  const unsigned char lead = byte(0);
+  std::size_t length = 0;
+  unsigned char min_second = 0x80;
+  unsigned char max_second = 0xbf;
+  if (lead >= 0xc2 && lead <= 0xdf) {
+    length = 2;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    if (lead == 0xe0) min_second = 0xa0;  // no overlong forms
+    if (lead == 0xed) max_second = 0x9f;  // no surrogates
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    if (lead == 0xf0) min_second = 0x90;
+    if (lead == 0xf4) max_second = 0x8f;  // nothing above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (text.size() < length) return 0;
+  if (byte(1) < min_second || byte(1) > max_second) return 0;
+  for (std::size_t i = 2; i < length; ++i) {
+    if (byte(i) < 0x80 || byte(i) > 0xbf) return 0;
+  }
+  return length;
+}
+
 }  // namespace
 
-void Log(LogLevel level, absl::string_view message) {
+LogField::LogField(absl::string_view key, std::int64_t number)
+    : key(key), value(absl::StrCat(number)), is_number(true) {}
+
+bool ParseLogLevel(absl::string_view text, LogLevel* level) {
+  for (LogLevel candidate : {LogLevel::kDebug, LogLevel::kInfo,
+                             LogLevel::kWarning, LogLevel::kError}) {
+    if (text == LevelName(candidate)) {
+      *level = candidate;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool ParseLogFormat(absl::string_view text, LogFormat* format) {
+  if (text == "text") {
+    *format = LogFormat::kText;
+  } else if (text == "json") {
+    *format = LogFormat::kJson;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void SetLogFormat(LogFormat format) { log_format.store(format); }
+void SetMinLogLevel(LogLevel level) { min_log_level.store(level); }
+
+bool LogEnabled(LogLevel level) {
+  return level >= min_log_level.load(std::memory_order_relaxed);
+}
+
+void AppendJsonString(std::string& out, absl::string_view text) {
+  out += '"';
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      const std::size_t length = Utf8SequenceLength(text.substr(i));
+      if (length == 0) {
+        out += "\\ufffd";
+        ++i;
+      } else {
+        out.append(text.data() + i, length);
+        i += length;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          absl::StrAppendFormat(&out, "\\u%04x", c);
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+    ++i;
+  }
+  out += '"';
+}
+
+std::string FormatTextBody(absl::string_view message,
+                           absl::Span<const LogField> fields) {
+  std::string body(message);
+  for (const LogField& field : fields) {
+    absl::StrAppend(&body, " ", field.key, "=");
+    if (!field.is_number && NeedsQuotes(field.value)) {
+      AppendJsonString(body, field.value);
+    } else {
+      body += field.value;
+    }
+  }
+  return body;
+}
+
+std::string FormatLogLine(LogFormat format, absl::Time time, LogLevel level,
+                          absl::string_view message,
+                          absl::Span<const LogField> fields) {
+  const std::string timestamp =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", time, absl::UTCTimeZone());
+  if (format == LogFormat::kText) {
+    return absl::StrCat(timestamp, " ", std::string(1, LevelLetter(level)),
+                        " ",
+                        FormatTextBody(message, fields));
+  }
+  std::string line = absl::StrCat("{\"time\":\"", timestamp,
+                                  "\",\"level\":\"", LevelName(level),
+                                  "\",\"msg\":");
+  AppendJsonString(line, message);
+  for (const LogField& field : fields) {
+    line += ',';
+    AppendJsonString(line, field.key);
+    line += ':';
+    if (field.is_number) {
+      line += field.value;
+    } else {
+      AppendJsonString(line, field.value);
+    }
+  }
+  line += '}';
+  return line;
+}
+
+namespace {
+
+void Write(LogLevel level, absl::string_view message,
+           absl::Span<const LogField> fields) {
   std::string line =
-      absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
-                                    absl::UTCTimeZone()),
-                   " ", std::string(1, LevelLetter(level)), " ", message, "\n");
+      FormatLogLine(log_format.load(std::memory_order_relaxed), absl::Now(),
+                    level, message, fields);
+  line += '\n';
   // Best effort: nothing useful can be done if stderr is gone.
   const char* data = line.data();
   std::size_t left = line.size();
@@ -39,6 +218,17 @@ void Log(LogLevel level, absl::string_view message) {
     data += written;
     left -= static_cast<std::size_t>(written);
   }
+}
+
+}  // namespace
+
+void Log(LogLevel level, absl::string_view message,
+         absl::Span<const LogField> fields) {
+  if (LogEnabled(level)) Write(level, message, fields);
+}
+
+void LogLifecycle(absl::string_view message) {
+  Write(LogLevel::kInfo, message, {});
 }
 
 }  // namespace gateway

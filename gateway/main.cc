@@ -42,7 +42,17 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
 ABSL_FLAG(bool, allow_plaintext_upstream, false,
           "Allow an http:// (unencrypted) api_base_url on a non-loopback "
           "host. The API key then crosses the network in the clear.");
-ABSL_FLAG(bool, access_log, true, "Log one line per RPC to stderr.");
+ABSL_FLAG(bool, access_log, true,
+          "Log one line per RPC to stderr (at level info): method, code, "
+          "upstream status, attempts, latency, peer, caller and trace id.");
+ABSL_FLAG(std::string, log_format, "text",
+          "'text' (a timestamp, a level letter and key=value fields) or "
+          "'json' (one JSON object per line: time, level, msg, fields).");
+ABSL_FLAG(std::string, log_level, "info",
+          "Lowest level logged: debug, info, warning or error.");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "HOST:PORT to serve Prometheus metrics on, at /metrics (plain "
+          "HTTP); empty: no metrics server.");
 ABSL_FLAG(std::string, tls_cert_file, "",
           "PEM certificate chain to serve gRPC over TLS. Without it (and "
           "--tls_key_file) the gateway serves plaintext: for loopback and "
@@ -103,6 +113,17 @@ int Run() {
   // A peer closing a socket must not kill the process.
   signal(SIGPIPE, SIG_IGN);
 
+  LogFormat log_format = LogFormat::kText;
+  if (!ParseLogFormat(absl::GetFlag(FLAGS_log_format), &log_format)) {
+    return Fail("--log_format must be 'text' or 'json'");
+  }
+  SetLogFormat(log_format);
+  LogLevel log_level = LogLevel::kInfo;
+  if (!ParseLogLevel(absl::GetFlag(FLAGS_log_level), &log_level)) {
+    return Fail("--log_level must be debug, info, warning or error");
+  }
+  SetMinLogLevel(log_level);
+
   absl::StatusOr<std::string> api_key =
       LoadApiKey(absl::GetFlag(FLAGS_api_key_file),
                  std::getenv(kApiKeyEnvironmentVariable));
@@ -142,6 +163,7 @@ int Run() {
   config.server_tls.client_ca_file = absl::GetFlag(FLAGS_client_ca_file);
   config.allowed_clients = absl::GetFlag(FLAGS_allowed_clients);
   config.caller_tokens_file = absl::GetFlag(FLAGS_caller_tokens_file);
+  config.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   const std::string upstream = config.base_url.ToString();
 
   absl::StatusOr<std::unique_ptr<Gateway>> gateway =
@@ -150,7 +172,7 @@ int Run() {
 
   LogInfo(absl::StrCat("upstream ", upstream));
   // Tests and scripts wait for this exact line to learn the port.
-  LogInfo(absl::StrCat("upload_token_gateway: listening on ",
+  LogLifecycle(absl::StrCat("upload_token_gateway: listening on ",
                        (*gateway)->address()));
 
   int signal_number = 0;
@@ -158,7 +180,7 @@ int Run() {
   LogInfo(absl::StrCat("received ", strsignal(signal_number),
                        "; draining calls in flight"));
   (*gateway)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
-  LogInfo("stopped");
+  LogLifecycle("stopped");
   return EXIT_SUCCESS;
 }
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "gateway/call_reactor.h"
 #include "gateway/list_pages.h"
+#include "gateway/observability/trace_context.h"
 #include "gateway/status_details.h"
 #include "gateway/validation.h"
 #include "grpc/grpc_security_constants.h"
@@ -63,13 +64,38 @@ absl::StatusOr<std::string> UploadTokenService::AuthorizeCaller(
   return callers_.Authorize(peer, authorization);
 }
 
+namespace {
+
+std::optional<absl::string_view> MetadataValue(
+    const grpc::CallbackServerContext& context, absl::string_view key) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
+  if (it == metadata.end()) return std::nullopt;
+  return absl::string_view(it->second.data(), it->second.size());
+}
+
+// The caller's W3C trace context, or a new one.
+observability::TraceContext TraceContextOf(
+    const grpc::CallbackServerContext& context) {
+  return observability::TraceContextForCall(
+      MetadataValue(context, "traceparent"),
+      MetadataValue(context, "tracestate"));
+}
+
+}  // namespace
+
 template <typename Value, typename Start, typename OnSuccess>
 grpc::ServerUnaryReactor* UploadTokenService::Serve(
     grpc::CallbackServerContext* context, absl::string_view method,
     const absl::Status& validation, Start start, OnSuccess on_success) {
+  observability::RpcMetrics* rpc_metrics =
+      options_.metrics != nullptr ? options_.metrics->ForMethod(method)
+                                  : nullptr;
+  if (rpc_metrics != nullptr) rpc_metrics->OnStarted();
   const bool admitted = in_flight_.TryAcquire();
   auto* reactor = new CallReactor(context, method, access_log_, scrubber_,
-                                  admitted ? &in_flight_ : nullptr);
+                                  admitted ? &in_flight_ : nullptr,
+                                  rpc_metrics);
   if (!admitted) {
     reactor->Reject(MakeError(
         absl::StatusCode::kResourceExhausted,
@@ -84,6 +110,8 @@ grpc::ServerUnaryReactor* UploadTokenService::Serve(
     return reactor;
   }
   reactor->SetCaller(*std::move(caller));
+  observability::TraceContext trace = TraceContextOf(*context);
+  reactor->SetTraceId(trace.trace_id());
   if (!validation.ok()) {
     reactor->Reject(validation);
     return reactor;
@@ -94,7 +122,11 @@ grpc::ServerUnaryReactor* UploadTokenService::Serve(
     reactor->Reject(deadline.status());
     return reactor;
   }
-  reactor->Attach(start(apivideo::CallOptions{*deadline},
+  apivideo::CallOptions call_options;
+  call_options.deadline = *deadline;
+  call_options.traceparent = std::move(trace.traceparent);
+  call_options.tracestate = std::move(trace.tracestate);
+  reactor->Attach(start(call_options,
                         [reactor, on_success = std::move(on_success)](
                             apivideo::ApiResult<Value> result) mutable {
                           if (result.value.ok())

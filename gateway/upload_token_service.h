@@ -15,6 +15,7 @@
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
 #include "gateway/access_log.h"
 #include "gateway/apivideo/upload_token_api.h"
+#include "gateway/observability/gateway_metrics.h"
 #include "gateway/page_token.h"
 #include "gateway/policy/in_flight_limit.h"
 #include "gateway/secret_scrubber.h"
@@ -31,6 +32,8 @@ struct UploadTokenServiceOptions {
   // Calls in flight at once; beyond it, calls fail at once with
   // RESOURCE_EXHAUSTED instead of queueing.
   int max_calls_in_flight = 15000;
+  // Where RPCs are counted; may be null. Must outlive the service.
+  observability::GatewayMetrics* metrics = nullptr;
 };
 
 class UploadTokenService final
@@ -64,6 +67,9 @@ class UploadTokenService final
       grpc::CallbackServerContext* context,
       const ::apivideo::uploadtokens::v1::DeleteUploadTokenRequest* request,
       google::protobuf::Empty* response) override;
+
+ // Calls holding a place in the in-flight limit now.
+  int calls_in_flight() const { return in_flight_.in_flight(); }
 
  private:
   // The shared shape of every handler: reject a bad request at once, else

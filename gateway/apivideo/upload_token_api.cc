@@ -21,6 +21,12 @@ RequestSpec MakeSpec(http::Method method, std::string url,
   spec.url = std::move(url);
   spec.route = route;
   spec.deadline = options.deadline;
+  if (!options.traceparent.empty()) {
+    spec.trace_headers.emplace_back("traceparent", options.traceparent);
+  }
+  if (!options.tracestate.empty()) {
+    spec.trace_headers.emplace_back("tracestate", options.tracestate);
+  }
   const bool reads = method == http::Method::kGet;
   spec.route_kind =
       reads ? policy::RouteKind::kRead : policy::RouteKind::kWrite;

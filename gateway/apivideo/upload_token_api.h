@@ -42,6 +42,10 @@ using ApiCallback = absl::AnyInvocable<void(ApiResult<T>) &&>;
 struct CallOptions {
   // The caller's deadline: bounds every attempt and wait.
   absl::Time deadline = absl::InfiniteFuture();
+  // The W3C trace context to send upstream, already validated
+  // (observability/trace_context.h); empty: none.
+  std::string traceparent;
+  std::string tracestate;
 };
 
 class UploadTokenApi {

@@ -191,6 +191,20 @@ TEST_F(UploadTokenApiTest, GetSendsGetToTokenUrl) {
   client_.Respond(0, 200, kTokenJson);
 }
 
+TEST_F(UploadTokenApiTest, SendsTraceContextOnEveryRequest) {
+  CallOptions options = Options();
+  options.traceparent =
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  options.tracestate = "vendor=abc";
+  Outcome<UploadToken> outcome;
+  api_.Create(60, options, outcome.Callback());
+  ASSERT_EQ(client_.started(), 1u);
+  const http::HttpRequest request = client_.request(0);
+  EXPECT_THAT(request.headers, Contains(Pair("traceparent", options.traceparent)));
+  EXPECT_THAT(request.headers, Contains(Pair("tracestate", "vendor=abc")));
+  client_.Respond(0, 201, kTokenJson);
+}
+
 TEST_F(UploadTokenApiTest, DeleteSendsDeleteToTokenUrl) {
   Outcome<google::protobuf::Empty> outcome;
   api_.Delete(kToken, Options(), outcome.Callback());

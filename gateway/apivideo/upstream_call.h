@@ -22,6 +22,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"
@@ -88,6 +90,9 @@ struct RequestSpec {
   bool not_found_after_ambiguous_attempt_is_success = false;
   // The caller's deadline: no attempt or wait goes past it.
   absl::Time deadline = absl::InfiniteFuture();
+  // W3C trace context headers (traceparent, tracestate), already checked,
+  // sent on every attempt.
+  std::vector<std::pair<std::string, std::string>> trace_headers;
 };
 
 // Receives a 2xx answer or the error, and what happened upstream.

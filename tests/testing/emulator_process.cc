@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 
 namespace testing_support {
 namespace {
@@ -153,6 +155,33 @@ absl::StatusOr<int> EmulatorProcess::TokensCreated() {
       "GET", absl::StrCat(base_url_, "/_emulator/stats"), "", control_ca_file_);
   if (!reply.ok()) return reply.status();
   return ReadJsonCount(reply->body, "tokens_created");
+}
+
+absl::StatusOr<std::vector<SeenRequest>> EmulatorProcess::RecentRequests(
+    int limit) {
+  absl::StatusOr<HttpReply> reply =
+      HttpExchange("GET", absl::StrCat(base_url_, "/_emulator/requests?limit=",
+                                       limit),
+                   "", control_ca_file_);
+  if (!reply.ok()) return reply.status();
+  google::protobuf::Struct parsed;
+  if (!google::protobuf::util::JsonStringToMessage(reply->body, &parsed).ok()) {
+    return absl::InternalError(
+        absl::StrCat("/_emulator/requests is not JSON: ", reply->body));
+  }
+  std::vector<SeenRequest> requests;
+  auto list = parsed.fields().find("requests");
+  if (list == parsed.fields().end()) return requests;
+  for (const google::protobuf::Value& entry :
+       list->second.list_value().values()) {
+    const auto& fields = entry.struct_value().fields();
+    const auto text = [&fields](const std::string& name) {
+      auto it = fields.find(name);
+      return it == fields.end() ? std::string() : it->second.string_value();
+    };
+    requests.push_back({text("method"), text("path"), text("traceparent")});
+  }
+  return requests;
 }
 
 absl::Status EmulatorProcess::WaitForRequests(const std::string& route,

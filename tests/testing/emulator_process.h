@@ -28,6 +28,13 @@ absl::StatusOr<HttpReply> HttpExchange(absl::string_view method,
                                        const std::string& body = "",
                                        const std::string& ca_file = "");
 
+// One request as GET /_emulator/requests shows it.
+struct SeenRequest {
+  std::string method;
+  std::string path;
+  std::string traceparent;  // empty when none was sent
+};
+
 class EmulatorProcess {
  public:
   // Starts build/bin/apivideo_emulator on 127.0.0.1 with a free port,
@@ -54,6 +61,9 @@ class EmulatorProcess {
   absl::StatusOr<int> RequestCount(const std::string& route);
   // Tokens the emulator has created since the last reset.
   absl::StatusOr<int> TokensCreated();
+  // The last `limit` requests the emulator saw (control calls excluded),
+  // oldest first.
+  absl::StatusOr<std::vector<SeenRequest>> RecentRequests(int limit = 50);
   // Waits until the emulator has seen at least `count` requests for `route`,
   // e.g. to act while a slow request is in flight.
   absl::Status WaitForRequests(const std::string& route, int count,

@@ -23,7 +23,7 @@ absl::StatusOr<std::unique_ptr<GatewayProcess>> GatewayProcess::Start(
       Subprocess::Start(std::move(argv), {{"APIVIDEO_API_KEY", api_key}});
   if (!process.ok()) return process.status();
   absl::StatusOr<std::string> address =
-      (*process)->WaitForLine("listening on (\\S+)", absl::Seconds(20));
+      (*process)->WaitForLine("listening on ([^\\s\"]+)", absl::Seconds(20));
   if (!address.ok()) return address.status();
   return std::unique_ptr<GatewayProcess>(
       new GatewayProcess(*std::move(process), *address));

@@ -1,0 +1,219 @@
+#include "gateway/observability/metrics_server.h"
+
+#include <netdb.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gateway/observability/metrics.h"
+
+namespace gateway::observability {
+namespace {
+
+// A scrape request is a request line and a few headers.
+constexpr std::size_t kMaxRequestHead = 8 * 1024;
+
+std::string Reply(absl::string_view status, absl::string_view content_type,
+                  absl::string_view body, bool with_body,
+                  absl::string_view extra_header = "") {
+  std::string reply = absl::StrCat(
+      "HTTP/1.1 ", status, "\r\nContent-Type: ", content_type,
+      "\r\nContent-Length: ", body.size(), "\r\nConnection: close\r\n",
+      extra_header, "\r\n");
+  if (with_body) reply.append(body.data(), body.size());
+  return reply;
+}
+
+// Splits "HOST:PORT" or "[V6]:PORT".
+absl::StatusOr<std::pair<std::string, std::string>> SplitHostPort(
+    absl::string_view address) {
+  const std::size_t colon = address.rfind(':');
+  if (colon == absl::string_view::npos || colon + 1 == address.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("metrics address \"", address, "\" is not HOST:PORT"));
+  }
+  absl::string_view host = address.substr(0, colon);
+  if (absl::StartsWith(host, "[") && absl::EndsWith(host, "]")) {
+    host = host.substr(1, host.size() - 2);
+  }
+  int port = 0;
+  if (!absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 ||
+      port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("metrics address \"", address, "\" has a bad port"));
+  }
+  return std::make_pair(std::string(host), absl::StrCat(port));
+}
+
+absl::Status Errno(absl::string_view what) {
+  return absl::UnavailableError(absl::StrCat(what, ": ", std::strerror(errno)));
+}
+
+void SetIoTimeout(int fd, absl::Duration timeout) {
+  const timeval tv = absl::ToTimeval(timeout);
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+}  // namespace
+
+std::string MetricsHttpReply(absl::string_view request_head,
+                             const MetricsServer::Render& render) {
+  const absl::string_view request_line =
+      request_head.substr(0, request_head.find("\r\n"));
+  const std::vector<absl::string_view> parts =
+      absl::StrSplit(request_line, ' ');
+  if (parts.size() != 3 || !absl::StartsWith(parts[2], "HTTP/1.")) {
+    return Reply("400 Bad Request", "text/plain", "bad request\n", true);
+  }
+  const absl::string_view method = parts[0];
+  absl::string_view path = parts[1];
+  path = path.substr(0, path.find('?'));
+  const bool head = method == "HEAD";
+  if (method != "GET" && !head) {
+    return Reply("405 Method Not Allowed", "text/plain",
+                 "only GET and HEAD\n", true, "Allow: GET, HEAD\r\n");
+  }
+  if (path != "/metrics") {
+    return Reply("404 Not Found", "text/plain", "try /metrics\n", !head);
+  }
+  return Reply("200 OK", kPrometheusTextContentType, render(), !head);
+}
+
+absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
+    absl::string_view listen_address, Render render,
+    absl::Duration io_timeout) {
+  absl::StatusOr<std::pair<std::string, std::string>> host_port =
+      SplitHostPort(listen_address);
+  if (!host_port.ok()) return host_port.status();
+  const auto& [host, port] = *host_port;
+
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const int error = getaddrinfo(host.empty() ? nullptr : host.c_str(),
+                                port.c_str(), &hints, &found);
+  if (error != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("metrics address \"", listen_address,
+                     "\": ", gai_strerror(error)));
+  }
+  const int fd = socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    freeaddrinfo(found);
+    return Errno("metrics socket");
+  }
+  const int yes = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  const int bound = bind(fd, found->ai_addr, found->ai_addrlen);
+  freeaddrinfo(found);
+  if (bound != 0 || listen(fd, 16) != 0) {
+    absl::Status status =
+        Errno(absl::StrCat("metrics listener on ", listen_address));
+    close(fd);
+    return status;
+  }
+
+  sockaddr_storage local{};
+  socklen_t length = sizeof(local);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length);
+  char host_text[NI_MAXHOST];
+  char port_text[NI_MAXSERV];
+  getnameinfo(reinterpret_cast<sockaddr*>(&local), length, host_text,
+              sizeof(host_text), port_text, sizeof(port_text),
+              NI_NUMERICHOST | NI_NUMERICSERV);
+  const std::string address =
+      local.ss_family == AF_INET6
+          ? absl::StrCat("[", host_text, "]:", port_text)
+          : absl::StrCat(host_text, ":", port_text);
+
+  const int wake_fd = eventfd(0, EFD_CLOEXEC);
+  if (wake_fd < 0) {
+    absl::Status status = Errno("metrics eventfd");
+    close(fd);
+    return status;
+  }
+  auto server = std::unique_ptr<MetricsServer>(
+      new MetricsServer(fd, wake_fd, address, std::move(render), io_timeout));
+  server->thread_ = std::thread([raw = server.get()] { raw->Serve(); });
+  return server;
+}
+
+MetricsServer::MetricsServer(int listen_fd, int wake_fd, std::string address,
+                             Render render, absl::Duration io_timeout)
+    : listen_fd_(listen_fd),
+      wake_fd_(wake_fd),
+      address_(std::move(address)),
+      render_(std::move(render)),
+      io_timeout_(io_timeout) {}
+
+MetricsServer::~MetricsServer() {
+  const std::uint64_t one = 1;
+  // Nothing to do on failure: the thread would then never wake.
+  if (write(wake_fd_, &one, sizeof(one)) == sizeof(one) && thread_.joinable()) {
+    thread_.join();
+  } else if (thread_.joinable()) {
+    thread_.detach();
+  }
+  close(listen_fd_);
+  close(wake_fd_);
+}
+
+void MetricsServer::Serve() {
+  while (true) {
+    pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    if (fds[1].revents != 0) return;
+    if ((fds[0].revents & POLLIN) == 0) continue;
+    const int connection = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (connection < 0) continue;  // e.g. the peer gave up already
+    Answer(connection);
+    close(connection);
+  }
+}
+
+void MetricsServer::Answer(int connection_fd) {
+  SetIoTimeout(connection_fd, io_timeout_);
+  std::string head;
+  char buffer[2048];
+  while (head.find("\r\n\r\n") == std::string::npos) {
+    if (head.size() >= kMaxRequestHead) {
+      head.clear();  // answered as a bad request
+      break;
+    }
+    const ssize_t received = recv(connection_fd, buffer, sizeof(buffer), 0);
+    if (received <= 0) {
+      if (received < 0 && errno == EINTR) continue;
+      return;  // closed, timed out or failed: nobody to answer
+    }
+    head.append(buffer, static_cast<std::size_t>(received));
+  }
+  const std::string reply = MetricsHttpReply(head, render_);
+  std::size_t sent = 0;
+  while (sent < reply.size()) {
+    const ssize_t n = send(connection_fd, reply.data() + sent,
+                           reply.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    sent += static_cast<std::size_t>(n);
+  }
+  shutdown(connection_fd, SHUT_WR);
+}
+
+}  // namespace gateway::observability
