@@ -177,10 +177,11 @@ int Run() {
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  LogInfo(absl::StrCat("received ", strsignal(signal_number),
+  LogLifecycle(absl::StrCat("received ", strsignal(signal_number),
                        "; draining calls in flight"));
   (*gateway)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
   LogLifecycle("stopped");
+
   return EXIT_SUCCESS;
 }
 
