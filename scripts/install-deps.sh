@@ -18,6 +18,8 @@ packages=(
   golang-go
   # test certificates, CA bundle
   openssl ca-certificates
+  # deploy/check_deploy.py reads the Kubernetes manifests
+  python3-yaml
 )
 if [ "${1:-}" = bazel ]; then
   packages+=(bazel-bootstrap bazel-platforms bazel-skylib bazel-rules-java)

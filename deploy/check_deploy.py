@@ -1,0 +1,849 @@
+#!/usr/bin/env python3
+"""Checks the deployment files against the code they deploy.
+
+Run by `make test` (ctest: deploy_check) as
+
+    check_deploy.py --source-dir REPO --binary BUILD/bin/upload_token_gateway
+
+and fails, listing every problem, unless:
+
+* every file in deploy/kubernetes/ parses as YAML, every object has
+  apiVersion, kind and metadata.name, and the kustomization lists exactly
+  these files;
+* the Deployment's container args (and the Dockerfile's CMD) are flags the
+  built binary accepts with values it parses (the binary itself checks them,
+  with absl's --only_check_args), and the enumerated ones hold allowed
+  values;
+* ports agree: --listen and --metrics_listen with the container ports, the
+  probes, the Service's targetPorts, the Prometheus annotations and the
+  Dockerfile's EXPOSE;
+* readiness is a gRPC health probe of the gateway's service (or ""), and
+  liveness is not a probe that fails while api.video rejects the key;
+* labels and selectors agree across Deployment, Service, PodDisruptionBudget
+  and HorizontalPodAutoscaler;
+* the key comes from the Secret as a file (--api_key_file inside the Secret's
+  mount, no subPath, so rotation works), the Secret holds a placeholder only,
+  and terminationGracePeriodSeconds outlasts preStop plus --shutdown_grace;
+* the pod runs as the Dockerfile's non-root user with a read-only root
+  filesystem, no privilege escalation and every capability dropped;
+* the Dockerfile's build stage runs scripts/install-deps.sh and then the very
+  cmake configure and build commands of the Makefile's `build` target (the
+  one CI reaches through `make test`), and its runtime stage installs Debian
+  packages that provide every shared library the binary links (found with
+  ldd and dpkg on this machine, also Debian 12);
+* .dockerignore keeps build directories, node_modules and .git out;
+* docs/operations.md mentions every flag gateway/main.cc defines.
+
+What it cannot check (no Docker daemon, registry or cluster here) is said in
+docs/operations.md, "What is verified".
+"""
+
+import argparse
+import functools
+import os
+import re
+import shlex
+import subprocess
+import sys
+
+import yaml
+
+KUBE_DIR = os.path.join("deploy", "kubernetes")
+DOCKERFILE = os.path.join("deploy", "Dockerfile")
+PROTO = os.path.join("proto", "apivideo", "uploadtokens", "v1",
+                     "upload_tokens.proto")
+# Kinds the deployment must have, each exactly once, with its apiVersion.
+REQUIRED_KINDS = {
+    "Deployment": "apps/v1",
+    "Service": "v1",
+    "Secret": "v1",
+    "PodDisruptionBudget": "policy/v1",
+    "HorizontalPodAutoscaler": "autoscaling/v2",
+}
+# Flags whose values the binary checks only after parsing (in Run()).
+ENUM_FLAGS = {
+    "log_format": {"text", "json"},
+    "log_level": {"debug", "info", "warning", "error"},
+    "auth": {"basic", "bearer"},
+}
+# Packages of every debian:bookworm-slim image.
+BASE_IMAGE_PACKAGES = {"libc6", "libgcc-s1", "libstdc++6", "zlib1g"}
+# What the Dockerfile may add to the Makefile's build command.
+ALLOWED_BUILD_EXTRAS = ["--target", "upload_token_gateway"]
+PLACEHOLDER = "REPLACE_ME"
+
+
+class Checker:
+    def __init__(self, root, binary):
+        self.root = root
+        self.binary = binary
+        self.failures = []
+
+    def fail(self, where, message):
+        self.failures.append(f"{where}: {message}")
+
+    def path(self, *parts):
+        return os.path.join(self.root, *parts)
+
+    def read(self, relative):
+        with open(self.path(relative), encoding="utf-8") as f:
+            return f.read()
+
+    # --- the binary ---------------------------------------------------------
+
+    def binary_flags(self):
+        """Every flag the binary accepts, from its --helpfull."""
+        run = run_cached((self.binary, "--helpfull"))
+        flags = set(re.findall(r"^\s+--([A-Za-z0-9_]+) \(", run.stdout,
+                               re.MULTILINE))
+        if "listen" not in flags:
+            raise SystemExit(f"{self.binary} --helpfull lists no --listen; "
+                             f"is it the gateway?\n{run.stdout}{run.stderr}")
+        return flags
+
+    def check_args(self, where, args, accepted):
+        """Flags the binary accepts, values it parses. Returns {name: value}."""
+        values = {}
+        for arg in args:
+            match = re.fullmatch(r"--([A-Za-z0-9_]+)(?:=(.*))?", arg, re.DOTALL)
+            if match is None:
+                self.fail(where, f"{arg!r} is not of the form --flag=value")
+                continue
+            name, value = match.group(1), match.group(2)
+            if name not in accepted:
+                self.fail(where, f"--{name} is not a flag of "
+                          f"upload_token_gateway (see --helpfull)")
+                continue
+            if name in values:
+                self.fail(where, f"--{name} is given twice")
+            values[name] = value
+            if name in ENUM_FLAGS and value not in ENUM_FLAGS[name]:
+                self.fail(where, f"--{name}={value}: must be one of "
+                          f"{sorted(ENUM_FLAGS[name])}")
+        # Let the binary parse the values itself (durations, numbers, bools).
+        known = [a for a in args
+                 if re.match(r"--([A-Za-z0-9_]+)", a)
+                 and re.match(r"--([A-Za-z0-9_]+)", a).group(1) in accepted]
+        run = run_cached((self.binary, "--only_check_args", *known))
+        if run.returncode != 0:
+            self.fail(where, "upload_token_gateway rejects these flags: " +
+                      (run.stderr.strip() or run.stdout.strip()))
+        return values
+
+    # --- Kubernetes ---------------------------------------------------------
+
+    def load_manifests(self):
+        """{kind: [(file, object)]}; the kustomization apart."""
+        objects = {}
+        kustomization = None
+        kube_dir = self.path(KUBE_DIR)
+        files = sorted(f for f in os.listdir(kube_dir)
+                       if f.endswith((".yaml", ".yml")))
+        if not files:
+            self.fail(KUBE_DIR, "no manifests")
+        for name in files:
+            where = os.path.join(KUBE_DIR, name)
+            try:
+                with open(os.path.join(kube_dir, name), encoding="utf-8") as f:
+                    documents = [d for d in yaml.safe_load_all(f)
+                                 if d is not None]
+            except yaml.YAMLError as error:
+                self.fail(where, f"does not parse as YAML: {error}")
+                continue
+            if not documents:
+                self.fail(where, "holds no object")
+            for doc in documents:
+                if not isinstance(doc, dict):
+                    self.fail(where, "a document is not a mapping")
+                    continue
+                if doc.get("kind") == "Kustomization":
+                    kustomization = (name, doc)
+                    continue
+                for field in ("apiVersion", "kind"):
+                    if not isinstance(doc.get(field), str) or not doc[field]:
+                        self.fail(where, f"an object has no {field}")
+                metadata = doc.get("metadata")
+                if not isinstance(metadata, dict) or not metadata.get("name"):
+                    self.fail(where, f"a {doc.get('kind')} has no "
+                              "metadata.name")
+                kind = doc.get("kind")
+                expected = REQUIRED_KINDS.get(kind)
+                if expected and doc.get("apiVersion") != expected:
+                    self.fail(where, f"{kind} should be apiVersion "
+                              f"{expected}, not {doc.get('apiVersion')}")
+                objects.setdefault(kind, []).append((where, doc))
+        for kind in REQUIRED_KINDS:
+            count = len(objects.get(kind, []))
+            if count != 1:
+                self.fail(KUBE_DIR, f"expected one {kind}, found {count}")
+        if kustomization is None:
+            self.fail(KUBE_DIR, "no kustomization.yaml")
+        else:
+            name, doc = kustomization
+            listed = doc.get("resources") or []
+            others = [f for f in files if f != name]
+            if sorted(listed) != sorted(others):
+                self.fail(os.path.join(KUBE_DIR, name),
+                          f"resources {sorted(listed)} are not the manifests "
+                          f"of the directory {sorted(others)}")
+        return objects
+
+    @staticmethod
+    def one(objects, kind):
+        found = objects.get(kind) or [(None, None)]
+        return found[0]
+
+    def check_kubernetes(self, objects, accepted, service_name, main_flags):
+        where, deployment = self.one(objects, "Deployment")
+        if deployment is None:
+            return {}
+        spec = deployment.get("spec") or {}
+        template = spec.get("template") or {}
+        pod = template.get("spec") or {}
+        template_labels = (template.get("metadata") or {}).get("labels") or {}
+        selector = (spec.get("selector") or {}).get("matchLabels") or {}
+        if not selector:
+            self.fail(where, "spec.selector.matchLabels is empty")
+        if not self.subset(selector, template_labels):
+            self.fail(where, f"selector {selector} does not match the pod "
+                      f"template's labels {template_labels}")
+        containers = pod.get("containers") or []
+        gateways = [c for c in containers
+                    if "upload-token-gateway" in str(c.get("image", ""))]
+        if len(gateways) != 1:
+            self.fail(where, "expected one container with the "
+                      "upload-token-gateway image")
+            return {}
+        container = gateways[0]
+        cwhere = f"{where}: container {container.get('name')}"
+        if container.get("command"):
+            self.fail(cwhere, "sets command: the image's ENTRYPOINT is the "
+                      "gateway; give flags in args")
+        args = [str(a) for a in container.get("args") or []]
+        flags = self.check_args(f"{cwhere}: args", args, accepted)
+
+        ports = {}
+        for port in container.get("ports") or []:
+            ports[port.get("name")] = port.get("containerPort")
+        numbers = set(ports.values())
+
+        def port_of(flag, default):
+            value = flags.get(flag, default)
+            if not value:
+                return None
+            match = re.search(r":(\d+)$", value)
+            return int(match.group(1)) if match else None
+
+        grpc_port = port_of("listen", main_flags.get("listen"))
+        if grpc_port not in numbers:
+            self.fail(cwhere, f"--listen's port {grpc_port} is not a "
+                      f"containerPort {sorted(numbers)}")
+        if ports.get("grpc") != grpc_port:
+            self.fail(cwhere, f"the port named grpc ({ports.get('grpc')}) is "
+                      f"not --listen's ({grpc_port})")
+        metrics_port = port_of("metrics_listen", "")
+        if metrics_port is None:
+            self.fail(cwhere, "no --metrics_listen: nothing to scrape")
+        elif ports.get("metrics") != metrics_port:
+            self.fail(cwhere, f"the port named metrics ({ports.get('metrics')})"
+                      f" is not --metrics_listen's ({metrics_port})")
+
+        def resolve(port):
+            """A probe's or Service's port, by number or name."""
+            if isinstance(port, int):
+                return port if port in numbers else None
+            return ports.get(port)
+
+        # Readiness: the gateway's gRPC health, per service or overall.
+        health_names = {"", service_name}
+        readiness = container.get("readinessProbe") or {}
+        grpc_probe = readiness.get("grpc")
+        if not grpc_probe:
+            self.fail(cwhere, "readinessProbe is not a grpc: health probe")
+        else:
+            if grpc_probe.get("port") != grpc_port:
+                self.fail(cwhere, f"readinessProbe.grpc.port "
+                          f"{grpc_probe.get('port')} is not the gRPC port "
+                          f"{grpc_port}")
+            if grpc_probe.get("service", "") not in health_names:
+                self.fail(cwhere, f"readinessProbe asks for service "
+                          f"{grpc_probe.get('service')!r}; the gateway's "
+                          f"health knows only {sorted(health_names)}")
+
+        # Liveness: must not fail while api.video rejects the key.
+        liveness = container.get("livenessProbe")
+        if not liveness:
+            self.fail(cwhere, "no livenessProbe")
+        elif "grpc" in liveness:
+            if (liveness["grpc"] or {}).get("service", "") in health_names:
+                self.fail(cwhere, "livenessProbe is the gRPC health of "
+                          f"{(liveness['grpc'] or {}).get('service', '')!r},"
+                          " which turns NOT_SERVING while api.video rejects "
+                          "the key: every replica would restart")
+            else:
+                self.fail(cwhere, "livenessProbe asks gRPC health for a name "
+                          "the gateway does not serve: it always fails")
+        else:
+            for kind in ("httpGet", "tcpSocket"):
+                action = liveness.get(kind)
+                if action is None:
+                    continue
+                number = resolve(action.get("port"))
+                if number is None:
+                    self.fail(cwhere, f"livenessProbe.{kind}.port "
+                              f"{action.get('port')!r} is not a container "
+                              "port")
+                if (kind == "httpGet" and number == metrics_port and
+                        action.get("path") != "/metrics"):
+                    self.fail(cwhere, "the metrics server answers only "
+                              f"/metrics, not {action.get('path')!r}")
+        for probe_name in ("startupProbe",):
+            probe = container.get(probe_name) or {}
+            if "grpc" in probe and probe["grpc"].get("port") != grpc_port:
+                self.fail(cwhere, f"{probe_name}.grpc.port is not the gRPC "
+                          "port")
+
+        # Prometheus annotations.
+        annotations = (template.get("metadata") or {}).get("annotations") or {}
+        if annotations.get("prometheus.io/scrape") != "true":
+            self.fail(where, 'no prometheus.io/scrape: "true" annotation')
+        if str(annotations.get("prometheus.io/port")) != str(metrics_port):
+            self.fail(where, f"prometheus.io/port "
+                      f"{annotations.get('prometheus.io/port')} is not the "
+                      f"metrics port {metrics_port}")
+        if annotations.get("prometheus.io/path", "/metrics") != "/metrics":
+            self.fail(where, "prometheus.io/path must be /metrics")
+
+        self.check_security(cwhere, pod, container)
+        self.check_secret(cwhere, objects, pod, container, flags)
+        self.check_grace(cwhere, pod, container, flags, main_flags)
+
+        # Service, PodDisruptionBudget, HorizontalPodAutoscaler.
+        swhere, service = self.one(objects, "Service")
+        if service is not None:
+            sspec = service.get("spec") or {}
+            sselector = sspec.get("selector") or {}
+            if not sselector or not self.subset(sselector, template_labels):
+                self.fail(swhere, f"selector {sselector} does not select the "
+                          f"Deployment's pods {template_labels}")
+            for port in sspec.get("ports") or []:
+                target = port.get("targetPort", port.get("port"))
+                if resolve(target) is None:
+                    self.fail(swhere, f"targetPort {target!r} is not a "
+                              "container port")
+                if port.get("name") == "grpc" and resolve(target) != grpc_port:
+                    self.fail(swhere, "port grpc does not reach --listen")
+        pwhere, pdb = self.one(objects, "PodDisruptionBudget")
+        if pdb is not None:
+            pselector = ((pdb.get("spec") or {}).get("selector") or {}).get(
+                "matchLabels") or {}
+            if pselector != selector:
+                self.fail(pwhere, f"selector {pselector} is not the "
+                          f"Deployment's {selector}")
+        hwhere, hpa = self.one(objects, "HorizontalPodAutoscaler")
+        if hpa is not None:
+            hspec = hpa.get("spec") or {}
+            target = hspec.get("scaleTargetRef") or {}
+            wanted = {"apiVersion": "apps/v1", "kind": "Deployment",
+                      "name": deployment["metadata"].get("name")}
+            for key, value in wanted.items():
+                if target.get(key) != value:
+                    self.fail(hwhere, f"scaleTargetRef.{key} is "
+                              f"{target.get(key)!r}, not {value!r}")
+            cpu = [m for m in hspec.get("metrics") or []
+                   if m.get("type") == "Resource" and
+                   (m.get("resource") or {}).get("name") == "cpu"]
+            if not cpu:
+                self.fail(hwhere, "does not scale on CPU")
+            for c in containers:
+                if not ((c.get("resources") or {}).get("requests") or {}).get(
+                        "cpu"):
+                    self.fail(cwhere, f"container {c.get('name')} has no CPU "
+                              "request, so the HPA cannot measure "
+                              "utilization")
+            minimum = hspec.get("minReplicas", 1)
+            if minimum < 2:
+                self.fail(hwhere, "minReplicas below 2: a drain or a node "
+                          "loss stops the service")
+            if hspec.get("maxReplicas", 0) < minimum:
+                self.fail(hwhere, "maxReplicas below minReplicas")
+            if pdb is not None:
+                min_available = (pdb.get("spec") or {}).get("minAvailable")
+                if isinstance(min_available, int) and min_available >= minimum:
+                    self.fail(pwhere, f"minAvailable {min_available} blocks "
+                              f"every drain at {minimum} replicas")
+        return {"ports": ports, "image": container.get("image"),
+                "run_as_user": (container.get("securityContext") or {}).get(
+                    "runAsUser",
+                    (pod.get("securityContext") or {}).get("runAsUser"))}
+
+    @staticmethod
+    def subset(small, big):
+        return all(big.get(k) == v for k, v in small.items())
+
+    def check_security(self, where, pod, container):
+        pod_context = pod.get("securityContext") or {}
+        context = container.get("securityContext") or {}
+        if not (context.get("runAsNonRoot") or pod_context.get("runAsNonRoot")):
+            self.fail(where, "runAsNonRoot is not set")
+        if context.get("runAsUser", pod_context.get("runAsUser")) == 0:
+            self.fail(where, "runs as user 0")
+        if context.get("readOnlyRootFilesystem") is not True:
+            self.fail(where, "readOnlyRootFilesystem is not true")
+        if context.get("allowPrivilegeEscalation") is not False:
+            self.fail(where, "allowPrivilegeEscalation is not false")
+        drop = (context.get("capabilities") or {}).get("drop") or []
+        if "ALL" not in drop:
+            self.fail(where, "capabilities.drop does not hold ALL")
+        if (context.get("capabilities") or {}).get("add"):
+            self.fail(where, "adds capabilities")
+
+    def check_secret(self, where, objects, pod, container, flags):
+        swhere, secret = self.one(objects, "Secret")
+        key_file = flags.get("api_key_file")
+        if not key_file:
+            self.fail(where, "no --api_key_file: the key must come from the "
+                      "Secret as a file, so that rotation needs no restart")
+            return
+        for env in container.get("env") or []:
+            if env.get("name") == "APIVIDEO_API_KEY":
+                self.fail(where, "APIVIDEO_API_KEY in env: an environment "
+                          "variable cannot be rotated without a restart")
+        volumes = {v.get("name"): v for v in pod.get("volumes") or []}
+        found = False
+        for mount in container.get("volumeMounts") or []:
+            volume = volumes.get(mount.get("name")) or {}
+            source = volume.get("secret")
+            if source is None:
+                continue
+            mount_path = mount.get("mountPath", "").rstrip("/")
+            items = source.get("items") or []
+            files = {i.get("path"): i.get("key") for i in items} if items \
+                else None
+            if not key_file.startswith(mount_path + "/"):
+                continue
+            relative = key_file[len(mount_path) + 1:]
+            if mount.get("subPath"):
+                self.fail(where, f"the Secret is mounted with subPath "
+                          f"{mount['subPath']!r}: the kubelet never updates "
+                          "a subPath mount, so rotation would need a restart")
+            if secret is not None and source.get("secretName") != \
+                    secret["metadata"].get("name"):
+                self.fail(where, f"mounts Secret {source.get('secretName')!r},"
+                          f" not {secret['metadata'].get('name')!r}")
+            key = files.get(relative) if files is not None else relative
+            if key is None:
+                self.fail(where, f"--api_key_file {key_file} is not one of "
+                          "the Secret volume's items")
+            elif secret is not None:
+                data = dict(secret.get("stringData") or {})
+                data.update(secret.get("data") or {})
+                if key not in data:
+                    self.fail(swhere, f"has no key {key!r}, which "
+                              "--api_key_file reads")
+            found = True
+        if not found:
+            self.fail(where, f"--api_key_file {key_file} is not inside a "
+                      "mounted Secret volume")
+        if secret is not None:
+            if secret.get("data"):
+                self.fail(swhere, "use stringData with a placeholder; never "
+                          "commit a key, encoded or not")
+            for key, value in (secret.get("stringData") or {}).items():
+                if PLACEHOLDER not in str(value):
+                    self.fail(swhere, f"{key} does not hold the placeholder "
+                              f"{PLACEHOLDER}: is a real key committed?")
+
+    def check_grace(self, where, pod, container, flags, main_flags):
+        grace = parse_duration(flags.get(
+            "shutdown_grace", main_flags.get("shutdown_grace", "")))
+        if grace is None:
+            self.fail(where, "cannot read --shutdown_grace")
+            return
+        pre_stop = ((container.get("lifecycle") or {}).get("preStop") or {})
+        sleep = 0.0
+        command = (pre_stop.get("exec") or {}).get("command") or []
+        if command[:1] == ["sleep"] and len(command) == 2:
+            sleep = float(command[1])
+        if "sleep" in pre_stop:
+            sleep = float(pre_stop["sleep"].get("seconds", 0))
+        period = pod.get("terminationGracePeriodSeconds", 30)
+        if period <= sleep + grace:
+            self.fail(where, f"terminationGracePeriodSeconds {period} does not"
+                      f" outlast preStop ({sleep:g} s) plus --shutdown_grace "
+                      f"({grace:g} s): calls would be killed without a "
+                      "status")
+
+    # --- Dockerfile, Makefile, CI -------------------------------------------
+
+    def makefile(self):
+        text = self.read("Makefile")
+        variables = dict(re.findall(r"^([A-Z_]+)\s*[?:]?=\s*(.*?)\s*$", text,
+                                    re.MULTILINE))
+        rules = {}
+        current = None
+        for line in text.splitlines():
+            if line.startswith("\t") and current is not None:
+                rules[current][1].append(line.strip().lstrip("@"))
+                continue
+            match = re.match(r"^([^\s:#=][^:=]*):(?!=)\s*(.*)$", line)
+            if match:
+                current = match.group(1).strip()
+                rules[current] = (match.group(2).split(), [])
+            elif not line.startswith("\t"):
+                current = None if line.strip() else current
+
+        def expand(value, depth=0):
+            def one(match):
+                name = match.group(1)
+                if name.startswith("shell "):
+                    return "$(" + name[len("shell "):] + ")"
+                return expand(variables.get(name, ""), depth + 1)
+            return re.sub(r"\$\(([^()]*)\)", one, value) if depth < 5 \
+                else value
+
+        return rules, expand
+
+    def ci_build_commands(self):
+        """install-deps, configure, build: what `make test` runs on CI."""
+        ci = self.read(os.path.join(".ci", "run"))
+        if not re.search(r"^\s*make test\b", ci, re.MULTILINE):
+            self.fail(".ci/run", "does not run `make test`")
+        rules, expand = self.makefile()
+        commands = {}
+        test = rules.get("test", ([], []))
+        if "build" not in test[0]:
+            self.fail("Makefile", "test does not depend on build")
+        build = rules.get("build", ([], []))
+        if "deps" not in build[0]:
+            self.fail("Makefile", "build does not depend on deps")
+        deps = rules.get("deps", ([], []))
+        if not any("scripts/install-deps.sh" in c for c in deps[1]):
+            self.fail("Makefile", "deps does not run scripts/install-deps.sh")
+        for prerequisite in build[0]:
+            for command in rules.get(prerequisite, ([], []))[1]:
+                if command.startswith("cmake -S"):
+                    commands["configure"] = shlex.split(expand(command))
+        for command in build[1]:
+            if command.startswith("cmake --build"):
+                commands["build"] = shlex.split(expand(command))
+        for step in ("configure", "build"):
+            if step not in commands:
+                self.fail("Makefile", f"no cmake {step} command under build")
+        return commands
+
+    def dockerfile(self):
+        """[(stage name, base, [(INSTRUCTION, text)])], global ARGs."""
+        text = self.read(DOCKERFILE)
+        lines = []
+        pending = ""
+        for raw in text.splitlines():
+            if raw.strip().startswith("#"):
+                continue
+            if raw.rstrip().endswith("\\"):
+                pending += raw.rstrip()[:-1] + " "
+                continue
+            line = (pending + raw).strip()
+            pending = ""
+            if line:
+                lines.append(line)
+        global_args = {}
+        stages = []
+        for line in lines:
+            keyword, _, rest = line.partition(" ")
+            keyword = keyword.upper()
+            rest = rest.strip()
+            if keyword == "FROM":
+                words = rest.split()
+                name = words[2] if len(words) >= 3 and \
+                    words[1].upper() == "AS" else None
+                stages.append((name, words[0], [], {}))
+            elif not stages:
+                if keyword == "ARG":
+                    key, _, value = rest.partition("=")
+                    global_args[key] = value
+            else:
+                stages[-1][2].append((keyword, rest))
+                if keyword == "ARG":
+                    key, _, value = rest.partition("=")
+                    stages[-1][3][key] = value or global_args.get(key, "")
+        return stages, global_args
+
+    @staticmethod
+    def substitute(text, args):
+        return re.sub(r"\$\{([A-Za-z_]+)\}|\$([A-Za-z_]+)",
+                      lambda m: args.get(m.group(1) or m.group(2), m.group(0)),
+                      text)
+
+    def check_dockerfile(self, accepted, kube):
+        where = DOCKERFILE
+        stages, global_args = self.dockerfile()
+        if len(stages) < 2:
+            self.fail(where, "is not multi-stage (a build and a runtime "
+                      "stage)")
+            return
+        bases = {self.substitute(base, global_args) for _, base, _, _ in
+                 stages}
+        for base in bases:
+            if not re.fullmatch(r"debian:(bookworm|12)(-slim)?(@.*)?", base):
+                self.fail(where, f"base {base} is not Debian 12 "
+                          "(debian:bookworm-slim)")
+        if len(bases) != 1:
+            self.fail(where, f"stages use different bases {sorted(bases)}: "
+                      "the runtime packages must be those built against")
+
+        # Build stage: install-deps.sh, then the Makefile's configure, build.
+        expected = self.ci_build_commands()
+        build_name, _, build_steps, build_args = stages[0]
+        runs = [self.substitute(rest, build_args)
+                for keyword, rest in build_steps if keyword == "RUN"]
+        found = {}
+        for index, run in enumerate(runs):
+            for part in re.split(r"&&|;", run):
+                words = shlex.split(part)
+                if not words:
+                    continue
+                if words[0] in ("scripts/install-deps.sh",
+                                "./scripts/install-deps.sh"):
+                    found.setdefault("deps", index)
+                if words == expected.get("configure"):
+                    found.setdefault("configure", index)
+                build = expected.get("build") or []
+                if build and words[:len(build)] == build and \
+                        words[len(build):] in ([], ALLOWED_BUILD_EXTRAS):
+                    found.setdefault("build", index)
+        wanted = {
+            "deps": "scripts/install-deps.sh",
+            "configure": " ".join(expected.get("configure", ["?"])),
+            "build": " ".join(expected.get("build", ["?"])),
+        }
+        for step, command in wanted.items():
+            if step not in found:
+                self.fail(where, f"the build stage does not run `{command}` "
+                          "as the Makefile (and so CI) does")
+        if all(s in found for s in wanted) and not \
+                found["deps"] <= found["configure"] <= found["build"]:
+            self.fail(where, "the build stage does not install, configure "
+                      "and build in that order")
+        if not any(keyword == "COPY" and ("scripts/install-deps.sh" in rest
+                                          or rest.split()[0] == ".")
+                   for keyword, rest in build_steps):
+            self.fail(where, "the build stage does not copy "
+                      "scripts/install-deps.sh")
+
+        # Runtime stage.
+        _, _, steps, args = stages[-1]
+        user = [rest for keyword, rest in steps if keyword == "USER"]
+        if not user:
+            self.fail(where, "the runtime stage has no USER: it runs as root")
+        else:
+            uid = user[-1].split(":")[0]
+            if not uid.isdigit() or uid == "0":
+                self.fail(where, f"USER {user[-1]} is not a numeric non-root "
+                          "user (Kubernetes' runAsNonRoot needs a number)")
+            elif kube.get("run_as_user") is not None and \
+                    int(uid) != kube["run_as_user"]:
+                self.fail(where, f"USER {uid} is not the Deployment's "
+                          f"runAsUser {kube['run_as_user']}")
+        exposed = set()
+        for keyword, rest in steps:
+            if keyword == "EXPOSE":
+                exposed |= {int(p.split("/")[0]) for p in rest.split()}
+            if keyword in ("ENV", "ARG") and re.search(r"API_KEY", rest):
+                self.fail(where, f"{keyword} {rest}: no key in the image")
+        for name, number in (kube.get("ports") or {}).items():
+            if number not in exposed:
+                self.fail(where, f"does not EXPOSE the {name} port {number}")
+        copied = None
+        for keyword, rest in steps:
+            if keyword == "COPY" and "--from=" in rest and \
+                    "upload_token_gateway" in rest:
+                copied = rest.split()[-1]
+        entrypoint = [rest for keyword, rest in steps if keyword ==
+                      "ENTRYPOINT"]
+        cmd = [rest for keyword, rest in steps if keyword == "CMD"]
+        if not entrypoint or copied is None or \
+                yaml.safe_load(entrypoint[-1])[:1] != [copied]:
+            self.fail(where, "ENTRYPOINT is not the copied "
+                      "upload_token_gateway binary")
+        if cmd:
+            self.check_args(f"{where}: CMD", yaml.safe_load(cmd[-1]),
+                            accepted)
+        image = kube.get("image") or ""
+        if image and not image.split(":")[0].endswith("upload-token-gateway"):
+            self.fail(where, f"the Deployment runs {image}")
+        self.check_runtime_packages(where, steps, args)
+
+    def check_runtime_packages(self, where, steps, args):
+        packages = set()
+        for keyword, rest in steps:
+            if keyword != "RUN":
+                continue
+            for part in re.split(r"&&|;", self.substitute(rest, args)):
+                words = shlex.split(part)
+                if "apt-get" in words and "install" in words:
+                    after = words[words.index("install") + 1:]
+                    packages |= {w for w in after if not w.startswith("-")}
+        if not packages:
+            self.fail(where, "the runtime stage installs no packages")
+            return
+        status = run_cached(
+            ("dpkg-query", "-W",
+             "-f=${Package} ${Depends} ${Pre-Depends}\n")).stdout
+        depends = {}
+        for line in status.splitlines():
+            name, _, rest = line.partition(" ")
+            names = set()
+            for alternative in rest.split(","):
+                first = alternative.split("|")[0].strip()
+                if first:
+                    names.add(re.split(r"[\s(:]", first)[0])
+            depends[name.split(":")[0]] = names
+        for package in sorted(packages):
+            if package not in depends:
+                self.fail(where, f"runtime package {package} is not a "
+                          "Debian 12 package installed on this machine, so "
+                          "its name cannot be checked")
+        closure = set(BASE_IMAGE_PACKAGES)
+        todo = list(packages)
+        while todo:
+            package = todo.pop()
+            if package in closure:
+                continue
+            closure.add(package)
+            todo.extend(depends.get(package, ()))
+        ldd = run_cached(("ldd", self.binary)).stdout
+        libraries = sorted(set(re.findall(r"(/\S+\.so[.\d]*)", ldd)))
+        if not libraries:
+            self.fail(where, f"ldd {self.binary} lists no shared library")
+        owners = dpkg_owners(libraries)
+        for library in libraries:
+            owner = owners[library]
+            if owner is None:
+                self.fail(where, f"no Debian package owns {library}, which "
+                          "the binary links")
+            elif re.match(r"lib(asan|ubsan|tsan|lsan)\d*$", owner):
+                continue  # a sanitizer build; the image builds without
+            elif owner not in closure:
+                self.fail(where, f"the runtime stage lacks {owner} (for "
+                          f"{os.path.basename(library)}, which the binary "
+                          "links)")
+
+    # --- the rest -----------------------------------------------------------
+
+    def check_dockerignore(self):
+        try:
+            entries = {line.strip() for line in self.read(".dockerignore")
+                       .splitlines() if line.strip() and
+                       not line.startswith("#")}
+        except FileNotFoundError:
+            self.fail(".dockerignore", "missing")
+            return
+        for needed in (".git", "build", "build-*", "**/node_modules"):
+            if needed not in entries:
+                self.fail(".dockerignore", f"does not exclude {needed}")
+
+    def check_docs(self, main_flags):
+        docs = os.path.join("docs", "operations.md")
+        try:
+            text = self.read(docs)
+        except FileNotFoundError:
+            self.fail(docs, "missing")
+            return
+        for flag in sorted(main_flags):
+            if f"--{flag}" not in text:
+                self.fail(docs, f"does not document --{flag}")
+
+
+def main_cc_flags(checker):
+    """{name: default} of every flag gateway/main.cc defines."""
+    text = checker.read(os.path.join("gateway", "main.cc"))
+    flags = {}
+    for name, default in re.findall(
+            r"ABSL_FLAG\(\s*[^,]+,\s*(\w+),\s*(.*?),\s*\n?\s*\"", text,
+            re.DOTALL):
+        default = default.strip()
+        seconds = re.fullmatch(r"absl::Seconds\((\d+)\)", default)
+        if seconds:
+            default = seconds.group(1) + "s"
+        flags[name] = default.strip('"')
+    return flags
+
+
+def service_full_name(checker):
+    text = checker.read(PROTO)
+    package = re.search(r"^package\s+([\w.]+);", text, re.MULTILINE).group(1)
+    service = re.search(r"^service\s+(\w+)", text, re.MULTILINE).group(1)
+    return f"{package}.{service}"
+
+
+def parse_duration(text):
+    """Seconds in an absl duration such as "15s", "1m30s", "500ms"."""
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(h|ms|us|ns|m|s)", text or "")
+    if not parts or "".join(n + u for n, u in parts) != text:
+        return None
+    return sum(float(n) * units[u] for n, u in parts)
+
+
+@functools.lru_cache(maxsize=None)
+def run_cached(command):
+    """The finished command; the same command runs once per process (the
+    breakage test runs the checks many times on one binary)."""
+    return subprocess.run(list(command), capture_output=True, text=True,
+                          timeout=60, check=False)
+
+
+def dpkg_owners(libraries):
+    """{library: Debian package owning it, or None}, with one dpkg query."""
+    candidates = {}
+    for library in libraries:
+        paths = [library, os.path.realpath(library)]
+        for path in list(paths):
+            paths.append(path[len("/usr"):] if path.startswith("/usr/")
+                         else "/usr" + path)
+        candidates[library] = paths
+    every = sorted({p for paths in candidates.values() for p in paths})
+    run = run_cached(("dpkg-query", "-S", *every)) if every else None
+    owner_of = {}
+    for line in (run.stdout if run else "").splitlines():
+        package, _, path = line.partition(": ")
+        if path and "," not in package:
+            owner_of[path.strip()] = package.split(":")[0].strip()
+    return {library: next((owner_of[p] for p in paths if p in owner_of),
+                          None)
+            for library, paths in candidates.items()}
+
+
+def run_checks(root, binary):
+    checker = Checker(root, binary)
+    accepted = checker.binary_flags()
+    main_flags = main_cc_flags(checker)
+    objects = checker.load_manifests()
+    kube = checker.check_kubernetes(objects, accepted,
+                                    service_full_name(checker), main_flags)
+    checker.check_dockerfile(accepted, kube)
+    checker.check_dockerignore()
+    checker.check_docs(main_flags)
+    return checker.failures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--source-dir", required=True)
+    parser.add_argument("--binary", required=True,
+                        help="the built upload_token_gateway")
+    options = parser.parse_args()
+    failures = run_checks(options.source_dir, options.binary)
+    for failure in failures:
+        print(f"FAIL {failure}", file=sys.stderr)
+    if failures:
+        print(f"{len(failures)} problem(s) in the deployment files",
+              file=sys.stderr)
+        return 1
+    print("deploy/: manifests, Dockerfile and docs agree with the gateway")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
