@@ -1,0 +1,144 @@
+// The HTTP-client floor of the benchmark: a minimal libcurl multi client
+// that keeps N GETs of one URL in flight, reusing its easy handles (and so
+// its keep-alive connections), for a given time. Prints one JSON line:
+//   {"calls": ..., "errors": ..., "seconds": ..., "cpu_us_per_call": ...,
+//    "p50_us": ..., "p99_us": ...}
+// CPU is the process's own (getrusage), measured after a warm-up.
+//
+// Usage: bench_floor_curl URL AUTH_HEADER IN_FLIGHT SECONDS [METHOD [BODY]]
+//   METHOD POST sends BODY as JSON; anything else is a GET.
+
+#include <curl/curl.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Slot {
+  CURL* easy = nullptr;
+  Clock::time_point started;
+  std::string body;
+};
+
+size_t Write(char* data, size_t size, size_t count, void* user) {
+  static_cast<Slot*>(user)->body.append(data, size * count);
+  return size * count;
+}
+
+double CpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 5 || argc > 7) {
+    std::fprintf(stderr,
+                 "usage: %s URL AUTH_HEADER IN_FLIGHT SECONDS [METHOD [BODY]]\n",
+                 argv[0]);
+    return 2;
+  }
+  const std::string url = argv[1];
+  const int in_flight = std::atoi(argv[3]);
+  const double seconds = std::atof(argv[4]);
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  CURLM* multi = curl_multi_init();
+  const bool post = argc >= 6 && std::string(argv[5]) == "POST";
+  const std::string body = argc >= 7 ? argv[6] : "";
+  curl_slist* headers = curl_slist_append(nullptr, argv[2]);
+  if (post) {
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+  }
+  std::vector<Slot> slots(in_flight);
+  for (Slot& slot : slots) {
+    slot.easy = curl_easy_init();
+    curl_easy_setopt(slot.easy, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(slot.easy, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(slot.easy, CURLOPT_WRITEFUNCTION, Write);
+    curl_easy_setopt(slot.easy, CURLOPT_WRITEDATA, &slot);
+    curl_easy_setopt(slot.easy, CURLOPT_PRIVATE, &slot);
+    curl_easy_setopt(slot.easy, CURLOPT_NOSIGNAL, 1L);
+    if (post) {
+      curl_easy_setopt(slot.easy, CURLOPT_POSTFIELDSIZE,
+                       static_cast<long>(body.size()));
+      curl_easy_setopt(slot.easy, CURLOPT_POSTFIELDS, body.c_str());
+    }
+    slot.started = Clock::now();
+    curl_multi_add_handle(multi, slot.easy);
+  }
+
+  const auto warmup_end = Clock::now() + std::chrono::milliseconds(1000);
+  const auto end =
+      warmup_end + std::chrono::microseconds(static_cast<long>(seconds * 1e6));
+  bool measuring = false;
+  double cpu_start = 0;
+  Clock::time_point wall_start;
+  long calls = 0, errors = 0;
+  std::vector<double> latencies_us;
+  latencies_us.reserve(1 << 20);
+  int running = 0;
+  for (;;) {
+    curl_multi_perform(multi, &running);
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi, &queued)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      CURL* easy = msg->easy_handle;
+      const CURLcode code = msg->data.result;
+      Slot* slot = nullptr;
+      curl_easy_getinfo(easy, CURLINFO_PRIVATE, &slot);
+      long status = 0;
+      curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+      const auto now = Clock::now();
+      if (measuring) {
+        ++calls;
+        if (code != CURLE_OK || status / 100 != 2) ++errors;
+        latencies_us.push_back(
+            std::chrono::duration<double, std::micro>(now - slot->started)
+                .count());
+      }
+      curl_multi_remove_handle(multi, easy);
+      slot->body.clear();
+      if (now < end) {
+        slot->started = now;
+        curl_multi_add_handle(multi, easy);
+      }
+    }
+    const auto now = Clock::now();
+    if (!measuring && now >= warmup_end) {
+      measuring = true;
+      cpu_start = CpuSeconds();
+      wall_start = now;
+    }
+    if (now >= end && running == 0) break;
+    curl_multi_poll(multi, nullptr, 0, 100, nullptr);
+  }
+  const double cpu = CpuSeconds() - cpu_start;
+  const double wall =
+      std::chrono::duration<double>(Clock::now() - wall_start).count();
+  std::sort(latencies_us.begin(), latencies_us.end());
+  auto pct = [&](double p) {
+    if (latencies_us.empty()) return 0.0;
+    return latencies_us[std::min(latencies_us.size() - 1,
+                                 static_cast<size_t>(p * latencies_us.size()))];
+  };
+  std::printf(
+      "{\"calls\": %ld, \"errors\": %ld, \"seconds\": %.3f, "
+      "\"cpu_us_per_call\": %.2f, \"p50_us\": %.1f, \"p99_us\": %.1f}\n",
+      calls, errors, wall, calls ? cpu * 1e6 / calls : 0.0, pct(0.5),
+      pct(0.99));
+  for (Slot& slot : slots) curl_easy_cleanup(slot.easy);
+  curl_slist_free_all(headers);
+  curl_multi_cleanup(multi);
+  return errors == 0 && calls > 0 ? 0 : 1;
+}
