@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "gateway/status_details.h"
 #include "gmock/gmock.h"
@@ -265,6 +266,96 @@ INSTANTIATE_TEST_SUITE_P(
         R"("createdAt":"2020-12-02T10:26:28+00:00"}],"pagination":{}})",
         R"({"data":[],"pagination":{"itemsTotal":2147483648}})",
         R"({"data":[],"pagination":{"currentPage":"one"}})"));
+
+// ParseUploadToken and ParseTokenList read plain documents with their own
+// scanner and hand anything else to protobuf's parser: either way the result
+// must be what protobuf's parser alone makes of the document.
+class ParsersAgreeWithProtobuf : public testing::TestWithParam<std::string> {};
+
+TEST_P(ParsersAgreeWithProtobuf, OnUploadTokens) {
+  UploadToken expected;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  const bool valid =
+      google::protobuf::util::JsonStringToMessage(GetParam(), &expected, options)
+          .ok();
+  const auto token = ParseUploadToken(GetParam());
+  if (!valid) {
+    EXPECT_FALSE(token.ok());
+    return;
+  }
+  if (expected.ttl() == 0) expected.clear_expires_at();
+  if (!token.ok()) {
+    // Only the checks beyond protobuf's may fail a document it reads.
+    EXPECT_TRUE(expected.token().empty() || !expected.has_created_at() ||
+                expected.ttl() < 0)
+        << token.status();
+    return;
+  }
+  EXPECT_EQ(token->SerializeAsString(), expected.SerializeAsString());
+}
+
+TEST_P(ParsersAgreeWithProtobuf, OnTokenLists) {
+  const std::string document = absl::StrCat(
+      R"({"data":[)", GetParam(), ",", GetParam(),
+      R"(],"pagination":{"currentPage":2,"pageSize":2,"pagesTotal":3,)"
+      R"("itemsTotal":5,"currentPageItems":2,"links":[{"rel":"self"}]}})");
+  json::TokenListResponse expected;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  const bool valid =
+      google::protobuf::util::JsonStringToMessage(document, &expected, options)
+          .ok();
+  const auto list = ParseTokenList(document);
+  if (!valid) {
+    EXPECT_FALSE(list.ok());
+    return;
+  }
+  if (!list.ok()) return;  // Checked by OnUploadTokens.
+  for (UploadToken& token : *expected.mutable_data()) {
+    if (token.ttl() == 0) token.clear_expires_at();
+  }
+  EXPECT_EQ(list->SerializeAsString(), expected.SerializeAsString());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Documents, ParsersAgreeWithProtobuf,
+    testing::Values(
+        R"({"token":"to1","ttl":3600,"createdAt":"2020-12-02T10:13:19+00:00","expiresAt":"2020-12-02T11:13:19+00:00"})",
+        R"( { "token" : "to1" , "ttl" : 60 , "createdAt" : "2020-12-02T10:13:19.123Z" } )",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19.123456-05:30"})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19.123456789+14:00"})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19.5Z"})",
+        R"({"token":"to1","ttl":60,"createdAt":"1970-01-01T00:00:00Z"})",
+        R"({"token":"to1","ttl":60,"createdAt":"0001-01-01T00:00:00Z"})",
+        R"({"token":"to1","ttl":60,"createdAt":"9999-12-31T23:59:59Z"})",
+        R"({"token":"to1","ttl":60,"createdAt":"2024-02-29T12:00:00Z"})",
+        R"({"token":"to1","ttl":60,"createdAt":"2023-02-29T12:00:00Z"})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-13-02T10:13:19Z"})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02 10:13:19Z"})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19"})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19z"})",
+        R"({"token":"to1","ttl":60,"createdAt":null,"expiresAt":null})",
+        R"({"token":"to1","ttl":0,"createdAt":"2020-12-02T10:13:19Z","expiresAt":"2020-12-02T10:13:19Z"})",
+        R"({"token":"to1","ttl":-0,"createdAt":"2020-12-02T10:13:19Z"})",
+        R"({"token":"to1","ttl":-5,"createdAt":"2020-12-02T10:13:19Z"})",
+        R"({"token":"to1","ttl":2147483647,"createdAt":"2020-12-02T10:13:19Z"})",
+        R"({"token":"to1","ttl":2147483648,"createdAt":"2020-12-02T10:13:19Z"})",
+        R"({"token":"to1","ttl":"60","createdAt":"2020-12-02T10:13:19Z"})",
+        R"({"token":"to1","ttl":60.0,"createdAt":"2020-12-02T10:13:19Z"})",
+        R"({"token":"to1","ttl":6e1,"createdAt":"2020-12-02T10:13:19Z"})",
+        R"({"token":"to1","ttl":060,"createdAt":"2020-12-02T10:13:19Z"})",
+        R"({"token":"t\u006f1","ttl":60,"createdAt":"2020-12-02T10:13:19Z"})",
+        R"({"token":"tö1","ttl":60,"createdAt":"2020-12-02T10:13:19Z"})",
+        R"({"token":"to1","token":"to2","ttl":60,"createdAt":"2020-12-02T10:13:19Z"})",
+        R"({"token":"to1","ttl":60,"created_at":"2020-12-02T10:13:19Z","expires_at":"2020-12-02T10:14:19Z"})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":[1,-2.5e+3,true,false,null,{"y":"z"}]})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z"} x)",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z",})",
+        R"({"token":"to1" "ttl":60})",
+        R"({"token":null,"ttl":60,"createdAt":"2020-12-02T10:13:19Z"})",
+        R"({"ttl":60,"createdAt":"2020-12-02T10:13:19Z"})",
+        R"([])", R"({})", R"(null)", R"("to1")"));
 
 TEST(ParseUploadToken, IgnoresDeeplyNestedUnknownValueWithoutCrashing) {
   const std::string body = R"({"token":"to1","ttl":0,)"
