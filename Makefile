@@ -65,3 +65,29 @@ format:
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# Benchmarks (bench/README.md). make bench: the gateway against its floor,
+# nginx, Little's law and the official Node client, in a Release build of
+# its own ($(BENCH_BUILD_DIR)); BENCH_ARGS e.g. "--repeat 3 --seconds 10".
+# make bench-smoke: a short load on the normal build that fails on any error
+# or under a generous floor of calls/s; it never asserts on times.
+BENCH_BUILD_DIR ?= build-bench
+BENCH_TARGETS := upload_token_gateway apivideo_emulator bench_floor_server \
+  bench_floor_curl
+.PHONY: bench bench-smoke bench-deps
+bench-deps:
+	@scripts/install-deps.sh bench
+
+bench: bench-deps
+	cmake -S . -B $(BENCH_BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BENCH_BUILD_DIR) -j $(JOBS) --target $(BENCH_TARGETS) bench_json_mapping
+	@if [ ! -f bench/node/node_modules/.package-lock.json ] || \
+	    [ bench/node/package-lock.json -nt bench/node/node_modules/.package-lock.json ]; then \
+	  cd bench/node && npm ci --no-audit --no-fund; \
+	fi
+	/usr/bin/python3 bench/bench.py --build-dir $(BENCH_BUILD_DIR) $(BENCH_ARGS)
+	$(BENCH_BUILD_DIR)/bin/bench_json_mapping --benchmark_min_time=0.2
+
+bench-smoke: bench-deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target $(BENCH_TARGETS)
+	/usr/bin/python3 bench/bench.py --smoke --seconds 3 --build-dir $(BUILD_DIR)

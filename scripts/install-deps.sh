@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs, from Debian 12's own archive, whatever the build and tests need
 # and the machine lacks. Quick and silent when everything is there.
-# Usage: scripts/install-deps.sh [bazel]
+# Usage: scripts/install-deps.sh [bazel|bench]
 #   bazel: also Debian's Bazel 4.2.3 and the rules it needs (make test-bazel).
+#   bench: also what make bench and make bench-smoke run (bench/README.md).
 set -euo pipefail
 
 packages=(
@@ -23,6 +24,10 @@ packages=(
 )
 if [ "${1:-}" = bazel ]; then
   packages+=(bazel-bootstrap bazel-platforms bazel-skylib bazel-rules-java)
+fi
+if [ "${1:-}" = bench ]; then
+  # h2load and nghttp, nginx (a yardstick), Google Benchmark, profilers.
+  packages+=(nghttp2-client nginx-light libbenchmark-dev linux-perf valgrind)
 fi
 
 missing=()
