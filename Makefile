@@ -6,6 +6,8 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 NODE_TEST_DIR := tests/emulator/node_client_test
+# Each directory with a package-lock.json that make test needs installed.
+NODE_DIRS := $(NODE_TEST_DIR) deploy/schema
 
 .PHONY: all deps build run test test-unit test-integration node-deps format clean help
 
@@ -31,13 +33,16 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 run: build
 	@scripts/run.sh
 
-# npm packages of the official-client test, exactly as locked.
+# npm packages of the official-client test and of the Kubernetes schema
+# check (deploy/schema), exactly as locked.
 node-deps: deps
-	@if [ ! -f $(NODE_TEST_DIR)/node_modules/.package-lock.json ] || \
-	    [ $(NODE_TEST_DIR)/package-lock.json -nt $(NODE_TEST_DIR)/node_modules/.package-lock.json ]; then \
-	  echo "npm ci in $(NODE_TEST_DIR)"; \
-	  cd $(NODE_TEST_DIR) && npm ci --no-audit --no-fund; \
-	fi
+	@for dir in $(NODE_DIRS); do \
+	  if [ ! -f $$dir/node_modules/.package-lock.json ] || \
+	      [ $$dir/package-lock.json -nt $$dir/node_modules/.package-lock.json ]; then \
+	    echo "npm ci in $$dir"; \
+	    (cd $$dir && npm ci --no-audit --no-fund) || exit 1; \
+	  fi; \
+	done
 
 test: build node-deps
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)

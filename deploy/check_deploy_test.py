@@ -23,7 +23,8 @@ sys.dont_write_bytecode = True
 
 # What the check reads, relative to the repository root.
 INPUTS = [
-    "deploy",
+    "deploy/Dockerfile",
+    "deploy/kubernetes",
     "docs/operations.md",
     ".dockerignore",
     "Makefile",
@@ -143,7 +144,7 @@ def copy_inputs(source, destination):
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         if os.path.isdir(src):
             shutil.copytree(src, dst, ignore=shutil.ignore_patterns(
-                "__pycache__"))
+                "__pycache__", "node_modules"))
         else:
             shutil.copy2(src, dst)
 
