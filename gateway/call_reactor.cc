@@ -75,6 +75,9 @@ void CallReactor::Complete(const absl::Status& status,
 
 void CallReactor::FinishWith(const absl::Status& status) {
   code_ = status.code();
+  // Counted before the status leaves, so that a caller who has its answer
+  // finds it counted.
+  if (metrics_ != nullptr) metrics_->OnHandled(code_, absl::Now() - start_);
   Finish(ToGrpcStatus(scrubber_.Scrub(status)));
 }
 
@@ -90,7 +93,6 @@ void CallReactor::OnCancel() {
 
 void CallReactor::OnDone() {
   const absl::Duration latency = absl::Now() - start_;
-  if (metrics_ != nullptr) metrics_->OnHandled(code_, latency);
   const std::string peer = context_->peer();
   access_log_.Record({method_, peer, caller_, code_, upstream_.http_status,
                       upstream_.attempts, latency, trace_id_});

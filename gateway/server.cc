@@ -1,6 +1,8 @@
 #include "gateway/server.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -42,6 +44,12 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE,
                              options.max_metadata_bytes);
+  if (options.max_connection_age > absl::ZeroDuration()) {
+    const int age_ms = static_cast<int>(std::min<std::int64_t>(
+        absl::ToInt64Milliseconds(options.max_connection_age), INT32_MAX));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, age_ms);
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, age_ms);
+  }
   builder.RegisterService(&service);
   (*reflection)->RegisterWith(builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();

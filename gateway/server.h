@@ -25,6 +25,10 @@ struct ServerOptions {
   int max_receive_message_bytes = 64 * 1024;
   // Bounds the request metadata (headers) a caller may send.
   int max_metadata_bytes = 16 * 1024;
+  // Close each client connection after this long (gRPC sends GOAWAY; calls
+  // in flight get a further grace of the same length), so that clients
+  // spread over replicas added since they connected. Zero: never.
+  absl::Duration max_connection_age = absl::ZeroDuration();
 };
 
 class GatewayServer {

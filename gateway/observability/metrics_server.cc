@@ -56,6 +56,40 @@ absl::StatusOr<std::pair<std::string, std::string>> SplitHostPort(
   return std::make_pair(std::string(host), absl::StrCat(port));
 }
 
+// A listening socket on the first of `host`:`port`'s addresses that can be
+// bound, or -1 with errno set.
+int Listen(const std::string& host, const std::string& port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const int error = getaddrinfo(host.empty() ? nullptr : host.c_str(),
+                                port.c_str(), &hints, &found);
+  if (error != 0) {
+    errno = EADDRNOTAVAIL;
+    return -1;
+  }
+  int fd = -1;
+  for (addrinfo* address = found; address != nullptr;
+       address = address->ai_next) {
+    fd = socket(address->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) continue;
+    const int yes = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    if (bind(fd, address->ai_addr, address->ai_addrlen) == 0 &&
+        listen(fd, 16) == 0) {
+      break;
+    }
+    const int saved = errno;
+    close(fd);
+    fd = -1;
+    errno = saved;
+  }
+  freeaddrinfo(found);
+  return fd;
+}
+
 absl::Status Errno(absl::string_view what) {
   return absl::UnavailableError(absl::StrCat(what, ": ", std::strerror(errno)));
 }
@@ -99,32 +133,12 @@ absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
   if (!host_port.ok()) return host_port.status();
   const auto& [host, port] = *host_port;
 
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  const int error = getaddrinfo(host.empty() ? nullptr : host.c_str(),
-                                port.c_str(), &hints, &found);
-  if (error != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("metrics address \"", listen_address,
-                     "\": ", gai_strerror(error)));
-  }
-  const int fd = socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int fd = Listen(host, port);
+  // "[::]" on a host without IPv6: all IPv4 addresses instead, as gRPC's
+  // own listener does.
+  if (fd < 0 && host == "::") fd = Listen("0.0.0.0", port);
   if (fd < 0) {
-    freeaddrinfo(found);
-    return Errno("metrics socket");
-  }
-  const int yes = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-  const int bound = bind(fd, found->ai_addr, found->ai_addrlen);
-  freeaddrinfo(found);
-  if (bound != 0 || listen(fd, 16) != 0) {
-    absl::Status status =
-        Errno(absl::StrCat("metrics listener on ", listen_address));
-    close(fd);
-    return status;
+    return Errno(absl::StrCat("metrics listener on ", listen_address));
   }
 
   sockaddr_storage local{};

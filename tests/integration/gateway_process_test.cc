@@ -232,6 +232,29 @@ TEST(GatewayProcessTest, HealthFollowsWhetherApiVideoAcceptsTheKey) {
   watch_context.TryCancel();
 }
 
+TEST(GatewayProcessTest, MaxConnectionAgeEndsOldConnections) {
+  auto emulator = EmulatorProcess::Start(kApiKey);
+  ASSERT_TRUE(emulator.ok()) << emulator.status();
+  auto gateway = GatewayProcess::Start((*emulator)->base_url(), kApiKey,
+                                       {"--max_connection_age=300ms"});
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  auto channel = (*gateway)->NewChannel();
+  auto stub = apivideo::uploadtokens::v1::UploadTokenService::NewStub(channel);
+  grpc::ClientContext context;
+  SetDeadline(context);
+  UploadToken token;
+  ASSERT_TRUE(
+      stub->CreateUploadToken(&context, CreateUploadTokenRequest(), &token)
+          .ok());
+  ASSERT_EQ(channel->GetState(false), GRPC_CHANNEL_READY);
+  // The server's GOAWAY takes the connection away; the channel goes idle
+  // and would reconnect (re-resolving) on the next call.
+  EXPECT_TRUE(channel->WaitForStateChange(
+      GRPC_CHANNEL_READY,
+      std::chrono::system_clock::now() + std::chrono::seconds(10)));
+  EXPECT_NE(channel->GetState(false), GRPC_CHANNEL_READY);
+}
+
 TEST(GatewayProcessTest, RejectedKeyShowsInHealthRightAfterStart) {
   auto emulator = EmulatorProcess::Start(kApiKey);
   ASSERT_TRUE(emulator.ok()) << emulator.status();

@@ -80,6 +80,20 @@ class ObservabilityTest : public ::testing::Test {
     stub_ = gateway_->NewStub();
   }
 
+  // A page scraped once no call is in flight any more: a call's place is
+  // given back only after its answer has left, a moment after the caller
+  // has it.
+  Samples ScrapeWhenIdle() {
+    const absl::Time deadline = absl::Now() + absl::Seconds(5);
+    while (true) {
+      Samples samples = ParseSamples(ScrapePage());
+      if (samples["gateway_inflight_calls"] == 0 || absl::Now() > deadline) {
+        return samples;
+      }
+      absl::SleepFor(absl::Milliseconds(2));
+    }
+  }
+
   std::string ScrapePage() {
     auto reply = HttpExchange("GET", metrics_url_);
     EXPECT_TRUE(reply.ok()) << reply.status();
@@ -131,7 +145,7 @@ TEST_F(ObservabilityTest, MetricsCountTheCallsAndFaultsTheyCaused) {
                   .ok());
   EXPECT_EQ(Get("toDown").error_code(), grpc::StatusCode::UNAVAILABLE);
 
-  const Samples samples = ParseSamples(ScrapePage());
+  const Samples samples = ScrapeWhenIdle();
   const auto sample = [&samples](const std::string& series) {
     auto it = samples.find(series);
     return it == samples.end() ? -1.0 : it->second;
