@@ -15,7 +15,6 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gateway/gateway.h"
 #include "gateway/log.h"
@@ -35,11 +34,6 @@ ABSL_FLAG(absl::Duration, api_key_reload_interval, absl::Seconds(2),
 ABSL_FLAG(std::string, ca_file, "",
           "Extra PEM CA bundle trusted for the upstream, on top of the "
           "system's. Certificate verification is always on.");
-ABSL_FLAG(int, upstream_max_connections, 0,
-          "Cap on simultaneous connections to the upstream; 0: none, right "
-          "for HTTP/1.1. Set it (e.g. 16) when the upstream speaks HTTP/2, "
-          "as https://ws.api.video does: requests then share a few "
-          "multiplexed connections instead of opening new ones.");
 ABSL_FLAG(int, upstream_max_connections, 0,
           "Cap on simultaneous connections to the upstream; 0: none, right "
           "for HTTP/1.1. Set it (e.g. 16) when the upstream speaks HTTP/2, "
@@ -171,11 +165,6 @@ int Run() {
   }
   config.transport.max_host_connections =
       absl::GetFlag(FLAGS_upstream_max_connections);
-  if (absl::GetFlag(FLAGS_upstream_max_connections) < 0) {
-    return Fail("--upstream_max_connections must not be negative");
-  }
-  config.transport.max_host_connections =
-      absl::GetFlag(FLAGS_upstream_max_connections);
   config.max_attempts = absl::GetFlag(FLAGS_max_attempts);
   config.retry_budget_ratio = absl::GetFlag(FLAGS_retry_budget_ratio);
   config.rate_limit_max_wait = absl::GetFlag(FLAGS_rate_limit_max_wait);
@@ -216,11 +205,6 @@ int Run() {
 }  // namespace gateway
 
 int main(int argc, char** argv) {
-  // Debian's Abseil is built without NDEBUG, so every Mutex lock would also
-  // run deadlock detection through one process-wide graph: 1.5% of the
-  // gateway's CPU at 10 calls in flight, 7% at 10,000 (bench/RESULTS.md).
-  // Tests keep it on.
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   // Debian's Abseil is built without NDEBUG, so every Mutex lock would also
   // run deadlock detection through one process-wide graph: 1.5% of the
   // gateway's CPU at 10 calls in flight, 7% at 10,000 (bench/RESULTS.md).
