@@ -19,6 +19,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import statistics
 import struct
 import subprocess
@@ -137,17 +138,39 @@ def private_copy(procs, binary, name):
     return copy
 
 
-def start_emulator(procs, name, bin_dir, latency=None):
+def make_certificates(tmp):
+    """A throwaway CA and a server certificate for 127.0.0.1."""
+    d = os.path.join(tmp, "tls")
+    os.makedirs(d, exist_ok=True)
+    def sh(*argv):
+        subprocess.run(argv, check=True, cwd=d, capture_output=True)
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    sh("openssl", "req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem",
+       "-days", "2", "-subj", "/CN=bench-ca")
+    sh("openssl", "req", *ec, "-keyout", "server.key", "-out", "server.csr",
+       "-subj", "/CN=127.0.0.1")
+    with open(os.path.join(d, "ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    sh("openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey",
+       "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2",
+       "-extfile", "ext")
+    return {k: os.path.join(d, v) for k, v in
+            (("ca", "ca.pem"), ("cert", "server.pem"), ("key", "server.key"))}
+
+
+def start_emulator(procs, name, bin_dir, latency=None, tls=None):
     argv = [private_copy(procs, os.path.join(bin_dir, "apivideo_emulator"), "bench-emu"),
             "--listen=127.0.0.1:0", f"--api_key={API_KEY}",
             "--rate_limit_reads=1000000000", "--rate_limit_writes=1000000000"]
     if latency:
         argv.append(f"--latency={latency}")
+    if tls:
+        argv += [f"--tls_cert={tls['cert']}", f"--tls_key={tls['key']}"]
     proc = procs.start(name, argv)
     end = time.time() + 20
     while time.time() < end:
         with open(proc.stderr_path) as f:
-            m = re.search(r"listening on (http://127\.0\.0\.1:(\d+))", f.read())
+            m = re.search(r"listening on (https?://127\.0\.0\.1:(\d+))", f.read())
         if m:
             proc.url, proc.port = m.group(1), int(m.group(2))
             return proc
@@ -161,20 +184,22 @@ def basic_auth():
     return "Basic " + base64.b64encode(f"{API_KEY}:".encode()).decode()
 
 
-def rest(url, method="GET", body=None):
+def rest(url, method="GET", body=None, ca=None):
     req = urllib.request.Request(url, method=method, data=body, headers={
         "Authorization": basic_auth(), "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as r:
+    context = ssl.create_default_context(cafile=ca) if ca else None
+    with urllib.request.urlopen(req, timeout=10, context=context) as r:
         return json.loads(r.read())
 
 
-def start_gateway(procs, name, bin_dir, upstream):
+def start_gateway(procs, name, bin_dir, upstream, extra=()):
     port = free_port()
     env = dict(os.environ, APIVIDEO_API_KEY=API_KEY)
     proc = procs.start(name, [
         private_copy(procs, os.path.join(bin_dir, "upload_token_gateway"), "bench-gw"),
         f"--listen=127.0.0.1:{port}", f"--api_base_url={upstream}",
-        "--allow_plaintext_upstream", "--health_probe_interval=0"], env=env)
+        "--allow_plaintext_upstream", "--health_probe_interval=0", *extra],
+        env=env)
     wait_port(port)
     proc.port = port
     return proc
@@ -309,9 +334,14 @@ def h2load(url, tmp, conns, streams, seconds, data=None, headers=(), h1=False,
             if len(parts) == 3:
                 entries.append((int(parts[0]), int(parts[2])))
     first = min((e[0] for e in entries), default=0)
-    measured = sorted(e[1] for e in entries if e[0] >= first + 1_000_000)
+    window = [e for e in entries if e[0] >= first + 1_000_000]
+    measured = sorted(e[1] for e in window)
     calls = max(1, len(measured))
-    result = {"calls_per_s": len(measured) / seconds, "done": done,
+    # Calls per second over the measured window: from its start to the end
+    # of its last call.
+    span = (max((e[0] + e[1] for e in window), default=0) - first - 1_000_000) / 1e6
+    result = {"calls_per_s": len(measured) / span if span > 0 else 0.0,
+              "done": done,
               "http_failures": done - succeeded,
               "p50_us": percentile(measured, 0.5), "p99_us": percentile(measured, 0.99),
               # CPU time over the measured part (wall `wall`) per call in it,
@@ -519,22 +549,30 @@ def run(args, bin_dir, tmp, procs):
     rows = {m: median_row(gw_runs[m]) for m in METHODS}
     gw1 = median_row(gw1_runs)
 
-    # Little's law: a fresh gateway before an upstream that answers after 100 ms.
-    log("Little's law: upstream latency 100 ms")
-    slow = start_emulator(procs, "emulator_slow", bin_dir, latency="100ms")
-    gw_slow = start_gateway(procs, "gateway_slow", bin_dir, slow.url)
-    m = "GetUploadToken"
-    slow_token = rest(slow.url + "/upload-tokens", "POST", b'{"ttl":3600}')["token"]
-    frame = grpc_frame(m, slow_token)
+    # Little's law: a fresh gateway before an upstream that answers after
+    # 100 ms, over HTTP/1.1 (one connection per call in flight), then over
+    # HTTP/2 (TLS, ALPN; a few multiplexed connections).
     little = {}
-    little["10"] = h2load(gw_url(gw_slow.port, m), tmp, 10, 1, secs, data=frame,
-                          pid=gw_slow.pid, access_log=gw_slow.stderr_path, method=m)
-    little["1000"] = h2load(gw_url(gw_slow.port, m), tmp, 100, 10, max(secs, 10),
-                            data=frame, pid=gw_slow.pid,
-                            access_log=gw_slow.stderr_path, method=m)
-    little["10000"] = h2load(gw_url(gw_slow.port, m), tmp, 100, 100, max(secs, 10),
-                             data=frame, pid=gw_slow.pid,
-                             access_log=gw_slow.stderr_path, method=m)
+    tls = make_certificates(tmp)
+    m = "GetUploadToken"
+    for proto in ("HTTP/1.1", "HTTP/2"):
+        log(f"Little's law: upstream latency 100 ms, {proto}")
+        h2 = proto == "HTTP/2"
+        slow = start_emulator(procs, "emulator_slow", bin_dir, latency="100ms",
+                              tls=tls if h2 else None)
+        extra = [f"--ca_file={tls['ca']}", "--upstream_max_connections=64"] if h2 else []
+        gw_slow = start_gateway(procs, "gateway_slow", bin_dir, slow.url, extra)
+        slow_token = rest(slow.url + "/upload-tokens", "POST", b'{"ttl":3600}',
+                          ca=tls["ca"] if h2 else None)["token"]
+        frame = grpc_frame(m, slow_token)
+        for n, (c, s_) in (("10", (10, 1)), ("1000", (100, 10)), ("10000", (100, 100))):
+            if n == "10" and h2:
+                continue
+            little[f"{proto} {n}"] = h2load(
+                gw_url(gw_slow.port, m), tmp, c, s_, max(secs, 8), data=frame,
+                pid=gw_slow.pid, access_log=gw_slow.stderr_path, method=m)
+        procs.stop(gw_slow)
+        procs.stop(slow)
 
     results.update(gateway=rows, gateway_1=gw1, gateway_runs=gw_runs,
                    floor_server=rows_floor, floor_curl=rows_curl, little=little,
@@ -608,10 +646,12 @@ def print_table(rows, r, little):
           f"nginx {na:.0f} us, gateway {ga:.0f} us: {ratio(ga, na)}")
     print(f"   calls/s at 10 in flight: nginx {n10['calls_per_s']:.0f}, gateway "
           f"{g['calls_per_s']:.0f}")
-    print("3. Little's law: upstream answers after 100 ms (GetUploadToken)")
-    for n, row in little.items():
+    print("3. Little's law: upstream answers after 100 ms (GetUploadToken; "
+          "HTTP/2: TLS, --upstream_max_connections=64)")
+    for key, row in little.items():
+        proto, n = key.split()
         bound = int(n) / 0.1
-        print(f"   {n:>6} in flight: {row['calls_per_s']:>7.0f} calls/s of a "
+        print(f"   {proto:<8} {n:>6} in flight: {row['calls_per_s']:>6.0f} calls/s of "
               f"{bound:.0f} bound ({100 * row['calls_per_s'] / bound:.0f}%), "
               f"p50 {row['p50_us'] / 1000:.1f} ms, p99 {row['p99_us'] / 1000:.1f} ms, "
               f"threads {row['threads']}, peak RSS {row['rss_mb']:.0f} MB, errors "
