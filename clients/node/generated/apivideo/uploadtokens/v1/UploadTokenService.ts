@@ -1,0 +1,154 @@
+// Original file: apivideo/uploadtokens/v1/upload_tokens.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CreateUploadTokenRequest as _apivideo_uploadtokens_v1_CreateUploadTokenRequest, CreateUploadTokenRequest__Output as _apivideo_uploadtokens_v1_CreateUploadTokenRequest__Output } from '../../../apivideo/uploadtokens/v1/CreateUploadTokenRequest';
+import type { DeleteUploadTokenRequest as _apivideo_uploadtokens_v1_DeleteUploadTokenRequest, DeleteUploadTokenRequest__Output as _apivideo_uploadtokens_v1_DeleteUploadTokenRequest__Output } from '../../../apivideo/uploadtokens/v1/DeleteUploadTokenRequest';
+import type { Empty as _google_protobuf_Empty, Empty__Output as _google_protobuf_Empty__Output } from '../../../google/protobuf/Empty';
+import type { GetUploadTokenRequest as _apivideo_uploadtokens_v1_GetUploadTokenRequest, GetUploadTokenRequest__Output as _apivideo_uploadtokens_v1_GetUploadTokenRequest__Output } from '../../../apivideo/uploadtokens/v1/GetUploadTokenRequest';
+import type { ListUploadTokensRequest as _apivideo_uploadtokens_v1_ListUploadTokensRequest, ListUploadTokensRequest__Output as _apivideo_uploadtokens_v1_ListUploadTokensRequest__Output } from '../../../apivideo/uploadtokens/v1/ListUploadTokensRequest';
+import type { ListUploadTokensResponse as _apivideo_uploadtokens_v1_ListUploadTokensResponse, ListUploadTokensResponse__Output as _apivideo_uploadtokens_v1_ListUploadTokensResponse__Output } from '../../../apivideo/uploadtokens/v1/ListUploadTokensResponse';
+import type { UploadToken as _apivideo_uploadtokens_v1_UploadToken, UploadToken__Output as _apivideo_uploadtokens_v1_UploadToken__Output } from '../../../apivideo/uploadtokens/v1/UploadToken';
+
+/**
+ * Manages api.video upload tokens.
+ * 
+ * Errors follow google/rpc/code.proto and carry google.rpc.Status details in
+ * the `grpc-status-details-bin` trailer: every error has a google.rpc.ErrorInfo
+ * (domain "api.video"); invalid requests add google.rpc.BadRequest, unknown
+ * tokens google.rpc.ResourceInfo, and rate-limited calls google.rpc.RetryInfo.
+ * api.video's rate-limit headers come back as the response metadata
+ * `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-retry-after`.
+ */
+export interface UploadTokenServiceClient extends grpc.Client {
+  /**
+   * Creates an upload token (POST /upload-tokens).
+   * 
+   * Not idempotent: every successful call creates a new token.
+   */
+  CreateUploadToken(argument: _apivideo_uploadtokens_v1_CreateUploadTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
+  CreateUploadToken(argument: _apivideo_uploadtokens_v1_CreateUploadTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
+  CreateUploadToken(argument: _apivideo_uploadtokens_v1_CreateUploadTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
+  CreateUploadToken(argument: _apivideo_uploadtokens_v1_CreateUploadTokenRequest, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
+  /**
+   * Creates an upload token (POST /upload-tokens).
+   * 
+   * Not idempotent: every successful call creates a new token.
+   */
+  createUploadToken(argument: _apivideo_uploadtokens_v1_CreateUploadTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
+  createUploadToken(argument: _apivideo_uploadtokens_v1_CreateUploadTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
+  createUploadToken(argument: _apivideo_uploadtokens_v1_CreateUploadTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
+  createUploadToken(argument: _apivideo_uploadtokens_v1_CreateUploadTokenRequest, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Deletes an upload token (DELETE /upload-tokens/{token}); uploads that use
+   * it are refused from then on.
+   * 
+   * NOT_FOUND when the token does not exist, has been deleted, or has expired.
+   */
+  DeleteUploadToken(argument: _apivideo_uploadtokens_v1_DeleteUploadTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_google_protobuf_Empty__Output>): grpc.ClientUnaryCall;
+  DeleteUploadToken(argument: _apivideo_uploadtokens_v1_DeleteUploadTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_google_protobuf_Empty__Output>): grpc.ClientUnaryCall;
+  DeleteUploadToken(argument: _apivideo_uploadtokens_v1_DeleteUploadTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_google_protobuf_Empty__Output>): grpc.ClientUnaryCall;
+  DeleteUploadToken(argument: _apivideo_uploadtokens_v1_DeleteUploadTokenRequest, callback: grpc.requestCallback<_google_protobuf_Empty__Output>): grpc.ClientUnaryCall;
+  /**
+   * Deletes an upload token (DELETE /upload-tokens/{token}); uploads that use
+   * it are refused from then on.
+   * 
+   * NOT_FOUND when the token does not exist, has been deleted, or has expired.
+   */
+  deleteUploadToken(argument: _apivideo_uploadtokens_v1_DeleteUploadTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_google_protobuf_Empty__Output>): grpc.ClientUnaryCall;
+  deleteUploadToken(argument: _apivideo_uploadtokens_v1_DeleteUploadTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_google_protobuf_Empty__Output>): grpc.ClientUnaryCall;
+  deleteUploadToken(argument: _apivideo_uploadtokens_v1_DeleteUploadTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_google_protobuf_Empty__Output>): grpc.ClientUnaryCall;
+  deleteUploadToken(argument: _apivideo_uploadtokens_v1_DeleteUploadTokenRequest, callback: grpc.requestCallback<_google_protobuf_Empty__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Gets one upload token (GET /upload-tokens/{token}).
+   * 
+   * NOT_FOUND, with a google.rpc.ResourceInfo naming the token, when the token
+   * does not exist, has been deleted, or has expired.
+   */
+  GetUploadToken(argument: _apivideo_uploadtokens_v1_GetUploadTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
+  GetUploadToken(argument: _apivideo_uploadtokens_v1_GetUploadTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
+  GetUploadToken(argument: _apivideo_uploadtokens_v1_GetUploadTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
+  GetUploadToken(argument: _apivideo_uploadtokens_v1_GetUploadTokenRequest, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
+  /**
+   * Gets one upload token (GET /upload-tokens/{token}).
+   * 
+   * NOT_FOUND, with a google.rpc.ResourceInfo naming the token, when the token
+   * does not exist, has been deleted, or has expired.
+   */
+  getUploadToken(argument: _apivideo_uploadtokens_v1_GetUploadTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
+  getUploadToken(argument: _apivideo_uploadtokens_v1_GetUploadTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
+  getUploadToken(argument: _apivideo_uploadtokens_v1_GetUploadTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
+  getUploadToken(argument: _apivideo_uploadtokens_v1_GetUploadTokenRequest, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Lists the active upload tokens, one page at a time (GET /upload-tokens).
+   * 
+   * Expired and deleted tokens are not listed.
+   */
+  ListUploadTokens(argument: _apivideo_uploadtokens_v1_ListUploadTokensRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_ListUploadTokensResponse__Output>): grpc.ClientUnaryCall;
+  ListUploadTokens(argument: _apivideo_uploadtokens_v1_ListUploadTokensRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_ListUploadTokensResponse__Output>): grpc.ClientUnaryCall;
+  ListUploadTokens(argument: _apivideo_uploadtokens_v1_ListUploadTokensRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_ListUploadTokensResponse__Output>): grpc.ClientUnaryCall;
+  ListUploadTokens(argument: _apivideo_uploadtokens_v1_ListUploadTokensRequest, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_ListUploadTokensResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Lists the active upload tokens, one page at a time (GET /upload-tokens).
+   * 
+   * Expired and deleted tokens are not listed.
+   */
+  listUploadTokens(argument: _apivideo_uploadtokens_v1_ListUploadTokensRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_ListUploadTokensResponse__Output>): grpc.ClientUnaryCall;
+  listUploadTokens(argument: _apivideo_uploadtokens_v1_ListUploadTokensRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_ListUploadTokensResponse__Output>): grpc.ClientUnaryCall;
+  listUploadTokens(argument: _apivideo_uploadtokens_v1_ListUploadTokensRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_ListUploadTokensResponse__Output>): grpc.ClientUnaryCall;
+  listUploadTokens(argument: _apivideo_uploadtokens_v1_ListUploadTokensRequest, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_ListUploadTokensResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+/**
+ * Manages api.video upload tokens.
+ * 
+ * Errors follow google/rpc/code.proto and carry google.rpc.Status details in
+ * the `grpc-status-details-bin` trailer: every error has a google.rpc.ErrorInfo
+ * (domain "api.video"); invalid requests add google.rpc.BadRequest, unknown
+ * tokens google.rpc.ResourceInfo, and rate-limited calls google.rpc.RetryInfo.
+ * api.video's rate-limit headers come back as the response metadata
+ * `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-retry-after`.
+ */
+export interface UploadTokenServiceHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Creates an upload token (POST /upload-tokens).
+   * 
+   * Not idempotent: every successful call creates a new token.
+   */
+  CreateUploadToken: grpc.handleUnaryCall<_apivideo_uploadtokens_v1_CreateUploadTokenRequest__Output, _apivideo_uploadtokens_v1_UploadToken>;
+  
+  /**
+   * Deletes an upload token (DELETE /upload-tokens/{token}); uploads that use
+   * it are refused from then on.
+   * 
+   * NOT_FOUND when the token does not exist, has been deleted, or has expired.
+   */
+  DeleteUploadToken: grpc.handleUnaryCall<_apivideo_uploadtokens_v1_DeleteUploadTokenRequest__Output, _google_protobuf_Empty>;
+  
+  /**
+   * Gets one upload token (GET /upload-tokens/{token}).
+   * 
+   * NOT_FOUND, with a google.rpc.ResourceInfo naming the token, when the token
+   * does not exist, has been deleted, or has expired.
+   */
+  GetUploadToken: grpc.handleUnaryCall<_apivideo_uploadtokens_v1_GetUploadTokenRequest__Output, _apivideo_uploadtokens_v1_UploadToken>;
+  
+  /**
+   * Lists the active upload tokens, one page at a time (GET /upload-tokens).
+   * 
+   * Expired and deleted tokens are not listed.
+   */
+  ListUploadTokens: grpc.handleUnaryCall<_apivideo_uploadtokens_v1_ListUploadTokensRequest__Output, _apivideo_uploadtokens_v1_ListUploadTokensResponse>;
+  
+}
+
+export interface UploadTokenServiceDefinition extends grpc.ServiceDefinition {
+  CreateUploadToken: MethodDefinition<_apivideo_uploadtokens_v1_CreateUploadTokenRequest, _apivideo_uploadtokens_v1_UploadToken, _apivideo_uploadtokens_v1_CreateUploadTokenRequest__Output, _apivideo_uploadtokens_v1_UploadToken__Output>
+  DeleteUploadToken: MethodDefinition<_apivideo_uploadtokens_v1_DeleteUploadTokenRequest, _google_protobuf_Empty, _apivideo_uploadtokens_v1_DeleteUploadTokenRequest__Output, _google_protobuf_Empty__Output>
+  GetUploadToken: MethodDefinition<_apivideo_uploadtokens_v1_GetUploadTokenRequest, _apivideo_uploadtokens_v1_UploadToken, _apivideo_uploadtokens_v1_GetUploadTokenRequest__Output, _apivideo_uploadtokens_v1_UploadToken__Output>
+  ListUploadTokens: MethodDefinition<_apivideo_uploadtokens_v1_ListUploadTokensRequest, _apivideo_uploadtokens_v1_ListUploadTokensResponse, _apivideo_uploadtokens_v1_ListUploadTokensRequest__Output, _apivideo_uploadtokens_v1_ListUploadTokensResponse__Output>
+}
