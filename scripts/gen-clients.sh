@@ -8,7 +8,7 @@
 #   clients/python/google/rpc/{status,error_details}_pb2.py{,i}
 #   clients/go/apivideo/uploadtokens/v1/*.pb.go
 #   clients/node/proto/**.proto, clients/node/generated/**.ts
-#   clients/java/src/main/java/**  (generated sources only)
+#   clients/java/src/generated/java/** (hand-written code is in src/main/java)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root}
@@ -41,7 +41,7 @@ fi
 py=$out/clients/python
 gol=$out/clients/go
 node=$out/clients/node
-java=$out/clients/java/src/main/java
+java=$out/clients/java/src/generated/java
 rm -f "$py"/apivideo/uploadtokens/v1/upload_tokens_pb2*.py* \
   "$py"/google/rpc/*_pb2.py* "$gol"/apivideo/uploadtokens/v1/*.pb.go
 rm -rf "$node/proto" "$node/generated" "$java"
