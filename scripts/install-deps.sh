@@ -23,6 +23,16 @@ packages=(
   python3-yaml
 )
 if [ "${1:-}" = bazel ]; then
+  # the generated clients (clients/, make clients) and their example tests:
+  # Go (grpc-go marshals the generated APIv2 messages only with
+  # github.com/golang/protobuf 1.5, not the 1.3 it would pull in)
+  protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev
+  golang-google-genproto-dev golang-github-golang-protobuf-1-5-dev
+  # Python, for /usr/bin/python3
+  python3-grpcio python3-protobuf
+  # Java: grpc-java with the netty transport, javac
+  default-jdk-headless libgrpc-java libprotobuf-java libnetty-java
+  libperfmark-java libgoogle-gson-java libgeronimo-annotation-1.3-spec-java
   packages+=(bazel-bootstrap bazel-platforms bazel-skylib bazel-rules-java)
 fi
 if [ "${1:-}" = bench ]; then
