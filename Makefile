@@ -7,7 +7,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 NODE_TEST_DIR := tests/emulator/node_client_test
 # Each directory with a package-lock.json that make test needs installed.
-NODE_DIRS := $(NODE_TEST_DIR) deploy/schema
+NODE_DIRS := $(NODE_TEST_DIR) deploy/schema clients/node clients/tools
 
 .PHONY: all deps build run test test-unit test-integration node-deps format clean help
 
@@ -19,6 +19,7 @@ help:
 	@echo "make build   build the gateway, the emulator and the tests into $(BUILD_DIR)/"
 	@echo "make soak    100,000 RPCs with random upstream faults, with checks"
 	@echo "make format  clang-format every C++ file"
+	@echo "make clients regenerate the clients in clients/ from proto/"
 	@echo "make clean   remove $(BUILD_DIR)/"
 
 deps:
@@ -70,6 +71,12 @@ format:
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# Regenerates every client under clients/ from proto/ (clients/README.md);
+# commit the result: make test fails while it is stale.
+.PHONY: clients
+clients: node-deps
+	@scripts/gen-clients.sh
 
 # Benchmarks (bench/README.md). make bench: the gateway against its floor,
 # nginx, Little's law and the official Node client, in a Release build of
