@@ -5,6 +5,7 @@
 #
 # Generated (and committed) paths, nothing else is touched:
 #   clients/python/apivideo/uploadtokens/v1/upload_tokens_pb2{,_grpc}.py{,i}
+#     (the _grpc .pyi by scripts/gen-grpc-pyi.py)
 #   clients/python/google/rpc/{status,error_details}_pb2.py{,i}
 #   clients/go/apivideo/uploadtokens/v1/*.pb.go
 #   clients/node/proto/**.proto, clients/node/generated/**.ts
@@ -53,6 +54,12 @@ protoc -I "$api_dir" --python_out="$py" --pyi_out="$py" \
   --grpc_python_out="$py" \
   --plugin=protoc-gen-grpc_python="$(command -v grpc_python_plugin)" "$api"
 protoc -I "$rpc_dir" --python_out="$py" --pyi_out="$py" "${rpc[@]}"
+# grpc_python_plugin writes no .pyi for the stub module: our own script does.
+descriptors=$(mktemp)
+trap 'rm -f "$descriptors"' EXIT
+protoc -I "$api_dir" --include_imports --descriptor_set_out="$descriptors" "$api"
+/usr/bin/python3 "$root/scripts/gen-grpc-pyi.py" "$descriptors" "$api" \
+  "$py/apivideo/uploadtokens/v1/upload_tokens_pb2_grpc.pyi"
 
 # Go: only the API; google.rpc comes from Debian's genproto
 # (google.golang.org/genproto/googleapis/rpc/...).
