@@ -34,6 +34,7 @@ API_KEY = "bench" + "0" * 27
 SERVICE = "apivideo.uploadtokens.v1.UploadTokenService"
 TICKS = os.sysconf("SC_CLK_TCK")
 METHODS = ["GetUploadToken", "ListUploadTokens", "CreateUploadToken"]
+GATEWAY_BINARY = None  # --gateway-binary: another build, for before/after
 
 
 def log(*args):
@@ -196,7 +197,8 @@ def start_gateway(procs, name, bin_dir, upstream, extra=()):
     port = free_port()
     env = dict(os.environ, APIVIDEO_API_KEY=API_KEY)
     proc = procs.start(name, [
-        private_copy(procs, os.path.join(bin_dir, "upload_token_gateway"), "bench-gw"),
+        private_copy(procs, GATEWAY_BINARY or os.path.join(bin_dir, "upload_token_gateway"),
+                     "bench-gw"),
         f"--listen=127.0.0.1:{port}", f"--api_base_url={upstream}",
         "--allow_plaintext_upstream", "--health_probe_interval=0", *extra],
         env=env)
@@ -430,7 +432,12 @@ def main():
     ap.add_argument("--min-calls-per-s", type=float, default=1000)
     ap.add_argument("--skip-node", action="store_true")
     ap.add_argument("--json", help="write every figure to this file")
+    ap.add_argument("--gateway-binary",
+                    help="measure this upload_token_gateway instead (before/after)")
+    ap.add_argument("--skip-little", action="store_true")
     args = ap.parse_args()
+    global GATEWAY_BINARY
+    GATEWAY_BINARY = args.gateway_binary
     bin_dir = os.path.join(os.path.abspath(args.build_dir), "bin")
     tmp = tempfile.mkdtemp(prefix="gateway-bench-")
     procs = Procs(tmp)
@@ -555,13 +562,13 @@ def run(args, bin_dir, tmp, procs):
     little = {}
     tls = make_certificates(tmp)
     m = "GetUploadToken"
-    for proto in ("HTTP/1.1", "HTTP/2"):
+    for proto in () if args.skip_little else ("HTTP/1.1", "HTTP/2"):
         log(f"Little's law: upstream latency 100 ms, {proto}")
         h2 = proto == "HTTP/2"
         slow = start_emulator(procs, "emulator_slow", bin_dir, latency="100ms",
                               tls=tls if h2 else None)
-        extra = [f"--ca_file={tls['ca']}", "--upstream_max_connections=64"] if h2 else []
-        gw_slow = start_gateway(procs, "gateway_slow", bin_dir, slow.url, extra)
+        flags = [f"--ca_file={tls['ca']}", "--upstream_max_connections=64"] if h2 else []
+        gw_slow = start_gateway(procs, "gateway_slow", bin_dir, slow.url, flags)
         slow_token = rest(slow.url + "/upload-tokens", "POST", b'{"ttl":3600}',
                           ca=tls["ca"] if h2 else None)["token"]
         frame = grpc_frame(m, slow_token)
@@ -608,6 +615,10 @@ def machine():
             "load": open("/proc/loadavg").read().split()[:3]}
 
 
+def verdict(met):
+    return "target met" if met else "TARGET MISSED"
+
+
 def ratio(a, b):
     return f"{a / b:.2f}x" if b else "n/a"
 
@@ -632,10 +643,11 @@ def print_table(rows, r, little):
         fs, fc = r["floor_server"][m]["cpu_us_per_call"], r["floor_curl"][m]["cpu_us_per_call"]
         g = rows[m]["cpu_us_per_call"]
         print(f"   {m:<20} {fs:>11.1f} {fc:>11.1f} {fs + fc:>8.1f} {g:>8.1f} "
-              f"{ratio(g, fs + fc):>7}")
+              f"{ratio(g, fs + fc):>7}  {verdict(g <= 1.2 * (fs + fc))}")
     f1, c1, g1 = r["floor_server_1"]["p50_us"], r["floor_curl_1"]["p50_us"], r["gateway_1"]["p50_us"]
     print(f"   p50 at 1 in flight (Get): grpc floor {f1:.0f} us + curl floor {c1:.0f} us "
-          f"= {f1 + c1:.0f} us; gateway {g1:.0f} us: {ratio(g1, f1 + c1)}")
+          f"= {f1 + c1:.0f} us; gateway {g1:.0f} us: {ratio(g1, f1 + c1)}  "
+          f"{verdict(g1 <= 1.2 * (f1 + c1))}")
     n10, n1, d1 = r["nginx_10"], r["nginx_1"], r["direct_1"]
     g = rows["GetUploadToken"]
     print("2. nginx reverse proxy (proxy_pass, upstream keepalive), GET over HTTP/1.1")
@@ -655,7 +667,10 @@ def print_table(rows, r, little):
               f"{bound:.0f} bound ({100 * row['calls_per_s'] / bound:.0f}%), "
               f"p50 {row['p50_us'] / 1000:.1f} ms, p99 {row['p99_us'] / 1000:.1f} ms, "
               f"threads {row['threads']}, peak RSS {row['rss_mb']:.0f} MB, errors "
-              f"{row['grpc_errors'] + row['http_failures']}")
+              f"{row['grpc_errors'] + row['http_failures']}"
+              + (f"  {verdict(row['calls_per_s'] >= 0.9 * bound)}" if n == "1000" else "")
+              + (f"  {verdict(row['rss_mb'] < 300 and not row['grpc_errors'] + row['http_failures'])}"
+                 if n == "10000" else ""))
     if "node_rest" in r:
         nr, ng = r["node_rest"], r["node_grpc"]
         print("4. Node, 10 in flight: official @api.video/nodejs-client direct vs "
