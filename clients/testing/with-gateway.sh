@@ -7,7 +7,9 @@
 #
 # BIN_DIR (or $GATEWAY_BIN_DIR, default build/bin) holds upload_token_gateway
 # and apivideo_emulator; ctest passes ${CMAKE_BINARY_DIR}/bin. The command gets
-# GATEWAY_ADDRESS=127.0.0.1:PORT in its environment.
+# GATEWAY_ADDRESS=127.0.0.1:PORT in its environment, and EMULATOR_URL (the
+# emulator's base URL, whose /_emulator/ control surface tests may use, e.g.
+# to exhaust the rate limit).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${GATEWAY_BIN_DIR:-$root/build/bin}
@@ -62,7 +64,7 @@ pids+=($!)
 address=$(wait_listening "$logs/gateway.log" "${pids[1]}" gateway)
 
 status=0
-GATEWAY_ADDRESS=$address "$@" || status=$?
+GATEWAY_ADDRESS=$address EMULATOR_URL=$emulator_url "$@" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "with-gateway: '$*' failed ($status); gateway log:" >&2
   tail -n 30 "$logs/gateway.log" >&2

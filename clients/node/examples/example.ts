@@ -38,6 +38,15 @@ async function expectError(promise: Promise<unknown>, what: string): Promise<Err
   throw new Error('unreachable');
 }
 
+// Sets the emulator's reads per window (its test-only control surface).
+async function setReadLimit(emulatorUrl: string, reads: number): Promise<void> {
+  const response = await fetch(`${emulatorUrl.replace(/\/$/, '')}/_emulator/ratelimit`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ reads }), signal: AbortSignal.timeout(5000),
+  });
+  check(response.ok, 'emulator rate limit');
+}
+
 async function main(): Promise<void> {
   const address = process.env.GATEWAY_ADDRESS ?? 'localhost:50051';
   // Every call gets a 5 s deadline unless it sets its own.
@@ -87,6 +96,24 @@ async function main(): Promise<void> {
   check(d.code === grpc.status.INVALID_ARGUMENT, 'INVALID_ARGUMENT');
   check(d.badRequest?.fieldViolations.length === 1 &&
     d.badRequest.fieldViolations[0].field === 'token', 'BadRequest');
+
+  // Against the emulator (clients/testing/with-gateway.sh), exhaust
+  // api.video's read limit: RESOURCE_EXHAUSTED with RetryInfo.
+  const emulator = process.env.EMULATOR_URL;
+  if (emulator) {
+    await setReadLimit(emulator, 0);
+    try {
+      d = await expectError(
+        call(client, 'GetUploadToken', { token: created[1].token }, deadline()), 'a rate-limited get');
+    } finally {
+      await setReadLimit(emulator, 1000000);
+    }
+    console.log('get over the rate limit:');
+    printDetails(d);
+    check(d.code === grpc.status.RESOURCE_EXHAUSTED, 'RESOURCE_EXHAUSTED');
+    check(d.errorInfo?.reason === 'TOO_MANY_REQUESTS', 'ErrorInfo.reason');
+    check(Number(d.retryInfo?.retryDelay?.seconds ?? 0) > 0, 'RetryInfo');
+  }
 
   client.close();
   console.log('OK');

@@ -2,8 +2,10 @@
 """Walks through UploadTokenService and checks every answer; exits non-zero on
 any mismatch. Usage: GATEWAY_ADDRESS=host:port /usr/bin/python3 example.py
 (run it from anywhere: it puts clients/python on sys.path)."""
+import json
 import os
 import sys
+import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -82,7 +84,33 @@ def main():
             check(d.code == grpc.StatusCode.INVALID_ARGUMENT, "INVALID_ARGUMENT")
             check(d.bad_request is not None and
                   [v.field for v in d.bad_request.field_violations] == ["token"], "BadRequest")
+        # Against the emulator (clients/testing/with-gateway.sh), exhaust
+        # api.video's read limit: RESOURCE_EXHAUSTED with RetryInfo.
+        emulator = os.environ.get("EMULATOR_URL")
+        if emulator:
+            set_read_limit(emulator, 0)
+            try:
+                client.get(created[1].token)
+                check(False, "a rate-limited get should fail")
+            except grpc.RpcError as error:
+                d = error_details(error)
+                print("get over the rate limit:")
+                print_details(d)
+                check(d.code == grpc.StatusCode.RESOURCE_EXHAUSTED, "RESOURCE_EXHAUSTED")
+                check(d.reason == "TOO_MANY_REQUESTS", "ErrorInfo.reason")
+                check(d.retry_info is not None and d.retry_info.retry_delay.seconds > 0,
+                      "RetryInfo")
+            finally:
+                set_read_limit(emulator, 1000000)
     print("OK")
+
+
+def set_read_limit(emulator_url, reads):
+    """Sets the emulator's reads per window (its test-only control surface)."""
+    request = urllib.request.Request(
+        emulator_url.rstrip("/") + "/_emulator/ratelimit", method="POST",
+        data=json.dumps({"reads": reads}).encode(), headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=5).read()
 
 
 if __name__ == "__main__":

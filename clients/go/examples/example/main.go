@@ -3,9 +3,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	uploadtokensv1 "github.com/apivideo/upload-token-gateway/clients/go/apivideo/uploadtokens/v1"
@@ -38,7 +41,7 @@ func printDetails(d *uploadtokensv1.ErrorDetails) {
 			d.ResourceInfo.ResourceType, d.ResourceInfo.ResourceName)
 	}
 	if d.RetryInfo != nil {
-		fmt.Printf("  RetryInfo: retry_delay=%v\n", d.RetryInfo.RetryDelay)
+		fmt.Printf("  RetryInfo: retry_delay=%v\n", d.RetryInfo.RetryDelay.AsDuration())
 	}
 	if d.BadRequest != nil {
 		for _, v := range d.BadRequest.FieldViolations {
@@ -133,5 +136,33 @@ func main() {
 	check(d.Code == codes.InvalidArgument, "INVALID_ARGUMENT")
 	check(d.BadRequest != nil && len(d.BadRequest.FieldViolations) == 1 &&
 		d.BadRequest.FieldViolations[0].Field == "token", "BadRequest")
+
+	// Against the emulator (clients/testing/with-gateway.sh), exhaust
+	// api.video's read limit: RESOURCE_EXHAUSTED with RetryInfo.
+	if emulator := os.Getenv("EMULATOR_URL"); emulator != "" {
+		setReadLimit(emulator, 0)
+		ctx, cancel = call()
+		_, err = client.GetUploadToken(ctx, &uploadtokensv1.GetUploadTokenRequest{Token: created[1].Token})
+		cancel()
+		setReadLimit(emulator, 1000000)
+		check(err != nil, "a rate-limited get should fail")
+		d = uploadtokensv1.Details(err)
+		fmt.Println("get over the rate limit:")
+		printDetails(d)
+		check(d.Code == codes.ResourceExhausted, "RESOURCE_EXHAUSTED")
+		check(d.Reason() == "TOO_MANY_REQUESTS", "ErrorInfo.reason")
+		check(d.RetryInfo != nil && d.RetryInfo.RetryDelay.AsDuration() > 0, "RetryInfo")
+	}
 	fmt.Println("OK")
+}
+
+// setReadLimit sets the emulator's reads per window (its test-only control
+// surface).
+func setReadLimit(emulatorURL string, reads int) {
+	client := http.Client{Timeout: 5 * time.Second}
+	response, err := client.Post(strings.TrimRight(emulatorURL, "/")+"/_emulator/ratelimit",
+		"application/json", bytes.NewBufferString(fmt.Sprintf(`{"reads": %d}`, reads)))
+	must(err, "emulator rate limit")
+	response.Body.Close()
+	check(response.StatusCode == http.StatusOK, "emulator rate limit")
 }

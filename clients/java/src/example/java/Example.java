@@ -6,6 +6,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,6 +53,19 @@ public final class Example {
     }
     check(false, what + " should fail");
     return null;
+  }
+
+  /** Sets the emulator's reads per window (its test-only control surface). */
+  private static void setReadLimit(String emulatorUrl, int reads) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(
+            URI.create(emulatorUrl.replaceAll("/$", "") + "/_emulator/ratelimit"))
+        .timeout(Duration.ofSeconds(5))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"reads\": " + reads + "}"))
+        .build();
+    HttpResponse<String> response =
+        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    check(response.statusCode() == 200, "emulator rate limit");
   }
 
   public static void main(String[] args) throws Exception {
@@ -117,6 +134,26 @@ public final class Example {
       check(d.code() == Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT");
       check(d.badRequest().map(b -> b.getFieldViolationsCount() == 1
           && b.getFieldViolations(0).getField().equals("token")).orElse(false), "BadRequest");
+
+      // Against the emulator (clients/testing/with-gateway.sh), exhaust
+      // api.video's read limit: RESOURCE_EXHAUSTED with RetryInfo.
+      String emulator = System.getenv("EMULATOR_URL");
+      if (emulator != null && !emulator.isEmpty()) {
+        String second = created.get(1).getToken();
+        setReadLimit(emulator, 0);
+        try {
+          d = expectError(() -> call.get().getUploadToken(
+              GetUploadTokenRequest.newBuilder().setToken(second).build()), "a rate-limited get");
+        } finally {
+          setReadLimit(emulator, 1000000);
+        }
+        System.out.println("get over the rate limit:");
+        print(d);
+        check(d.code() == Status.Code.RESOURCE_EXHAUSTED, "RESOURCE_EXHAUSTED");
+        check(d.reason().equals("TOO_MANY_REQUESTS"), "ErrorInfo.reason");
+        check(d.retryInfo().map(r -> r.getRetryDelay().getSeconds() > 0).orElse(false),
+            "RetryInfo");
+      }
       System.out.println("OK");
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
