@@ -335,13 +335,15 @@ def h2load(url, tmp, conns, streams, seconds, data=None, headers=(), h1=False,
             parts = line.split()
             if len(parts) == 3:
                 entries.append((int(parts[0]), int(parts[2])))
+    # The measured window: from the end of the 1 s warm-up to the end of the
+    # last call. Calls count when they end in it (throughput by completion,
+    # which also holds when calls take longer than the run).
     first = min((e[0] for e in entries), default=0)
-    window = [e for e in entries if e[0] >= first + 1_000_000]
+    start = first + 1_000_000
+    window = [e for e in entries if e[0] + e[1] >= start]
     measured = sorted(e[1] for e in window)
     calls = max(1, len(measured))
-    # Calls per second over the measured window: from its start to the end
-    # of its last call.
-    span = (max((e[0] + e[1] for e in window), default=0) - first - 1_000_000) / 1e6
+    span = (max((e[0] + e[1] for e in window), default=0) - start) / 1e6
     result = {"calls_per_s": len(measured) / span if span > 0 else 0.0,
               "done": done,
               "http_failures": done - succeeded,
