@@ -8,7 +8,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-(cd "$root" && clients/tools/node_modules/.bin/buf lint)
+buf=$root/clients/tools/node_modules/.bin/buf
+if [ ! -x "$buf" ]; then
+  echo "check-clients: run 'npm ci' in clients/tools first (buf)" >&2
+  exit 1
+fi
+(cd "$root" && "$buf" lint)
 
 "$root/scripts/gen-clients.sh" "$tmp"
 # The generated paths only (see gen-clients.sh); Python's __pycache__ aside.
