@@ -355,7 +355,10 @@ INSTANTIATE_TEST_SUITE_P(
         R"({"token":"to1" "ttl":60})",
         R"({"token":null,"ttl":60,"createdAt":"2020-12-02T10:13:19Z"})",
         R"({"ttl":60,"createdAt":"2020-12-02T10:13:19Z"})",
-        R"([])", R"({})", R"(null)", R"("to1")"));
+        R"([])", R"({})", R"(null)", R"("to1")"),
+    [](const testing::TestParamInfo<std::string>& info) {
+      return absl::StrCat("Document", info.index);
+    });
 
 TEST(ParseUploadToken, IgnoresDeeplyNestedUnknownValueWithoutCrashing) {
   const std::string body = R"({"token":"to1","ttl":0,)"
