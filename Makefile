@@ -19,6 +19,9 @@ help:
 	@echo "make build   build the gateway, the emulator and the tests into $(BUILD_DIR)/"
 	@echo "make soak    100,000 RPCs with random upstream faults, with checks"
 	@echo "make format  clang-format every C++ file"
+	@echo "make test-asan  every test under ASan, UBSan and LeakSanitizer"
+	@echo "make fuzz    each libFuzzer target for FUZZ_SECONDS (60)"
+	@echo "make tidy    clang-tidy; make format-check: clang-format changes nothing"
 	@echo "make clients regenerate the clients in clients/ from proto/"
 	@echo "make clean   remove $(BUILD_DIR)/"
 
@@ -103,3 +106,71 @@ bench: bench-deps
 bench-smoke: bench-deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target $(BENCH_TARGETS)
 	/usr/bin/python3 bench/bench.py --smoke --seconds 3 --build-dir $(BUILD_DIR)
+
+# Sanitizers and fuzzing (SECURITY.md), each in a build directory of its own.
+# make test-asan: every ctest test, gateway child processes included, built
+# with gcc's AddressSanitizer, UndefinedBehaviorSanitizer and LeakSanitizer;
+# any report fails the test that caused it.
+# make fuzz: the libFuzzer targets of fuzz/, built with clang, each run for
+# FUZZ_SECONDS from its seed corpus (fuzz/corpus/<name>); fails on the first
+# crash, leak or sanitizer report and keeps the input in
+# $(FUZZ_BUILD_DIR)/artifacts/.
+ASAN_BUILD_DIR ?= build-asan
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZERS := json_mapping errors page_token validation
+SANITIZER_ENV := \
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86:detect_stack_use_after_return=0:strict_string_checks=0 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86 \
+  LSAN_OPTIONS=exitcode=86
+.PHONY: test-asan fuzz fuzz-deps
+test-asan: node-deps
+	cmake -S . -B $(ASAN_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DGATEWAY_SANITIZE=address,undefined
+	cmake --build $(ASAN_BUILD_DIR) -j $(JOBS)
+	env $(SANITIZER_ENV) ctest --test-dir $(ASAN_BUILD_DIR) \
+	  --output-on-failure -j $(JOBS) --timeout 600
+
+fuzz-deps:
+	@scripts/install-deps.sh fuzz
+
+fuzz: fuzz-deps
+	cmake -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_COMPILER=clang++ -DGATEWAY_FUZZ=ON
+	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) \
+	  --target $(addprefix fuzz_,$(FUZZERS))
+	@mkdir -p $(FUZZ_BUILD_DIR)/artifacts
+	@for name in $(FUZZERS); do \
+	  echo "fuzz_$$name: $(FUZZ_SECONDS) s"; \
+	  mkdir -p $(FUZZ_BUILD_DIR)/corpus/$$name || exit 1; \
+	  $(FUZZ_BUILD_DIR)/bin/fuzz_$$name -max_total_time=$(FUZZ_SECONDS) \
+	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_BUILD_DIR)/artifacts/fuzz_$$name- \
+	    $(FUZZ_BUILD_DIR)/corpus/$$name fuzz/corpus/$$name \
+	    2> $(FUZZ_BUILD_DIR)/fuzz_$$name.log || \
+	    { tail -n 60 $(FUZZ_BUILD_DIR)/fuzz_$$name.log; \
+	      echo "fuzz_$$name failed; input in $(FUZZ_BUILD_DIR)/artifacts/"; \
+	      exit 1; }; \
+	  grep -E '^stat::number_of_executed_units|^#[0-9]+ *DONE' \
+	    $(FUZZ_BUILD_DIR)/fuzz_$$name.log; \
+	done
+
+# make tidy: clang-tidy (.clang-tidy) on the gateway's and the fuzzers' C++
+# sources (tests excepted), with the compile_commands.json of a clang build
+# directory of its own; only the generated protobuf headers are built there.
+# make format-check: fails unless clang-format (.clang-format) would leave
+# every tracked C++ file unchanged.
+TIDY_BUILD_DIR ?= build-tidy
+TIDY_PROTOS := upload_tokens_proto google_rpc_proto health_proto \
+  reflection_proto apivideo_json_proto gateway_internal_proto
+.PHONY: tidy format-check
+tidy: fuzz-deps
+	cmake -S . -B $(TIDY_BUILD_DIR) -DCMAKE_CXX_COMPILER=clang++ \
+	  -DGATEWAY_FUZZ=ON > /dev/null
+	cmake --build $(TIDY_BUILD_DIR) -j $(JOBS) --target $(TIDY_PROTOS)
+	run-clang-tidy -quiet -j $(JOBS) -p $(TIDY_BUILD_DIR) \
+	  -header-filter='^$(CURDIR)/(gateway|fuzz)/' \
+	  '^$(CURDIR)/(gateway|fuzz)/(?!.*_test\.cc$$).*\.cc$$'
+
+format-check: fuzz-deps
+	@git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs, from Debian 12's own archive, whatever the build and tests need
 # and the machine lacks. Quick and silent when everything is there.
-# Usage: scripts/install-deps.sh [bazel|bench]
+# Usage: scripts/install-deps.sh [bazel|bench|fuzz]
 #   bazel: also Debian's Bazel 4.2.3 and the rules it needs (make test-bazel).
+#   fuzz: also clang 14, its libFuzzer and sanitizer runtimes, clang-tidy and
+#     clang-format (make fuzz, make tidy, make format-check).
 #   bench: also what make bench and make bench-smoke run (bench/README.md).
 set -euo pipefail
 
@@ -34,6 +36,9 @@ if [ "${1:-}" = bazel ]; then
   default-jdk-headless libgrpc-java libprotobuf-java libnetty-java
   libperfmark-java libgoogle-gson-java libgeronimo-annotation-1.3-spec-java
   packages+=(bazel-bootstrap bazel-platforms bazel-skylib bazel-rules-java)
+fi
+if [ "${1:-}" = fuzz ]; then
+  packages+=(clang-14 clang libclang-rt-14-dev clang-tidy clang-format)
 fi
 if [ "${1:-}" = bench ]; then
   # h2load and nghttp, nginx (a yardstick), Google Benchmark, profilers.
