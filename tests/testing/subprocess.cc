@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -79,19 +81,79 @@ Subprocess::Subprocess(pid_t pid, int output_fd)
   reader_ = std::thread([this] { ReadOutput(); });
 }
 
+namespace {
+
+// Whether this build is sanitized (make test-asan): then so is every child
+// built with it, and the children's sanitizer reports must fail the tests.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || \
+    __has_feature(undefined_behavior_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
+// The exit code make test-asan gives the sanitizers (ASAN_OPTIONS,
+// UBSAN_OPTIONS, LSAN_OPTIONS exitcode=86).
+constexpr int kSanitizerExitCode = 86;
+
+// The first line of every ASan, LSan and UBSan report.
+constexpr const char* kSanitizerMarkers[] = {
+    "ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+    ": runtime error: ", "SUMMARY: UndefinedBehaviorSanitizer"};
+
+}  // namespace
+
 Subprocess::~Subprocess() {
-  bool running;
+  std::optional<int> status;
   {
     absl::MutexLock lock(&mu_);
-    running = !wait_status_.has_value();
+    status = wait_status_;
   }
-  if (running) {
+  if (!status.has_value() && kSanitized) {
+    // Let the child exit normally, so that LeakSanitizer runs in it; the
+    // gateway stops within --shutdown_grace (10 s) on SIGTERM.
+    ::kill(pid_, SIGTERM);
+    absl::StatusOr<int> waited = Wait(absl::Seconds(30));
+    if (waited.ok()) status = *waited;
+  }
+  bool killed = false;
+  {
+    absl::MutexLock lock(&mu_);
+    killed = !wait_status_.has_value();
+  }
+  if (killed) {
     ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
+    int ignored = 0;
+    ::waitpid(pid_, &ignored, 0);
   }
   reader_.join();
   ::close(output_fd_);
+
+  // A sanitizer report in a child is a failure of the test that started it,
+  // whether or not the test looked at the child's output or exit status.
+  // Tests that make a child fail on purpose never make it exit with 86 or
+  // print a sanitizer report, so neither can be a false alarm.
+  if (!kSanitized) return;
+  const std::string output = Output();
+  bool reported = status.has_value() && WIFEXITED(*status) &&
+                  WEXITSTATUS(*status) == kSanitizerExitCode;
+  for (const char* marker : kSanitizerMarkers) {
+    reported = reported || output.find(marker) != std::string::npos;
+  }
+  if (reported) {
+    std::fprintf(stderr,
+                 "\n*** child process %d reported a sanitizer error; its "
+                 "output:\n%s\n*** end of the output of child process %d\n",
+                 static_cast<int>(pid_), output.c_str(),
+                 static_cast<int>(pid_));
+    std::abort();
+  }
 }
 
 void Subprocess::ReadOutput() {
