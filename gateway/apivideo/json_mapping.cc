@@ -121,7 +121,8 @@ class FastJson {
   static constexpr int kMaxDepth = 32;
 
   void Space() {
-    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) {
+    while (p_ < end_ &&
+           (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) {
       ++p_;
     }
   }
@@ -197,7 +198,8 @@ class FastJson {
   bool Number() {
     auto digits = [this] {
       const char* start = p_;
-      while (p_ < end_ && absl::ascii_isdigit(static_cast<unsigned char>(*p_))) {
+      while (p_ < end_ &&
+             absl::ascii_isdigit(static_cast<unsigned char>(*p_))) {
         ++p_;
       }
       return p_ > start;
@@ -269,7 +271,8 @@ class FastJson {
       if (at + n > s.size()) return false;
       value = 0;
       for (size_t i = at; i < at + n; ++i) {
-        if (!absl::ascii_isdigit(static_cast<unsigned char>(s[i]))) return false;
+        if (!absl::ascii_isdigit(static_cast<unsigned char>(s[i])))
+          return false;
         value = value * 10 + (s[i] - '0');
       }
       return true;
@@ -281,7 +284,8 @@ class FastJson {
         !num(17, 2, second)) {
       return false;
     }
-    static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static constexpr int kDays[] = {31, 29, 31, 30, 31, 30,
+                                    31, 31, 30, 31, 30, 31};
     const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     if (year < 1 || month < 1 || month > 12 || day < 1 ||
         day > kDays[month - 1] || (month == 2 && day == 29 && !leap) ||
@@ -293,7 +297,8 @@ class FastJson {
     if (s[at] == '.') {
       ++at;
       int digits = 0;
-      while (at < s.size() && absl::ascii_isdigit(static_cast<unsigned char>(s[at]))) {
+      while (at < s.size() &&
+             absl::ascii_isdigit(static_cast<unsigned char>(s[at]))) {
         if (++digits > 9) return false;
         nanos = nanos * 10 + (s[at] - '0');
         ++at;
@@ -323,7 +328,8 @@ class FastJson {
     const int mp = (month + 9) % 12;
     const int doy = (153 * mp + 2) / 5 + day - 1;
     const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    const std::int64_t days = static_cast<std::int64_t>(era) * 146097 + doe - 719468;
+    const std::int64_t days =
+        static_cast<std::int64_t>(era) * 146097 + doe - 719468;
     const std::int64_t seconds =
         days * 86400 + hour * 3600 + minute * 60 + second - offset;
     // protobuf's valid range: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z.
@@ -340,9 +346,8 @@ class FastJson {
 
   bool TokenObject(UploadToken& token) {
     Seen seen;
-    return Object([&](absl::string_view key) {
-      return TokenField(key, token, seen);
-    });
+    return Object(
+        [&](absl::string_view key) { return TokenField(key, token, seen); });
   }
 
   bool TokenField(absl::string_view key, UploadToken& token, Seen& seen_) {

@@ -276,9 +276,9 @@ TEST_P(ParsersAgreeWithProtobuf, OnUploadTokens) {
   UploadToken expected;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;
-  const bool valid =
-      google::protobuf::util::JsonStringToMessage(GetParam(), &expected, options)
-          .ok();
+  const bool valid = google::protobuf::util::JsonStringToMessage(
+                         GetParam(), &expected, options)
+                         .ok();
   const auto token = ParseUploadToken(GetParam());
   if (!valid) {
     EXPECT_FALSE(token.ok());
@@ -354,8 +354,8 @@ INSTANTIATE_TEST_SUITE_P(
         R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z",})",
         R"({"token":"to1" "ttl":60})",
         R"({"token":null,"ttl":60,"createdAt":"2020-12-02T10:13:19Z"})",
-        R"({"ttl":60,"createdAt":"2020-12-02T10:13:19Z"})",
-        R"([])", R"({})", R"(null)", R"("to1")"),
+        R"({"ttl":60,"createdAt":"2020-12-02T10:13:19Z"})", R"([])", R"({})",
+        R"(null)", R"("to1")"),
     [](const testing::TestParamInfo<std::string>& info) {
       return absl::StrCat("Document", info.index);
     });

@@ -200,7 +200,8 @@ TEST_F(UploadTokenApiTest, SendsTraceContextOnEveryRequest) {
   api_.Create(60, options, outcome.Callback());
   ASSERT_EQ(client_.started(), 1u);
   const http::HttpRequest request = client_.request(0);
-  EXPECT_THAT(request.headers, Contains(Pair("traceparent", options.traceparent)));
+  EXPECT_THAT(request.headers,
+              Contains(Pair("traceparent", options.traceparent)));
   EXPECT_THAT(request.headers, Contains(Pair("tracestate", "vendor=abc")));
   client_.Respond(0, 201, kTokenJson);
 }

@@ -219,7 +219,8 @@ void UpstreamCall::Send(std::string authorization) {
     request.headers.emplace_back("Content-Type", "application/json");
     request.body = spec_.json_body;
   }
-  for (const auto& header : spec_.trace_headers) request.headers.push_back(header);
+  for (const auto& header : spec_.trace_headers)
+    request.headers.push_back(header);
   if (!EnterStage(Stage::kTransferring)) return;
   attempt_started_ = services_.now();
   // Not under the lock: a client that has shut down completes inline.

@@ -159,10 +159,9 @@ absl::StatusOr<int> EmulatorProcess::TokensCreated() {
 
 absl::StatusOr<std::vector<SeenRequest>> EmulatorProcess::RecentRequests(
     int limit) {
-  absl::StatusOr<HttpReply> reply =
-      HttpExchange("GET", absl::StrCat(base_url_, "/_emulator/requests?limit=",
-                                       limit),
-                   "", control_ca_file_);
+  absl::StatusOr<HttpReply> reply = HttpExchange(
+      "GET", absl::StrCat(base_url_, "/_emulator/requests?limit=", limit), "",
+      control_ca_file_);
   if (!reply.ok()) return reply.status();
   google::protobuf::Struct parsed;
   if (!google::protobuf::util::JsonStringToMessage(reply->body, &parsed).ok()) {
