@@ -64,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   static const gateway::PageTokenCodec codec{kSecret};
   FuzzedDataProvider input(data, size);
   const bool sign = input.ConsumeBool();
-  const std::int32_t page_size = input.ConsumeIntegral<std::int32_t>();
+  const auto page_size = input.ConsumeIntegral<std::int32_t>();
   const std::string order_by = input.ConsumeRandomLengthString(40);
   const std::string rest = input.ConsumeRemainingBytesAsString();
   const std::string token = sign ? Sign(rest) : rest;

@@ -156,7 +156,7 @@ class FastJson {
     if (!Eat('"')) return false;
     const char* start = p_;
     while (p_ < end_) {
-      const unsigned char c = static_cast<unsigned char>(*p_);
+      const auto c = static_cast<unsigned char>(*p_);
       if (c == '"') {
         out = absl::string_view(start, p_ - start);
         ++p_;
@@ -316,7 +316,7 @@ class FastJson {
       if (!num(at + 1, 2, oh) || !num(at + 4, 2, om) || oh > 23 || om > 59) {
         return false;
       }
-      offset = (oh * 60 + om) * 60;
+      offset = static_cast<std::int64_t>(oh * 60 + om) * 60;
       if (s[at] == '-') offset = -offset;
     } else {
       return false;
@@ -330,8 +330,8 @@ class FastJson {
     const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     const std::int64_t days =
         static_cast<std::int64_t>(era) * 146097 + doe - 719468;
-    const std::int64_t seconds =
-        days * 86400 + hour * 3600 + minute * 60 + second - offset;
+    const std::int64_t seconds = days * 86400 + std::int64_t{hour} * 3600 +
+                                 std::int64_t{minute} * 60 + second - offset;
     // protobuf's valid range: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z.
     if (seconds < -62135596800LL || seconds > 253402300799LL) return false;
     out.set_seconds(seconds);
