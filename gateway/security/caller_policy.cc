@@ -30,7 +30,7 @@ std::string Sha256Hex(absl::string_view data) {
   EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
-  hex.reserve(size * 2);
+  hex.reserve(std::size_t{size} * 2);
   for (unsigned int i = 0; i < size; ++i) {
     hex.push_back(kHex[digest[i] >> 4]);
     hex.push_back(kHex[digest[i] & 0xF]);
