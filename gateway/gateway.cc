@@ -110,7 +110,12 @@ absl::Status Gateway::Init() {
   upstream.retry.max_attempts = std::max(1, config_.max_attempts);
   upstream.max_rate_limit_wait = config_.rate_limit_max_wait;
   api_ = std::make_unique<apivideo::UploadTokenApi>(upstream, config_.base_url);
-  page_tokens_ = std::make_unique<PageTokenCodec>(config_.api_key);
+  if (!config_.page_token_secret.empty()) {
+    scrubber_.AddSecret(config_.page_token_secret);
+  }
+  page_tokens_ = std::make_unique<PageTokenCodec>(
+      config_.page_token_secret.empty() ? config_.api_key
+                                        : config_.page_token_secret);
   access_log_ = std::make_unique<AccessLog>(config_.access_log);
   if (!config_.allowed_clients.empty() &&
       config_.server_tls.client_ca_file.empty()) {

@@ -61,6 +61,9 @@ struct GatewayConfig {
   security::ServerTlsFiles server_tls;
   std::vector<std::string> allowed_clients;
   std::string caller_tokens_file;
+  // What page tokens are signed with; empty: the API key the gateway started
+  // with. Replicas must share it for a listing to continue on any of them.
+  std::string page_token_secret;
   ServerOptions server;
   // Where to serve Prometheus' /metrics ("HOST:PORT"); empty: nowhere.
   std::string metrics_listen;

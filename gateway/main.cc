@@ -80,6 +80,12 @@ ABSL_FLAG(std::string, caller_tokens_file, "",
           "File of '<name> <sha256 hex of token>' lines. When set, callers "
           "must send 'authorization: Bearer <token>' metadata (else "
           "UNAUTHENTICATED); the name goes into the access log.");
+ABSL_FLAG(std::string, page_token_secret_file, "",
+          "File holding the secret ListUploadTokens page tokens are signed "
+          "with (at least 16 bytes). Give every replica the same one, and "
+          "one that does not change with the API key: then a listing "
+          "continues on any replica, across key rotations. Without it the "
+          "API key the gateway started with is used.");
 ABSL_FLAG(std::string, auth, "basic",
           "How the gateway authenticates to api.video: 'basic' (HTTP Basic "
           "with the API key on every request, as the official Node client "
@@ -149,6 +155,12 @@ int Run() {
   GatewayConfig config;
   config.api_key = *std::move(api_key);
   config.api_key_file = absl::GetFlag(FLAGS_api_key_file);
+  if (const std::string file = absl::GetFlag(FLAGS_page_token_secret_file);
+      !file.empty()) {
+    absl::StatusOr<std::string> secret = LoadPageTokenSecret(file);
+    if (!secret.ok()) return Fail(secret.status().message());
+    config.page_token_secret = *std::move(secret);
+  }
   config.api_key_reload_interval = absl::GetFlag(FLAGS_api_key_reload_interval);
   config.base_url = *std::move(base_url);
   const std::string auth = absl::GetFlag(FLAGS_auth);

@@ -8,6 +8,24 @@
 
 namespace gateway {
 
+absl::StatusOr<std::string> LoadPageTokenSecret(absl::string_view file) {
+  std::ifstream in{std::string(file)};
+  if (!in) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read --page_token_secret_file ", file));
+  }
+  std::stringstream contents;
+  contents << in.rdbuf();
+  std::string secret(absl::StripAsciiWhitespace(contents.str()));
+  // A short secret could be guessed, and page tokens forged offline.
+  if (secret.size() < 16) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--page_token_secret_file ", file,
+        " must hold at least 16 bytes (e.g. openssl rand -hex 32)"));
+  }
+  return secret;
+}
+
 absl::StatusOr<std::string> LoadApiKey(absl::string_view key_file,
                                        const char* env_value) {
   std::string key;

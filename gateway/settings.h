@@ -21,6 +21,11 @@ inline constexpr char kApiKeyEnvironmentVariable[] = "APIVIDEO_API_KEY";
 absl::StatusOr<std::string> LoadApiKey(absl::string_view key_file,
                                        const char* env_value);
 
+// The secret page tokens are signed with, from `file`: surrounding
+// whitespace dropped, at least 16 bytes left. Error messages never contain
+// it.
+absl::StatusOr<std::string> LoadPageTokenSecret(absl::string_view file);
+
 // Parses the upstream base URL and applies the transport rule: https always;
 // plain http only to a loopback host, or anywhere when `allow_plaintext` is
 // set (the API key would then cross the network readable by anyone on the

@@ -38,6 +38,26 @@ class TempFile {
   std::string path_;
 };
 
+TEST(LoadPageTokenSecret, ReadsSecretWithoutSurroundingWhitespace) {
+  const TempFile file("  0123456789abcdef0123\n");
+  absl::StatusOr<std::string> secret = LoadPageTokenSecret(file.path());
+  ASSERT_TRUE(secret.ok()) << secret.status();
+  EXPECT_EQ(*secret, "0123456789abcdef0123");
+}
+
+TEST(LoadPageTokenSecret, ShortSecretIsErrorWithoutTheSecret) {
+  const TempFile file("short-secret\n");
+  absl::StatusOr<std::string> secret = LoadPageTokenSecret(file.path());
+  ASSERT_EQ(secret.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(secret.status().message(), HasSubstr("at least 16 bytes"));
+  EXPECT_THAT(secret.status().message(), Not(HasSubstr("short-secret")));
+}
+
+TEST(LoadPageTokenSecret, MissingFileIsError) {
+  EXPECT_EQ(LoadPageTokenSecret("/nonexistent/secret").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
 TEST(LoadApiKey, ReadsKeyFromFileWithoutSurroundingWhitespace) {
   const TempFile file(absl::StrCat("  \n\t", kFileKey, "\r\n\n"));
   const absl::StatusOr<std::string> key = LoadApiKey(file.path(), nullptr);

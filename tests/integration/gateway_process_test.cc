@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <memory>
 #include <set>
 #include <string>
@@ -30,6 +32,8 @@ namespace {
 
 using ::apivideo::uploadtokens::v1::CreateUploadTokenRequest;
 using ::apivideo::uploadtokens::v1::GetUploadTokenRequest;
+using ::apivideo::uploadtokens::v1::ListUploadTokensRequest;
+using ::apivideo::uploadtokens::v1::ListUploadTokensResponse;
 using ::apivideo::uploadtokens::v1::UploadToken;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -253,6 +257,70 @@ TEST(GatewayProcessTest, MaxConnectionAgeEndsOldConnections) {
       GRPC_CHANNEL_READY,
       std::chrono::system_clock::now() + std::chrono::seconds(10)));
   EXPECT_NE(channel->GetState(false), GRPC_CHANNEL_READY);
+}
+
+// A listing started on one replica continues on another that runs with a
+// newer API key, when both sign page tokens with the same secret; without
+// it, the second replica cannot vouch for the first one's tokens.
+TEST(GatewayProcessTest, SharedPageTokenSecretCarriesListingsAcrossKeys) {
+  constexpr char kNewKey[] = "process-test-key-rotated-77c1";
+  auto emulator = EmulatorProcess::Start(kApiKey);
+  ASSERT_TRUE(emulator.ok()) << emulator.status();
+  ASSERT_TRUE((*emulator)->SetApiKeys({kApiKey, kNewKey}).ok());
+  const std::string secret_file =
+      absl::StrCat(::testing::TempDir(), "page_token_secret_", getpid());
+  std::ofstream(secret_file) << "a-shared-page-token-secret-0f3e9a\n";
+  const std::string secret_flag =
+      absl::StrCat("--page_token_secret_file=", secret_file);
+  auto old_replica =
+      GatewayProcess::Start((*emulator)->base_url(), kApiKey, {secret_flag});
+  ASSERT_TRUE(old_replica.ok()) << old_replica.status();
+  auto new_replica =
+      GatewayProcess::Start((*emulator)->base_url(), kNewKey, {secret_flag});
+  ASSERT_TRUE(new_replica.ok()) << new_replica.status();
+  auto unshared_replica = GatewayProcess::Start((*emulator)->base_url(), kNewKey);
+  ASSERT_TRUE(unshared_replica.ok()) << unshared_replica.status();
+
+  auto old_stub = (*old_replica)->NewStub();
+  for (int i = 0; i < 2; ++i) {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    UploadToken token;
+    ASSERT_TRUE(
+        old_stub->CreateUploadToken(&context, CreateUploadTokenRequest(), &token)
+            .ok());
+  }
+  ListUploadTokensRequest first;
+  first.set_page_size(1);
+  ListUploadTokensResponse page;
+  {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    ASSERT_TRUE(old_stub->ListUploadTokens(&context, first, &page).ok());
+  }
+  ASSERT_FALSE(page.next_page_token().empty());
+  ListUploadTokensRequest next = first;
+  next.set_page_token(page.next_page_token());
+  {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    ListUploadTokensResponse second;
+    grpc::Status status =
+        (*new_replica)->NewStub()->ListUploadTokens(&context, next, &second);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(second.upload_tokens_size(), 1);
+  }
+  {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    ListUploadTokensResponse second;
+    EXPECT_EQ((*unshared_replica)
+                  ->NewStub()
+                  ->ListUploadTokens(&context, next, &second)
+                  .error_code(),
+              grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  std::remove(secret_file.c_str());
 }
 
 TEST(GatewayProcessTest, RejectedKeyShowsInHealthRightAfterStart) {
