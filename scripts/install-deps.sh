@@ -23,8 +23,6 @@ packages=(
   openssl ca-certificates
   # deploy/check_deploy.py reads the Kubernetes manifests
   python3-yaml
-)
-if [ "${1:-}" = bazel ]; then
   # the generated clients (clients/, make clients) and their example tests:
   # Go (grpc-go marshals the generated APIv2 messages only with
   # github.com/golang/protobuf 1.5, not the 1.3 it would pull in)
@@ -35,6 +33,8 @@ if [ "${1:-}" = bazel ]; then
   # Java: grpc-java with the netty transport, javac
   default-jdk-headless libgrpc-java libprotobuf-java libnetty-java
   libperfmark-java libgoogle-gson-java libgeronimo-annotation-1.3-spec-java
+)
+if [ "${1:-}" = bazel ]; then
   packages+=(bazel-bootstrap bazel-platforms bazel-skylib bazel-rules-java)
 fi
 if [ "${1:-}" = fuzz ]; then
