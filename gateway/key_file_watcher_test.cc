@@ -1,10 +1,13 @@
 #include "gateway/key_file_watcher.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gateway/http/testing/fake_scheduler.h"
 #include "gmock/gmock.h"
@@ -19,7 +22,10 @@ using ::testing::IsEmpty;
 class KeyFileWatcherTest : public ::testing::Test {
  protected:
   KeyFileWatcherTest()
-      : path_(::testing::TempDir() + "/key_file_watcher_test_key") {
+      // One file per process: ctest runs each case as its own process, in
+      // parallel.
+      : path_(absl::StrCat(::testing::TempDir(), "/key_file_watcher_test_key_",
+                           getpid())) {
     Write("first-key-0123456789\n");
   }
   ~KeyFileWatcherTest() override { std::remove(path_.c_str()); }

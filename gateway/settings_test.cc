@@ -1,5 +1,7 @@
 #include "gateway/settings.h"
 
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -25,7 +27,7 @@ class TempFile {
  public:
   explicit TempFile(absl::string_view contents) {
     path_ =
-        absl::StrCat(::testing::TempDir(), "settings_test_",
+        absl::StrCat(::testing::TempDir(), "settings_test_", getpid(), "_",
                      reinterpret_cast<std::uintptr_t>(this), "_", counter_++);
     std::ofstream out(path_, std::ios::binary);
     out << contents;

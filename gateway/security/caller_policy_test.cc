@@ -1,5 +1,7 @@
 #include "gateway/security/caller_policy.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -111,7 +113,9 @@ TEST(CallerPolicy, BothGatesMustPassAndNameBoth) {
 class CallerTokensFileTest : public ::testing::Test {
  protected:
   std::string Write(const std::string& contents) {
-    path_ = ::testing::TempDir() + "/caller_tokens_test.txt";
+    // Per process: ctest runs the cases in parallel, each in its own.
+    path_ = ::testing::TempDir() + "/caller_tokens_test_" +
+            std::to_string(getpid()) + ".txt";
     std::ofstream(path_) << contents;
     return path_;
   }
