@@ -44,9 +44,9 @@ double CpuSeconds() {
 
 int main(int argc, char** argv) {
   if (argc < 5 || argc > 7) {
-    std::fprintf(stderr,
-                 "usage: %s URL AUTH_HEADER IN_FLIGHT SECONDS [METHOD [BODY]]\n",
-                 argv[0]);
+    std::fprintf(
+        stderr, "usage: %s URL AUTH_HEADER IN_FLIGHT SECONDS [METHOD [BODY]]\n",
+        argv[0]);
     return 2;
   }
   const std::string url = argv[1];

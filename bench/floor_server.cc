@@ -37,7 +37,8 @@ class FloorService final : public UploadTokenService::CallbackService {
   FloorService() {
     FillToken(0, &token_);
     for (int i = 0; i < 100; ++i) FillToken(i, page_.add_upload_tokens());
-    page_.set_next_page_token("CAESAggCGiD0x1yq3D0dXk3GmH8T0wW5y4f1f9n6bYkqOe6Qm6k");
+    page_.set_next_page_token(
+        "CAESAggCGiD0x1yq3D0dXk3GmH8T0wW5y4f1f9n6bYkqOe6Qm6k");
     page_.set_total_size(1000);
   }
 

@@ -30,8 +30,7 @@ std::string ListJson(int n) {
     out += TokenJson(i);
   }
   absl::StrAppend(
-      &out,
-      R"(],"pagination":{"currentPage":1,"currentPageItems":)", n,
+      &out, R"(],"pagination":{"currentPage":1,"currentPageItems":)", n,
       R"(,"pageSize":100,"pagesTotal":10,"itemsTotal":1000,)"
       R"("links":[{"rel":"self","uri":"/upload-tokens?currentPage=1&pageSize=100"},)"
       R"({"rel":"first","uri":"/upload-tokens?currentPage=1&pageSize=100"},)"

@@ -20,7 +20,8 @@ std::vector<LogField> AccessLog::Fields(const AccessRecord& record) {
           absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(record.latency))),
       {"peer", record.peer}};
   if (!record.caller.empty()) fields.emplace_back("caller", record.caller);
-  if (!record.trace_id.empty()) fields.emplace_back("trace_id", record.trace_id);
+  if (!record.trace_id.empty())
+    fields.emplace_back("trace_id", record.trace_id);
   return fields;
 }
 

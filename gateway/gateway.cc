@@ -170,13 +170,13 @@ absl::Status Gateway::Init() {
 
   if (!config_.metrics_listen.empty()) {
     absl::StatusOr<std::unique_ptr<observability::MetricsServer>> metrics =
-        observability::MetricsServer::Start(
-            config_.metrics_listen,
-            [this] { return metrics_registry_.RenderText(); });
+        observability::MetricsServer::Start(config_.metrics_listen, [this] {
+          return metrics_registry_.RenderText();
+        });
     if (!metrics.ok()) return metrics.status();
     metrics_server_ = *std::move(metrics);
     LogLifecycle(absl::StrCat("metrics on http://", metrics_server_->address(),
-                         "/metrics"));
+                              "/metrics"));
   }
   return absl::OkStatus();
 }

@@ -179,13 +179,11 @@ std::string FormatLogLine(LogFormat format, absl::Time time, LogLevel level,
   const std::string timestamp =
       absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", time, absl::UTCTimeZone());
   if (format == LogFormat::kText) {
-    return absl::StrCat(timestamp, " ", std::string(1, LevelLetter(level)),
-                        " ",
+    return absl::StrCat(timestamp, " ", std::string(1, LevelLetter(level)), " ",
                         FormatTextBody(message, fields));
   }
-  std::string line = absl::StrCat("{\"time\":\"", timestamp,
-                                  "\",\"level\":\"", LevelName(level),
-                                  "\",\"msg\":");
+  std::string line = absl::StrCat("{\"time\":\"", timestamp, "\",\"level\":\"",
+                                  LevelName(level), "\",\"msg\":");
   AppendJsonString(line, message);
   for (const LogField& field : fields) {
     line += ',';
@@ -205,9 +203,8 @@ namespace {
 
 void Write(LogLevel level, absl::string_view message,
            absl::Span<const LogField> fields) {
-  std::string line =
-      FormatLogLine(log_format.load(std::memory_order_relaxed), absl::Now(),
-                    level, message, fields);
+  std::string line = FormatLogLine(log_format.load(std::memory_order_relaxed),
+                                   absl::Now(), level, message, fields);
   line += '\n';
   // Best effort: nothing useful can be done if stderr is gone.
   const char* data = line.data();

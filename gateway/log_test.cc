@@ -23,7 +23,8 @@ TEST(FormatLogLine, TextHasTimeLevelLetterMessageAndFields) {
 }
 
 TEST(FormatLogLine, TextQuotesValuesWithSpacesOrQuotesAndEmptyOnes) {
-  const LogField fields[] = {{"a", "two words"}, {"b", "say \"hi\""}, {"c", ""}};
+  const LogField fields[] = {
+      {"a", "two words"}, {"b", "say \"hi\""}, {"c", ""}};
   EXPECT_EQ(FormatTextBody("m", fields),
             "m a=\"two words\" b=\"say \\\"hi\\\"\" c=\"\"");
 }

@@ -201,12 +201,12 @@ int Run() {
   LogInfo(absl::StrCat("upstream ", upstream));
   // Tests and scripts wait for this exact line to learn the port.
   LogLifecycle(absl::StrCat("upload_token_gateway: listening on ",
-                       (*gateway)->address()));
+                            (*gateway)->address()));
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   LogLifecycle(absl::StrCat("received ", strsignal(signal_number),
-                       "; draining calls in flight"));
+                            "; draining calls in flight"));
   (*gateway)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
   LogLifecycle("stopped");
 

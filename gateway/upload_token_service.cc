@@ -93,9 +93,9 @@ grpc::ServerUnaryReactor* UploadTokenService::Serve(
                                   : nullptr;
   if (rpc_metrics != nullptr) rpc_metrics->OnStarted();
   const bool admitted = in_flight_.TryAcquire();
-  auto* reactor = new CallReactor(context, method, access_log_, scrubber_,
-                                  admitted ? &in_flight_ : nullptr,
-                                  rpc_metrics);
+  auto* reactor =
+      new CallReactor(context, method, access_log_, scrubber_,
+                      admitted ? &in_flight_ : nullptr, rpc_metrics);
   if (!admitted) {
     reactor->Reject(MakeError(
         absl::StatusCode::kResourceExhausted,
@@ -126,14 +126,12 @@ grpc::ServerUnaryReactor* UploadTokenService::Serve(
   call_options.deadline = *deadline;
   call_options.traceparent = std::move(trace.traceparent);
   call_options.tracestate = std::move(trace.tracestate);
-  reactor->Attach(start(call_options,
-                        [reactor, on_success = std::move(on_success)](
-                            apivideo::ApiResult<Value> result) mutable {
-                          if (result.value.ok())
-                            on_success(*std::move(result.value));
-                          reactor->Complete(result.value.status(),
-                                            result.upstream);
-                        }));
+  reactor->Attach(
+      start(call_options, [reactor, on_success = std::move(on_success)](
+                              apivideo::ApiResult<Value> result) mutable {
+        if (result.value.ok()) on_success(*std::move(result.value));
+        reactor->Complete(result.value.status(), result.upstream);
+      }));
   return reactor;
 }
 

@@ -68,7 +68,7 @@ class UploadTokenService final
       const ::apivideo::uploadtokens::v1::DeleteUploadTokenRequest* request,
       google::protobuf::Empty* response) override;
 
- // Calls holding a place in the in-flight limit now.
+  // Calls holding a place in the in-flight limit now.
   int calls_in_flight() const { return in_flight_.in_flight(); }
 
  private:

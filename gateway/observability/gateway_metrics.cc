@@ -41,7 +41,7 @@ absl::string_view GrpcGoCodeName(absl::StatusCode code) {
       "Unauthenticated"};
   const int index = static_cast<int>(code);
   return index >= 0 && index < RpcMetrics::kNumCodes ? kNames[index]
-                                                      : "Unknown";
+                                                     : "Unknown";
 }
 
 void RpcMetrics::OnHandled(absl::StatusCode code, absl::Duration latency) {
@@ -78,9 +78,10 @@ GatewayMetrics::GatewayMetrics(
           "apivideo_ratelimit_remaining",
           "X-RateLimit-Remaining of the latest api.video answer that had it.",
           {"route", "method"})) {
-  CounterFamily& started = registry.AddCounter(
-      "grpc_server_started_total", "Total number of RPCs started on the server.",
-      {"grpc_type", "grpc_service", "grpc_method"});
+  CounterFamily& started =
+      registry.AddCounter("grpc_server_started_total",
+                          "Total number of RPCs started on the server.",
+                          {"grpc_type", "grpc_service", "grpc_method"});
   CounterFamily& handled = registry.AddCounter(
       "grpc_server_handled_total",
       "Total number of RPCs completed on the server, regardless of success "
@@ -93,8 +94,7 @@ GatewayMetrics::GatewayMetrics(
       {"grpc_type", "grpc_service", "grpc_method"}, DefaultLatencyBuckets());
   for (absl::string_view method : grpc_methods) {
     auto cells = std::make_unique<RpcMetrics>();
-    cells->started_ =
-        &started.WithLabels({kGrpcType, grpc_service, method});
+    cells->started_ = &started.WithLabels({kGrpcType, grpc_service, method});
     for (int code = 0; code < RpcMetrics::kNumCodes; ++code) {
       cells->handled_[code] = &handled.WithLabels(
           {kGrpcType, grpc_service, method,

@@ -1,10 +1,11 @@
 // The gateway's metrics, with the names operators' dashboards already use.
 //
-// RPCs are counted as go-grpc-prometheus counts them (grpc_server_started_total,
-// grpc_server_handled_total, grpc_server_handling_seconds, with the labels
-// grpc_type, grpc_service, grpc_method and grpc_code spelled as grpc-go
-// spells codes, e.g. "NotFound"). Upstream traffic is watched as an
-// UpstreamObserver: apivideo_upstream_requests_total{route,method,status},
+// RPCs are counted as go-grpc-prometheus counts them
+// (grpc_server_started_total, grpc_server_handled_total,
+// grpc_server_handling_seconds, with the labels grpc_type, grpc_service,
+// grpc_method and grpc_code spelled as grpc-go spells codes, e.g. "NotFound").
+// Upstream traffic is watched as an UpstreamObserver:
+// apivideo_upstream_requests_total{route,method,status},
 // apivideo_upstream_request_duration_seconds{route,method},
 // apivideo_upstream_retries_total{route,method}, apivideo_auth_refreshes_total
 // and apivideo_ratelimit_remaining{route,method}. `route` is a path template

@@ -16,8 +16,8 @@ constexpr char kService[] = "apivideo.uploadtokens.v1.UploadTokenService";
 class GatewayMetricsTest : public ::testing::Test {
  protected:
   MetricsRegistry registry_;
-  GatewayMetrics metrics_{registry_, kService,
-                          {"GetUploadToken", "CreateUploadToken"}};
+  GatewayMetrics metrics_{
+      registry_, kService, {"GetUploadToken", "CreateUploadToken"}};
 };
 
 TEST_F(GatewayMetricsTest, EveryMethodAndCodeStartsAtZero) {
@@ -91,8 +91,9 @@ TEST_F(GatewayMetricsTest, CountsRetriesAndTokenRefreshes) {
   metrics_.OnRetry("DELETE /upload-tokens/{token}");
   metrics_.OnTokenObtained();
   const std::string page = registry_.RenderText();
-  EXPECT_THAT(page, HasSubstr("apivideo_upstream_retries_total{route=\"/"
-                              "upload-tokens/{token}\",method=\"DELETE\"} 2\n"));
+  EXPECT_THAT(page,
+              HasSubstr("apivideo_upstream_retries_total{route=\"/"
+                        "upload-tokens/{token}\",method=\"DELETE\"} 2\n"));
   EXPECT_THAT(page, HasSubstr("\napivideo_auth_refreshes_total 1\n"));
 }
 

@@ -81,8 +81,7 @@ std::vector<double> DefaultLatencyBuckets() {
   return {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 }
 
-MetricFamily::MetricFamily(std::string name, std::string help,
-                           std::string type,
+MetricFamily::MetricFamily(std::string name, std::string help, std::string type,
                            std::vector<std::string> label_names)
     : label_names_(std::move(label_names)),
       name_(std::move(name)),
@@ -200,8 +199,8 @@ T& MetricsRegistry::Add(std::unique_ptr<T> family) {
 
 CounterFamily& MetricsRegistry::AddCounter(
     std::string name, std::string help, std::vector<std::string> label_names) {
-  return Add(std::make_unique<CounterFamily>(
-      std::move(name), std::move(help), std::move(label_names)));
+  return Add(std::make_unique<CounterFamily>(std::move(name), std::move(help),
+                                             std::move(label_names)));
 }
 
 GaugeFamily& MetricsRegistry::AddGauge(std::string name, std::string help,
@@ -213,9 +212,9 @@ GaugeFamily& MetricsRegistry::AddGauge(std::string name, std::string help,
 HistogramFamily& MetricsRegistry::AddHistogram(
     std::string name, std::string help, std::vector<std::string> label_names,
     std::vector<double> upper_bounds) {
-  return Add(std::make_unique<HistogramFamily>(
-      std::move(name), std::move(help), std::move(label_names),
-      std::move(upper_bounds)));
+  return Add(std::make_unique<HistogramFamily>(std::move(name), std::move(help),
+                                               std::move(label_names),
+                                               std::move(upper_bounds)));
 }
 
 void MetricsRegistry::AddCallbackGauge(std::string name, std::string help,

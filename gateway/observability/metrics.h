@@ -111,8 +111,7 @@ struct LabelValuesLess {
   using is_transparent = void;
   template <typename A, typename B>
   bool operator()(const A& a, const B& b) const {
-    return std::lexicographical_compare(a.begin(), a.end(), b.begin(),
-                                        b.end());
+    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
   }
 };
 

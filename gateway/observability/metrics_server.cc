@@ -27,10 +27,10 @@ constexpr std::size_t kMaxRequestHead = 8 * 1024;
 std::string Reply(absl::string_view status, absl::string_view content_type,
                   absl::string_view body, bool with_body,
                   absl::string_view extra_header = "") {
-  std::string reply = absl::StrCat(
-      "HTTP/1.1 ", status, "\r\nContent-Type: ", content_type,
-      "\r\nContent-Length: ", body.size(), "\r\nConnection: close\r\n",
-      extra_header, "\r\n");
+  std::string reply =
+      absl::StrCat("HTTP/1.1 ", status, "\r\nContent-Type: ", content_type,
+                   "\r\nContent-Length: ", body.size(),
+                   "\r\nConnection: close\r\n", extra_header, "\r\n");
   if (with_body) reply.append(body.data(), body.size());
   return reply;
 }
@@ -116,8 +116,8 @@ std::string MetricsHttpReply(absl::string_view request_head,
   path = path.substr(0, path.find('?'));
   const bool head = method == "HEAD";
   if (method != "GET" && !head) {
-    return Reply("405 Method Not Allowed", "text/plain",
-                 "only GET and HEAD\n", true, "Allow: GET, HEAD\r\n");
+    return Reply("405 Method Not Allowed", "text/plain", "only GET and HEAD\n",
+                 true, "Allow: GET, HEAD\r\n");
   }
   if (path != "/metrics") {
     return Reply("404 Not Found", "text/plain", "try /metrics\n", !head);

@@ -107,12 +107,10 @@ TEST(MetricsRegistry, CountsEveryIncrementFromManyThreads) {
 TEST(FormatSampleValue, UsesShortestRoundTripAndPrometheusSpecials) {
   EXPECT_EQ(FormatSampleValue(0.1), "0.1");
   EXPECT_EQ(FormatSampleValue(3), "3");
-  EXPECT_EQ(FormatSampleValue(std::numeric_limits<double>::infinity()),
-            "+Inf");
+  EXPECT_EQ(FormatSampleValue(std::numeric_limits<double>::infinity()), "+Inf");
   EXPECT_EQ(FormatSampleValue(-std::numeric_limits<double>::infinity()),
             "-Inf");
-  EXPECT_EQ(FormatSampleValue(std::numeric_limits<double>::quiet_NaN()),
-            "NaN");
+  EXPECT_EQ(FormatSampleValue(std::numeric_limits<double>::quiet_NaN()), "NaN");
 }
 
 }  // namespace

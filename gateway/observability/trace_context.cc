@@ -41,9 +41,9 @@ std::optional<std::string> ParseTraceparent(absl::string_view value) {
   if (!IsLowerHex(version) || version == "ff") return std::nullopt;
   // Version 00 is exactly 55 bytes; a later version may append fields after
   // a dash.
-  if (version == "00" ? value.size() != kTraceparentSize
-                      : value.size() > kTraceparentSize &&
-                            value[kTraceparentSize] != '-') {
+  if (version == "00"
+          ? value.size() != kTraceparentSize
+          : value.size() > kTraceparentSize && value[kTraceparentSize] != '-') {
     return std::nullopt;
   }
   if (value[2] != '-' || value[35] != '-' || value[52] != '-') {

@@ -278,7 +278,8 @@ TEST(GatewayProcessTest, SharedPageTokenSecretCarriesListingsAcrossKeys) {
   auto new_replica =
       GatewayProcess::Start((*emulator)->base_url(), kNewKey, {secret_flag});
   ASSERT_TRUE(new_replica.ok()) << new_replica.status();
-  auto unshared_replica = GatewayProcess::Start((*emulator)->base_url(), kNewKey);
+  auto unshared_replica =
+      GatewayProcess::Start((*emulator)->base_url(), kNewKey);
   ASSERT_TRUE(unshared_replica.ok()) << unshared_replica.status();
 
   auto old_stub = (*old_replica)->NewStub();
@@ -287,7 +288,8 @@ TEST(GatewayProcessTest, SharedPageTokenSecretCarriesListingsAcrossKeys) {
     SetDeadline(context);
     UploadToken token;
     ASSERT_TRUE(
-        old_stub->CreateUploadToken(&context, CreateUploadTokenRequest(), &token)
+        old_stub
+            ->CreateUploadToken(&context, CreateUploadTokenRequest(), &token)
             .ok());
   }
   ListUploadTokensRequest first;

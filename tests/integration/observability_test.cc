@@ -151,9 +151,8 @@ TEST_F(ObservabilityTest, MetricsCountTheCallsAndFaultsTheyCaused) {
     return it == samples.end() ? -1.0 : it->second;
   };
   // The RPCs, as go-grpc-prometheus names and labels them.
-  EXPECT_EQ(sample("grpc_server_started_total{" + Rpc("CreateUploadToken") +
-                   "}"),
-            2);
+  EXPECT_EQ(
+      sample("grpc_server_started_total{" + Rpc("CreateUploadToken") + "}"), 2);
   EXPECT_EQ(sample("grpc_server_started_total{" + Rpc("GetUploadToken") + "}"),
             4);
   EXPECT_EQ(sample("grpc_server_handled_total{" + Rpc("GetUploadToken") +
@@ -225,10 +224,8 @@ TEST_F(ObservabilityTest, InFlightGaugeSeesASlowCall) {
   request.set_token("toSlow");
   UploadToken response;
   testing_support::PendingCall call;
-  stub_->async()->GetUploadToken(&context, &request, &response,
-                                 call.OnDone());
-  ASSERT_TRUE(
-      emulator_->WaitForRequests("GET /upload-tokens/{token}", 1).ok());
+  stub_->async()->GetUploadToken(&context, &request, &response, call.OnDone());
+  ASSERT_TRUE(emulator_->WaitForRequests("GET /upload-tokens/{token}", 1).ok());
   EXPECT_EQ(ParseSamples(ScrapePage())["gateway_inflight_calls"], 1);
   context.TryCancel();
   EXPECT_TRUE(call.Wait(absl::Seconds(10)));
@@ -246,8 +243,8 @@ TEST_F(ObservabilityTest, BearerTokensObtainedAreCounted) {
 
 TEST_F(ObservabilityTest, MetricsServerAnswersOnlyMetrics) {
   ASSERT_NO_FATAL_FAILURE(StartGateway());
-  const std::string root =
-      metrics_url_.substr(0, metrics_url_.size() - std::string("/metrics").size());
+  const std::string root = metrics_url_.substr(
+      0, metrics_url_.size() - std::string("/metrics").size());
   auto other = HttpExchange("GET", root + "/debug");
   ASSERT_TRUE(other.ok()) << other.status();
   EXPECT_EQ(other->status, 404);
@@ -295,8 +292,8 @@ TEST_F(ObservabilityTest, JsonLogLinesAreJsonWithTheCallsFields) {
   ASSERT_NO_FATAL_FAILURE(StartGateway({"--log_format=json"}));
   EXPECT_EQ(Get("toJson", kTraceparent).error_code(),
             grpc::StatusCode::NOT_FOUND);
-  auto line = gateway_->process().WaitForLine(
-      "^(\\{.*\"msg\":\"rpc\".*\\})$", absl::Seconds(5));
+  auto line = gateway_->process().WaitForLine("^(\\{.*\"msg\":\"rpc\".*\\})$",
+                                              absl::Seconds(5));
   ASSERT_TRUE(line.ok()) << line.status();
   google::protobuf::Struct parsed;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(*line, &parsed).ok())
