@@ -142,6 +142,13 @@ absl::Status Gateway::Init() {
       "UploadTokenService calls the gateway is serving now.",
       [this] { return service_->calls_in_flight(); });
   metrics_registry_.AddCallbackGauge(
+      "apivideo_upstream_waiting_requests",
+      "Upstream requests waiting for a place under "
+      "--upstream_max_concurrent_requests.",
+      [this] {
+        return static_cast<double>(curl_loop_->GetStats().transfers_waiting);
+      });
+  metrics_registry_.AddCallbackGauge(
       "apivideo_upstream_healthy",
       "1 while api.video accepts the gateway's credentials, else 0.",
       [this] { return upstream_health_->credentials_accepted() ? 1.0 : 0.0; });

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -39,6 +40,11 @@ ABSL_FLAG(int, upstream_max_connections, 0,
           "for HTTP/1.1. Set it (e.g. 16) when the upstream speaks HTTP/2, "
           "as https://ws.api.video does: requests then share a few "
           "multiplexed connections instead of opening new ones.");
+ABSL_FLAG(int, upstream_max_concurrent_requests, 1024,
+          "Cap on requests sent to the upstream at once; the rest wait their "
+          "turn in order, and the wait counts against their deadline. Bounds "
+          "memory (about 26 KB per request in flight upstream) and allows "
+          "at most cap / upstream latency requests per second; 0: no cap.");
 ABSL_FLAG(absl::Duration, upstream_timeout, absl::Seconds(30),
           "Longest time an upstream exchange may take; the limit for calls "
           "without a deadline, and a cap for calls with a longer one.");
@@ -177,6 +183,11 @@ int Run() {
   }
   config.transport.max_host_connections =
       absl::GetFlag(FLAGS_upstream_max_connections);
+  if (absl::GetFlag(FLAGS_upstream_max_concurrent_requests) < 0) {
+    return Fail("--upstream_max_concurrent_requests must not be negative");
+  }
+  config.transport.max_concurrent_transfers = static_cast<std::size_t>(
+      absl::GetFlag(FLAGS_upstream_max_concurrent_requests));
   config.max_attempts = absl::GetFlag(FLAGS_max_attempts);
   config.retry_budget_ratio = absl::GetFlag(FLAGS_retry_budget_ratio);
   config.rate_limit_max_wait = absl::GetFlag(FLAGS_rate_limit_max_wait);

@@ -235,6 +235,7 @@ CurlLoop::Stats CurlLoop::GetStats() const {
   const std::uint64_t completed = completed_.load();
   stats.transfers_started = started_.load();
   stats.transfers_in_flight = stats.transfers_started - completed;
+  stats.transfers_waiting = waiting_count_.load();
   stats.connections_opened = connections_opened_.load();
   return stats;
 }
@@ -303,6 +304,10 @@ void CurlLoop::Run() {
     ReadCompletions();
     if (woken) running = RunCommands();
     RunDueTasks(/*all=*/false);
+    if (running && !waiting_.empty()) {
+      ExpireWaiting(Clock::now());
+      StartWaiting();
+    }
   }
   Shutdown();
 }
@@ -352,6 +357,18 @@ void CurlLoop::RunDueTasks(bool all) {
 }
 
 void CurlLoop::Shutdown() {
+  // Nothing starts from here on, so the waiting transfers go first.
+  std::vector<std::unique_ptr<CurlTransfer>> waiting;
+  waiting.reserve(waiting_.size());
+  for (auto& entry : waiting_)
+    waiting.push_back(std::move(entry.second.transfer));
+  waiting_.clear();
+  waiting_order_.clear();
+  waiting_deadlines_.clear();
+  waiting_count_.store(0);
+  for (auto& transfer : waiting) {
+    CompleteUnstarted(std::move(transfer), ShuttingDown());
+  }
   // Callbacks run here may still queue commands, so repeat until the queue is
   // empty and close it in the same critical section.
   while (true) {
@@ -389,7 +406,53 @@ void CurlLoop::Shutdown() {
   multi_ = nullptr;
 }
 
+bool CurlLoop::HasRoom() const {
+  const std::size_t cap = settings_.options.max_concurrent_transfers;
+  return cap == 0 || active_.size() < cap;
+}
+
 void CurlLoop::AddTransfer(std::unique_ptr<CurlTransfer> transfer) {
+  if (waiting_.empty() && HasRoom()) {
+    StartTransfer(std::move(transfer));
+    return;
+  }
+  const TransferId id = transfer->id();
+  const auto deadline = waiting_deadlines_.emplace(transfer->deadline(), id);
+  waiting_order_.push_back(id);
+  waiting_.emplace(id, Waiting{std::move(transfer), deadline});
+  waiting_count_.store(waiting_.size());
+}
+
+std::unique_ptr<CurlTransfer> CurlLoop::TakeWaiting(TransferId id) {
+  auto node = waiting_.extract(id);
+  if (node.empty()) return nullptr;
+  waiting_deadlines_.erase(node.mapped().deadline);
+  waiting_count_.store(waiting_.size());
+  return std::move(node.mapped().transfer);
+}
+
+void CurlLoop::StartWaiting() {
+  while (!waiting_order_.empty() && HasRoom()) {
+    const TransferId id = waiting_order_.front();
+    waiting_order_.pop_front();
+    // Null for a transfer that left the queue early.
+    if (std::unique_ptr<CurlTransfer> transfer = TakeWaiting(id)) {
+      StartTransfer(std::move(transfer));
+    }
+  }
+}
+
+void CurlLoop::ExpireWaiting(Clock::time_point now) {
+  while (!waiting_deadlines_.empty() &&
+         waiting_deadlines_.begin()->first <= now) {
+    std::unique_ptr<CurlTransfer> transfer =
+        TakeWaiting(waiting_deadlines_.begin()->second);
+    const absl::Status expired = transfer->ExpiredBeforeStart();
+    CompleteUnstarted(std::move(transfer), expired);
+  }
+}
+
+void CurlLoop::StartTransfer(std::unique_ptr<CurlTransfer> transfer) {
   CURL* easy = AcquireHandle();
   if (easy == nullptr) {
     CompleteUnstarted(std::move(transfer),
@@ -416,7 +479,16 @@ void CurlLoop::AddTransfer(std::unique_ptr<CurlTransfer> transfer) {
 
 void CurlLoop::FinishTransfer(TransferId id, std::optional<CURLcode> code) {
   auto node = active_.extract(id);
-  if (node.empty()) return;  // Finished earlier, or never started.
+  if (node.empty()) {
+    // A cancelled transfer may still be waiting for a place.
+    if (!code.has_value()) {
+      if (std::unique_ptr<CurlTransfer> waiting = TakeWaiting(id)) {
+        const absl::Status cancelled = waiting->Cancelled();
+        CompleteUnstarted(std::move(waiting), cancelled);
+      }
+    }
+    return;  // Otherwise finished earlier, or never started.
+  }
   std::unique_ptr<CurlTransfer> transfer = std::move(node.mapped());
   CURL* easy = transfer->easy();
   // Mid-transfer this closes an HTTP/1.1 connection, or resets an HTTP/2
@@ -454,10 +526,11 @@ void CurlLoop::ReadCompletions() {
 
 int CurlLoop::MillisUntilTimer() const {
   std::optional<Clock::time_point> next = timer_deadline_;
-  if (!task_queue_.empty() &&
-      (!next.has_value() || task_queue_.begin()->first < *next)) {
-    next = task_queue_.begin()->first;
-  }
+  auto consider = [&next](Clock::time_point when) {
+    if (!next.has_value() || when < *next) next = when;
+  };
+  if (!task_queue_.empty()) consider(task_queue_.begin()->first);
+  if (!waiting_deadlines_.empty()) consider(waiting_deadlines_.begin()->first);
   if (!next.has_value()) return -1;
   const auto left = *next - Clock::now();
   if (left <= std::chrono::steady_clock::duration::zero()) return 0;

@@ -36,6 +36,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -66,6 +67,9 @@ class CurlLoop final : public HttpClient, public Scheduler {
     std::uint64_t transfers_started = 0;
     // Started and not yet completed (callback not yet run).
     std::uint64_t transfers_in_flight = 0;
+    // Of those, waiting for a place under
+    // CurlLoopOptions::max_concurrent_transfers.
+    std::uint64_t transfers_waiting = 0;
     // Connections opened (sum of CURLINFO_NUM_CONNECTS), counted when the
     // transfer that opened them completes.
     std::uint64_t connections_opened = 0;
@@ -123,7 +127,19 @@ class CurlLoop final : public HttpClient, public Scheduler {
   void Run();
   bool RunCommands();  // False once shutdown was requested.
   void Shutdown();
+  // Hands `transfer` to libcurl, or queues it behind the waiting ones when
+  // max_concurrent_transfers are already running.
   void AddTransfer(std::unique_ptr<CurlTransfer> transfer);
+  void StartTransfer(std::unique_ptr<CurlTransfer> transfer);
+  // Starts waiting transfers while there is room.
+  void StartWaiting();
+  // Fails the waiting transfers whose timeout has run out.
+  void ExpireWaiting(Clock::time_point now);
+  // Removes a waiting transfer; null if `id` is not waiting.
+  std::unique_ptr<CurlTransfer> TakeWaiting(TransferId id);
+  bool HasRoom() const;
+  // `code` is libcurl's result; none for a cancelled transfer, which may
+  // also be a waiting one.
   void FinishTransfer(TransferId id, std::optional<CURLcode> code);
   void ReadCompletions();
   int MillisUntilTimer() const;
@@ -161,6 +177,18 @@ class CurlLoop final : public HttpClient, public Scheduler {
   // Loop-thread state.
   std::vector<Command> batch_;  // The commands being run.
   absl::flat_hash_map<TransferId, std::unique_ptr<CurlTransfer>> active_;
+  // Transfers over the cap, by id, with their place in `waiting_deadlines_`
+  // (exact: one entry per waiting transfer). `waiting_order_` is the
+  // arrival order; it may still name transfers that left early (cancelled
+  // or expired), which are skipped when they come up.
+  using DeadlineQueue = std::multimap<Clock::time_point, TransferId>;
+  struct Waiting {
+    std::unique_ptr<CurlTransfer> transfer;
+    DeadlineQueue::iterator deadline;
+  };
+  absl::flat_hash_map<TransferId, Waiting> waiting_;
+  std::deque<TransferId> waiting_order_;
+  DeadlineQueue waiting_deadlines_;
   std::vector<CURL*> idle_handles_;                  // Reset, ready for reuse.
   std::optional<Clock::time_point> timer_deadline_;  // libcurl's timer
   // Waiting tasks, in due order; a cancelled task leaves its queue entry
@@ -170,6 +198,7 @@ class CurlLoop final : public HttpClient, public Scheduler {
 
   std::atomic<std::uint64_t> started_{0};
   std::atomic<std::uint64_t> completed_{0};
+  std::atomic<std::uint64_t> waiting_count_{0};
   std::atomic<std::uint64_t> connections_opened_{0};
 };
 

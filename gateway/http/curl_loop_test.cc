@@ -40,6 +40,7 @@ using ::testing::Eq;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::Pointee;
+using ::testing::UnorderedElementsAre;
 
 // Generous: only a broken implementation waits this long.
 constexpr absl::Duration kWait = absl::Seconds(30);
@@ -637,6 +638,155 @@ TEST_F(CurlLoopTest, MaxHostConnectionsQueuesTheRest) {
 
   EXPECT_LE(server_->accepted_connections(), 2);
   EXPECT_EQ(server_->requests().size(), kTransfers);
+}
+
+// True once `condition` holds; false if it still does not after `timeout`.
+template <typename Condition>
+bool Eventually(Condition condition, absl::Duration timeout = kWait) {
+  const absl::Time end = absl::Now() + timeout;
+  while (!condition()) {
+    if (absl::Now() > end) return false;
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  return true;
+}
+
+TEST_F(CurlLoopTest, TransfersOverTheCapWaitUntilOthersFinish) {
+  constexpr int kTransfers = 6;
+  StartServer(Hold());
+  CurlLoopOptions options;
+  options.max_concurrent_transfers = 2;
+  StartLoop(options);
+  std::vector<ResultSlot> slots(kTransfers);
+  for (int i = 0; i < kTransfers; ++i) {
+    loop_->Start(Get(server_->Url(absl::StrCat("/", i))), slots[i].Callback());
+  }
+
+  ASSERT_TRUE(server_->WaitForRequests(2, kWait));
+  ASSERT_TRUE(Eventually(
+      [&] { return loop_->GetStats().transfers_waiting == kTransfers - 2; }));
+  absl::SleepFor(absl::Milliseconds(200));
+  EXPECT_EQ(server_->requests().size(), 2);
+  server_->ReleaseHeld();
+
+  for (const ResultSlot& slot : slots) {
+    const absl::StatusOr<HttpResponse>& response = slot.Wait();
+    ASSERT_TRUE(response.ok()) << response.status();
+  }
+  const std::vector<RecordedRequest> requests = server_->requests();
+  ASSERT_EQ(requests.size(), kTransfers);
+  // The first two in, the first two served; the rest waited their turn on
+  // the two connections the first ones opened.
+  EXPECT_THAT(
+      (std::vector<std::string>{requests[0].target, requests[1].target}),
+      UnorderedElementsAre("/0", "/1"));
+  EXPECT_LE(server_->accepted_connections(), 2);
+  EXPECT_EQ(loop_->GetStats().transfers_waiting, 0);
+}
+
+TEST_F(CurlLoopTest, WaitingTransferTimesOutWithoutBeingSent) {
+  StartServer(Hold());
+  CurlLoopOptions options;
+  options.max_concurrent_transfers = 1;
+  StartLoop(options);
+  const ResultSlot held;
+  loop_->Start(Get(server_->Url("/held")), held.Callback());
+  ASSERT_TRUE(server_->WaitForRequests(1, kWait));
+  HttpRequest waiting = Get(server_->Url("/waiting"));
+  waiting.timeout = absl::Milliseconds(300);
+
+  const absl::Time start = absl::Now();
+  absl::StatusOr<HttpResponse> response = Fetch(std::move(waiting));
+  const absl::Duration elapsed = absl::Now() - start;
+
+  ASSERT_EQ(response.status().code(), absl::StatusCode::kDeadlineExceeded)
+      << response.status();
+  EXPECT_FALSE(RequestMayHaveBeenSent(response.status()));
+  EXPECT_THAT(response.status().message(), HasSubstr("before the request"));
+  EXPECT_GE(elapsed, absl::Milliseconds(290));
+  EXPECT_LT(elapsed, absl::Milliseconds(300) + absl::Seconds(2));
+  EXPECT_EQ(server_->requests().size(), 1);
+  EXPECT_EQ(held.calls(), 0);
+}
+
+TEST_F(CurlLoopTest, TimeWaitingForAPlaceCountsAgainstTheTimeout) {
+  StartServer(Hold());
+  CurlLoopOptions options;
+  options.max_concurrent_transfers = 1;
+  StartLoop(options);
+  HttpRequest first = Get(server_->Url("/first"));
+  first.timeout = absl::Seconds(1);
+  HttpRequest second = Get(server_->Url("/second"));
+  second.timeout = absl::Seconds(2);
+  const ResultSlot first_slot;
+  const ResultSlot second_slot;
+
+  const absl::Time start = absl::Now();
+  loop_->Start(std::move(first), first_slot.Callback());
+  loop_->Start(std::move(second), second_slot.Callback());
+  const absl::StatusOr<HttpResponse>& response = second_slot.Wait();
+  const absl::Duration elapsed = absl::Now() - start;
+
+  // The second request went out after about 1 s of waiting, when the first
+  // timed out, and then had about 1 s left, not 2.
+  ASSERT_EQ(response.status().code(), absl::StatusCode::kDeadlineExceeded)
+      << response.status();
+  EXPECT_TRUE(RequestMayHaveBeenSent(response.status()));
+  EXPECT_EQ(server_->requests().size(), 2);
+  EXPECT_GE(elapsed, absl::Milliseconds(1990));
+  EXPECT_LT(elapsed, absl::Milliseconds(2800));
+  EXPECT_EQ(first_slot.Wait().status().code(),
+            absl::StatusCode::kDeadlineExceeded);
+}
+
+TEST_F(CurlLoopTest, CancelOfAWaitingTransferCompletesItUnsent) {
+  StartServer(Hold());
+  CurlLoopOptions options;
+  options.max_concurrent_transfers = 1;
+  StartLoop(options);
+  const ResultSlot held;
+  loop_->Start(Get(server_->Url("/held")), held.Callback());
+  ASSERT_TRUE(server_->WaitForRequests(1, kWait));
+  const ResultSlot waiting;
+  const TransferId id =
+      loop_->Start(Get(server_->Url("/waiting")), waiting.Callback());
+  ASSERT_TRUE(
+      Eventually([&] { return loop_->GetStats().transfers_waiting == 1; }));
+
+  loop_->Cancel(id);
+
+  const absl::StatusOr<HttpResponse>& response = waiting.Wait();
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kCancelled)
+      << response.status();
+  EXPECT_FALSE(RequestMayHaveBeenSent(response.status()));
+  EXPECT_EQ(loop_->GetStats().transfers_waiting, 0);
+  // The place it would have taken goes to nobody: the held one finishes
+  // alone once released.
+  server_->ReleaseHeld();
+  EXPECT_TRUE(held.Wait().ok());
+  EXPECT_EQ(server_->requests().size(), 1);
+  EXPECT_EQ(waiting.calls(), 1);
+}
+
+TEST_F(CurlLoopTest, DestructorCompletesWaitingTransfersOnceUnsent) {
+  constexpr int kTransfers = 5;
+  StartServer(Hold());
+  CurlLoopOptions options;
+  options.max_concurrent_transfers = 1;
+  StartLoop(options);
+  ResultCounter counter(kTransfers);
+  for (int i = 0; i < kTransfers; ++i) {
+    loop_->Start(Get(server_->Url("/")), counter.Callback());
+  }
+  ASSERT_TRUE(server_->WaitForRequests(1, kWait));
+  ASSERT_TRUE(Eventually(
+      [&] { return loop_->GetStats().transfers_waiting == kTransfers - 1; }));
+
+  loop_.reset();
+
+  EXPECT_EQ(counter.calls(), kTransfers);
+  EXPECT_EQ(counter.cancelled(), kTransfers);
+  EXPECT_EQ(server_->requests().size(), 1);
 }
 
 TEST_F(CurlLoopTest, DestructorCancelsEveryTransferOnce) {

@@ -41,6 +41,16 @@ long ToCurlMillis(absl::Duration duration) {  // NOLINT(google-runtime-int)
       std::clamp<std::int64_t>(millis, 1, LONG_MAX));
 }
 
+// Now plus `timeout`, or never for timeouts too long to matter (which also
+// keeps an infinite one from overflowing the clock).
+CurlTransfer::Clock::time_point DeadlineAfter(absl::Duration timeout) {
+  if (timeout >= absl::Hours(24 * 365)) {
+    return CurlTransfer::Clock::time_point::max();
+  }
+  return CurlTransfer::Clock::now() +
+         absl::ToChronoNanoseconds(std::max(timeout, absl::ZeroDuration()));
+}
+
 bool IsHttpsUrl(absl::string_view url) {
   return absl::StartsWithIgnoreCase(url, "https://");
 }
@@ -49,22 +59,32 @@ bool IsHttpsUrl(absl::string_view url) {
 
 CurlTransfer::CurlTransfer(TransferId id, HttpRequest request,
                            ResponseCallback done)
-    : id_(id), request_(std::move(request)), done_(std::move(done)) {}
+    : id_(id),
+      request_(std::move(request)),
+      deadline_(DeadlineAfter(request_.timeout)),
+      done_(std::move(done)) {}
 
 CurlTransfer::~CurlTransfer() = default;
 
+absl::Status CurlTransfer::ExpiredBeforeStart() const {
+  return MarkRequestNotSent(absl::DeadlineExceededError(
+      absl::StrCat(DescribeRequest(MethodName(request_.method), request_.url),
+                   ": the timeout (", absl::FormatDuration(request_.timeout),
+                   ") elapsed before the request started")));
+}
+
 absl::Status CurlTransfer::Configure(CURL* easy,
-                                     const TransferSettings& settings) {
+                                     const TransferSettings& settings,
+                                     Clock::time_point now) {
   const CurlLoopOptions& options = settings.options;
   easy_ = easy;
   max_response_bytes_ = options.max_response_bytes;
   const absl::string_view method = MethodName(request_.method);
 
-  if (request_.timeout <= absl::ZeroDuration()) {
-    return MarkRequestNotSent(absl::DeadlineExceededError(
-        absl::StrCat(DescribeRequest(method, request_.url),
-                     ": the timeout elapsed before the request started")));
-  }
+  if (deadline_ <= now) return ExpiredBeforeStart();
+  const absl::Duration timeout = deadline_ == Clock::time_point::max()
+                                     ? absl::InfiniteDuration()
+                                     : absl::FromChrono(deadline_ - now);
 
   // Header lines. Names and values are checked but never echoed: values may
   // carry credentials.
@@ -97,7 +117,7 @@ absl::Status CurlTransfer::Configure(CURL* easy,
   const bool can_multiplex =
       options.http2_prior_knowledge || IsHttpsUrl(request_.url);
   const absl::Duration connect_timeout =
-      std::min(options.connect_timeout, request_.timeout);
+      std::min(options.connect_timeout, timeout);
 
   CURLcode rc = CURLE_OK;
   auto check = [&rc](CURLcode result) {
@@ -111,8 +131,7 @@ absl::Status CurlTransfer::Configure(CURL* easy,
   // juggling). On Linux libcurl then sends with MSG_NOSIGNAL.
   check(curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L));
   // With the multi interface this includes time queued for a connection.
-  check(curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
-                         ToCurlMillis(request_.timeout)));
+  check(curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, ToCurlMillis(timeout)));
   check(curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                          ToCurlMillis(connect_timeout)));
   check(curl_easy_setopt(easy, CURLOPT_HTTP_VERSION,

@@ -11,6 +11,7 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 
@@ -35,6 +36,10 @@ struct TransferSettings {
 
 class CurlTransfer {
  public:
+  using Clock = std::chrono::steady_clock;
+
+  // The request's timeout starts now: time spent waiting for the loop, or
+  // for a place under CurlLoopOptions::max_concurrent_transfers, counts.
   CurlTransfer(TransferId id, HttpRequest request, ResponseCallback done);
 
   CurlTransfer(const CurlTransfer&) = delete;
@@ -46,11 +51,20 @@ class CurlTransfer {
   // The easy handle given to Configure(), or nullptr before.
   CURL* easy() const { return easy_; }
 
+  // When the request's timeout runs out.
+  Clock::time_point deadline() const { return deadline_; }
+
   // Sets up `easy`, a new or curl_easy_reset() handle, for this request. The
   // transfer must outlive libcurl's use of the handle. On error (a request
   // that cannot be sent: bad header, zero timeout, ...) the returned status
-  // is the transfer's result, already marked not-sent.
-  absl::Status Configure(CURL* easy, const TransferSettings& settings);
+  // is the transfer's result, already marked not-sent. The transfer gets
+  // what is left of its timeout at `now`.
+  absl::Status Configure(CURL* easy, const TransferSettings& settings,
+                         Clock::time_point now = Clock::now());
+
+  // The result of a transfer whose timeout ran out before it was handed to
+  // libcurl.
+  absl::Status ExpiredBeforeStart() const;
 
   // The result once libcurl finished the transfer with `code`. Moves the
   // collected response out; call at most once, before the handle is reset.
@@ -77,6 +91,7 @@ class CurlTransfer {
 
   const TransferId id_;
   const HttpRequest request_;
+  const Clock::time_point deadline_;
   ResponseCallback done_;
 
   CURL* easy_ = nullptr;  // Not owned.

@@ -231,6 +231,54 @@ TEST_F(ObservabilityTest, InFlightGaugeSeesASlowCall) {
   EXPECT_TRUE(call.Wait(absl::Seconds(10)));
 }
 
+TEST_F(ObservabilityTest, WaitingGaugeSeesACallOverTheUpstreamCap) {
+  ASSERT_NO_FATAL_FAILURE(
+      StartGateway({"--upstream_max_concurrent_requests=1"}));
+  ASSERT_TRUE(emulator_
+                  ->AddFault(R"({"method":"GET","path":"/upload-tokens/toSlow",
+                     "match":"exact","latency_ms":3000,"status":404})")
+                  .ok());
+  grpc::ClientContext slow_context;
+  grpc::ClientContext waiting_context;
+  SetDeadline(slow_context, absl::Seconds(10));
+  SetDeadline(waiting_context, absl::Seconds(10));
+  GetUploadTokenRequest slow_request;
+  slow_request.set_token("toSlow");
+  GetUploadTokenRequest waiting_request;
+  waiting_request.set_token("toWait");
+  UploadToken slow_response;
+  UploadToken waiting_response;
+  testing_support::PendingCall slow_call;
+  testing_support::PendingCall waiting_call;
+  stub_->async()->GetUploadToken(&slow_context, &slow_request, &slow_response,
+                                 slow_call.OnDone());
+  ASSERT_TRUE(emulator_->WaitForRequests("GET /upload-tokens/{token}", 1).ok());
+  stub_->async()->GetUploadToken(&waiting_context, &waiting_request,
+                                 &waiting_response, waiting_call.OnDone());
+
+  // The gauge once it shows `expected`, or its last value after 5 s.
+  auto waiting_requests = [this](double expected) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(5);
+    double value = -1;
+    while ((value = ParseSamples(
+                ScrapePage())["apivideo_upstream_waiting_requests"]) !=
+               expected &&
+           absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return value;
+  };
+  EXPECT_EQ(waiting_requests(1), 1);
+  EXPECT_EQ(emulator_->RequestCount("GET /upload-tokens/{token}").value_or(-1),
+            1);
+  // The client's call ends at once; the gateway hears of it a little later.
+  waiting_context.TryCancel();
+  EXPECT_TRUE(waiting_call.Wait(absl::Seconds(10)));
+  EXPECT_EQ(waiting_requests(0), 0);
+  slow_context.TryCancel();
+  EXPECT_TRUE(slow_call.Wait(absl::Seconds(10)));
+}
+
 TEST_F(ObservabilityTest, BearerTokensObtainedAreCounted) {
   ASSERT_NO_FATAL_FAILURE(StartGateway({"--auth=bearer"}));
   ASSERT_TRUE(Create().ok());
