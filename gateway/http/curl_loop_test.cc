@@ -593,9 +593,27 @@ TEST_F(CurlLoopTest, RequestThatMustNotBeResentIsNeverSentTwice) {
   absl::StatusOr<HttpResponse> result = Fetch(std::move(post));
   EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_TRUE(RequestMayHaveBeenSent(result.status()));
-  // It went out once, on a connection of its own.
+  EXPECT_THAT(result.status().message(), HasSubstr("not resent"));
+  // It went out once, on the kept-alive connection; libcurl's resend was
+  // stopped before it was sent on the new one.
   EXPECT_EQ(server_->requests().size(), 2);
-  EXPECT_EQ(server_->accepted_connections(), 2);
+  EXPECT_EQ(server_->requests().back().target, "/create");
+}
+
+TEST_F(CurlLoopTest, RequestThatMustNotBeResentStillReusesAFreshConnection) {
+  StartServer(Respond(200, "ok"));
+  StartLoop();
+  ASSERT_TRUE(Fetch(Get(server_->Url("/"))).ok());
+  HttpRequest post;
+  post.method = Method::kPost;
+  post.url = server_->Url("/create");
+  post.body = "{}";
+  post.resend_on_stale_connection = false;
+
+  ASSERT_TRUE(Fetch(std::move(post)).ok());
+
+  EXPECT_EQ(server_->requests().size(), 2);
+  EXPECT_EQ(server_->accepted_connections(), 1);
 }
 
 TEST_F(CurlLoopTest, ConcurrentRequestsAllCompleteExactlyOnce) {

@@ -51,6 +51,12 @@ CurlTransfer::Clock::time_point DeadlineAfter(absl::Duration timeout) {
          absl::ToChronoNanoseconds(std::max(timeout, absl::ZeroDuration()));
 }
 
+// Connections idle for longer are not reused for requests that must not be
+// resent; servers and load balancers close idle connections after 60 s or
+// more (nginx 75 s, AWS load balancers 60 s).
+constexpr long kMaxIdleSecondsBeforeUnrepeatableRequest =  // NOLINT
+    20;
+
 bool IsHttpsUrl(absl::string_view url) {
   return absl::StartsWithIgnoreCase(url, "https://");
 }
@@ -184,9 +190,18 @@ absl::Status CurlTransfer::Configure(CURL* easy,
   }
   if (!request_.resend_on_stale_connection) {
     // libcurl resends a request by itself, on a new connection, when the
-    // reused connection it went out on dies before any answer arrives. It
-    // never does so for a request that opened its own connection.
-    check(curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L));
+    // reused connection it went out on dies before any answer arrives, and
+    // has no option against it. Every attempt passes through the prereq
+    // callback just before the request is sent, so the second one is
+    // refused there. Such requests still reuse connections (a new TCP and
+    // TLS handshake per create cost more than the GET itself), but only
+    // ones idle for a short time, which a server is unlikely to be closing
+    // at that very moment: the race that makes libcurl resend.
+    check(curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION,
+                           &CurlTransfer::OnPrereq));
+    check(curl_easy_setopt(easy, CURLOPT_PREREQDATA, this));
+    check(curl_easy_setopt(easy, CURLOPT_MAXAGE_CONN,
+                           kMaxIdleSecondsBeforeUnrepeatableRequest));
   }
   if (rc != CURLE_OK) {
     return MarkRequestNotSent(absl::InternalError(
@@ -197,6 +212,14 @@ absl::Status CurlTransfer::Configure(CURL* easy,
 }
 
 absl::StatusOr<HttpResponse> CurlTransfer::Result(CURLcode code) {
+  if (resend_refused_) {
+    // What libcurl reported is the refusal; what happened is that the
+    // connection died after the request went out and before any answer.
+    return absl::UnavailableError(absl::StrCat(
+        DescribeRequest(MethodName(request_.method), request_.url),
+        ": the connection closed before an answer; not resent, as the "
+        "request may have taken effect"));
+  }
   if (code == CURLE_OK && !body_too_large_) {
     long status = 0;  // NOLINT(google-runtime-int)
     curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
@@ -243,6 +266,14 @@ long CurlTransfer::RequestBytes() const {  // NOLINT(google-runtime-int)
     return 0;
   }
   return bytes;
+}
+
+int CurlTransfer::OnPrereq(void* self, char* /*primary_ip*/, char* /*local_ip*/,
+                           int /*primary_port*/, int /*local_port*/) {
+  auto* transfer = static_cast<CurlTransfer*>(self);
+  if (++transfer->attempts_ == 1) return CURL_PREREQFUNC_OK;
+  transfer->resend_refused_ = true;
+  return CURL_PREREQFUNC_ABORT;
 }
 
 std::size_t CurlTransfer::OnHeader(char* data, std::size_t size,

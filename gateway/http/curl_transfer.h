@@ -85,6 +85,9 @@ class CurlTransfer {
                               void* self);
   static std::size_t OnBody(char* data, std::size_t size, std::size_t count,
                             void* self);
+  // CURLOPT_PREREQFUNCTION of requests that must not be resent.
+  static int OnPrereq(void* self, char* primary_ip, char* local_ip,
+                      int primary_port, int local_port);
 
   void AddHeaderLine(absl::string_view line);
   long RequestBytes() const;  // NOLINT(google-runtime-int)
@@ -99,6 +102,8 @@ class CurlTransfer {
       nullptr, &curl_slist_free_all};
   std::size_t max_response_bytes_ = 0;
   bool body_too_large_ = false;
+  int attempts_ = 0;             // Requests libcurl was about to send.
+  bool resend_refused_ = false;  // OnPrereq stopped a second one.
   HttpResponse response_;
   char error_[CURL_ERROR_SIZE] = {};
 };

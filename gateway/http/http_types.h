@@ -30,8 +30,9 @@ struct HttpRequest {
   // When a kept-alive connection turns out dead before any answer, the
   // transport may quietly resend the request on a new one. Set false for a
   // request whose second arrival must not go unnoticed (a POST would be
-  // duplicated; the effect of a DELETE would be hidden): it then goes out on
-  // a connection of its own, so that every failure reaches the caller.
+  // duplicated; the effect of a DELETE would be hidden): it is then sent at
+  // most once, and a connection that dies before the answer is an error
+  // (kUnavailable, may have been sent) for the caller to judge.
   bool resend_on_stale_connection = true;
 };
 
