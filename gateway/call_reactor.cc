@@ -42,7 +42,7 @@ void CallReactor::Reject(const absl::Status& status) {
   Unref();
 }
 
-void CallReactor::Attach(std::shared_ptr<apivideo::UpstreamCall> call) {
+void CallReactor::Attach(const std::shared_ptr<apivideo::UpstreamCall>& call) {
   bool cancelled = false;
   {
     absl::MutexLock lock(&mu_);

@@ -58,7 +58,7 @@ class CallReactor final : public grpc::ServerUnaryReactor {
 
   // Hands over the upstream call started for this RPC, so that cancelling
   // the RPC cancels it. `call` may already have completed.
-  void Attach(std::shared_ptr<apivideo::UpstreamCall> call);
+  void Attach(const std::shared_ptr<apivideo::UpstreamCall>& call);
 
   // Finishes the RPC with the upstream outcome: the rate-limit headers go
   // back as metadata, `status` as the gRPC status. Called once, from the

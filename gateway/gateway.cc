@@ -56,7 +56,8 @@ absl::Status Gateway::Init() {
         options.traceparent = observability::NewTraceContext().traceparent;
         api_->List(
             ProbeQuery(), options,
-            [](apivideo::ApiResult<apivideo::json::TokenListResponse>) {});
+            [](const apivideo::ApiResult<apivideo::json::TokenListResponse>&) {
+            });
       },
       [this](bool serving) {
         if (serving) {

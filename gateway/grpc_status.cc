@@ -9,9 +9,9 @@ namespace gateway {
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   // absl::StatusCode mirrors google.rpc.Code and so grpc::StatusCode.
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()),
-                      ToRpcStatus(status).SerializeAsString());
+  return {static_cast<grpc::StatusCode>(status.code()),
+          std::string(status.message()),
+          ToRpcStatus(status).SerializeAsString()};
 }
 
 }  // namespace gateway

@@ -119,7 +119,7 @@ void AppendJsonString(std::string& out, absl::string_view text) {
   out += '"';
   std::size_t i = 0;
   while (i < text.size()) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
       const std::size_t length = Utf8SequenceLength(text.substr(i));
       if (length == 0) {
@@ -182,8 +182,8 @@ std::string FormatLogLine(LogFormat format, absl::Time time, LogLevel level,
     return absl::StrCat(timestamp, " ", std::string(1, LevelLetter(level)), " ",
                         FormatTextBody(message, fields));
   }
-  std::string line = absl::StrCat("{\"time\":\"", timestamp, "\",\"level\":\"",
-                                  LevelName(level), "\",\"msg\":");
+  std::string line = absl::StrCat(R"({"time":")", timestamp, R"(","level":")",
+                                  LevelName(level), R"(","msg":)");
   AppendJsonString(line, message);
   for (const LogField& field : fields) {
     line += ',';

@@ -1,7 +1,7 @@
 // upload_token_gateway: serves apivideo.uploadtokens.v1.UploadTokenService
 // over gRPC by calling api.video's REST API. Flags, signals and wiring only.
 
-#include <signal.h>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX sigwait
 
 #include <algorithm>
 #include <cstddef>

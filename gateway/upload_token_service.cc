@@ -185,7 +185,7 @@ grpc::ServerUnaryReactor* UploadTokenService::DeleteUploadToken(
       [this, request](const apivideo::CallOptions& options, auto done) {
         return api_.Delete(request->token(), options, std::move(done));
       },
-      [](google::protobuf::Empty) {});
+      [](const google::protobuf::Empty&) {});
 }
 
 }  // namespace gateway

@@ -30,6 +30,7 @@ BearerAuthenticator::BearerAuthenticator(http::HttpClient& client,
 
 void BearerAuthenticator::Authorize(Callback done) {
   std::string header;
+  Callback answer_now;  // Set when the cached header will do.
   bool fetch = false;
   bool use_refresh_token = false;
   {
@@ -37,6 +38,7 @@ void BearerAuthenticator::Authorize(Callback done) {
     const absl::Time now = options_.now();
     if (!header_.empty() && now < expires_at_ - kExpirySafetyMargin) {
       header = header_;
+      answer_now = std::move(done);
       if (now >= renew_at_ && !fetching_) {
         fetching_ = true;
         fetch = true;
@@ -52,7 +54,7 @@ void BearerAuthenticator::Authorize(Callback done) {
     }
   }
   if (fetch) Fetch(use_refresh_token);
-  if (!header.empty()) std::move(done)(std::move(header));
+  if (answer_now) std::move(answer_now)(std::move(header));
 }
 
 void BearerAuthenticator::SetApiKey(absl::string_view api_key) {

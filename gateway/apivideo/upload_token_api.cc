@@ -43,8 +43,10 @@ UploadTokenApi::UploadTokenApi(UpstreamServices services,
     : services_(std::move(services)), base_url_(base_url.ToString()) {}
 
 template <typename T, typename Parse>
-std::shared_ptr<UpstreamCall> UploadTokenApi::Run(RequestSpec spec, Parse parse,
-                                                  ApiCallback<T> done) {
+std::shared_ptr<UpstreamCall> UploadTokenApi::Run(
+    RequestSpec spec,  // NOLINT(performance-unnecessary-value-param): moved
+                       // below; clang-tidy 14 misses moves in templates.
+    Parse parse, ApiCallback<T> done) {
   return UpstreamCall::Start(
       services_, std::move(spec),
       [parse = std::move(parse), done = std::move(done)](

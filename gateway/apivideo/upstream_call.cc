@@ -22,7 +22,7 @@ absl::BitGenRef Random() {
 
 void AddRetryInfo(absl::Status& status, absl::Duration delay) {
   google::rpc::RetryInfo retry;
-  const std::int64_t seconds =
+  const auto seconds =
       static_cast<std::int64_t>(std::ceil(absl::ToDoubleSeconds(delay)));
   retry.mutable_retry_delay()->set_seconds(std::max<std::int64_t>(seconds, 1));
   AddDetail(status, retry);

@@ -48,7 +48,8 @@ std::string FormatSampleValue(double value) {
   if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
   char buffer[32];
   const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  return std::string(buffer, result.ptr);
+  std::string text(buffer, result.ptr);
+  return text;
 }
 
 void Gauge::Add(double delta) { AtomicAdd(value_, delta); }

@@ -22,7 +22,7 @@ namespace gateway::observability {
 namespace {
 
 // A scrape request is a request line and a few headers.
-constexpr std::size_t kMaxRequestHead = 8 * 1024;
+constexpr std::size_t kMaxRequestHead = std::size_t{8} * 1024;
 
 std::string Reply(absl::string_view status, absl::string_view content_type,
                   absl::string_view body, bool with_body,

@@ -12,9 +12,9 @@ absl::StatusOr<std::unique_ptr<ServerReflection>> ServerReflection::Create(
   absl::StatusOr<std::unique_ptr<DescriptorIndex>> index =
       DescriptorIndex::Create(serialized_set);
   if (!index.ok()) return index.status();
-  services.push_back(
+  services.emplace_back(
       ::grpc::reflection::v1::ServerReflection::service_full_name());
-  services.push_back(
+  services.emplace_back(
       ::grpc::reflection::v1alpha::ServerReflection::service_full_name());
   for (const std::string& service : services) {
     if ((*index)->pool().FindServiceByName(service) == nullptr) {
