@@ -48,10 +48,13 @@ struct Call {
 TEST(ShutdownUnderLoadTest, EveryCallInFlightGetsAFinalStatus) {
   auto emulator = EmulatorProcess::Start(kApiKey);
   ASSERT_TRUE(emulator.ok()) << emulator.status();
-  // Every GET waits 2 s upstream: all calls are in flight at the signal.
+  // Every GET waits 15 s upstream: all calls are in flight at the signal,
+  // and stay so until the gateway cancels them, however slowly a loaded
+  // machine sends the 1,000 requests (2 s was not enough: the first answers
+  // came back before the grace period ended).
   ASSERT_TRUE((*emulator)
                   ->AddFault(R"({"method":"GET","path":"/upload-tokens/",
-                     "match":"prefix","action":"respond","latency_ms":2000})")
+                     "match":"prefix","action":"respond","latency_ms":15000})")
                   .ok());
   auto gateway =
       GatewayProcess::Start((*emulator)->base_url(), kApiKey,
@@ -95,7 +98,7 @@ TEST(ShutdownUnderLoadTest, EveryCallInFlightGetsAFinalStatus) {
     auto all_finished = [&finished] { return finished == kCalls; };
     mu.AwaitWithTimeout(absl::Condition(&all_finished), absl::Seconds(20));
     EXPECT_EQ(finished, kCalls);
-    // The grace period (500 ms) ends before the upstream answers (2 s):
+    // The grace period (500 ms) ends before the upstream answers (15 s):
     // the calls are cancelled, not left hanging.
     for (const auto& [code, count] : codes) {
       EXPECT_THAT(code, ::testing::AnyOf(grpc::StatusCode::CANCELLED,
