@@ -82,10 +82,6 @@ std::string FormatLogLine(LogFormat format, absl::Time time, LogLevel level,
                           absl::string_view message,
                           absl::Span<const LogField> fields);
 
-// Appends `text` to `out` as a JSON string, quotes included. Bytes that are
-// not valid UTF-8 become U+FFFD, so the line is always valid JSON.
-void AppendJsonString(std::string& out, absl::string_view text);
-
 }  // namespace gateway
 
 #endif  // GATEWAY_LOG_H_

@@ -46,13 +46,6 @@ TEST(FormatLogLine, JsonEscapesControlBytesAndQuotes) {
             R"("msg":"a\"b\\c\nd\u0001"})");
 }
 
-TEST(AppendJsonString, KeepsValidUtf8AndReplacesInvalidBytes) {
-  std::string out;
-  AppendJsonString(out, "caf\xc3\xa9 \xff \xed\xa0\x80 \xf0\x9f\x98\x80");
-  EXPECT_EQ(out,
-            "\"caf\xc3\xa9 \\ufffd \\ufffd\\ufffd\\ufffd \xf0\x9f\x98\x80\"");
-}
-
 TEST(ParseLogLevel, KnowsTheFourLevels) {
   LogLevel level = LogLevel::kInfo;
   EXPECT_TRUE(ParseLogLevel("debug", &level));

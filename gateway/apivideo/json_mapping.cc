@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "gateway/json_string.h"
 #include "gateway/status_details.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -57,31 +58,6 @@ absl::Status CheckToken(UploadToken& token, absl::string_view what) {
   // The API promises no expiry for ttl 0, whatever else it sends.
   if (token.ttl() == 0) token.clear_expires_at();
   return absl::OkStatus();
-}
-
-// `value` as a JSON string literal, quotes included.
-std::string JsonString(absl::string_view value) {
-  std::string out = "\"";
-  for (char c : value) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          absl::StrAppend(
-              &out, "\\u00",
-              absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2));
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-  return out;
 }
 
 // A fast path for the two documents on every call's way back: an upload
