@@ -76,6 +76,10 @@ class CallReactor final : public grpc::ServerUnaryReactor {
   // measured at 13-17% of the gateway's CPU per GetUploadToken
   // (bench/RESULTS.md). The hook is gRPC's (grpcpp/support/
   // server_callback.h), meant for reactors with such trivial reactions.
+  // Trade-off: OnDone then often runs on the curl loop thread (which calls
+  // Finish), so the access log's write(2) happens there, as nginx writes
+  // its logs from its event loop; a stderr whose reader stops would stall
+  // upstream I/O as well as logging.
   bool InternalInlineable() override { return true; }
 
   // Ends the RPC; records what the access log needs.

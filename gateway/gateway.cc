@@ -147,7 +147,11 @@ absl::Status Gateway::Init() {
       "Upstream requests waiting for a place under "
       "--upstream_max_concurrent_requests.",
       [this] {
-        return static_cast<double>(curl_loop_->GetStats().transfers_waiting);
+        absl::MutexLock lock(&curl_loop_mu_);
+        return curl_loop_ == nullptr
+                   ? 0.0
+                   : static_cast<double>(
+                         curl_loop_->GetStats().transfers_waiting);
       });
   metrics_registry_.AddCallbackGauge(
       "apivideo_upstream_healthy",
@@ -200,8 +204,14 @@ void Gateway::Shutdown(absl::Duration grace) {
   if (upstream_health_ != nullptr) upstream_health_->Stop();
   if (key_file_watcher_ != nullptr) key_file_watcher_->Stop();
   // Ends every upstream transfer and timer while what their callbacks use
-  // (health, authenticator, policies, api) still exists.
-  curl_loop_.reset();
+  // (health, authenticator, policies, api) still exists. The metrics server
+  // outlives it and must not find it half destroyed.
+  std::unique_ptr<http::CurlLoop> curl_loop;
+  {
+    absl::MutexLock lock(&curl_loop_mu_);
+    curl_loop = std::move(curl_loop_);
+  }
+  curl_loop.reset();
 }
 
 Gateway::~Gateway() { Shutdown(absl::ZeroDuration()); }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gateway/access_log.h"
 #include "gateway/apivideo/auth.h"
@@ -97,6 +98,9 @@ class Gateway {
   observability::MetricsRegistry metrics_registry_;
   std::unique_ptr<observability::GatewayMetrics> metrics_;
   std::unique_ptr<http::CurlLoop> curl_loop_;
+  // Shutdown() takes curl_loop_ away while the metrics page may still be
+  // read; both hold this meanwhile, so a scrape sees the loop or nothing.
+  absl::Mutex curl_loop_mu_;
   std::atomic<GatewayServer*> health_target_{nullptr};
   std::unique_ptr<UpstreamHealth> upstream_health_;
   // Health and metrics, as one observer of upstream traffic.

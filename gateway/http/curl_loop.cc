@@ -427,6 +427,8 @@ std::unique_ptr<CurlTransfer> CurlLoop::TakeWaiting(TransferId id) {
   auto node = waiting_.extract(id);
   if (node.empty()) return nullptr;
   waiting_deadlines_.erase(node.mapped().deadline);
+  // What is left in the order names only transfers that left early.
+  if (waiting_.empty()) waiting_order_.clear();
   waiting_count_.store(waiting_.size());
   return std::move(node.mapped().transfer);
 }

@@ -180,7 +180,8 @@ class CurlLoop final : public HttpClient, public Scheduler {
   // Transfers over the cap, by id, with their place in `waiting_deadlines_`
   // (exact: one entry per waiting transfer). `waiting_order_` is the
   // arrival order; it may still name transfers that left early (cancelled
-  // or expired), which are skipped when they come up.
+  // or expired), which are skipped when they come up, and is cleared when
+  // nothing waits.
   using DeadlineQueue = std::multimap<Clock::time_point, TransferId>;
   struct Waiting {
     std::unique_ptr<CurlTransfer> transfer;

@@ -197,6 +197,12 @@ absl::Status CurlTransfer::Configure(CURL* easy,
     // TLS handshake per create cost more than the GET itself), but only
     // ones idle for a short time, which a server is unlikely to be closing
     // at that very moment: the race that makes libcurl resend.
+    // Trade-offs, as with Go's net/http, which does not resend such requests
+    // on reused connections either: a resend libcurl knows to be safe (an
+    // HTTP/2 stream refused by the server, as after a GOAWAY) is refused
+    // too and ends as UNAVAILABLE, may have been sent; and libcurl applies
+    // the shorter idle age to the whole connection cache when it prunes it,
+    // so idle connections are closed after 20 s rather than 118 s.
     check(curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION,
                            &CurlTransfer::OnPrereq));
     check(curl_easy_setopt(easy, CURLOPT_PREREQDATA, this));
