@@ -52,7 +52,8 @@ struct CurlLoopOptions {
   // connections and pending transfers short. With upstream latency L, the
   // cap allows at most cap / L requests per second: 1,024 (Envoy's default
   // for a cluster's concurrent requests, too) allows 10,000/s at 100 ms,
-  // more than one gateway's CPU serves. 0: no cap.
+  // more than one gateway's CPU serves. It is also how many idle connections
+  // stay pooled for reuse. 0: no cap (and libcurl's own pool sizing).
   std::size_t max_concurrent_transfers = 1024;
 
   // The User-Agent header of every request.

@@ -658,6 +658,70 @@ TEST_F(CurlLoopTest, MaxHostConnectionsQueuesTheRest) {
   EXPECT_EQ(server_->requests().size(), kTransfers);
 }
 
+// Answers requests in arrival order, each once the test has let that many
+// through; a request not let through within kWait is answered anyway.
+class AnswerGate {
+ public:
+  // The FakeHttpServer handler; blocks its connection's thread meanwhile.
+  Reply Answer() {
+    absl::MutexLock lock(&mu_);
+    const int index = arrived_++;
+    const auto let_through = [this, index]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(
+                                 mu_) { return released_ > index; };
+    mu_.AwaitWithTimeout(absl::Condition(&let_through), kWait);
+    Reply reply;
+    reply.body = "gated";
+    return reply;
+  }
+
+  void LetThrough(int count) {
+    absl::MutexLock lock(&mu_);
+    released_ += count;
+  }
+
+ private:
+  absl::Mutex mu_;
+  int arrived_ ABSL_GUARDED_BY(mu_) = 0;
+  int released_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+TEST_F(CurlLoopTest, ConnectionsOfABurstStayPooledThroughALull) {
+  constexpr int kBurst = 8;
+  // Shared with the server's threads, which outlive the test body.
+  auto gate = std::make_shared<AnswerGate>();
+  StartServer([gate](const RecordedRequest&) { return gate->Answer(); });
+  StartLoop();
+  int requests = 0;
+  // kBurst requests answered together, so each needs a connection of its own.
+  const auto burst = [&] {
+    std::vector<ResultSlot> slots(kBurst);
+    for (const ResultSlot& slot : slots) {
+      loop_->Start(Get(server_->Url("/burst")), slot.Callback());
+    }
+    requests += kBurst;
+    ASSERT_TRUE(server_->WaitForRequests(requests, kWait));
+    gate->LetThrough(kBurst);
+    for (const ResultSlot& slot : slots) {
+      const absl::StatusOr<HttpResponse>& response = slot.Wait();
+      ASSERT_TRUE(response.ok()) << response.status();
+    }
+  };
+
+  ASSERT_NO_FATAL_FAILURE(burst());
+  ASSERT_EQ(server_->accepted_connections(), kBurst);
+  // The lull: one transfer at a time.
+  for (int i = 0; i < kBurst; ++i) {
+    gate->LetThrough(1);
+    ++requests;
+    absl::StatusOr<HttpResponse> response = Fetch(Get(server_->Url("/lull")));
+    ASSERT_TRUE(response.ok()) << response.status();
+  }
+  ASSERT_NO_FATAL_FAILURE(burst());
+
+  EXPECT_EQ(server_->accepted_connections(), kBurst);
+  EXPECT_EQ(loop_->GetStats().connections_opened, kBurst);
+}
+
 // True once `condition` holds; false if it still does not after `timeout`.
 template <typename Condition>
 bool Eventually(Condition condition, absl::Duration timeout = kWait) {
