@@ -389,9 +389,9 @@ def grpc_status_sample(port, method, frame, tmp):
     return int(m.group(1)) if m else -1
 
 
-def floor_curl(bin_dir, url, in_flight, seconds, method="GET", body=""):
+def floor_curl(bin_dir, url, in_flight, seconds, method="GET", body="", epoll=False):
     out = subprocess.run(
-        [os.path.join(bin_dir, "bench_floor_curl"), url,
+        [os.path.join(bin_dir, "bench_floor_curl"), *(["--epoll"] if epoll else []), url,
          f"Authorization: {basic_auth()}", str(in_flight), str(seconds),
          method, body], capture_output=True, text=True, check=False)
     try:
@@ -561,7 +561,7 @@ def run(args, bin_dir, tmp, procs):
     # Little's law: a fresh gateway before an upstream that answers after
     # 100 ms, over HTTP/1.1 (one connection per call in flight), then over
     # HTTP/2 (TLS, ALPN; a few multiplexed connections).
-    little = {}
+    little, little_curl = {}, {}
     tls = make_certificates(tmp)
     m = "GetUploadToken"
     for proto in () if args.skip_little else ("HTTP/1.1", "HTTP/2"):
@@ -581,10 +581,18 @@ def run(args, bin_dir, tmp, procs):
                 gw_url(gw_slow.port, m), tmp, c, s_, max(secs, 8), data=frame,
                 pid=gw_slow.pid, access_log=gw_slow.stderr_path, method=m)
         procs.stop(gw_slow)
+        if not h2:
+            # The HTTP client alone at 1,000 in flight, driven both ways.
+            url = f"{slow.url}/upload-tokens/{slow_token}"
+            for mode in ("poll", "epoll"):
+                log(f"Little's law: libcurl floor, 1000 in flight, {mode}")
+                little_curl[mode] = floor_curl(bin_dir, url, 1000, max(secs, 8),
+                                               epoll=mode == "epoll")
         procs.stop(slow)
 
     results.update(gateway=rows, gateway_1=gw1, gateway_runs=gw_runs,
                    floor_server=rows_floor, floor_curl=rows_curl, little=little,
+                   little_curl=little_curl,
                    **extra)
     print_table(rows, results, little)
     log(f"bench took {time.time() - t_start:.0f} s; results in memory only"
@@ -673,6 +681,14 @@ def print_table(rows, r, little):
               + (f"  {verdict(row['calls_per_s'] >= 0.9 * bound)}" if n == "1000" else "")
               + (f"  {verdict(row['rss_mb'] < 300 and not row['grpc_errors'] + row['http_failures'])}"
                  if n == "10000" else ""))
+    if r.get("little_curl"):
+        lp, le = r["little_curl"]["poll"], r["little_curl"]["epoll"]
+        print("   libcurl floor alone, HTTP/1.1, 1000 in flight, same upstream: "
+              f"curl_multi_poll {lp['calls'] / lp['seconds']:.0f} calls/s at "
+              f"{lp['cpu_us_per_call']:.1f} us/call; socket interface + epoll (the "
+              f"gateway's) {le['calls'] / le['seconds']:.0f} calls/s at "
+              f"{le['cpu_us_per_call']:.1f} us/call: "
+              f"{ratio(le['cpu_us_per_call'], lp['cpu_us_per_call'])} the CPU")
     if "node_rest" in r:
         nr, ng = r["node_rest"], r["node_grpc"]
         print("4. Node, 10 in flight: official @api.video/nodejs-client direct vs "
