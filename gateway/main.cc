@@ -44,7 +44,8 @@ ABSL_FLAG(int, upstream_max_concurrent_requests, 1024,
           "Cap on requests sent to the upstream at once; the rest wait their "
           "turn in order, and the wait counts against their deadline. Bounds "
           "memory (about 26 KB per request in flight upstream) and allows "
-          "at most cap / upstream latency requests per second; 0: no cap.");
+          "at most cap / upstream latency requests per second. Also how many "
+          "idle upstream connections stay pooled; 0: no cap.");
 ABSL_FLAG(absl::Duration, upstream_timeout, absl::Seconds(30),
           "Longest time an upstream exchange may take; the limit for calls "
           "without a deadline, and a cap for calls with a longer one.");
