@@ -14,6 +14,7 @@ Usage: bench/bench.py [--build-dir build-bench] [--seconds 5] [--repeat 1]
 import argparse
 import base64
 import json
+import math
 import os
 import re
 import shutil
@@ -629,6 +630,12 @@ def verdict(met):
     return "target met" if met else "TARGET MISSED"
 
 
+def rounded_down(x):
+    """One decimal, rounded down, so that a figure just short of a target
+    (89.95 % of the bound) is never printed as reaching it (90.0 %)."""
+    return f"{math.floor(x * 10) / 10:.1f}"
+
+
 def ratio(a, b):
     return f"{a / b:.2f}x" if b else "n/a"
 
@@ -674,9 +681,9 @@ def print_table(rows, r, little):
         proto, n = key.split()
         bound = int(n) / 0.1
         print(f"   {proto:<8} {n:>6} in flight: {row['calls_per_s']:>6.0f} calls/s of "
-              f"{bound:.0f} bound ({100 * row['calls_per_s'] / bound:.0f}%), "
+              f"{bound:.0f} bound ({rounded_down(100 * row['calls_per_s'] / bound)}%), "
               f"p50 {row['p50_us'] / 1000:.1f} ms, p99 {row['p99_us'] / 1000:.1f} ms, "
-              f"threads {row['threads']}, peak RSS {row['rss_mb']:.0f} MB, errors "
+              f"threads {row['threads']}, peak RSS {rounded_down(row['rss_mb'])} MB, errors "
               f"{row['grpc_errors'] + row['http_failures']}"
               + (f"  {verdict(row['calls_per_s'] >= 0.9 * bound)}" if n == "1000" else "")
               + (f"  {verdict(row['rss_mb'] < 300 and not row['grpc_errors'] + row['http_failures'])}"
