@@ -30,9 +30,11 @@ packages=(
   golang-google-genproto-dev golang-github-golang-protobuf-1-5-dev
   # Python, for /usr/bin/python3
   python3-grpcio python3-protobuf
-  # Java: grpc-java with the netty transport, javac
+  # Java: grpc-java with the netty transport, javac, and protoc's grpc-java
+  # plugin (clients_generated_up_to_date regenerates the Java stubs)
   default-jdk-headless libgrpc-java libprotobuf-java libnetty-java
   libperfmark-java libgoogle-gson-java libgeronimo-annotation-1.3-spec-java
+  protobuf-compiler-grpc-java-plugin
 )
 if [ "${1:-}" = bazel ]; then
   packages+=(bazel-bootstrap bazel-platforms bazel-skylib bazel-rules-java)
