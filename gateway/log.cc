@@ -86,17 +86,32 @@ bool LogEnabled(LogLevel level) {
   return level >= min_log_level.load(std::memory_order_relaxed);
 }
 
-std::string FormatTextBody(absl::string_view message,
-                           absl::Span<const LogField> fields) {
-  std::string body(message);
+namespace {
+
+// Room for a whole access-log line, so that building one (for every call)
+// allocates once.
+constexpr std::size_t kTypicalLineSize = 256;
+
+void AppendTextBody(std::string& out, absl::string_view message,
+                    absl::Span<const LogField> fields) {
+  out.append(message.data(), message.size());
   for (const LogField& field : fields) {
-    absl::StrAppend(&body, " ", field.key, "=");
+    absl::StrAppend(&out, " ", field.key, "=");
     if (!field.is_number && NeedsQuotes(field.value)) {
-      AppendJsonString(body, field.value);
+      AppendJsonString(out, field.value);
     } else {
-      body += field.value;
+      out += field.value;
     }
   }
+}
+
+}  // namespace
+
+std::string FormatTextBody(absl::string_view message,
+                           absl::Span<const LogField> fields) {
+  std::string body;
+  body.reserve(kTypicalLineSize);
+  AppendTextBody(body, message, fields);
   return body;
 }
 
@@ -105,12 +120,17 @@ std::string FormatLogLine(LogFormat format, absl::Time time, LogLevel level,
                           absl::Span<const LogField> fields) {
   const std::string timestamp =
       absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", time, absl::UTCTimeZone());
+  std::string line;
+  line.reserve(kTypicalLineSize);
   if (format == LogFormat::kText) {
-    return absl::StrCat(timestamp, " ", std::string(1, LevelLetter(level)), " ",
-                        FormatTextBody(message, fields));
+    absl::StrAppend(&line, timestamp, " ");
+    line += LevelLetter(level);
+    line += ' ';
+    AppendTextBody(line, message, fields);
+    return line;
   }
-  std::string line = absl::StrCat(R"({"time":")", timestamp, R"(","level":")",
-                                  LevelName(level), R"(","msg":)");
+  absl::StrAppend(&line, R"({"time":")", timestamp, R"(","level":")",
+                  LevelName(level), R"(","msg":)");
   AppendJsonString(line, message);
   for (const LogField& field : fields) {
     line += ',';

@@ -213,6 +213,7 @@ void UpstreamCall::Send(std::string authorization) {
   request.resend_on_stale_connection =
       spec_.idempotency == policy::Idempotency::kIdempotent &&
       !spec_.not_found_after_ambiguous_attempt_is_success;
+  request.headers.reserve(3 + spec_.trace_headers.size());
   request.headers.emplace_back("Accept", "application/json");
   request.headers.emplace_back("Authorization", authorization);
   if (!spec_.json_body.empty()) {
