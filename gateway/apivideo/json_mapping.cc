@@ -1,5 +1,6 @@
 #include "gateway/apivideo/json_mapping.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -170,7 +171,10 @@ class FastJson {
     return true;
   }
 
-  // Any JSON number, dropped.
+  // A plain JSON number, dropped: at most 18 integer digits, no leading
+  // zero, no exponent. Protobuf's parser refuses some numbers JSON allows
+  // (an integer with a leading zero, anything beyond a double's range, such
+  // as 1e999 or 400 digits), so the rest goes to it to decide.
   bool Number() {
     auto digits = [this] {
       const char* start = p_;
@@ -178,17 +182,15 @@ class FastJson {
              absl::ascii_isdigit(static_cast<unsigned char>(*p_))) {
         ++p_;
       }
-      return p_ > start;
+      return p_ - start;
     };
     if (p_ < end_ && *p_ == '-') ++p_;
-    if (!digits()) return false;
-    if (p_ < end_ && *p_ == '.' && (++p_, !digits())) return false;
-    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
-      ++p_;
-      if (p_ < end_ && (*p_ == '+' || *p_ == '-')) ++p_;
-      if (!digits()) return false;
-    }
-    return true;
+    const char* integer = p_;
+    const std::ptrdiff_t integer_digits = digits();
+    if (integer_digits == 0 || integer_digits > 18) return false;
+    if (*integer == '0' && integer_digits > 1) return false;
+    if (p_ < end_ && *p_ == '.' && (++p_, digits() == 0)) return false;
+    return p_ == end_ || (*p_ != 'e' && *p_ != 'E');
   }
 
   // {"key": value, ...}; `field` reads the value of each key.

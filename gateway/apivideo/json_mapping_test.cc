@@ -355,10 +355,54 @@ INSTANTIATE_TEST_SUITE_P(
         R"({"token":"to1" "ttl":60})",
         R"({"token":null,"ttl":60,"createdAt":"2020-12-02T10:13:19Z"})",
         R"({"ttl":60,"createdAt":"2020-12-02T10:13:19Z"})", R"([])", R"({})",
-        R"(null)", R"("to1")"),
+        R"(null)", R"("to1")",
+        // Numbers in unknown fields, which the scanner skips: protobuf's
+        // parser still reads them (fuzz_json_mapping found "00" accepted by
+        // the scanner and refused by protobuf).
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":00})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":01})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":-00})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":-01})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":0})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":-0})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":0.5})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":00.5})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":0e0})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":1e999})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":-1e999})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":1e-999})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":123456789012345678901234567890})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":-123456789012345678901234567890})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":1.7976931348623157e308})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":1.8e308})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":18446744073709551615})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":18446744073709551616})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":-9223372036854775808})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":-9223372036854775809})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":[{"y":00}]})"),
     [](const testing::TestParamInfo<std::string>& info) {
       return absl::StrCat("Document", info.index);
     });
+
+// The input fuzz_json_mapping found: an integer with a leading zero inside an
+// unknown field, which the scanner used to skip as a number although
+// protobuf's parser refuses the document.
+TEST(ParseTokenList, LeadingZeroInAnUnknownFieldFailsAsWithProtobuf) {
+  const std::string body =
+      R"({"dat=":[{"token":"to2","ttl":00,"creaPage":2,)"
+      R"("cutedAt":"2026-01-01T00:00:00Z01T00:01:00Z"}],)"
+      R"("pagination":{"currentPage":2,"currentPageItems":1,)"
+      R"("pageSize":       25,"pagesTotal":1,"itepsTotal":1,)"
+      R"("links":[{"rel":"self","uri":"/upload-tokens?currentPage=1"}]}})";
+  json::TokenListResponse reference;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  ASSERT_FALSE(
+      google::protobuf::util::JsonStringToMessage(body, &reference, options)
+          .ok());
+
+  EXPECT_FALSE(ParseTokenList(body).ok());
+}
 
 TEST(ParseUploadToken, IgnoresDeeplyNestedUnknownValueWithoutCrashing) {
   const std::string body = R"({"token":"to1","ttl":0,)"
