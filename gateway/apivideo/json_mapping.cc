@@ -193,14 +193,17 @@ class FastJson {
     return p_ == end_ || (*p_ != 'e' && *p_ != 'E');
   }
 
-  // {"key": value, ...}; `field` reads the value of each key.
+  // {"key": value, ...}; `field` reads the value of each key. An empty key
+  // is left to protobuf's parser, which refuses one in a message.
   template <typename Field>
   bool Object(Field field) {
     if (!Eat('{')) return false;
     if (Eat('}')) return true;
     do {
       absl::string_view key;
-      if (!String(key) || !Eat(':') || !field(key)) return false;
+      if (!String(key) || key.empty() || !Eat(':') || !field(key)) {
+        return false;
+      }
     } while (Eat(','));
     return Eat('}');
   }

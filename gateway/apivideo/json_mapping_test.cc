@@ -379,14 +379,26 @@ INSTANTIATE_TEST_SUITE_P(
         R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":18446744073709551616})",
         R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":-9223372036854775808})",
         R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":-9223372036854775809})",
-        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":[{"y":00}]})"),
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":[{"y":00}]})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","":1})",
+        R"({"":"a","token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z"})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":{"":1}})",
+        R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z"," ":1})"),
     [](const testing::TestParamInfo<std::string>& info) {
       return absl::StrCat("Document", info.index);
     });
 
-// The input fuzz_json_mapping found: an integer with a leading zero inside an
-// unknown field, which the scanner used to skip as a number although
-// protobuf's parser refuses the document.
+// Inputs fuzz_json_mapping found on which the scanner and protobuf's parser
+// disagreed; both must now fail, as with protobuf's parser alone.
+bool ProtobufReadsTokenList(const std::string& body) {
+  json::TokenListResponse list;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  return google::protobuf::util::JsonStringToMessage(body, &list, options).ok();
+}
+
+// An integer with a leading zero inside an unknown field, which the scanner
+// used to skip as a number.
 TEST(ParseTokenList, LeadingZeroInAnUnknownFieldFailsAsWithProtobuf) {
   const std::string body =
       R"({"dat=":[{"token":"to2","ttl":00,"creaPage":2,)"
@@ -394,12 +406,19 @@ TEST(ParseTokenList, LeadingZeroInAnUnknownFieldFailsAsWithProtobuf) {
       R"("pagination":{"currentPage":2,"currentPageItems":1,)"
       R"("pageSize":       25,"pagesTotal":1,"itepsTotal":1,)"
       R"("links":[{"rel":"self","uri":"/upload-tokens?currentPage=1"}]}})";
-  json::TokenListResponse reference;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;
-  ASSERT_FALSE(
-      google::protobuf::util::JsonStringToMessage(body, &reference, options)
-          .ok());
+  ASSERT_FALSE(ProtobufReadsTokenList(body));
+
+  EXPECT_FALSE(ParseTokenList(body).ok());
+}
+
+// An empty key, which the scanner used to skip as an unknown field.
+TEST(ParseTokenList, EmptyKeyFailsAsWithProtobuf) {
+  const std::string body =
+      R"({"":[{"token":"to1","ttl":60,"createdAt":"2026-01-01T00:00:00Z",)"
+      R"("expiresAt":"2026-01-01T00:01:00Z"}],)"
+      R"("pagination":{"currentPage":1,"currentPageItems":1,"pagsTotal":1,)"
+      R"("links":[{"rel":"self","uri":"/upload-tokens?currentPage=1ge=1"}]}})";
+  ASSERT_FALSE(ProtobufReadsTokenList(body));
 
   EXPECT_FALSE(ParseTokenList(body).ok());
 }
