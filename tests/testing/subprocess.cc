@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -101,6 +102,10 @@ constexpr bool kSanitized = false;
 // The exit code make test-asan gives the sanitizers (ASAN_OPTIONS,
 // UBSAN_OPTIONS, LSAN_OPTIONS exitcode=86).
 constexpr int kSanitizerExitCode = 86;
+
+// How long Wait() waits, at least, for the output of a child that has
+// exited; only a grandchild still holding the pipe open would take it all.
+constexpr absl::Duration kDrainTime = absl::Seconds(5);
 
 // The first line of every ASan, LSan and UBSan report.
 constexpr const char* kSanitizerMarkers[] = {
@@ -215,6 +220,10 @@ absl::StatusOr<int> Subprocess::Wait(absl::Duration timeout) {
     if (done == pid_) {
       absl::MutexLock lock(&mu_);
       wait_status_ = status;
+      // What the child wrote just before exiting may still be in the pipe:
+      // let the reader drain it to EOF, so that Output() is complete.
+      mu_.AwaitWithDeadline(absl::Condition(&output_closed_),
+                            std::max(deadline, absl::Now() + kDrainTime));
       return status;
     }
     if (absl::Now() >= deadline) {

@@ -47,8 +47,8 @@ class Subprocess {
   // Sends `signal_number` to the child.
   void Signal(int signal_number);
 
-  // Waits for the child to exit; its wait status (see WIFEXITED), or
-  // DEADLINE_EXCEEDED.
+  // Waits for the child to exit, and for what it wrote to be read (for
+  // Output()); its wait status (see WIFEXITED), or DEADLINE_EXCEEDED.
   absl::StatusOr<int> Wait(absl::Duration timeout);
 
   pid_t pid() const { return pid_; }
