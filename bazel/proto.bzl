@@ -13,7 +13,7 @@ cc_library linked against the system libprotobuf (and libgrpc++ with grpc).
     )
 
 Generated headers are included by their import path, as with CMake:
-"apivideo/uploadtokens/v1/upload_tokens.pb.h", "gateway/page_token.pb.h".
+"apivideo/uploadtokens/v1/upload_tokens.pb.h", "gateway/service/page_token.pb.h".
 """
 
 ProtoSourcesInfo = provider(

@@ -32,7 +32,7 @@ and fails, listing every problem, unless:
   packages that provide every shared library the binary links (found with
   ldd and dpkg on this machine, also Debian 12);
 * .dockerignore keeps build directories, node_modules and .git out;
-* docs/operations.md mentions every flag gateway/main.cc defines.
+* docs/operations.md mentions every flag gateway/app/main.cc defines.
 
 What it cannot check (no Docker daemon, registry or cluster here) is said in
 docs/operations.md, "What is verified".
@@ -756,8 +756,8 @@ class Checker:
 
 
 def main_cc_flags(checker):
-    """{name: default} of every flag gateway/main.cc defines."""
-    text = checker.read(os.path.join("gateway", "main.cc"))
+    """{name: default} of every flag gateway/app/main.cc defines."""
+    text = checker.read(os.path.join("gateway", "app", "main.cc"))
     flags = {}
     for name, default in re.findall(
             r"ABSL_FLAG\(\s*[^,]+,\s*(\w+),\s*(.*?),\s*\n?\s*\"", text,

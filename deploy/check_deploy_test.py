@@ -30,7 +30,7 @@ INPUTS = [
     "Makefile",
     ".ci/run",
     "scripts/install-deps.sh",
-    "gateway/main.cc",
+    "gateway/app/main.cc",
     "proto/apivideo/uploadtokens/v1/upload_tokens.proto",
 ]
 
@@ -123,10 +123,10 @@ BREAKAGES = [
      "no key in the image"),
     ("node_modules in the build context", ".dockerignore",
      "**/node_modules\n", "", "does not exclude **/node_modules"),
-    ("a new flag left undocumented", "gateway/main.cc",
-     "namespace gateway {",
+    ("a new flag left undocumented", "gateway/app/main.cc",
+     "namespace gateway::app {",
      'ABSL_FLAG(bool, brand_new_flag, false,\n          "Undocumented.");\n\n'
-     "namespace gateway {", "does not document --brand_new_flag"),
+     "namespace gateway::app {", "does not document --brand_new_flag"),
 ]
 
 

@@ -20,8 +20,8 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/string_view.h"
-#include "gateway/list_pages.h"
-#include "gateway/page_token.h"
+#include "gateway/service/list_pages.h"
+#include "gateway/service/page_token.h"
 #include "google/protobuf/stubs/logging.h"
 
 namespace {

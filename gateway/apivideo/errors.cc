@@ -10,7 +10,7 @@
 #include "absl/strings/strip.h"
 #include "gateway/apivideo/json_mapping.h"
 #include "gateway/apivideo/rate_limit.h"
-#include "gateway/status_details.h"
+#include "gateway/common/status_details.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace gateway::apivideo {

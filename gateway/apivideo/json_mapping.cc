@@ -7,8 +7,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "gateway/json_string.h"
-#include "gateway/status_details.h"
+#include "gateway/common/json_string.h"
+#include "gateway/common/status_details.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace gateway::apivideo {

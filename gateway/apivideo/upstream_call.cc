@@ -6,7 +6,7 @@
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "gateway/apivideo/errors.h"
-#include "gateway/status_details.h"
+#include "gateway/common/status_details.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace gateway::apivideo {
@@ -62,7 +62,7 @@ UpstreamCall::UpstreamCall(const UpstreamServices& services, RequestSpec spec,
 
 void UpstreamCall::Cancel() {
   std::optional<http::TransferId> transfer;
-  std::optional<http::TaskId> task;
+  std::optional<TaskId> task;
   UpstreamCompletion done;
   UpstreamCallInfo info;
   {
@@ -348,7 +348,7 @@ void UpstreamCall::OnAnswer(absl::StatusOr<http::HttpResponse> answer,
 void UpstreamCall::AttemptAfter(absl::Duration delay) {
   if (!EnterStage(Stage::kWaiting)) return;
   // Not under the lock: a scheduler that has shut down runs tasks inline.
-  const http::TaskId id = services_.scheduler->RunAfter(
+  const TaskId id = services_.scheduler->RunAfter(
       delay, [self = shared_from_this()] { self->Attempt(); });
   absl::MutexLock lock(&mu_);
   if (stage_ == Stage::kWaiting) task_ = id;

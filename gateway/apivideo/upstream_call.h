@@ -34,9 +34,9 @@
 #include "gateway/apivideo/auth.h"
 #include "gateway/apivideo/rate_limit.h"
 #include "gateway/apivideo/upstream_observer.h"
+#include "gateway/common/scheduler.h"
 #include "gateway/http/http_client.h"
 #include "gateway/http/http_types.h"
-#include "gateway/http/scheduler.h"
 #include "gateway/policy/circuit_breaker.h"
 #include "gateway/policy/rate_limit_gate.h"
 #include "gateway/policy/retry_budget.h"
@@ -48,7 +48,7 @@ namespace gateway::apivideo {
 // the policies' state. Everything referenced must outlive every call.
 struct UpstreamServices {
   http::HttpClient* client = nullptr;
-  http::Scheduler* scheduler = nullptr;
+  Scheduler* scheduler = nullptr;
   Authenticator* authenticator = nullptr;
   policy::RetryBudget* retry_budget = nullptr;
   policy::RateLimitGate* rate_limits = nullptr;
@@ -141,7 +141,7 @@ class UpstreamCall : public std::enable_shared_from_this<UpstreamCall> {
   absl::Mutex mu_;
   Stage stage_ ABSL_GUARDED_BY(mu_) = Stage::kBusy;
   std::optional<http::TransferId> transfer_ ABSL_GUARDED_BY(mu_);
-  std::optional<http::TaskId> task_ ABSL_GUARDED_BY(mu_);
+  std::optional<TaskId> task_ ABSL_GUARDED_BY(mu_);
   bool cancel_requested_ ABSL_GUARDED_BY(mu_) = false;
   UpstreamCompletion done_ ABSL_GUARDED_BY(mu_);
 

@@ -15,7 +15,7 @@
 #include "absl/time/time.h"
 #include "gateway/apivideo/auth.h"
 #include "gateway/apivideo/testing/fake_upstream.h"
-#include "gateway/status_details.h"
+#include "gateway/common/status_details.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"

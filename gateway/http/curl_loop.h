@@ -47,12 +47,12 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "gateway/common/scheduler.h"
 #include "gateway/http/curl_loop_options.h"
 #include "gateway/http/curl_transfer.h"
 #include "gateway/http/extra_ca_certs.h"
 #include "gateway/http/http_client.h"
 #include "gateway/http/http_types.h"
-#include "gateway/http/scheduler.h"
 
 namespace gateway::http {
 

@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "gateway/status_details.h"
+#include "gateway/common/status_details.h"
 
 namespace gateway::security {
 namespace {

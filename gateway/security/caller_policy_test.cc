@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "gateway/status_details.h"
+#include "gateway/common/status_details.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"

@@ -7,8 +7,8 @@
 
 #include "gateway/apivideo/auth.h"
 #include "gateway/apivideo/upstream_call.h"
+#include "gateway/common/testing/fake_scheduler.h"
 #include "gateway/http/testing/fake_http_client.h"
-#include "gateway/http/testing/fake_scheduler.h"
 #include "gateway/policy/circuit_breaker.h"
 #include "gateway/policy/rate_limit_gate.h"
 #include "gateway/policy/retry_budget.h"
@@ -31,7 +31,7 @@ struct FakeUpstream {
   }
 
   http::testing::FakeHttpClient client;
-  http::testing::FakeScheduler scheduler;
+  gateway::testing::FakeScheduler scheduler;
   policy::RetryBudget retry_budget;
   policy::RateLimitGate rate_limits;
   policy::CircuitBreaker circuit_breaker;

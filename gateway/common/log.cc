@@ -1,0 +1,178 @@
+#include "gateway/common/log.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "gateway/common/json_string.h"
+
+namespace gateway {
+namespace {
+
+std::atomic<LogFormat> log_format{LogFormat::kText};
+std::atomic<LogLevel> min_log_level{LogLevel::kInfo};
+
+char LevelLetter(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug:
+      return 'D';
+    case LogLevel::kInfo:
+      return 'I';
+    case LogLevel::kWarning:
+      return 'W';
+    case LogLevel::kError:
+      return 'E';
+  }
+  return '?';
+}
+
+absl::string_view LevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarning:
+      return "warning";
+    case LogLevel::kError:
+      return "error";
+  }
+  return "unknown";
+}
+
+bool NeedsQuotes(absl::string_view value) {
+  if (value.empty()) return true;
+  for (unsigned char c : value) {
+    if (c <= ' ' || c == '"' || c == 0x7f) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+LogField::LogField(absl::string_view key, std::int64_t number)
+    : key(key), value(absl::StrCat(number)), is_number(true) {}
+
+bool ParseLogLevel(absl::string_view text, LogLevel* level) {
+  for (LogLevel candidate : {LogLevel::kDebug, LogLevel::kInfo,
+                             LogLevel::kWarning, LogLevel::kError}) {
+    if (text == LevelName(candidate)) {
+      *level = candidate;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool ParseLogFormat(absl::string_view text, LogFormat* format) {
+  if (text == "text") {
+    *format = LogFormat::kText;
+  } else if (text == "json") {
+    *format = LogFormat::kJson;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void SetLogFormat(LogFormat format) { log_format.store(format); }
+void SetMinLogLevel(LogLevel level) { min_log_level.store(level); }
+
+bool LogEnabled(LogLevel level) {
+  return level >= min_log_level.load(std::memory_order_relaxed);
+}
+
+namespace {
+
+// Room for a whole access-log line, so that building one (for every call)
+// allocates once.
+constexpr std::size_t kTypicalLineSize = 256;
+
+void AppendTextBody(std::string& out, absl::string_view message,
+                    absl::Span<const LogField> fields) {
+  out.append(message.data(), message.size());
+  for (const LogField& field : fields) {
+    absl::StrAppend(&out, " ", field.key, "=");
+    if (!field.is_number && NeedsQuotes(field.value)) {
+      AppendJsonString(out, field.value);
+    } else {
+      out += field.value;
+    }
+  }
+}
+
+}  // namespace
+
+std::string FormatTextBody(absl::string_view message,
+                           absl::Span<const LogField> fields) {
+  std::string body;
+  body.reserve(kTypicalLineSize);
+  AppendTextBody(body, message, fields);
+  return body;
+}
+
+std::string FormatLogLine(LogFormat format, absl::Time time, LogLevel level,
+                          absl::string_view message,
+                          absl::Span<const LogField> fields) {
+  const std::string timestamp =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", time, absl::UTCTimeZone());
+  std::string line;
+  line.reserve(kTypicalLineSize);
+  if (format == LogFormat::kText) {
+    absl::StrAppend(&line, timestamp, " ");
+    line += LevelLetter(level);
+    line += ' ';
+    AppendTextBody(line, message, fields);
+    return line;
+  }
+  absl::StrAppend(&line, R"({"time":")", timestamp, R"(","level":")",
+                  LevelName(level), R"(","msg":)");
+  AppendJsonString(line, message);
+  for (const LogField& field : fields) {
+    line += ',';
+    AppendJsonString(line, field.key);
+    line += ':';
+    if (field.is_number) {
+      line += field.value;
+    } else {
+      AppendJsonString(line, field.value);
+    }
+  }
+  line += '}';
+  return line;
+}
+
+namespace {
+
+void Write(LogLevel level, absl::string_view message,
+           absl::Span<const LogField> fields) {
+  std::string line = FormatLogLine(log_format.load(std::memory_order_relaxed),
+                                   absl::Now(), level, message, fields);
+  line += '\n';
+  // Best effort: nothing useful can be done if stderr is gone.
+  const char* data = line.data();
+  std::size_t left = line.size();
+  while (left > 0) {
+    const ssize_t written = ::write(STDERR_FILENO, data, left);
+    if (written <= 0) break;
+    data += written;
+    left -= static_cast<std::size_t>(written);
+  }
+}
+
+}  // namespace
+
+void Log(LogLevel level, absl::string_view message,
+         absl::Span<const LogField> fields) {
+  if (LogEnabled(level)) Write(level, message, fields);
+}
+
+void LogLifecycle(absl::string_view message) {
+  Write(LogLevel::kInfo, message, {});
+}
+
+}  // namespace gateway

@@ -1,0 +1,87 @@
+// Leveled logging to stderr, one line per call, as text or as JSON (this
+// Abseil has no absl/log). A line is written with a single write(2), so
+// lines from different threads never interleave. Never pass secrets.
+//
+//   text: 2026-11-28T03:59:07.123Z I rpc method=GetUploadToken code=OK
+//   json: {"time":"2026-11-28T03:59:07.123Z","level":"info","msg":"rpc",
+//          "method":"GetUploadToken","code":"OK"}
+
+#ifndef GATEWAY_COMMON_LOG_H_
+#define GATEWAY_COMMON_LOG_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+
+namespace gateway {
+
+enum class LogLevel { kDebug, kInfo, kWarning, kError };
+enum class LogFormat { kText, kJson };
+
+// "debug", "info", "warning", "error"; "text", "json". False if unknown.
+bool ParseLogLevel(absl::string_view text, LogLevel* level);
+bool ParseLogFormat(absl::string_view text, LogFormat* format);
+
+// Set once at start-up, before other threads log. Defaults: text, info.
+void SetLogFormat(LogFormat format);
+void SetMinLogLevel(LogLevel level);
+// Whether a line at `level` would be written.
+bool LogEnabled(LogLevel level);
+
+// One named value of a structured line.
+struct LogField {
+  LogField(absl::string_view key, absl::string_view value)
+      : key(key), value(value) {}
+  LogField(absl::string_view key, std::int64_t number);
+  // A number already formatted, e.g. "1.234": bare in JSON.
+  static LogField Number(absl::string_view key, std::string formatted) {
+    LogField field(key, absl::string_view());
+    field.value = std::move(formatted);
+    field.is_number = true;
+    return field;
+  }
+
+  absl::string_view key;
+  std::string value;
+  bool is_number = false;
+};
+
+void Log(LogLevel level, absl::string_view message,
+         absl::Span<const LogField> fields = {});
+
+// For the few lines that mark the process's life (listening, stopped):
+// written whatever the minimum level, since scripts and orchestration wait
+// for them.
+void LogLifecycle(absl::string_view message);
+
+inline void LogDebug(absl::string_view message) {
+  Log(LogLevel::kDebug, message);
+}
+inline void LogInfo(absl::string_view message) {
+  Log(LogLevel::kInfo, message);
+}
+inline void LogWarning(absl::string_view message) {
+  Log(LogLevel::kWarning, message);
+}
+inline void LogError(absl::string_view message) {
+  Log(LogLevel::kError, message);
+}
+
+// The message and fields as the text format writes them after the time and
+// level: "rpc method=GetUploadToken code=OK". A value that is empty or holds
+// a space, quote or control byte is quoted.
+std::string FormatTextBody(absl::string_view message,
+                           absl::Span<const LogField> fields);
+
+// The whole line, without the newline: what Log writes at `time`.
+std::string FormatLogLine(LogFormat format, absl::Time time, LogLevel level,
+                          absl::string_view message,
+                          absl::Span<const LogField> fields);
+
+}  // namespace gateway
+
+#endif  // GATEWAY_COMMON_LOG_H_

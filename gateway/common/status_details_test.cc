@@ -1,0 +1,250 @@
+#include "gateway/common/status_details.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "gtest/gtest.h"
+
+namespace gateway {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::Optional;
+using ::testing::Property;
+
+MATCHER_P2(FieldViolationIs, field, description, "") {
+  return arg.field() == field && arg.description() == description;
+}
+
+std::vector<std::string> DetailTypeUrls(const google::rpc::Status& status) {
+  std::vector<std::string> urls;
+  for (const auto& any : status.details()) urls.push_back(any.type_url());
+  return urls;
+}
+
+template <typename T>
+std::vector<T> DetailsOfType(const google::rpc::Status& status) {
+  std::vector<T> found;
+  for (const auto& any : status.details()) {
+    T detail;
+    if (any.type_url() == "type.googleapis.com/" + T().GetTypeName() &&
+        detail.ParseFromString(any.value())) {
+      found.push_back(detail);
+    }
+  }
+  return found;
+}
+
+std::string DeterministicBytes(const google::protobuf::Message& message) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    message.SerializeToCodedStream(&coded);
+  }
+  return bytes;
+}
+
+TEST(TypeUrlOf, IsTypeGoogleapisPrefixPlusFullName) {
+  EXPECT_EQ(TypeUrlOf(google::rpc::ErrorInfo()),
+            "type.googleapis.com/google.rpc.ErrorInfo");
+}
+
+TEST(AddDetail, AttachesDetailThatGetDetailReturns) {
+  absl::Status status = absl::NotFoundError("gone");
+  google::rpc::ResourceInfo info;
+  info.set_resource_name("to1");
+  AddDetail(status, info);
+  EXPECT_THAT(
+      GetDetail<google::rpc::ResourceInfo>(status),
+      Optional(Property(&google::rpc::ResourceInfo::resource_name, "to1")));
+}
+
+TEST(AddDetail, IsNoOpOnOkStatus) {
+  absl::Status status = absl::OkStatus();
+  google::rpc::ResourceInfo info;
+  info.set_resource_name("to1");
+  AddDetail(status, info);
+  EXPECT_TRUE(status.ok());
+  EXPECT_EQ(GetDetail<google::rpc::ResourceInfo>(status), std::nullopt);
+}
+
+TEST(AddDetail, SecondDetailOfSameTypeReplacesFirst) {
+  absl::Status status = absl::NotFoundError("gone");
+  google::rpc::ResourceInfo first;
+  first.set_resource_name("first");
+  google::rpc::ResourceInfo second;
+  second.set_resource_name("second");
+  AddDetail(status, first);
+  AddDetail(status, second);
+  EXPECT_THAT(
+      GetDetail<google::rpc::ResourceInfo>(status),
+      Optional(Property(&google::rpc::ResourceInfo::resource_name, "second")));
+}
+
+TEST(GetDetail, ReturnsNulloptWhenTypeIsAbsent) {
+  absl::Status status = absl::NotFoundError("gone");
+  google::rpc::ResourceInfo info;
+  AddDetail(status, info);
+  EXPECT_EQ(GetDetail<google::rpc::RetryInfo>(status), std::nullopt);
+}
+
+TEST(GetDetail, ReturnsNulloptWhenPayloadDoesNotParse) {
+  absl::Status status = absl::NotFoundError("gone");
+  status.SetPayload(TypeUrlOf(google::rpc::RetryInfo()),
+                    absl::Cord("\xff\xff\xff"));
+  EXPECT_EQ(GetDetail<google::rpc::RetryInfo>(status), std::nullopt);
+}
+
+TEST(MakeError, SetsCodeMessageAndErrorInfoWithApiVideoDomain) {
+  const absl::Status status =
+      MakeError(absl::StatusCode::kUnavailable, "down", "UPSTREAM_DOWN");
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(status.message(), "down");
+  const auto info = GetDetail<google::rpc::ErrorInfo>(status);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "UPSTREAM_DOWN");
+  EXPECT_EQ(info->domain(), "api.video");
+}
+
+TEST(AddFieldViolation, KeepsEarlierViolations) {
+  absl::Status status = absl::InvalidArgumentError("bad");
+  AddFieldViolation(status, "ttl", "too small");
+  AddFieldViolation(status, "token", "too long");
+  const auto bad_request = GetDetail<google::rpc::BadRequest>(status);
+  ASSERT_TRUE(bad_request.has_value());
+  EXPECT_THAT(bad_request->field_violations(),
+              ElementsAre(FieldViolationIs("ttl", "too small"),
+                          FieldViolationIs("token", "too long")));
+}
+
+TEST(InvalidFieldError, IsInvalidArgumentWithBadRequestAndErrorInfo) {
+  const absl::Status status = InvalidFieldError("ttl", "must not be negative");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "invalid request: ttl: must not be negative");
+  const auto bad_request = GetDetail<google::rpc::BadRequest>(status);
+  ASSERT_TRUE(bad_request.has_value());
+  EXPECT_THAT(bad_request->field_violations(),
+              ElementsAre(FieldViolationIs("ttl", "must not be negative")));
+  const auto info = GetDetail<google::rpc::ErrorInfo>(status);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "INVALID_ARGUMENT");
+  EXPECT_EQ(info->domain(), "api.video");
+}
+
+TEST(FieldViolations, EmptyIsOk) {
+  FieldViolations violations;
+  EXPECT_TRUE(violations.empty());
+  EXPECT_TRUE(violations.ToStatus().ok());
+}
+
+TEST(FieldViolations, ReportsEveryFieldInOneStatus) {
+  FieldViolations violations;
+  violations.Add("page_size", "must not be negative");
+  violations.Add("order_by", "unknown field");
+  EXPECT_FALSE(violations.empty());
+  const absl::Status status = violations.ToStatus();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(),
+            "invalid request: page_size: must not be negative; order_by: "
+            "unknown field");
+  const auto bad_request = GetDetail<google::rpc::BadRequest>(status);
+  ASSERT_TRUE(bad_request.has_value());
+  EXPECT_THAT(bad_request->field_violations(),
+              ElementsAre(FieldViolationIs("page_size", "must not be negative"),
+                          FieldViolationIs("order_by", "unknown field")));
+}
+
+TEST(ToRpcStatus, OkHasCodeZeroAndNoDetails) {
+  const google::rpc::Status rpc = ToRpcStatus(absl::OkStatus());
+  EXPECT_EQ(rpc.code(), 0);
+  EXPECT_THAT(rpc.message(), IsEmpty());
+  EXPECT_THAT(rpc.details(), IsEmpty());
+}
+
+TEST(ToRpcStatus, CopiesCodeAndMessage) {
+  const google::rpc::Status rpc =
+      ToRpcStatus(absl::FailedPreconditionError("no key"));
+  EXPECT_EQ(rpc.code(), 9);  // google.rpc.Code.FAILED_PRECONDITION
+  EXPECT_EQ(rpc.message(), "no key");
+}
+
+TEST(ToRpcStatus, AddsErrorInfoNamedAfterCodeWhenMissing) {
+  const google::rpc::Status rpc = ToRpcStatus(absl::NotFoundError("gone"));
+  const auto infos = DetailsOfType<google::rpc::ErrorInfo>(rpc);
+  ASSERT_EQ(infos.size(), 1u);
+  EXPECT_EQ(infos[0].reason(), "NOT_FOUND");
+  EXPECT_EQ(infos[0].domain(), "api.video");
+}
+
+TEST(ToRpcStatus, KeepsGivenErrorInfoWithoutAddingAnother) {
+  const google::rpc::Status rpc = ToRpcStatus(
+      MakeError(absl::StatusCode::kNotFound, "gone", "RESOURCE_NOT_FOUND"));
+  const auto infos = DetailsOfType<google::rpc::ErrorInfo>(rpc);
+  ASSERT_EQ(infos.size(), 1u);
+  EXPECT_EQ(infos[0].reason(), "RESOURCE_NOT_FOUND");
+}
+
+TEST(ToRpcStatus, SortsDetailsByTypeUrl) {
+  absl::Status status = absl::ResourceExhaustedError("slow down");
+  AddDetail(status, google::rpc::RetryInfo());
+  AddDetail(status, google::rpc::QuotaFailure());
+  AddDetail(status, google::rpc::BadRequest());
+  EXPECT_THAT(DetailTypeUrls(ToRpcStatus(status)),
+              ElementsAre("type.googleapis.com/google.rpc.BadRequest",
+                          "type.googleapis.com/google.rpc.ErrorInfo",
+                          "type.googleapis.com/google.rpc.QuotaFailure",
+                          "type.googleapis.com/google.rpc.RetryInfo"));
+}
+
+TEST(ToRpcStatus, EncodingDoesNotDependOnOrderDetailsWereAdded) {
+  google::rpc::RetryInfo retry;
+  retry.mutable_retry_delay()->set_seconds(7);
+  google::rpc::ResourceInfo resource;
+  resource.set_resource_name("to1");
+
+  absl::Status one = absl::NotFoundError("gone");
+  AddDetail(one, retry);
+  AddDetail(one, resource);
+  absl::Status two = absl::NotFoundError("gone");
+  AddDetail(two, resource);
+  AddDetail(two, retry);
+
+  EXPECT_EQ(ToRpcStatus(one).SerializeAsString(),
+            ToRpcStatus(two).SerializeAsString());
+}
+
+TEST(ToRpcStatus, EncodesMapFieldsOfDetailsDeterministically) {
+  google::rpc::ErrorInfo info;
+  info.set_reason("R");
+  info.set_domain("api.video");
+  for (int i = 0; i < 32; ++i) {
+    (*info.mutable_metadata())[absl::StrCat("key", i)] = absl::StrCat(i);
+  }
+  absl::Status status = absl::InternalError("x");
+  AddDetail(status, info);
+  const google::rpc::Status rpc = ToRpcStatus(status);
+  ASSERT_EQ(rpc.details_size(), 1);
+  EXPECT_EQ(rpc.details(0).value(), DeterministicBytes(info));
+}
+
+TEST(ToRpcStatus, LeavesOutPayloadsOutsideTypeGoogleapisCom) {
+  absl::Status status = absl::UnavailableError("down");
+  status.SetPayload("type.upload-token-gateway/internal.Mark", absl::Cord("1"));
+  const google::rpc::Status rpc = ToRpcStatus(status);
+  EXPECT_THAT(DetailTypeUrls(rpc),
+              ElementsAre("type.googleapis.com/google.rpc.ErrorInfo"));
+}
+
+}  // namespace
+}  // namespace gateway

@@ -1,0 +1,108 @@
+#include "gateway/service/call_reactor.h"
+
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "gateway/common/status_details.h"
+#include "gateway/service/grpc_status.h"
+
+namespace gateway::service {
+
+CallReactor::CallReactor(grpc::CallbackServerContext* context,
+                         absl::string_view method,
+                         const observability::AccessLog& access_log,
+                         const security::SecretScrubber& scrubber,
+                         policy::InFlightLimit* in_flight,
+                         observability::RpcMetrics* metrics)
+    : context_(context),
+      method_(method),
+      access_log_(access_log),
+      scrubber_(scrubber),
+      in_flight_(in_flight),
+      metrics_(metrics) {}
+
+absl::StatusOr<absl::Time> CallReactor::UpstreamDeadline(
+    absl::Duration cap) const {
+  const absl::Time now = absl::Now();
+  const auto deadline = context_->deadline();
+  if (deadline == std::chrono::system_clock::time_point::max()) {
+    return now + cap;
+  }
+  const absl::Time caller_deadline = absl::FromChrono(deadline);
+  if (caller_deadline <= now) {
+    return MakeError(absl::StatusCode::kDeadlineExceeded,
+                     "the call's deadline passed before api.video was asked",
+                     "DEADLINE_EXCEEDED");
+  }
+  return std::min(caller_deadline, now + cap);
+}
+
+void CallReactor::Reject(const absl::Status& status) {
+  FinishWith(status);
+  Unref();
+}
+
+void CallReactor::Attach(const std::shared_ptr<apivideo::UpstreamCall>& call) {
+  bool cancelled = false;
+  {
+    absl::MutexLock lock(&mu_);
+    call_ = call;
+    cancelled = cancelled_;
+  }
+  // OnCancel may have run before the call existed.
+  if (cancelled) call->Cancel();
+  Unref();
+}
+
+void CallReactor::Complete(const absl::Status& status,
+                           const apivideo::UpstreamCallInfo& upstream) {
+  upstream_ = upstream;
+  const apivideo::RateLimit& rate_limit = upstream.rate_limit;
+  if (rate_limit.limit.has_value()) {
+    context_->AddInitialMetadata("x-ratelimit-limit",
+                                 absl::StrCat(*rate_limit.limit));
+  }
+  if (rate_limit.remaining.has_value()) {
+    context_->AddInitialMetadata("x-ratelimit-remaining",
+                                 absl::StrCat(*rate_limit.remaining));
+  }
+  if (rate_limit.retry_after_seconds.has_value()) {
+    context_->AddInitialMetadata("x-ratelimit-retry-after",
+                                 absl::StrCat(*rate_limit.retry_after_seconds));
+  }
+  FinishWith(status);
+}
+
+void CallReactor::FinishWith(const absl::Status& status) {
+  code_ = status.code();
+  // Counted before the status leaves, so that a caller who has its answer
+  // finds it counted.
+  if (metrics_ != nullptr) metrics_->OnHandled(code_, absl::Now() - start_);
+  Finish(ToGrpcStatus(scrubber_.Scrub(status)));
+}
+
+void CallReactor::OnCancel() {
+  std::shared_ptr<apivideo::UpstreamCall> call;
+  {
+    absl::MutexLock lock(&mu_);
+    cancelled_ = true;
+    call = call_;
+  }
+  if (call != nullptr) call->Cancel();
+}
+
+void CallReactor::OnDone() {
+  const absl::Duration latency = absl::Now() - start_;
+  const std::string peer = context_->peer();
+  access_log_.Record({method_, peer, caller_, code_, upstream_.http_status,
+                      upstream_.attempts, latency, trace_id_});
+  if (in_flight_ != nullptr) in_flight_->Release();
+  Unref();
+}
+
+void CallReactor::Unref() {
+  if (references_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+}
+
+}  // namespace gateway::service

@@ -1,0 +1,91 @@
+#include "gateway/service/list_pages.h"
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "gateway/common/status_details.h"
+#include "gateway/service/validation.h"
+
+namespace gateway::service {
+
+absl::StatusOr<ListPlan> PlanListCall(
+    const ::apivideo::uploadtokens::v1::ListUploadTokensRequest& request,
+    const PageTokenCodec& codec) {
+  FieldViolations violations;
+  ListPlan plan;
+
+  std::int32_t page_size = request.page_size();
+  if (page_size < 0) {
+    violations.Add("page_size",
+                   absl::StrCat("must not be negative, got ", page_size));
+  } else if (page_size == 0) {
+    page_size = kDefaultPageSize;
+  } else if (page_size > kMaxPageSize) {
+    page_size = kMaxPageSize;
+  }
+  plan.query.page_size = page_size;
+
+  const std::optional<OrderBy> order_by = ParseOrderBy(request.order_by());
+  if (!order_by.has_value()) {
+    violations.Add("order_by",
+                   "must be \"\", \"created_at\" or \"ttl\", optionally "
+                   "followed by \" asc\" or \" desc\"");
+  } else {
+    plan.query.sort_field = order_by->field;
+    plan.query.sort_order = order_by->order;
+    plan.order_by = order_by->normalized;
+  }
+
+  // The token can only be judged against a valid order and page size.
+  if (!request.page_token().empty() && violations.empty()) {
+    absl::StatusOr<PageCursor> cursor = codec.Decode(request.page_token());
+    if (!cursor.ok()) return cursor.status();
+    if (cursor->order_by != plan.order_by) {
+      violations.Add(
+          "page_token",
+          absl::StrCat("was issued for order_by \"", cursor->order_by,
+                       "\", not \"", plan.order_by,
+                       "\"; start again without a page_token to change "
+                       "the order"));
+    } else if (cursor->offset % page_size != 0) {
+      violations.Add(
+          "page_size",
+          absl::StrCat("must divide the position the page_token continues "
+                       "from (",
+                       cursor->offset,
+                       "); use the page_size of the call that returned it"));
+    } else {
+      const std::int64_t page = cursor->offset / page_size + 1;
+      if (page > std::numeric_limits<std::int32_t>::max()) {
+        violations.Add("page_token", "points beyond the last page");
+      } else {
+        plan.query.current_page = static_cast<std::int32_t>(page);
+      }
+    }
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  return plan;
+}
+
+void BuildListResponse(
+    const ListPlan& plan, apivideo::json::TokenListResponse page,
+    const PageTokenCodec& codec,
+    ::apivideo::uploadtokens::v1::ListUploadTokensResponse& response) {
+  const apivideo::json::Pagination& pagination = page.pagination();
+  response.set_total_size(pagination.items_total());
+  // An empty page ends the listing even if the upstream counts more pages,
+  // so that a caller's loop always terminates.
+  const bool has_next = !page.data().empty() &&
+                        pagination.current_page() < pagination.pages_total();
+  if (has_next) {
+    const std::int64_t next_offset =
+        static_cast<std::int64_t>(plan.query.current_page) *
+        plan.query.page_size;
+    response.set_next_page_token(codec.Encode({plan.order_by, next_offset}));
+  }
+  response.mutable_upload_tokens()->Swap(page.mutable_data());
+}
+
+}  // namespace gateway::service

@@ -1,0 +1,190 @@
+#include "gateway/service/upload_token_service.h"
+
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "gateway/common/status_details.h"
+#include "gateway/observability/trace_context.h"
+#include "gateway/service/call_reactor.h"
+#include "gateway/service/list_pages.h"
+#include "gateway/service/validation.h"
+#include "grpc/grpc_security_constants.h"
+#include "grpcpp/security/auth_context.h"
+
+namespace gateway::service {
+
+using ::apivideo::uploadtokens::v1::CreateUploadTokenRequest;
+using ::apivideo::uploadtokens::v1::DeleteUploadTokenRequest;
+using ::apivideo::uploadtokens::v1::GetUploadTokenRequest;
+using ::apivideo::uploadtokens::v1::ListUploadTokensRequest;
+using ::apivideo::uploadtokens::v1::ListUploadTokensResponse;
+using ::apivideo::uploadtokens::v1::UploadToken;
+
+UploadTokenService::UploadTokenService(
+    apivideo::UploadTokenApi& api, const PageTokenCodec& page_tokens,
+    const observability::AccessLog& access_log,
+    const security::SecretScrubber& scrubber,
+    const security::CallerPolicy& callers, UploadTokenServiceOptions options)
+    : api_(api),
+      page_tokens_(page_tokens),
+      access_log_(access_log),
+      scrubber_(scrubber),
+      callers_(callers),
+      options_(options),
+      in_flight_(options.max_calls_in_flight) {}
+
+absl::StatusOr<std::string> UploadTokenService::AuthorizeCaller(
+    grpc::CallbackServerContext& context) const {
+  security::PeerIdentity peer;
+  // Each lookup costs; make only those the policy needs.
+  if (callers_.requires_client_identity()) {
+    const std::shared_ptr<const grpc::AuthContext> auth =
+        context.auth_context();
+    peer.authenticated = auth != nullptr && auth->IsPeerAuthenticated();
+    if (peer.authenticated) {
+      for (const char* property :
+           {GRPC_PEER_DNS_PROPERTY_NAME, GRPC_PEER_URI_PROPERTY_NAME}) {
+        for (const grpc::string_ref& value :
+             auth->FindPropertyValues(property)) {
+          peer.subject_alt_names.emplace_back(value.data(), value.size());
+        }
+      }
+    }
+  }
+  std::optional<absl::string_view> authorization;
+  if (callers_.requires_caller_token()) {
+    const auto& metadata = context.client_metadata();
+    if (auto it = metadata.find("authorization"); it != metadata.end()) {
+      authorization = absl::string_view(it->second.data(), it->second.size());
+    }
+  }
+  return callers_.Authorize(peer, authorization);
+}
+
+namespace {
+
+std::optional<absl::string_view> MetadataValue(
+    const grpc::CallbackServerContext& context, absl::string_view key) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
+  if (it == metadata.end()) return std::nullopt;
+  return absl::string_view(it->second.data(), it->second.size());
+}
+
+// The caller's W3C trace context, or a new one.
+observability::TraceContext TraceContextOf(
+    const grpc::CallbackServerContext& context) {
+  return observability::TraceContextForCall(
+      MetadataValue(context, "traceparent"),
+      MetadataValue(context, "tracestate"));
+}
+
+}  // namespace
+
+template <typename Value, typename Start, typename OnSuccess>
+grpc::ServerUnaryReactor* UploadTokenService::Serve(
+    grpc::CallbackServerContext* context, absl::string_view method,
+    const absl::Status& validation, Start start, OnSuccess on_success) {
+  observability::RpcMetrics* rpc_metrics =
+      options_.metrics != nullptr ? options_.metrics->ForMethod(method)
+                                  : nullptr;
+  if (rpc_metrics != nullptr) rpc_metrics->OnStarted();
+  const bool admitted = in_flight_.TryAcquire();
+  auto* reactor =
+      new CallReactor(context, method, access_log_, scrubber_,
+                      admitted ? &in_flight_ : nullptr, rpc_metrics);
+  if (!admitted) {
+    reactor->Reject(MakeError(
+        absl::StatusCode::kResourceExhausted,
+        absl::StrCat("the gateway is at its limit of ", in_flight_.max(),
+                     " calls in flight; retry with backoff"),
+        "GATEWAY_OVERLOADED"));
+    return reactor;
+  }
+  absl::StatusOr<std::string> caller = AuthorizeCaller(*context);
+  if (!caller.ok()) {
+    reactor->Reject(caller.status());
+    return reactor;
+  }
+  reactor->SetCaller(*std::move(caller));
+  observability::TraceContext trace = TraceContextOf(*context);
+  reactor->SetTraceId(trace.trace_id());
+  if (!validation.ok()) {
+    reactor->Reject(validation);
+    return reactor;
+  }
+  absl::StatusOr<absl::Time> deadline =
+      reactor->UpstreamDeadline(options_.upstream_timeout);
+  if (!deadline.ok()) {
+    reactor->Reject(deadline.status());
+    return reactor;
+  }
+  apivideo::CallOptions call_options;
+  call_options.deadline = *deadline;
+  call_options.traceparent = std::move(trace.traceparent);
+  call_options.tracestate = std::move(trace.tracestate);
+  reactor->Attach(
+      start(call_options, [reactor, on_success = std::move(on_success)](
+                              apivideo::ApiResult<Value> result) mutable {
+        if (result.value.ok()) on_success(*std::move(result.value));
+        reactor->Complete(result.value.status(), result.upstream);
+      }));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* UploadTokenService::CreateUploadToken(
+    grpc::CallbackServerContext* context,
+    const CreateUploadTokenRequest* request, UploadToken* response) {
+  return Serve<UploadToken>(
+      context, "CreateUploadToken", ValidateCreateRequest(*request),
+      [this, request](const apivideo::CallOptions& options, auto done) {
+        return api_.Create(request->ttl(), options, std::move(done));
+      },
+      [response](UploadToken token) { *response = std::move(token); });
+}
+
+grpc::ServerUnaryReactor* UploadTokenService::ListUploadTokens(
+    grpc::CallbackServerContext* context,
+    const ListUploadTokensRequest* request,
+    ListUploadTokensResponse* response) {
+  absl::StatusOr<ListPlan> planned = PlanListCall(*request, page_tokens_);
+  const absl::Status validation = planned.status();
+  ListPlan plan = planned.ok() ? *std::move(planned) : ListPlan();
+  const apivideo::ListQuery query = plan.query;
+  return Serve<apivideo::json::TokenListResponse>(
+      context, "ListUploadTokens", validation,
+      [this, query](const apivideo::CallOptions& options, auto done) {
+        return api_.List(query, options, std::move(done));
+      },
+      [this, plan = std::move(plan),
+       response](apivideo::json::TokenListResponse page) {
+        BuildListResponse(plan, std::move(page), page_tokens_, *response);
+      });
+}
+
+grpc::ServerUnaryReactor* UploadTokenService::GetUploadToken(
+    grpc::CallbackServerContext* context, const GetUploadTokenRequest* request,
+    UploadToken* response) {
+  return Serve<UploadToken>(
+      context, "GetUploadToken", ValidateToken(request->token()),
+      [this, request](const apivideo::CallOptions& options, auto done) {
+        return api_.Get(request->token(), options, std::move(done));
+      },
+      [response](UploadToken token) { *response = std::move(token); });
+}
+
+grpc::ServerUnaryReactor* UploadTokenService::DeleteUploadToken(
+    grpc::CallbackServerContext* context,
+    const DeleteUploadTokenRequest* request,
+    google::protobuf::Empty* response) {
+  return Serve<google::protobuf::Empty>(
+      context, "DeleteUploadToken", ValidateToken(request->token()),
+      [this, request](const apivideo::CallOptions& options, auto done) {
+        return api_.Delete(request->token(), options, std::move(done));
+      },
+      [](const google::protobuf::Empty&) {});
+}
+
+}  // namespace gateway::service

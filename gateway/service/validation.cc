@@ -1,0 +1,66 @@
+#include "gateway/service/validation.h"
+
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gateway/common/status_details.h"
+
+namespace gateway::service {
+
+absl::Status ValidateCreateRequest(
+    const ::apivideo::uploadtokens::v1::CreateUploadTokenRequest& request) {
+  // The field is an int32, so only the lower bound can be broken.
+  if (request.ttl() < 0) {
+    return InvalidFieldError(
+        "ttl", absl::StrCat("must be from 0 (never expires) to 2147483647 "
+                            "seconds, got ",
+                            request.ttl()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateToken(absl::string_view token) {
+  if (token.empty()) return InvalidFieldError("token", "must not be empty");
+  if (token.size() > kMaxTokenLength) {
+    return InvalidFieldError(
+        "token", absl::StrCat("must be at most ", kMaxTokenLength,
+                              " characters long, got ", token.size()));
+  }
+  for (char c : token) {
+    if (!absl::ascii_isalnum(c) && c != '_' && c != '-') {
+      return InvalidFieldError("token",
+                               "may contain only A-Z, a-z, 0-9, '_' and '-'");
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::optional<OrderBy> ParseOrderBy(absl::string_view order_by) {
+  const std::vector<absl::string_view> words =
+      absl::StrSplit(order_by, ' ', absl::SkipEmpty());
+  OrderBy parsed;
+  if (words.empty()) return parsed;
+  if (words.size() > 2) return std::nullopt;
+  if (words[0] == "created_at") {
+    parsed.field = apivideo::SortField::kCreatedAt;
+  } else if (words[0] == "ttl") {
+    parsed.field = apivideo::SortField::kTtl;
+  } else {
+    return std::nullopt;
+  }
+  if (words.size() == 2) {
+    if (words[1] == "desc") {
+      parsed.order = apivideo::SortOrder::kDescending;
+    } else if (words[1] != "asc") {
+      return std::nullopt;
+    }
+  }
+  parsed.normalized = absl::StrCat(
+      words[0],
+      parsed.order == apivideo::SortOrder::kDescending ? " desc" : " asc");
+  return parsed;
+}
+
+}  // namespace gateway::service
