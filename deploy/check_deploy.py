@@ -32,7 +32,9 @@ and fails, listing every problem, unless:
   packages that provide every shared library the binary links (found with
   ldd and dpkg on this machine, also Debian 12);
 * .dockerignore keeps build directories, node_modules and .git out;
-* docs/operations.md mentions every flag gateway/app/main.cc defines.
+* docs/operations.md has a table row for every flag of the gateway's own
+  (gateway/config/flags.cc, as the binary's --helpfull lists them), with
+  the binary's default.
 
 What it cannot check (no Docker daemon, registry or cluster here) is said in
 docs/operations.md, "What is verified".
@@ -193,7 +195,7 @@ class Checker:
         found = objects.get(kind) or [(None, None)]
         return found[0]
 
-    def check_kubernetes(self, objects, accepted, service_name, main_flags):
+    def check_kubernetes(self, objects, accepted, service_name, gateway_flags):
         where, deployment = self.one(objects, "Deployment")
         if deployment is None:
             return {}
@@ -234,7 +236,7 @@ class Checker:
             match = re.search(r":(\d+)$", value)
             return int(match.group(1)) if match else None
 
-        grpc_port = port_of("listen", main_flags.get("listen"))
+        grpc_port = port_of("listen", gateway_flags.get("listen"))
         if grpc_port not in numbers:
             self.fail(cwhere, f"--listen's port {grpc_port} is not a "
                       f"containerPort {sorted(numbers)}")
@@ -316,7 +318,7 @@ class Checker:
 
         self.check_security(cwhere, pod, container)
         self.check_secret(cwhere, objects, pod, container, flags)
-        self.check_grace(cwhere, pod, container, flags, main_flags)
+        self.check_grace(cwhere, pod, container, flags, gateway_flags)
 
         # Service, PodDisruptionBudget, HorizontalPodAutoscaler.
         swhere, service = self.one(objects, "Service")
@@ -454,9 +456,9 @@ class Checker:
                     self.fail(swhere, f"{key} does not hold the placeholder "
                               f"{PLACEHOLDER}: is a real key committed?")
 
-    def check_grace(self, where, pod, container, flags, main_flags):
+    def check_grace(self, where, pod, container, flags, gateway_flags):
         grace = parse_duration(flags.get(
-            "shutdown_grace", main_flags.get("shutdown_grace", "")))
+            "shutdown_grace", gateway_flags.get("shutdown_grace", "")))
         if grace is None:
             self.fail(where, "cannot read --shutdown_grace")
             return
@@ -743,31 +745,57 @@ class Checker:
             if needed not in entries:
                 self.fail(".dockerignore", f"does not exclude {needed}")
 
-    def check_docs(self, main_flags):
+    def check_docs(self, gateway_flags):
         docs = os.path.join("docs", "operations.md")
         try:
             text = self.read(docs)
         except FileNotFoundError:
             self.fail(docs, "missing")
             return
-        for flag in sorted(main_flags):
-            if f"--{flag}" not in text:
-                self.fail(docs, f"does not document --{flag}")
+        for flag, default in sorted(gateway_flags.items()):
+            row = re.search(rf"^\| `--{flag}` \|([^|]*)\|", text, re.MULTILINE)
+            if row is None:
+                self.fail(docs, f"does not document --{flag} (no table row)")
+                continue
+            cell = re.fullmatch(r"`([^`]*)`", row.group(1).strip())
+            documented = cell.group(1) if cell else ""
+            if not same_default(documented, default):
+                self.fail(docs, f"documents --{flag}'s default as "
+                          f"{documented!r}; the binary's is {default!r}")
 
 
-def main_cc_flags(checker):
-    """{name: default} of every flag gateway/app/main.cc defines."""
-    text = checker.read(os.path.join("gateway", "app", "main.cc"))
+def gateway_flags(checker):
+    """{name: default} of every flag the gateway defines itself (in
+    gateway/config/flags.cc), from the binary's --helpfull; abseil's own
+    flags (--flagfile, --help...) are left out."""
+    run = run_cached((checker.binary, "--helpfull"))
     flags = {}
-    for name, default in re.findall(
-            r"ABSL_FLAG\(\s*[^,]+,\s*(\w+),\s*(.*?),\s*\n?\s*\"", text,
-            re.DOTALL):
-        default = default.strip()
-        seconds = re.fullmatch(r"absl::Seconds\((\d+)\)", default)
-        if seconds:
-            default = seconds.group(1) + "s"
-        flags[name] = default.strip('"')
+    own = False
+    for block in re.split(r"\n(?=  Flags from |    --)", run.stdout):
+        header = re.match(r"\s*Flags from (.*):", block)
+        if header:
+            own = header.group(1).endswith("gateway/config/flags.cc")
+            continue
+        entry = re.match(r"    --(\w+) \(", block)
+        if own and entry:
+            default = re.search(r"default: (.*?);\s*$", block, re.DOTALL)
+            value = default.group(1) if default else ""
+            flags[entry.group(1)] = (value[1:-1] if len(value) >= 2 and
+                                     value[0] == value[-1] == '"' else value)
+    if "listen" not in flags:
+        raise SystemExit(f"{checker.binary} --helpfull lists no flags from "
+                         f"gateway/config/flags.cc\n{run.stdout}")
     return flags
+
+
+def same_default(documented, actual):
+    """Whether docs' default and the binary's are the same value: equal
+    text, or the same duration ("0s" and "0", "2s" and "2000ms")."""
+    if documented == actual:
+        return True
+    seconds = [0.0 if text == "0" else parse_duration(text)
+               for text in (documented, actual)]
+    return None not in seconds and seconds[0] == seconds[1]
 
 
 def service_full_name(checker):
@@ -818,13 +846,13 @@ def dpkg_owners(libraries):
 def run_checks(root, binary):
     checker = Checker(root, binary)
     accepted = checker.binary_flags()
-    main_flags = main_cc_flags(checker)
+    flags = gateway_flags(checker)
     objects = checker.load_manifests()
     kube = checker.check_kubernetes(objects, accepted,
-                                    service_full_name(checker), main_flags)
+                                    service_full_name(checker), flags)
     checker.check_dockerfile(accepted, kube)
     checker.check_dockerignore()
-    checker.check_docs(main_flags)
+    checker.check_docs(flags)
     return checker.failures
 
 

@@ -30,7 +30,6 @@ INPUTS = [
     "Makefile",
     ".ci/run",
     "scripts/install-deps.sh",
-    "gateway/app/main.cc",
     "proto/apivideo/uploadtokens/v1/upload_tokens.proto",
 ]
 
@@ -123,10 +122,12 @@ BREAKAGES = [
      "no key in the image"),
     ("node_modules in the build context", ".dockerignore",
      "**/node_modules\n", "", "does not exclude **/node_modules"),
-    ("a new flag left undocumented", "gateway/app/main.cc",
-     "namespace gateway::app {",
-     'ABSL_FLAG(bool, brand_new_flag, false,\n          "Undocumented.");\n\n'
-     "namespace gateway::app {", "does not document --brand_new_flag"),
+    ("a flag left undocumented", "docs/operations.md",
+     "| `--allow_plaintext_upstream` |", "| `--allow-plaintext` |",
+     "does not document --allow_plaintext_upstream"),
+    ("a documented default that is not the binary's", "docs/operations.md",
+     "| `--max_attempts` | `3` |", "| `--max_attempts` | `5` |",
+     "documents --max_attempts's default as '5'"),
 ]
 
 

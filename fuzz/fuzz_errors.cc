@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "gateway/apivideo/errors.h"
 #include "gateway/http/http_types.h"
+#include "gateway/service/request_fields.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
@@ -59,7 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     }
   }
   (void)gateway::apivideo::ReasonFromProblemType(response.body);
-  (void)gateway::apivideo::RequestFieldFromApiName(response.body);
+  (void)gateway::service::RequestFieldFromApiName(response.body);
   (void)gateway::apivideo::StatusFromTransportError(
       absl::UnavailableError(response.body), operation);
   return 0;

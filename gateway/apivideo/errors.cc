@@ -76,7 +76,7 @@ absl::Status BadRequest(const http::HttpResponse& response,
       const std::string description =
           p.detail().empty() ? p.title()
                              : absl::StrCat(p.title(), " ", p.detail());
-      AddFieldViolation(status, RequestFieldFromApiName(p.name()), description);
+      AddFieldViolation(status, p.name(), description);
     };
     add_violation(*problem);
     for (const json::Problem& nested : problem->problems()) {
@@ -187,14 +187,6 @@ std::string ReasonFromProblemType(absl::string_view type) {
   // A reason must start with a letter.
   if (!reason.empty() && !absl::ascii_isalpha(reason.front())) reason.clear();
   return reason;
-}
-
-std::string RequestFieldFromApiName(absl::string_view api_name) {
-  if (api_name == "uploadToken") return "token";
-  if (api_name == "pageSize") return "page_size";
-  if (api_name == "currentPage") return "page_token";
-  if (api_name == "sortBy" || api_name == "sortOrder") return "order_by";
-  return std::string(api_name);
 }
 
 absl::Status StatusFromErrorResponse(const http::HttpResponse& response,

@@ -4,7 +4,7 @@
 // would turn an unknown token into UNIMPLEMENTED):
 //
 //   upstream answer               code                details
-//   400                           INVALID_ARGUMENT    BadRequest
+//   400                           INVALID_ARGUMENT    BadRequest (1)
 //   401, 403 (the gateway's key)  INTERNAL
 //   404 on a token                NOT_FOUND           ResourceInfo
 //   429                           RESOURCE_EXHAUSTED  RetryInfo, QuotaFailure
@@ -19,6 +19,10 @@
 // when api.video sent no problem document. An upstream 401/403 is INTERNAL,
 // never UNAUTHENTICATED: the caller did nothing wrong, the gateway's own
 // credentials are bad.
+//
+// (1) Each field violation names the parameter or attribute as api.video
+// does ("pageSize"); the gRPC edge renames them to the caller's request
+// fields (service/request_fields.h).
 
 #ifndef GATEWAY_APIVIDEO_ERRORS_H_
 #define GATEWAY_APIVIDEO_ERRORS_H_
@@ -62,11 +66,6 @@ absl::Status StatusFromTransportError(const absl::Status& transport_error,
 // "https://docs.api.video/reference/resource-not-found"; empty when `type` has
 // no usable last path segment.
 std::string ReasonFromProblemType(absl::string_view type);
-
-// The request field an api.video parameter or attribute name refers to:
-// "pageSize" -> "page_size", "uploadToken" -> "token", ...; unknown names are
-// returned unchanged.
-std::string RequestFieldFromApiName(absl::string_view api_name);
 
 }  // namespace gateway::apivideo
 

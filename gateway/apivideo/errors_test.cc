@@ -53,7 +53,7 @@ google::rpc::ErrorInfo ErrorInfoOf(const absl::Status& status) {
 
 // --- 400 -------------------------------------------------------------------
 
-TEST(StatusFromErrorResponse, BadRequestIsInvalidArgumentWithMappedField) {
+TEST(StatusFromErrorResponse, BadRequestIsInvalidArgumentWithTheField) {
   const absl::Status status = StatusFromErrorResponse(
       Response(
           400,
@@ -66,8 +66,8 @@ TEST(StatusFromErrorResponse, BadRequestIsInvalidArgumentWithMappedField) {
   ASSERT_TRUE(bad_request.has_value());
   EXPECT_THAT(bad_request->field_violations(),
               ElementsAre(FieldViolationIs(
-                  "token", AllOf(HasSubstr("An attribute is invalid."),
-                                 HasSubstr("Value must be positive.")))));
+                  "uploadToken", AllOf(HasSubstr("An attribute is invalid."),
+                                       HasSubstr("Value must be positive.")))));
   EXPECT_EQ(ErrorInfoOf(status).reason(), "INVALID_ATTRIBUTE");
   EXPECT_EQ(ErrorInfoOf(status).domain(), "api.video");
 }
@@ -108,7 +108,8 @@ TEST(StatusFromErrorResponse, BadRequestListsNestedProblemsOnce) {
   EXPECT_EQ(ErrorInfoOf(status).reason(), "ATTRIBUTE_REQUIRED");
 }
 
-TEST(StatusFromErrorResponse, BadRequestMapsQueryParameterNamesToFields) {
+TEST(StatusFromErrorResponse,
+     BadRequestNamesEveryQueryParameterAsApiVideoDoes) {
   const absl::Status status = StatusFromErrorResponse(
       Response(
           400,
@@ -124,9 +125,9 @@ TEST(StatusFromErrorResponse, BadRequestMapsQueryParameterNamesToFields) {
   const auto bad_request = GetDetail<google::rpc::BadRequest>(status);
   ASSERT_TRUE(bad_request.has_value());
   EXPECT_THAT(bad_request->field_violations(),
-              ElementsAre(FieldViolationIs("page_token", HasSubstr("range")),
-                          FieldViolationIs("page_size", HasSubstr("range")),
-                          FieldViolationIs("order_by", HasSubstr("invalid"))));
+              ElementsAre(FieldViolationIs("currentPage", HasSubstr("range")),
+                          FieldViolationIs("pageSize", HasSubstr("range")),
+                          FieldViolationIs("sortBy", HasSubstr("invalid"))));
 }
 
 TEST(StatusFromErrorResponse, BadRequestWithoutNameHasNoFieldViolation) {
@@ -445,23 +446,6 @@ TEST(ReasonFromProblemType, ResultMatchesAip193Pattern) {
                 ::testing::MatchesRegex("[A-Z][A-Z0-9_]*[A-Z0-9]|[A-Z]"))
         << type;
   }
-}
-
-// --- RequestFieldFromApiName
-// ---------------------------------------------------
-
-TEST(RequestFieldFromApiName, MapsApiNamesToRequestFields) {
-  EXPECT_EQ(RequestFieldFromApiName("uploadToken"), "token");
-  EXPECT_EQ(RequestFieldFromApiName("pageSize"), "page_size");
-  EXPECT_EQ(RequestFieldFromApiName("currentPage"), "page_token");
-  EXPECT_EQ(RequestFieldFromApiName("sortBy"), "order_by");
-  EXPECT_EQ(RequestFieldFromApiName("sortOrder"), "order_by");
-}
-
-TEST(RequestFieldFromApiName, ReturnsUnknownNamesUnchanged) {
-  EXPECT_EQ(RequestFieldFromApiName("ttl"), "ttl");
-  EXPECT_EQ(RequestFieldFromApiName("scheduledAt"), "scheduledAt");
-  EXPECT_EQ(RequestFieldFromApiName(""), "");
 }
 
 // --- StatusFromTransportError

@@ -459,6 +459,17 @@ absl::StatusOr<json::TokenListResponse> ParseTokenList(absl::string_view json) {
   return list;
 }
 
+absl::StatusOr<TokenPage> ParseTokenPage(absl::string_view json) {
+  absl::StatusOr<json::TokenListResponse> list = ParseTokenList(json);
+  if (!list.ok()) return list.status();
+  TokenPage page;
+  page.tokens.Swap(list->mutable_data());
+  page.total_tokens = list->pagination().items_total();
+  page.page = list->pagination().current_page();
+  page.page_count = list->pagination().pages_total();
+  return page;
+}
+
 absl::StatusOr<json::Problem> ParseProblem(absl::string_view json) {
   json::Problem problem;
   if (absl::Status status = ParseJson(json, problem, "an error document");

@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.pb.h"
 #include "gateway/apivideo/apivideo_json.pb.h"
+#include "gateway/apivideo/token_page.h"
 
 namespace gateway::apivideo {
 
@@ -38,6 +39,9 @@ absl::StatusOr<::apivideo::uploadtokens::v1::UploadToken> ParseUploadToken(
 
 // Parses a token-list-response (the body of GET /upload-tokens).
 absl::StatusOr<json::TokenListResponse> ParseTokenList(absl::string_view json);
+
+// The same, as the domain's TokenPage.
+absl::StatusOr<TokenPage> ParseTokenPage(absl::string_view json);
 
 // Parses an RFC 7807 problem document. Fails on anything that is not a JSON
 // object; callers fall back to the HTTP status alone.

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "gateway/common/host_port.h"
 
 namespace gateway::apivideo {
 namespace {
@@ -34,29 +35,6 @@ bool IsBracketedIpv6(absl::string_view host) {
   return true;
 }
 
-bool IsAllDigits(absl::string_view text) {
-  if (text.empty()) return false;
-  for (char c : text) {
-    if (!absl::ascii_isdigit(c)) return false;
-  }
-  return true;
-}
-
-// A dotted-quad 127.a.b.c. Not merely a "127." prefix: "127.0.0.1.nip.io" is
-// a host name that resolves wherever its owner wants.
-bool IsIpv4Loopback(absl::string_view host) {
-  const std::vector<absl::string_view> octets = absl::StrSplit(host, '.');
-  if (octets.size() != 4 || octets[0] != "127") return false;
-  for (absl::string_view octet : octets) {
-    int value = 0;
-    if (octet.size() > 3 || !IsAllDigits(octet) ||
-        !absl::SimpleAtoi(octet, &value) || value > 255) {
-      return false;
-    }
-  }
-  return true;
-}
-
 absl::Status BadUrl(absl::string_view url, absl::string_view why) {
   return absl::InvalidArgumentError(
       absl::StrCat("invalid api.video base URL \"", url, "\": ", why));
@@ -73,11 +51,6 @@ std::string BaseUrl::ToString() const {
   if (!port.empty()) absl::StrAppend(&url, ":", port);
   absl::StrAppend(&url, path);
   return url;
-}
-
-bool BaseUrl::IsLoopback() const {
-  const std::string lower = absl::AsciiStrToLower(host);
-  return lower == "localhost" || IsIpv4Loopback(lower) || lower == "[::1]";
 }
 
 absl::StatusOr<BaseUrl> ParseBaseUrl(absl::string_view url) {
@@ -98,24 +71,20 @@ absl::StatusOr<BaseUrl> ParseBaseUrl(absl::string_view url) {
   absl::string_view path =
       path_start == absl::string_view::npos ? "" : rest.substr(path_start);
 
-  // Split host and port, minding IPv6 literals' colons.
-  const auto port_colon = authority.rfind(':');
-  if (port_colon != absl::string_view::npos &&
-      authority.find(']', port_colon) == absl::string_view::npos) {
-    parsed.port = std::string(authority.substr(port_colon + 1));
-    authority = authority.substr(0, port_colon);
-    int port_number = 0;
-    // Digits only: SimpleAtoi alone also takes signs and whitespace.
-    if (!IsAllDigits(parsed.port) ||
-        !absl::SimpleAtoi(parsed.port, &port_number) || port_number < 1 ||
-        port_number > 65535) {
+  absl::string_view host;
+  absl::string_view port;
+  SplitHostPort(authority, host, port);
+  if (!port.empty() || authority.size() != host.size()) {
+    absl::StatusOr<HostPort> host_port = ParseHostPort(authority);
+    if (!host_port.ok() || host_port->port < 1) {
       return BadUrl(url, "the port must be a number from 1 to 65535");
     }
+    parsed.port = std::string(port);
   }
-  if (!IsHostName(authority) && !IsBracketedIpv6(authority)) {
+  if (!IsHostName(host) && !IsBracketedIpv6(host)) {
     return BadUrl(url, "the host name is not valid");
   }
-  parsed.host = std::string(authority);
+  parsed.host = std::string(host);
 
   while (absl::ConsumeSuffix(&path, "/")) {
   }

@@ -23,8 +23,6 @@ struct BaseUrl {
 
   // "scheme://host[:port][path]", the prefix of every upstream URL.
   std::string ToString() const;
-  // True for localhost, 127.0.0.0/8 and ::1.
-  bool IsLoopback() const;
 };
 
 absl::StatusOr<BaseUrl> ParseBaseUrl(absl::string_view url);

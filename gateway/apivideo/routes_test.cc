@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "gateway/common/host_port.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -111,12 +112,12 @@ INSTANTIATE_TEST_SUITE_P(
         "https://ws.api.video/..", "https://ws.api.video/v1/../x",
         "https://ws.api.video/./v1"));
 
-// ---- IsLoopback -------------------------------------------------------------
+// ---- The base URL's host and IsLoopbackHost ---------------------------------
 
 bool IsLoopback(absl::string_view url) {
   const absl::StatusOr<BaseUrl> base = ParseBaseUrl(url);
   EXPECT_TRUE(base.ok()) << url << ": " << base.status();
-  return base.ok() && base->IsLoopback();
+  return base.ok() && IsLoopbackHost(base->host);
 }
 
 TEST(BaseUrlIsLoopback, TrueForLocalhostAnyCase) {

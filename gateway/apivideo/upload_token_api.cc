@@ -7,8 +7,6 @@
 namespace gateway::apivideo {
 namespace {
 
-using ::apivideo::uploadtokens::v1::UploadToken;
-
 constexpr absl::string_view kCreateRoute = "POST /upload-tokens";
 constexpr absl::string_view kListRoute = "GET /upload-tokens";
 constexpr absl::string_view kGetRoute = "GET /upload-tokens/{token}";
@@ -43,7 +41,7 @@ UploadTokenApi::UploadTokenApi(UpstreamServices services,
     : services_(std::move(services)), base_url_(base_url.ToString()) {}
 
 template <typename T, typename Parse>
-std::shared_ptr<UpstreamCall> UploadTokenApi::Run(
+std::shared_ptr<Cancellable> UploadTokenApi::Run(
     RequestSpec spec,  // NOLINT(performance-unnecessary-value-param): moved
                        // below; clang-tidy 14 misses moves in templates.
     Parse parse, ApiCallback<T> done) {
@@ -59,7 +57,7 @@ std::shared_ptr<UpstreamCall> UploadTokenApi::Run(
       });
 }
 
-std::shared_ptr<UpstreamCall> UploadTokenApi::Create(
+std::shared_ptr<Cancellable> UploadTokenApi::Create(
     std::int32_t ttl_seconds, const CallOptions& options,
     ApiCallback<UploadToken> done) {
   RequestSpec spec =
@@ -72,17 +70,17 @@ std::shared_ptr<UpstreamCall> UploadTokenApi::Create(
       std::move(done));
 }
 
-std::shared_ptr<UpstreamCall> UploadTokenApi::List(
-    const ListQuery& query, const CallOptions& options,
-    ApiCallback<json::TokenListResponse> done) {
-  return Run<json::TokenListResponse>(
+std::shared_ptr<Cancellable> UploadTokenApi::List(const ListQuery& query,
+                                                  const CallOptions& options,
+                                                  ApiCallback<TokenPage> done) {
+  return Run<TokenPage>(
       MakeSpec(http::Method::kGet, ListTokensUrl(base_url_, query), kListRoute,
                options),
-      [](const http::HttpResponse& r) { return ParseTokenList(r.body); },
+      [](const http::HttpResponse& r) { return ParseTokenPage(r.body); },
       std::move(done));
 }
 
-std::shared_ptr<UpstreamCall> UploadTokenApi::Get(
+std::shared_ptr<Cancellable> UploadTokenApi::Get(
     absl::string_view token, const CallOptions& options,
     ApiCallback<UploadToken> done) {
   RequestSpec spec = MakeSpec(http::Method::kGet, TokenUrl(base_url_, token),
@@ -94,7 +92,7 @@ std::shared_ptr<UpstreamCall> UploadTokenApi::Get(
       std::move(done));
 }
 
-std::shared_ptr<UpstreamCall> UploadTokenApi::Delete(
+std::shared_ptr<Cancellable> UploadTokenApi::Delete(
     absl::string_view token, const CallOptions& options,
     ApiCallback<google::protobuf::Empty> done) {
   RequestSpec spec = MakeSpec(http::Method::kDelete, TokenUrl(base_url_, token),

@@ -23,64 +23,40 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.pb.h"
-#include "gateway/apivideo/apivideo_json.pb.h"
 #include "gateway/apivideo/routes.h"
+#include "gateway/apivideo/upload_token_stub.h"
 #include "gateway/apivideo/upstream_call.h"
 #include "google/protobuf/empty.pb.h"
 
 namespace gateway::apivideo {
 
-template <typename T>
-struct ApiResult {
-  absl::StatusOr<T> value;
-  UpstreamCallInfo upstream;
-};
-
-template <typename T>
-using ApiCallback = absl::AnyInvocable<void(ApiResult<T>) &&>;
-
-struct CallOptions {
-  // The caller's deadline: bounds every attempt and wait.
-  absl::Time deadline = absl::InfiniteFuture();
-  // The W3C trace context to send upstream, already validated
-  // (observability/trace_context.h); empty: none.
-  std::string traceparent;
-  std::string tracestate;
-};
-
-class UploadTokenApi {
+class UploadTokenApi final : public UploadTokenStub {
  public:
-  using UploadToken = ::apivideo::uploadtokens::v1::UploadToken;
-
   // What `services` points to must outlive this object and every call.
   UploadTokenApi(UpstreamServices services, const BaseUrl& base_url);
 
-  // Each operation starts at once and returns a handle for cancelling it.
-  // `done` runs exactly once, on any thread, possibly before the operation
-  // returns; it must not block.
-
-  // POST /upload-tokens. Never resent once it may have reached api.video.
-  std::shared_ptr<UpstreamCall> Create(std::int32_t ttl_seconds,
-                                       const CallOptions& options,
-                                       ApiCallback<UploadToken> done);
-  // GET /upload-tokens?...
-  std::shared_ptr<UpstreamCall> List(const ListQuery& query,
-                                     const CallOptions& options,
-                                     ApiCallback<json::TokenListResponse> done);
-  // GET /upload-tokens/{token}; `token` must already be validated.
-  std::shared_ptr<UpstreamCall> Get(absl::string_view token,
+  // POST /upload-tokens.
+  std::shared_ptr<Cancellable> Create(std::int32_t ttl_seconds,
+                                      const CallOptions& options,
+                                      ApiCallback<UploadToken> done) override;
+  // GET /upload-tokens?sortBy=&sortOrder=&currentPage=&pageSize=
+  std::shared_ptr<Cancellable> List(const ListQuery& query,
                                     const CallOptions& options,
-                                    ApiCallback<UploadToken> done);
-  // DELETE /upload-tokens/{token}; `token` must already be validated.
-  std::shared_ptr<UpstreamCall> Delete(
+                                    ApiCallback<TokenPage> done) override;
+  // GET /upload-tokens/{token}
+  std::shared_ptr<Cancellable> Get(absl::string_view token,
+                                   const CallOptions& options,
+                                   ApiCallback<UploadToken> done) override;
+  // DELETE /upload-tokens/{token}
+  std::shared_ptr<Cancellable> Delete(
       absl::string_view token, const CallOptions& options,
-      ApiCallback<google::protobuf::Empty> done);
+      ApiCallback<google::protobuf::Empty> done) override;
 
  private:
   // Runs `spec`; maps a 2xx answer with `parse`.
   template <typename T, typename Parse>
-  std::shared_ptr<UpstreamCall> Run(RequestSpec spec, Parse parse,
-                                    ApiCallback<T> done);
+  std::shared_ptr<Cancellable> Run(RequestSpec spec, Parse parse,
+                                   ApiCallback<T> done);
 
   const UpstreamServices services_;
   const std::string base_url_;

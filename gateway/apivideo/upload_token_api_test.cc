@@ -153,7 +153,7 @@ TEST_F(UploadTokenApiTest, CreateSendsEachHeaderOnce) {
 }
 
 TEST_F(UploadTokenApiTest, ListSendsGetWithQueryAndNoBody) {
-  Outcome<json::TokenListResponse> outcome;
+  Outcome<TokenPage> outcome;
   ListQuery query;
   query.sort_field = SortField::kTtl;
   query.sort_order = SortOrder::kDescending;
@@ -273,16 +273,17 @@ TEST_F(UploadTokenApiTest, CreateMapsTokenAndUpstreamInfo) {
 }
 
 TEST_F(UploadTokenApiTest, ListMapsPage) {
-  Outcome<json::TokenListResponse> outcome;
+  Outcome<TokenPage> outcome;
   api_.List(ListQuery(), Options(), outcome.Callback());
   client_.Respond(0, 200, kListJson, kRateLimitHeaders);
   ASSERT_EQ(outcome.calls, 1);
   const auto& value = outcome.result->value;
   ASSERT_TRUE(value.ok()) << value.status();
-  ASSERT_EQ(value->data_size(), 1);
-  EXPECT_EQ(value->data(0).token(), "to37YfoPDRR2pcDKa6LsUE0M");
-  EXPECT_EQ(value->pagination().items_total(), 11);
-  EXPECT_EQ(value->pagination().pages_total(), 2);
+  ASSERT_EQ(value->tokens.size(), 1);
+  EXPECT_EQ(value->page, 2);
+  EXPECT_EQ(value->tokens[0].token(), "to37YfoPDRR2pcDKa6LsUE0M");
+  EXPECT_EQ(value->total_tokens, 11);
+  EXPECT_EQ(value->page_count, 2);
   EXPECT_EQ(outcome.result->upstream.http_status, 200);
 }
 
@@ -358,7 +359,7 @@ TEST_F(UploadTokenApiTest, DeleteNotFoundIsNotFound) {
 }
 
 TEST_F(UploadTokenApiTest, ListNotFoundIsInternal) {
-  Outcome<json::TokenListResponse> outcome;
+  Outcome<TokenPage> outcome;
   api_.List(ListQuery(), Options(), outcome.Callback());
   client_.Respond(0, 404, "");
   ASSERT_EQ(outcome.calls, 1);
@@ -413,7 +414,7 @@ TEST_F(UploadTokenApiTest, UnauthorizedIsInternal) {
 }
 
 TEST_F(UploadTokenApiTest, ServerErrorIsUnavailable) {
-  Outcome<json::TokenListResponse> outcome;
+  Outcome<TokenPage> outcome;
   api_.List(ListQuery(), Options(), outcome.Callback());
   client_.Respond(0, 503, "<html>Service Unavailable</html>");
   ASSERT_EQ(outcome.calls, 1);

@@ -33,6 +33,7 @@
 #include "absl/time/time.h"
 #include "gateway/apivideo/auth.h"
 #include "gateway/apivideo/rate_limit.h"
+#include "gateway/apivideo/upload_token_stub.h"
 #include "gateway/apivideo/upstream_observer.h"
 #include "gateway/common/scheduler.h"
 #include "gateway/http/http_client.h"
@@ -63,16 +64,6 @@ struct UpstreamServices {
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };
 
-// What happened upstream during one call, for response metadata and logs.
-struct UpstreamCallInfo {
-  // The HTTP status of the last answer; 0 when none arrived.
-  int http_status = 0;
-  // The rate-limit headers of the last answer, if any.
-  RateLimit rate_limit;
-  // HTTP requests started for the call.
-  int attempts = 0;
-};
-
 // The request an UpstreamCall makes.
 struct RequestSpec {
   http::Method method = http::Method::kGet;
@@ -100,7 +91,8 @@ using UpstreamCompletion =
     absl::AnyInvocable<void(absl::StatusOr<http::HttpResponse>,
                             const UpstreamCallInfo&) &&>;
 
-class UpstreamCall : public std::enable_shared_from_this<UpstreamCall> {
+class UpstreamCall : public Cancellable,
+                     public std::enable_shared_from_this<UpstreamCall> {
  public:
   // Starts the call. `done` runs exactly once, on any thread, possibly before
   // Start returns; it must not block.
@@ -110,7 +102,7 @@ class UpstreamCall : public std::enable_shared_from_this<UpstreamCall> {
 
   // Ends the call with CANCELLED unless it already ended: aborts a running
   // transfer, drops a pending wait. Thread-safe; never blocks on I/O.
-  void Cancel();
+  void Cancel() override;
 
   // Use Start.
   UpstreamCall(const UpstreamServices& services, RequestSpec spec,

@@ -301,7 +301,7 @@ TEST_F(UpstreamCallTest, DeadlineTooCloseFailsWithoutSending) {
 }
 
 TEST_F(UpstreamCallTest, EmptyRetryBudgetStopsRetries) {
-  policy::RetryBudget empty(/*ratio=*/0.0, /*capacity=*/0.0);
+  policy::RetryBudget empty({/*ratio=*/0.0, /*capacity=*/0.0});
   UpstreamServices services = Services();
   services.retry_budget = &empty;
   Outcome outcome;

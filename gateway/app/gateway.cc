@@ -1,16 +1,20 @@
 #include "gateway/app/gateway.h"
 
 #include <utility>
+#include <vector>
 
 #include "absl/memory/memory.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gateway/apivideo/bearer_authenticator.h"
+#include "gateway/apivideo/routes.h"
 #include "gateway/common/log.h"
 #include "gateway/observability/trace_context.h"
+#include "gateway/security/server_tls.h"
 
 namespace gateway::app {
 namespace {
+
+using ::apivideo::uploadtokens::v1::UploadTokenService;
 
 // The cheapest authenticated read: one token of the first page.
 apivideo::ListQuery ProbeQuery() {
@@ -19,87 +23,75 @@ apivideo::ListQuery ProbeQuery() {
   return query;
 }
 
-// True for "localhost:N", "127.x.x.x:N" and "[::1]:N".
-bool IsLoopbackListenAddress(absl::string_view address) {
-  return absl::StartsWith(address, "localhost:") ||
-         absl::StartsWith(address, "127.") ||
-         absl::StartsWith(address, "[::1]:");
-}
-
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayConfig config) {
-  auto gateway = absl::WrapUnique(new Gateway(std::move(config)));
-  if (absl::Status status = gateway->Init(); !status.ok()) return status;
+absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(
+    config::GatewayConfig config, GatewaySecrets secrets) {
+  auto gateway =
+      absl::WrapUnique(new Gateway(std::move(config), std::move(secrets)));
+  absl::Status status = gateway->StartTransport();
+  if (status.ok()) {
+    gateway->StartCredentials();
+    gateway->StartApi();
+    status = gateway->StartService();
+  }
+  if (status.ok()) status = gateway->StartServer();
+  if (status.ok()) status = gateway->StartMetricsServer();
+  if (!status.ok()) return status;
   return gateway;
 }
 
-Gateway::Gateway(GatewayConfig config)
-    : config_(std::move(config)), retry_budget_(config_.retry_budget_ratio) {}
+Gateway::Gateway(config::GatewayConfig config, GatewaySecrets secrets)
+    : config_(std::move(config)),
+      secrets_(std::move(secrets)),
+      retry_budget_(config_.retry_budget) {}
 
-absl::Status Gateway::Init() {
+absl::Status Gateway::StartTransport() {
   metrics_ = std::make_unique<observability::GatewayMetrics>(
-      metrics_registry_,
-      ::apivideo::uploadtokens::v1::UploadTokenService::service_full_name(),
+      metrics_registry_, UploadTokenService::service_full_name(),
       std::vector<absl::string_view>{"CreateUploadToken", "GetUploadToken",
                                      "ListUploadTokens", "DeleteUploadToken"});
   absl::StatusOr<std::unique_ptr<http::CurlLoop>> curl_loop =
       http::CurlLoop::Create(config_.transport);
   if (!curl_loop.ok()) return curl_loop.status();
   curl_loop_ = *std::move(curl_loop);
+  return absl::OkStatus();
+}
 
+void Gateway::StartCredentials() {
   credentials_health_ = std::make_unique<apivideo::CredentialsHealth>(
       *curl_loop_, config_.health_probe_interval,
-      [this] {
-        apivideo::CallOptions options;
-        options.deadline = absl::Now() + absl::Seconds(10);
-        options.traceparent = observability::NewTraceContext().traceparent;
-        api_->List(
-            ProbeQuery(), options,
-            [](const apivideo::ApiResult<apivideo::json::TokenListResponse>&) {
-            });
-      },
-      [this](bool serving) {
-        if (serving) {
-          LogInfo(
-              "api.video accepts the gateway's credentials again: "
-              "health is SERVING");
-        } else {
-          LogError(
-              "api.video rejects the gateway's credentials: health is "
-              "NOT_SERVING until it accepts them again");
-        }
-        if (server::GatewayServer* server = health_target_.load()) {
-          server->SetServing(serving);
-        }
-      });
-
+      [this] { ProbeCredentials(); },
+      [this](bool accepted) { OnCredentialsVerdict(accepted); });
   upstream_observers_ = std::make_unique<apivideo::UpstreamObservers>(
       std::vector<apivideo::UpstreamObserver*>{credentials_health_.get(),
                                                metrics_.get()});
 
-  scrubber_.AddSecret(config_.api_key);
-  if (config_.auth == UpstreamAuth::kBearer) {
+  scrubber_.AddSecret(secrets_.api_key);
+  if (config_.auth == config::UpstreamAuth::kBearer) {
     apivideo::BearerAuthOptions options;
     options.observer = upstream_observers_.get();
     authenticator_ = std::make_unique<apivideo::BearerAuthenticator>(
-        *curl_loop_, config_.base_url, config_.api_key, options);
+        *curl_loop_, *apivideo::ParseBaseUrl(config_.api_base_url),
+        secrets_.api_key, options);
   } else {
     authenticator_ =
-        std::make_unique<apivideo::BasicAuthenticator>(config_.api_key);
+        std::make_unique<apivideo::BasicAuthenticator>(secrets_.api_key);
   }
 
   if (!config_.api_key_file.empty() &&
       config_.api_key_reload_interval > absl::ZeroDuration()) {
     key_file_watcher_ = std::make_unique<security::KeyFileWatcher>(
         *curl_loop_, config_.api_key_file, config_.api_key_reload_interval,
-        config_.api_key, [this](const std::string& key) {
+        secrets_.api_key, [this](const std::string& key) {
           scrubber_.AddSecret(key);
           authenticator_->SetApiKey(key);
         });
     key_file_watcher_->Start();
   }
+}
 
+void Gateway::StartApi() {
   apivideo::UpstreamServices upstream;
   upstream.client = curl_loop_.get();
   upstream.scheduler = curl_loop_.get();
@@ -108,22 +100,20 @@ absl::Status Gateway::Init() {
   upstream.rate_limits = &rate_limits_;
   upstream.circuit_breaker = &circuit_breaker_;
   upstream.observer = upstream_observers_.get();
-  upstream.retry.max_attempts = std::max(1, config_.max_attempts);
+  upstream.retry = config_.retry;
   upstream.max_rate_limit_wait = config_.rate_limit_max_wait;
-  api_ = std::make_unique<apivideo::UploadTokenApi>(upstream, config_.base_url);
-  if (!config_.page_token_secret.empty()) {
-    scrubber_.AddSecret(config_.page_token_secret);
+  api_ = std::make_unique<apivideo::UploadTokenApi>(
+      upstream, *apivideo::ParseBaseUrl(config_.api_base_url));
+}
+
+absl::Status Gateway::StartService() {
+  if (!secrets_.page_token_secret.empty()) {
+    scrubber_.AddSecret(secrets_.page_token_secret);
   }
   page_tokens_ = std::make_unique<service::PageTokenCodec>(
-      config_.page_token_secret.empty() ? config_.api_key
-                                        : config_.page_token_secret);
+      secrets_.page_token_secret.empty() ? secrets_.api_key
+                                         : secrets_.page_token_secret);
   access_log_ = std::make_unique<observability::AccessLog>(config_.access_log);
-  if (!config_.allowed_clients.empty() &&
-      config_.server_tls.client_ca_file.empty()) {
-    return absl::FailedPreconditionError(
-        "--allowed_clients needs client certificates: set --client_ca_file "
-        "(and --tls_cert_file, --tls_key_file)");
-  }
   absl::flat_hash_map<std::string, std::string> token_hashes;
   if (!config_.caller_tokens_file.empty()) {
     absl::StatusOr<absl::flat_hash_map<std::string, std::string>> read =
@@ -134,10 +124,10 @@ absl::Status Gateway::Init() {
   }
   callers_ =
       security::CallerPolicy(config_.allowed_clients, std::move(token_hashes));
-  service::UploadTokenServiceOptions service_options = config_.service;
-  service_options.metrics = metrics_.get();
   service_ = std::make_unique<service::UploadTokenService>(
-      *api_, *page_tokens_, *access_log_, scrubber_, callers_, service_options);
+      *api_, *page_tokens_, callers_, scrubber_, *access_log_, metrics_.get(),
+      config_.service);
+
   metrics_registry_.AddCallbackGauge(
       "gateway_inflight_calls",
       "UploadTokenService calls the gateway is serving now.",
@@ -158,45 +148,58 @@ absl::Status Gateway::Init() {
       "1 while api.video accepts the gateway's credentials, else 0.", [this] {
         return credentials_health_->credentials_accepted() ? 1.0 : 0.0;
       });
+  return absl::OkStatus();
+}
 
-  server::ServerOptions server_options = config_.server;
+absl::Status Gateway::StartServer() {
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       security::MakeServerCredentials(config_.server_tls);
   if (!credentials.ok()) return credentials.status();
-  server_options.credentials = *std::move(credentials);
-  if (config_.server_tls.cert_file.empty() &&
-      !IsLoopbackListenAddress(server_options.listen_address)) {
-    LogWarning(absl::StrCat(
-        "serving plaintext gRPC on ", server_options.listen_address,
-        ": anyone who can reach it can use the account's API key and nothing "
-        "is encrypted; use --tls_cert_file/--tls_key_file (and "
-        "--client_ca_file) outside development"));
-  }
-
   absl::StatusOr<std::unique_ptr<server::GatewayServer>> server =
-      server::GatewayServer::Start(server_options, *service_,
-                                   ::apivideo::uploadtokens::v1::
-                                       UploadTokenService::service_full_name());
+      server::GatewayServer::Start(config_.server, *std::move(credentials),
+                                   *service_,
+                                   UploadTokenService::service_full_name());
   if (!server.ok()) return server.status();
   server_ = *std::move(server);
   health_target_.store(server_.get());
   credentials_health_->Start();
-
-  if (!config_.metrics_listen.empty()) {
-    absl::StatusOr<std::unique_ptr<observability::MetricsServer>> metrics =
-        observability::MetricsServer::Start(config_.metrics_listen, [this] {
-          return metrics_registry_.RenderText();
-        });
-    if (!metrics.ok()) return metrics.status();
-    metrics_server_ = *std::move(metrics);
-    LogLifecycle(absl::StrCat("metrics on http://", metrics_server_->address(),
-                              "/metrics"));
-  }
   return absl::OkStatus();
 }
 
-std::string Gateway::metrics_address() const {
-  return metrics_server_ != nullptr ? metrics_server_->address() : "";
+absl::Status Gateway::StartMetricsServer() {
+  if (config_.metrics_listen.empty()) return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<observability::MetricsServer>> metrics =
+      observability::MetricsServer::Start(config_.metrics_listen, [this] {
+        return metrics_registry_.RenderText();
+      });
+  if (!metrics.ok()) return metrics.status();
+  metrics_server_ = *std::move(metrics);
+  LogLifecycle(absl::StrCat("metrics on http://", metrics_server_->address(),
+                            "/metrics"));
+  return absl::OkStatus();
+}
+
+void Gateway::ProbeCredentials() {
+  apivideo::CallOptions options;
+  options.deadline = absl::Now() + absl::Seconds(10);
+  options.traceparent = observability::NewTraceContext().traceparent;
+  api_->List(ProbeQuery(), options,
+             [](const apivideo::ApiResult<apivideo::TokenPage>&) {});
+}
+
+void Gateway::OnCredentialsVerdict(bool accepted) {
+  if (accepted) {
+    LogInfo(
+        "api.video accepts the gateway's credentials again: health is "
+        "SERVING");
+  } else {
+    LogError(
+        "api.video rejects the gateway's credentials: health is NOT_SERVING "
+        "until it accepts them again");
+  }
+  if (server::GatewayServer* server = health_target_.load()) {
+    server->SetServing(accepted);
+  }
 }
 
 void Gateway::Shutdown(absl::Duration grace) {

@@ -1,9 +1,11 @@
-// The whole gateway, assembled: transport, credentials, policies, upstream
-// health, the api.video client and the gRPC service and server.
+// The whole gateway, assembled from a checked configuration: transport,
+// credentials, policies, the api.video client, the gRPC service and server,
+// health and metrics.
 //
-// main.cc turns flags into a GatewayConfig and calls Gateway::Start; tests
-// and benchmarks may do the same in-process. Owns every part and tears them
-// down in an order where no callback outlives what it uses.
+// main.cc builds a config::GatewayConfig from flags, validates it, reads the
+// secrets and calls Gateway::Start; tests and benchmarks may do the same
+// in-process. The Gateway owns every part and tears them down in an order
+// where no callback outlives what it uses.
 
 #ifndef GATEWAY_APP_GATEWAY_H_
 #define GATEWAY_APP_GATEWAY_H_
@@ -11,15 +13,15 @@
 #include <atomic>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gateway/apivideo/auth.h"
 #include "gateway/apivideo/credentials_health.h"
-#include "gateway/apivideo/routes.h"
 #include "gateway/apivideo/upload_token_api.h"
+#include "gateway/apivideo/upstream_observer.h"
+#include "gateway/config/gateway_config.h"
 #include "gateway/http/curl_loop.h"
 #include "gateway/observability/access_log.h"
 #include "gateway/observability/gateway_metrics.h"
@@ -31,50 +33,28 @@
 #include "gateway/security/caller_policy.h"
 #include "gateway/security/key_file_watcher.h"
 #include "gateway/security/secret_scrubber.h"
-#include "gateway/security/server_tls.h"
 #include "gateway/server/gateway_server.h"
 #include "gateway/service/page_token.h"
 #include "gateway/service/upload_token_service.h"
 
 namespace gateway::app {
 
-enum class UpstreamAuth { kBasic, kBearer };
-
-struct GatewayConfig {
+// The credentials the gateway starts with, read by the caller
+// (security/secrets.h) so that nothing here touches the environment.
+struct GatewaySecrets {
   std::string api_key;
-  // Where the key came from, if a file: it is watched for rotation.
-  std::string api_key_file;
-  absl::Duration api_key_reload_interval = absl::Seconds(2);
-  apivideo::BaseUrl base_url;
-  UpstreamAuth auth = UpstreamAuth::kBasic;
-  // Upstream transport: extra CA bundle and the like.
-  http::CurlLoopOptions transport;
-  // Policies.
-  int max_attempts = 3;
-  double retry_budget_ratio = 0.1;
-  absl::Duration rate_limit_max_wait = absl::ZeroDuration();
-  // How often to check a rejected key again; zero: never.
-  absl::Duration health_probe_interval = absl::Seconds(10);
-  service::UploadTokenServiceOptions service;
-  bool access_log = true;
-  // Who may call: the server's TLS files (none: plaintext) and the caller
-  // policy's inputs.
-  security::ServerTlsFiles server_tls;
-  std::vector<std::string> allowed_clients;
-  std::string caller_tokens_file;
-  // What page tokens are signed with; empty: the API key the gateway started
-  // with. Replicas must share it for a listing to continue on any of them.
+  // What page tokens are signed with; empty: `api_key`. Replicas must share
+  // it for a listing to continue on any of them.
   std::string page_token_secret;
-  server::ServerOptions server;
-  // Where to serve Prometheus' /metrics ("HOST:PORT"); empty: nowhere.
-  std::string metrics_listen;
 };
 
 class Gateway {
  public:
   // Builds every part, starts serving, and probes api.video once so that a
-  // rejected key shows in health at once.
-  static absl::StatusOr<std::unique_ptr<Gateway>> Start(GatewayConfig config);
+  // rejected key shows in health at once. `config` must have passed
+  // config::Validate().
+  static absl::StatusOr<std::unique_ptr<Gateway>> Start(
+      config::GatewayConfig config, GatewaySecrets secrets);
 
   Gateway(const Gateway&) = delete;
   Gateway& operator=(const Gateway&) = delete;
@@ -82,18 +62,30 @@ class Gateway {
 
   // "HOST:PORT" with the port actually bound.
   const std::string& address() const { return server_->address(); }
-  // The metrics server's "HOST:PORT"; empty when it is off.
-  std::string metrics_address() const;
 
   // Drains: health NOT_SERVING, calls in flight get up to `grace`, the rest
   // are cancelled; then every upstream transfer and timer is ended.
   void Shutdown(absl::Duration grace);
 
  private:
-  explicit Gateway(GatewayConfig config);
-  absl::Status Init();
+  Gateway(config::GatewayConfig config, GatewaySecrets secrets);
 
-  const GatewayConfig config_;
+  // The steps of Start, in order; each uses only what the earlier ones
+  // built.
+  absl::Status StartTransport();
+  void StartCredentials();
+  void StartApi();
+  absl::Status StartService();
+  absl::Status StartServer();
+  absl::Status StartMetricsServer();
+
+  // Tells health whether api.video accepts the gateway's credentials.
+  void OnCredentialsVerdict(bool accepted);
+  // One cheap authenticated read, whose answer reaches credentials_health_.
+  void ProbeCredentials();
+
+  const config::GatewayConfig config_;
+  const GatewaySecrets secrets_;
   // In dependency order: each part uses only those above it.
   observability::MetricsRegistry metrics_registry_;
   std::unique_ptr<observability::GatewayMetrics> metrics_;

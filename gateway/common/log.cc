@@ -57,7 +57,8 @@ bool NeedsQuotes(absl::string_view value) {
 LogField::LogField(absl::string_view key, std::int64_t number)
     : key(key), value(absl::StrCat(number)), is_number(true) {}
 
-bool ParseLogLevel(absl::string_view text, LogLevel* level) {
+bool AbslParseFlag(absl::string_view text, LogLevel* level,
+                   std::string* error) {
   for (LogLevel candidate : {LogLevel::kDebug, LogLevel::kInfo,
                              LogLevel::kWarning, LogLevel::kError}) {
     if (text == LevelName(candidate)) {
@@ -65,18 +66,29 @@ bool ParseLogLevel(absl::string_view text, LogLevel* level) {
       return true;
     }
   }
+  *error = "must be debug, info, warning or error";
   return false;
 }
 
-bool ParseLogFormat(absl::string_view text, LogFormat* format) {
+std::string AbslUnparseFlag(LogLevel level) {
+  return std::string(LevelName(level));
+}
+
+bool AbslParseFlag(absl::string_view text, LogFormat* format,
+                   std::string* error) {
   if (text == "text") {
     *format = LogFormat::kText;
   } else if (text == "json") {
     *format = LogFormat::kJson;
   } else {
+    *error = "must be 'text' or 'json'";
     return false;
   }
   return true;
+}
+
+std::string AbslUnparseFlag(LogFormat format) {
+  return format == LogFormat::kJson ? "json" : "text";
 }
 
 void SetLogFormat(LogFormat format) { log_format.store(format); }

@@ -22,9 +22,13 @@ namespace gateway {
 enum class LogLevel { kDebug, kInfo, kWarning, kError };
 enum class LogFormat { kText, kJson };
 
-// "debug", "info", "warning", "error"; "text", "json". False if unknown.
-bool ParseLogLevel(absl::string_view text, LogLevel* level);
-bool ParseLogFormat(absl::string_view text, LogFormat* format);
+// Flag parsing (absl/flags): "debug", "info", "warning", "error"; "text",
+// "json". Anything else is refused with `error` saying what is accepted.
+bool AbslParseFlag(absl::string_view text, LogLevel* level, std::string* error);
+std::string AbslUnparseFlag(LogLevel level);
+bool AbslParseFlag(absl::string_view text, LogFormat* format,
+                   std::string* error);
+std::string AbslUnparseFlag(LogFormat format);
 
 // Set once at start-up, before other threads log. Defaults: text, info.
 void SetLogFormat(LogFormat format);

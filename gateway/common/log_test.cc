@@ -46,20 +46,35 @@ TEST(FormatLogLine, JsonEscapesControlBytesAndQuotes) {
             R"("msg":"a\"b\\c\nd\u0001"})");
 }
 
-TEST(ParseLogLevel, KnowsTheFourLevels) {
+TEST(LogLevelFlag, KnowsTheFourLevels) {
   LogLevel level = LogLevel::kInfo;
-  EXPECT_TRUE(ParseLogLevel("debug", &level));
+  std::string error;
+  EXPECT_TRUE(AbslParseFlag("debug", &level, &error));
   EXPECT_EQ(level, LogLevel::kDebug);
-  EXPECT_TRUE(ParseLogLevel("error", &level));
+  EXPECT_TRUE(AbslParseFlag("error", &level, &error));
   EXPECT_EQ(level, LogLevel::kError);
-  EXPECT_FALSE(ParseLogLevel("verbose", &level));
+  EXPECT_FALSE(AbslParseFlag("verbose", &level, &error));
+  EXPECT_EQ(error, "must be debug, info, warning or error");
 }
 
-TEST(ParseLogFormat, KnowsTextAndJson) {
+TEST(LogLevelFlag, PrintsWhatItParses) {
+  for (LogLevel level : {LogLevel::kDebug, LogLevel::kInfo, LogLevel::kWarning,
+                         LogLevel::kError}) {
+    LogLevel parsed = LogLevel::kInfo;
+    std::string error;
+    EXPECT_TRUE(AbslParseFlag(AbslUnparseFlag(level), &parsed, &error));
+    EXPECT_EQ(parsed, level);
+  }
+}
+
+TEST(LogFormatFlag, KnowsTextAndJson) {
   LogFormat format = LogFormat::kText;
-  EXPECT_TRUE(ParseLogFormat("json", &format));
+  std::string error;
+  EXPECT_TRUE(AbslParseFlag("json", &format, &error));
   EXPECT_EQ(format, LogFormat::kJson);
-  EXPECT_FALSE(ParseLogFormat("yaml", &format));
+  EXPECT_EQ(AbslUnparseFlag(format), "json");
+  EXPECT_FALSE(AbslParseFlag("yaml", &format, &error));
+  EXPECT_EQ(error, "must be 'text' or 'json'");
 }
 
 TEST(LogEnabled, FollowsTheMinimumLevel) {

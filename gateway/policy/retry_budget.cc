@@ -18,9 +18,9 @@ std::int64_t ToUnits(double tokens) {
 
 }  // namespace
 
-RetryBudget::RetryBudget(double ratio, double capacity)
-    : ratio_(ToUnits(ratio)),
-      capacity_(ToUnits(capacity)),
+RetryBudget::RetryBudget(RetryBudgetOptions options)
+    : ratio_(ToUnits(options.ratio)),
+      capacity_(ToUnits(options.capacity)),
       tokens_(capacity_) {}
 
 void RetryBudget::RecordAttempt() {

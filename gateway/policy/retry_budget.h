@@ -17,9 +17,17 @@
 
 namespace gateway::policy {
 
+struct RetryBudgetOptions {
+  // Tokens earned per first attempt: retries add at most this fraction.
+  double ratio = 0.1;
+  // The most tokens the bucket holds, and holds at the start: the burst of
+  // retries a quiet gateway may make.
+  double capacity = 10.0;
+};
+
 class RetryBudget {
  public:
-  explicit RetryBudget(double ratio = 0.1, double capacity = 10.0);
+  explicit RetryBudget(RetryBudgetOptions options = {});
 
   // Counts a first attempt. Thread-safe.
   void RecordAttempt();

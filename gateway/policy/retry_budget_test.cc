@@ -17,13 +17,13 @@ int SpendAll(RetryBudget& budget) {
 }
 
 TEST(RetryBudget, StartsFullSoAQuietGatewayCanRetry) {
-  RetryBudget budget(0.1, 10.0);
+  RetryBudget budget({0.1, 10.0});
   EXPECT_DOUBLE_EQ(budget.tokens(), 10.0);
   EXPECT_EQ(SpendAll(budget), 10);
 }
 
 TEST(RetryBudget, RefusesOnceTheBurstIsSpent) {
-  RetryBudget budget(0.1, 3.0);
+  RetryBudget budget({0.1, 3.0});
   EXPECT_TRUE(budget.TryRetry());
   EXPECT_TRUE(budget.TryRetry());
   EXPECT_TRUE(budget.TryRetry());
@@ -32,7 +32,7 @@ TEST(RetryBudget, RefusesOnceTheBurstIsSpent) {
 }
 
 TEST(RetryBudget, RefusedRetrySpendsNothing) {
-  RetryBudget budget(0.25, 1.0);
+  RetryBudget budget({0.25, 1.0});
   ASSERT_TRUE(budget.TryRetry());
   budget.RecordAttempt();
   budget.RecordAttempt();
@@ -42,20 +42,20 @@ TEST(RetryBudget, RefusedRetrySpendsNothing) {
 }
 
 TEST(RetryBudget, RetrySpendsOneWholeToken) {
-  RetryBudget budget(0.1, 10.0);
+  RetryBudget budget({0.1, 10.0});
   ASSERT_TRUE(budget.TryRetry());
   EXPECT_DOUBLE_EQ(budget.tokens(), 9.0);
 }
 
 TEST(RetryBudget, FirstAttemptEarnsRatioOfAToken) {
-  RetryBudget budget(0.25, 10.0);
+  RetryBudget budget({0.25, 10.0});
   SpendAll(budget);
   budget.RecordAttempt();
   EXPECT_DOUBLE_EQ(budget.tokens(), 0.25);
 }
 
 TEST(RetryBudget, TenFirstAttemptsAtTenPercentEarnOneRetry) {
-  RetryBudget budget(0.1, 10.0);
+  RetryBudget budget({0.1, 10.0});
   SpendAll(budget);
   for (int i = 0; i < 9; ++i) budget.RecordAttempt();
   EXPECT_FALSE(budget.TryRetry()) << "9 attempts earned a whole token";
@@ -64,7 +64,7 @@ TEST(RetryBudget, TenFirstAttemptsAtTenPercentEarnOneRetry) {
 }
 
 TEST(RetryBudget, AfterTheBurstThousandAttemptsAllowAHundredRetries) {
-  RetryBudget budget(0.1, 10.0);
+  RetryBudget budget({0.1, 10.0});
   SpendAll(budget);
   int retries = 0;
   for (int i = 0; i < 1000; ++i) {
@@ -77,7 +77,7 @@ TEST(RetryBudget, AfterTheBurstThousandAttemptsAllowAHundredRetries) {
 TEST(RetryBudget, EveryFirstAttemptFailingAddsAtMostTenPercent) {
   // An upstream that fails everything: each call tries to retry at once.
   // After the burst, retries stay within 10% of first attempts.
-  RetryBudget budget(0.1, 10.0);
+  RetryBudget budget({0.1, 10.0});
   int retries = 0;
   for (int i = 0; i < 10000; ++i) {
     budget.RecordAttempt();
@@ -88,28 +88,28 @@ TEST(RetryBudget, EveryFirstAttemptFailingAddsAtMostTenPercent) {
 }
 
 TEST(RetryBudget, TokensNeverExceedCapacity) {
-  RetryBudget budget(0.5, 4.0);
+  RetryBudget budget({0.5, 4.0});
   for (int i = 0; i < 100; ++i) budget.RecordAttempt();
   EXPECT_DOUBLE_EQ(budget.tokens(), 4.0);
   EXPECT_EQ(SpendAll(budget), 4);
 }
 
 TEST(RetryBudget, ZeroRatioNeverRefills) {
-  RetryBudget budget(0.0, 2.0);
+  RetryBudget budget({0.0, 2.0});
   EXPECT_EQ(SpendAll(budget), 2);
   for (int i = 0; i < 1000; ++i) budget.RecordAttempt();
   EXPECT_FALSE(budget.TryRetry());
 }
 
 TEST(RetryBudget, NegativeRatioEarnsNothingAndTakesNothing) {
-  RetryBudget budget(-0.5, 2.0);
+  RetryBudget budget({-0.5, 2.0});
   for (int i = 0; i < 10; ++i) budget.RecordAttempt();
   EXPECT_DOUBLE_EQ(budget.tokens(), 2.0);
   EXPECT_EQ(SpendAll(budget), 2);
 }
 
 TEST(RetryBudget, ConcurrentRetriesNeverSpendMoreThanTheTokens) {
-  RetryBudget budget(0.1, 50.0);
+  RetryBudget budget({0.1, 50.0});
   std::atomic<int> granted{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {

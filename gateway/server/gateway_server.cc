@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "gateway/common/host_port.h"
 #include "gateway/reflection/embedded_descriptor_set.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -15,17 +16,17 @@ namespace gateway::server {
 
 GatewayServer::GatewayServer(
     std::unique_ptr<reflection::ServerReflection> reflection,
-    std::unique_ptr<grpc::Server> server, int port, std::string address,
+    std::unique_ptr<grpc::Server> server, std::string address,
     std::string service_name)
     : reflection_(std::move(reflection)),
       server_(std::move(server)),
-      port_(port),
       address_(std::move(address)),
       service_name_(std::move(service_name)) {}
 
 absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
-    const ServerOptions& options, grpc::Service& service,
-    absl::string_view service_name) {
+    const ServerOptions& options,
+    std::shared_ptr<grpc::ServerCredentials> credentials,
+    grpc::Service& service, absl::string_view service_name) {
   // A process-wide switch that must be set before the builder runs.
   grpc::EnableDefaultHealthCheckService(true);
   absl::StatusOr<std::unique_ptr<reflection::ServerReflection>> reflection =
@@ -37,8 +38,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen_address,
-                           options.credentials != nullptr
-                               ? options.credentials
+                           credentials != nullptr
+                               ? std::move(credentials)
                                : grpc::InsecureServerCredentials(),
                            &port);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
@@ -62,11 +63,12 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   health->SetServingStatus("", true);
   health->SetServingStatus(std::string(service_name), true);
 
-  const std::string& listen = options.listen_address;
-  std::string address =
-      absl::StrCat(listen.substr(0, listen.rfind(':')), ":", port);
+  // The listen address was checked (config::Validate) before the server
+  // could bind it.
+  absl::StatusOr<HostPort> listen = ParseHostPort(options.listen_address);
+  std::string address = FormatHostPort(listen.ok() ? listen->host : "", port);
   return std::unique_ptr<GatewayServer>(
-      new GatewayServer(*std::move(reflection), std::move(server), port,
+      new GatewayServer(*std::move(reflection), std::move(server),
                         std::move(address), std::string(service_name)));
 }
 

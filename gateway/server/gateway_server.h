@@ -18,9 +18,8 @@
 namespace gateway::server {
 
 struct ServerOptions {
-  // "HOST:PORT"; port 0 picks a free port (see GatewayServer::port()).
+  // "HOST:PORT"; port 0 picks a free port (see GatewayServer::address()).
   std::string listen_address = "[::]:50051";
-  std::shared_ptr<grpc::ServerCredentials> credentials;  // null: plaintext
   // Requests are tiny; anything bigger is refused before it is parsed.
   int max_receive_message_bytes = 64 * 1024;
   // Bounds the request metadata (headers) a caller may send.
@@ -37,12 +36,13 @@ class GatewayServer {
   // grpc.health.v1 reporting SERVING for the whole server and for the
   // service's name, and server reflection (grpc.reflection.v1 and v1alpha,
   // with the .proto comments) describing them.
+  // `credentials` secure the port (security/server_tls.h); null serves
+  // plaintext.
   static absl::StatusOr<std::unique_ptr<GatewayServer>> Start(
-      const ServerOptions& options, grpc::Service& service,
-      absl::string_view service_name);
+      const ServerOptions& options,
+      std::shared_ptr<grpc::ServerCredentials> credentials,
+      grpc::Service& service, absl::string_view service_name);
 
-  // The port actually bound.
-  int port() const { return port_; }
   // listen_address with the bound port, e.g. "[::]:50051".
   const std::string& address() const { return address_; }
 
@@ -58,13 +58,12 @@ class GatewayServer {
 
  private:
   GatewayServer(std::unique_ptr<reflection::ServerReflection> reflection,
-                std::unique_ptr<grpc::Server> server, int port,
-                std::string address, std::string service_name);
+                std::unique_ptr<grpc::Server> server, std::string address,
+                std::string service_name);
 
   // Declared before server_ so that it outlives it.
   std::unique_ptr<reflection::ServerReflection> reflection_;
   std::unique_ptr<grpc::Server> server_;
-  const int port_;
   const std::string address_;
   const std::string service_name_;
 

@@ -1,49 +1,30 @@
 #include "gateway/service/call_reactor.h"
 
-#include <chrono>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "gateway/common/status_details.h"
 #include "gateway/service/grpc_status.h"
 
 namespace gateway::service {
 
 CallReactor::CallReactor(grpc::CallbackServerContext* context,
-                         absl::string_view method,
-                         const observability::AccessLog& access_log,
-                         const security::SecretScrubber& scrubber,
+                         absl::string_view method, CallIdentity identity,
+                         const ReactorEnvironment& environment,
                          policy::InFlightLimit* in_flight,
                          observability::RpcMetrics* metrics)
     : context_(context),
       method_(method),
-      access_log_(access_log),
-      scrubber_(scrubber),
+      identity_(std::move(identity)),
+      environment_(environment),
       in_flight_(in_flight),
       metrics_(metrics) {}
-
-absl::StatusOr<absl::Time> CallReactor::UpstreamDeadline(
-    absl::Duration cap) const {
-  const absl::Time now = absl::Now();
-  const auto deadline = context_->deadline();
-  if (deadline == std::chrono::system_clock::time_point::max()) {
-    return now + cap;
-  }
-  const absl::Time caller_deadline = absl::FromChrono(deadline);
-  if (caller_deadline <= now) {
-    return MakeError(absl::StatusCode::kDeadlineExceeded,
-                     "the call's deadline passed before api.video was asked",
-                     "DEADLINE_EXCEEDED");
-  }
-  return std::min(caller_deadline, now + cap);
-}
 
 void CallReactor::Reject(const absl::Status& status) {
   FinishWith(status);
   Unref();
 }
 
-void CallReactor::Attach(const std::shared_ptr<apivideo::UpstreamCall>& call) {
+void CallReactor::Attach(const std::shared_ptr<Cancellable>& call) {
   bool cancelled = false;
   {
     absl::MutexLock lock(&mu_);
@@ -79,11 +60,11 @@ void CallReactor::FinishWith(const absl::Status& status) {
   // Counted before the status leaves, so that a caller who has its answer
   // finds it counted.
   if (metrics_ != nullptr) metrics_->OnHandled(code_, absl::Now() - start_);
-  Finish(ToGrpcStatus(scrubber_.Scrub(status)));
+  Finish(ToGrpcStatus(environment_.scrubber->Scrub(status)));
 }
 
 void CallReactor::OnCancel() {
-  std::shared_ptr<apivideo::UpstreamCall> call;
+  std::shared_ptr<Cancellable> call;
   {
     absl::MutexLock lock(&mu_);
     cancelled_ = true;
@@ -95,8 +76,9 @@ void CallReactor::OnCancel() {
 void CallReactor::OnDone() {
   const absl::Duration latency = absl::Now() - start_;
   const std::string peer = context_->peer();
-  access_log_.Record({method_, peer, caller_, code_, upstream_.http_status,
-                      upstream_.attempts, latency, trace_id_});
+  environment_.access_log->Record({method_, peer, identity_.caller, code_,
+                                   upstream_.http_status, upstream_.attempts,
+                                   latency, identity_.trace_id});
   if (in_flight_ != nullptr) in_flight_->Release();
   Unref();
 }

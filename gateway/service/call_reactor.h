@@ -2,11 +2,12 @@
 // upstream call.
 //
 // gRPC's callback API lets a handler return at once and finish later from
-// any thread. CallReactor is created by the handler, either rejects the call
-// at once (Reject) or is given the upstream call it started (Attach), and is
-// finished from the upstream callback (Complete). A cancelled RPC cancels its
-// upstream call. It deletes itself once gRPC is done with it and the handler
-// has returned, whichever comes last.
+// any thread. The handler creates a CallReactor knowing who calls and in
+// which trace, then either rejects the call at once (Reject) or hands it the
+// upstream call it started (Attach); the upstream callback finishes it
+// (Complete). A cancelled RPC cancels its upstream call. The reactor deletes
+// itself once gRPC is done with it and the handler has returned, whichever
+// comes last.
 
 #ifndef GATEWAY_SERVICE_CALL_REACTOR_H_
 #define GATEWAY_SERVICE_CALL_REACTOR_H_
@@ -17,10 +18,10 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "gateway/apivideo/upload_token_api.h"
+#include "gateway/apivideo/upload_token_stub.h"
+#include "gateway/common/cancellable.h"
 #include "gateway/observability/access_log.h"
 #include "gateway/observability/gateway_metrics.h"
 #include "gateway/policy/in_flight_limit.h"
@@ -30,28 +31,29 @@
 
 namespace gateway::service {
 
+// Who made a call and in which trace, for the access log. Known before the
+// reactor exists: an unauthorized call has no caller name.
+struct CallIdentity {
+  std::string caller;    // the caller policy's name for it; may be empty
+  std::string trace_id;  // W3C trace id, 32 hex digits
+};
+
+// What every reactor of a service shares. Everything must outlive them.
+struct ReactorEnvironment {
+  const observability::AccessLog* access_log = nullptr;
+  // Vets every status before it leaves.
+  const security::SecretScrubber* scrubber = nullptr;
+};
+
 class CallReactor final : public grpc::ServerUnaryReactor {
  public:
   // `in_flight`, when not null, is the place this call holds in the
   // in-flight limit; it is given back when gRPC is done with the call.
-  // `scrubber` vets every status before it leaves. `metrics`, when not
-  // null, counts the call's end.
+  // `metrics`, when not null, counts the call's end.
   CallReactor(grpc::CallbackServerContext* context, absl::string_view method,
-              const observability::AccessLog& access_log,
-              const security::SecretScrubber& scrubber,
+              CallIdentity identity, const ReactorEnvironment& environment,
               policy::InFlightLimit* in_flight,
-              observability::RpcMetrics* metrics = nullptr);
-
-  // When the upstream exchange must be over: the caller's deadline, at most
-  // `cap` from now. DEADLINE_EXCEEDED if the caller's deadline has passed.
-  absl::StatusOr<absl::Time> UpstreamDeadline(absl::Duration cap) const;
-
-  // The caller's name for the access log.
-  void SetCaller(std::string caller) { caller_ = std::move(caller); }
-  // The W3C trace id for the access log.
-  void SetTraceId(absl::string_view trace_id) {
-    trace_id_ = std::string(trace_id);
-  }
+              observability::RpcMetrics* metrics);
 
   // Ends the RPC with `status` without going upstream. The handler calls
   // exactly one of Reject and Attach.
@@ -59,7 +61,7 @@ class CallReactor final : public grpc::ServerUnaryReactor {
 
   // Hands over the upstream call started for this RPC, so that cancelling
   // the RPC cancels it. `call` may already have completed.
-  void Attach(const std::shared_ptr<apivideo::UpstreamCall>& call);
+  void Attach(const std::shared_ptr<Cancellable>& call);
 
   // Finishes the RPC with the upstream outcome: the rate-limit headers go
   // back as metadata, `status` as the gRPC status. Called once, from the
@@ -90,13 +92,11 @@ class CallReactor final : public grpc::ServerUnaryReactor {
 
   grpc::CallbackServerContext* const context_;
   const absl::string_view method_;
-  const observability::AccessLog& access_log_;
-  const security::SecretScrubber& scrubber_;
+  const CallIdentity identity_;
+  const ReactorEnvironment& environment_;
   policy::InFlightLimit* const in_flight_;
   observability::RpcMetrics* const metrics_;
   const absl::Time start_ = absl::Now();
-  std::string caller_;    // set by the handler before the call can end
-  std::string trace_id_;  // likewise
 
   // Written before Finish, read in OnDone, which gRPC runs after Finish.
   absl::StatusCode code_ = absl::StatusCode::kUnknown;
@@ -106,7 +106,7 @@ class CallReactor final : public grpc::ServerUnaryReactor {
 
   absl::Mutex mu_;
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
-  std::shared_ptr<apivideo::UpstreamCall> call_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<Cancellable> call_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace gateway::service

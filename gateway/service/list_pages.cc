@@ -70,22 +70,19 @@ absl::StatusOr<ListPlan> PlanListCall(
 }
 
 void BuildListResponse(
-    const ListPlan& plan, apivideo::json::TokenListResponse page,
-    const PageTokenCodec& codec,
+    const ListPlan& plan, apivideo::TokenPage page, const PageTokenCodec& codec,
     ::apivideo::uploadtokens::v1::ListUploadTokensResponse& response) {
-  const apivideo::json::Pagination& pagination = page.pagination();
-  response.set_total_size(pagination.items_total());
+  response.set_total_size(page.total_tokens);
   // An empty page ends the listing even if the upstream counts more pages,
   // so that a caller's loop always terminates.
-  const bool has_next = !page.data().empty() &&
-                        pagination.current_page() < pagination.pages_total();
+  const bool has_next = !page.tokens.empty() && page.page < page.page_count;
   if (has_next) {
     const std::int64_t next_offset =
         static_cast<std::int64_t>(plan.query.current_page) *
         plan.query.page_size;
     response.set_next_page_token(codec.Encode({plan.order_by, next_offset}));
   }
-  response.mutable_upload_tokens()->Swap(page.mutable_data());
+  response.mutable_upload_tokens()->Swap(&page.tokens);
 }
 
 }  // namespace gateway::service

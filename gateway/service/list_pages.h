@@ -13,8 +13,8 @@
 
 #include "absl/status/statusor.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.pb.h"
-#include "gateway/apivideo/apivideo_json.pb.h"
 #include "gateway/apivideo/routes.h"
+#include "gateway/apivideo/token_page.h"
 #include "gateway/service/page_token.h"
 
 namespace gateway::service {
@@ -34,8 +34,7 @@ absl::StatusOr<ListPlan> PlanListCall(
 // Moves the tokens of `page` into `response` and sets total_size and,
 // unless `page` is the last one, next_page_token.
 void BuildListResponse(
-    const ListPlan& plan, apivideo::json::TokenListResponse page,
-    const PageTokenCodec& codec,
+    const ListPlan& plan, apivideo::TokenPage page, const PageTokenCodec& codec,
     ::apivideo::uploadtokens::v1::ListUploadTokensResponse& response);
 
 }  // namespace gateway::service

@@ -47,22 +47,18 @@ ListUploadTokensRequest Request(std::int32_t page_size,
 }
 
 // An upstream page holding `count` tokens.
-apivideo::json::TokenListResponse Page(int count, int current_page,
-                                       int pages_total, int items_total,
-                                       int page_size) {
-  apivideo::json::TokenListResponse page;
+apivideo::TokenPage Page(int count, int current_page, int pages_total,
+                         int items_total) {
+  apivideo::TokenPage page;
   for (int i = 0; i < count; ++i) {
-    auto* token = page.add_data();
+    auto* token = page.tokens.Add();
     token->set_token(absl::StrCat("to", current_page, "x", i));
     token->set_ttl(60);
     token->mutable_created_at()->set_seconds(1606903999);
   }
-  auto* pagination = page.mutable_pagination();
-  pagination->set_current_page(current_page);
-  pagination->set_pages_total(pages_total);
-  pagination->set_items_total(items_total);
-  pagination->set_page_size(page_size);
-  pagination->set_current_page_items(count);
+  page.page = current_page;
+  page.page_count = pages_total;
+  page.total_tokens = items_total;
   return page;
 }
 
@@ -241,7 +237,7 @@ class BuildListResponseTest : public ::testing::Test {
 TEST_F(BuildListResponseTest, NonLastPageGetsTokenForNextOffset) {
   const ListPlan plan = PlanFor(Request(10, "ttl desc"));
   ListUploadTokensResponse response;
-  BuildListResponse(plan, Page(10, 1, 3, 25, 10), codec_, response);
+  BuildListResponse(plan, Page(10, 1, 3, 25), codec_, response);
   ASSERT_FALSE(response.next_page_token().empty());
   const absl::StatusOr<PageCursor> cursor =
       codec_.Decode(response.next_page_token());
@@ -253,7 +249,7 @@ TEST_F(BuildListResponseTest, NonLastPageGetsTokenForNextOffset) {
 TEST_F(BuildListResponseTest, MovesTokensInOrder) {
   const ListPlan plan = PlanFor(Request(3));
   ListUploadTokensResponse response;
-  BuildListResponse(plan, Page(3, 1, 1, 3, 3), codec_, response);
+  BuildListResponse(plan, Page(3, 1, 1, 3), codec_, response);
   EXPECT_THAT(
       response.upload_tokens(),
       ElementsAre(
@@ -266,14 +262,14 @@ TEST_F(BuildListResponseTest, MovesTokensInOrder) {
 TEST_F(BuildListResponseTest, SetsTotalSizeFromItemsTotal) {
   const ListPlan plan = PlanFor(Request(10));
   ListUploadTokensResponse response;
-  BuildListResponse(plan, Page(10, 1, 5, 47, 10), codec_, response);
+  BuildListResponse(plan, Page(10, 1, 5, 47), codec_, response);
   EXPECT_EQ(response.total_size(), 47);
 }
 
 TEST_F(BuildListResponseTest, ExactLastPageHasNoNextToken) {
   const ListPlan plan = PlanFor(Request(10));
   ListUploadTokensResponse response;
-  BuildListResponse(plan, Page(10, 1, 1, 10, 10), codec_, response);
+  BuildListResponse(plan, Page(10, 1, 1, 10), codec_, response);
   EXPECT_THAT(response.next_page_token(), IsEmpty());
   EXPECT_THAT(response.upload_tokens(), SizeIs(10));
 }
@@ -281,7 +277,7 @@ TEST_F(BuildListResponseTest, ExactLastPageHasNoNextToken) {
 TEST_F(BuildListResponseTest, EmptyPageHasNoNextTokenEvenIfMorePagesCounted) {
   const ListPlan plan = PlanFor(Request(10));
   ListUploadTokensResponse response;
-  BuildListResponse(plan, Page(0, 1, 4, 40, 10), codec_, response);
+  BuildListResponse(plan, Page(0, 1, 4, 40), codec_, response);
   EXPECT_THAT(response.next_page_token(), IsEmpty());
   EXPECT_THAT(response.upload_tokens(), IsEmpty());
 }
@@ -289,7 +285,7 @@ TEST_F(BuildListResponseTest, EmptyPageHasNoNextTokenEvenIfMorePagesCounted) {
 TEST_F(BuildListResponseTest, EmptyListingHasNoNextTokenAndZeroTotal) {
   const ListPlan plan = PlanFor(Request(0));
   ListUploadTokensResponse response;
-  BuildListResponse(plan, Page(0, 1, 0, 0, 25), codec_, response);
+  BuildListResponse(plan, Page(0, 1, 0, 0), codec_, response);
   EXPECT_THAT(response.next_page_token(), IsEmpty());
   EXPECT_EQ(response.total_size(), 0);
 }
@@ -299,7 +295,7 @@ TEST_F(BuildListResponseTest, WalksHundredAndOneTokensInPagesOfHundred) {
   const ListPlan first = PlanFor(Request(100, "created_at"));
   EXPECT_EQ(first.query.current_page, 1);
   ListUploadTokensResponse response;
-  BuildListResponse(first, Page(100, 1, 2, 101, 100), codec_, response);
+  BuildListResponse(first, Page(100, 1, 2, 101), codec_, response);
   EXPECT_THAT(response.upload_tokens(), SizeIs(100));
   EXPECT_EQ(response.total_size(), 101);
   ASSERT_FALSE(response.next_page_token().empty());
@@ -310,7 +306,7 @@ TEST_F(BuildListResponseTest, WalksHundredAndOneTokensInPagesOfHundred) {
   EXPECT_EQ(second.query.current_page, 2);
   EXPECT_EQ(second.query.page_size, 100);
   ListUploadTokensResponse last;
-  BuildListResponse(second, Page(1, 2, 2, 101, 100), codec_, last);
+  BuildListResponse(second, Page(1, 2, 2, 101), codec_, last);
   EXPECT_THAT(last.upload_tokens(), SizeIs(1));
   EXPECT_EQ(last.total_size(), 101);
   EXPECT_THAT(last.next_page_token(), IsEmpty());
@@ -319,7 +315,7 @@ TEST_F(BuildListResponseTest, WalksHundredAndOneTokensInPagesOfHundred) {
 TEST_F(BuildListResponseTest, PageSizeAboveHundredWalksLikeHundred) {
   const ListPlan first = PlanFor(Request(500));
   ListUploadTokensResponse response;
-  BuildListResponse(first, Page(100, 1, 2, 101, 100), codec_, response);
+  BuildListResponse(first, Page(100, 1, 2, 101), codec_, response);
   const ListPlan second = PlanFor(Request(500, "", response.next_page_token()));
   EXPECT_EQ(second.query.current_page, 2);
 }

@@ -1,5 +1,6 @@
 #include "gateway/service/upload_token_service.h"
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -7,8 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "gateway/common/status_details.h"
 #include "gateway/observability/trace_context.h"
-#include "gateway/service/call_reactor.h"
 #include "gateway/service/list_pages.h"
+#include "gateway/service/request_fields.h"
+#include "gateway/service/upstream_deadline.h"
 #include "gateway/service/validation.h"
 #include "grpc/grpc_security_constants.h"
 #include "grpcpp/security/auth_context.h"
@@ -23,16 +25,18 @@ using ::apivideo::uploadtokens::v1::ListUploadTokensResponse;
 using ::apivideo::uploadtokens::v1::UploadToken;
 
 UploadTokenService::UploadTokenService(
-    apivideo::UploadTokenApi& api, const PageTokenCodec& page_tokens,
-    const observability::AccessLog& access_log,
+    apivideo::UploadTokenStub& upstream, const PageTokenCodec& page_tokens,
+    const security::CallerPolicy& callers,
     const security::SecretScrubber& scrubber,
-    const security::CallerPolicy& callers, UploadTokenServiceOptions options)
-    : api_(api),
+    const observability::AccessLog& access_log,
+    observability::GatewayMetrics* metrics,
+    const UploadTokenServiceOptions& options)
+    : upstream_(upstream),
       page_tokens_(page_tokens),
-      access_log_(access_log),
-      scrubber_(scrubber),
       callers_(callers),
+      metrics_(metrics),
       options_(options),
+      reactor_environment_{&access_log, &scrubber},
       in_flight_(options.max_calls_in_flight) {}
 
 absl::StatusOr<std::string> UploadTokenService::AuthorizeCaller(
@@ -81,6 +85,14 @@ observability::TraceContext TraceContextOf(
       MetadataValue(context, "tracestate"));
 }
 
+// The caller's deadline, or none.
+absl::Time CallerDeadline(const grpc::CallbackServerContext& context) {
+  const auto deadline = context.deadline();
+  return deadline == std::chrono::system_clock::time_point::max()
+             ? absl::InfiniteFuture()
+             : absl::FromChrono(deadline);
+}
+
 }  // namespace
 
 template <typename Value, typename Start, typename OnSuccess>
@@ -88,35 +100,38 @@ grpc::ServerUnaryReactor* UploadTokenService::Serve(
     grpc::CallbackServerContext* context, absl::string_view method,
     const absl::Status& validation, Start start, OnSuccess on_success) {
   observability::RpcMetrics* rpc_metrics =
-      options_.metrics != nullptr ? options_.metrics->ForMethod(method)
-                                  : nullptr;
+      metrics_ != nullptr ? metrics_->ForMethod(method) : nullptr;
   if (rpc_metrics != nullptr) rpc_metrics->OnStarted();
+  // Admission first: an overloaded gateway spends nothing more on a call.
   const bool admitted = in_flight_.TryAcquire();
-  auto* reactor =
-      new CallReactor(context, method, access_log_, scrubber_,
-                      admitted ? &in_flight_ : nullptr, rpc_metrics);
+  absl::Status refusal;
+  std::string caller;
   if (!admitted) {
-    reactor->Reject(MakeError(
+    refusal = MakeError(
         absl::StatusCode::kResourceExhausted,
         absl::StrCat("the gateway is at its limit of ", in_flight_.max(),
                      " calls in flight; retry with backoff"),
-        "GATEWAY_OVERLOADED"));
-    return reactor;
+        "GATEWAY_OVERLOADED");
+  } else if (absl::StatusOr<std::string> authorized = AuthorizeCaller(*context);
+             authorized.ok()) {
+    caller = *std::move(authorized);
+  } else {
+    refusal = authorized.status();
   }
-  absl::StatusOr<std::string> caller = AuthorizeCaller(*context);
-  if (!caller.ok()) {
-    reactor->Reject(caller.status());
-    return reactor;
-  }
-  reactor->SetCaller(*std::move(caller));
   observability::TraceContext trace = TraceContextOf(*context);
-  reactor->SetTraceId(trace.trace_id());
+  auto* reactor = new CallReactor(
+      context, method, {std::move(caller), std::string(trace.trace_id())},
+      reactor_environment_, admitted ? &in_flight_ : nullptr, rpc_metrics);
+  if (!refusal.ok()) {
+    reactor->Reject(refusal);
+    return reactor;
+  }
   if (!validation.ok()) {
     reactor->Reject(validation);
     return reactor;
   }
-  absl::StatusOr<absl::Time> deadline =
-      reactor->UpstreamDeadline(options_.upstream_timeout);
+  absl::StatusOr<absl::Time> deadline = UpstreamDeadline(
+      CallerDeadline(*context), absl::Now(), options_.upstream_timeout);
   if (!deadline.ok()) {
     reactor->Reject(deadline.status());
     return reactor;
@@ -129,7 +144,8 @@ grpc::ServerUnaryReactor* UploadTokenService::Serve(
       start(call_options, [reactor, on_success = std::move(on_success)](
                               apivideo::ApiResult<Value> result) mutable {
         if (result.value.ok()) on_success(*std::move(result.value));
-        reactor->Complete(result.value.status(), result.upstream);
+        reactor->Complete(WithRequestFieldNames(result.value.status()),
+                          result.upstream);
       }));
   return reactor;
 }
@@ -140,7 +156,7 @@ grpc::ServerUnaryReactor* UploadTokenService::CreateUploadToken(
   return Serve<UploadToken>(
       context, "CreateUploadToken", ValidateCreateRequest(*request),
       [this, request](const apivideo::CallOptions& options, auto done) {
-        return api_.Create(request->ttl(), options, std::move(done));
+        return upstream_.Create(request->ttl(), options, std::move(done));
       },
       [response](UploadToken token) { *response = std::move(token); });
 }
@@ -153,13 +169,12 @@ grpc::ServerUnaryReactor* UploadTokenService::ListUploadTokens(
   const absl::Status validation = planned.status();
   ListPlan plan = planned.ok() ? *std::move(planned) : ListPlan();
   const apivideo::ListQuery query = plan.query;
-  return Serve<apivideo::json::TokenListResponse>(
+  return Serve<apivideo::TokenPage>(
       context, "ListUploadTokens", validation,
       [this, query](const apivideo::CallOptions& options, auto done) {
-        return api_.List(query, options, std::move(done));
+        return upstream_.List(query, options, std::move(done));
       },
-      [this, plan = std::move(plan),
-       response](apivideo::json::TokenListResponse page) {
+      [this, plan = std::move(plan), response](apivideo::TokenPage page) {
         BuildListResponse(plan, std::move(page), page_tokens_, *response);
       });
 }
@@ -170,7 +185,7 @@ grpc::ServerUnaryReactor* UploadTokenService::GetUploadToken(
   return Serve<UploadToken>(
       context, "GetUploadToken", ValidateToken(request->token()),
       [this, request](const apivideo::CallOptions& options, auto done) {
-        return api_.Get(request->token(), options, std::move(done));
+        return upstream_.Get(request->token(), options, std::move(done));
       },
       [response](UploadToken token) { *response = std::move(token); });
 }
@@ -182,7 +197,7 @@ grpc::ServerUnaryReactor* UploadTokenService::DeleteUploadToken(
   return Serve<google::protobuf::Empty>(
       context, "DeleteUploadToken", ValidateToken(request->token()),
       [this, request](const apivideo::CallOptions& options, auto done) {
-        return api_.Delete(request->token(), options, std::move(done));
+        return upstream_.Delete(request->token(), options, std::move(done));
       },
       [](const google::protobuf::Empty&) {});
 }

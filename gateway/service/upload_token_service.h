@@ -2,28 +2,30 @@
 //
 // Each handler admits the call (in-flight limit, caller policy), validates
 // its request (INVALID_ARGUMENT before any upstream call), starts the
-// matching api.video call and returns at once; the RPC is finished from the
-// upstream callback. No gRPC thread ever waits for I/O.
+// matching upstream operation on an apivideo::UploadTokenStub and returns
+// at once; the RPC is finished from the upstream callback. No gRPC thread
+// ever waits for I/O. absl::Status becomes grpc::Status here and nowhere
+// else.
 
 #ifndef GATEWAY_SERVICE_UPLOAD_TOKEN_SERVICE_H_
 #define GATEWAY_SERVICE_UPLOAD_TOKEN_SERVICE_H_
 
-#include <memory>
+#include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
-#include "gateway/apivideo/upload_token_api.h"
+#include "gateway/apivideo/upload_token_stub.h"
 #include "gateway/observability/access_log.h"
 #include "gateway/observability/gateway_metrics.h"
 #include "gateway/policy/in_flight_limit.h"
 #include "gateway/security/caller_policy.h"
 #include "gateway/security/secret_scrubber.h"
+#include "gateway/service/call_reactor.h"
 #include "gateway/service/page_token.h"
 
 namespace gateway::service {
-
-class CallReactor;
 
 struct UploadTokenServiceOptions {
   // The longest an upstream exchange may take, whatever the caller's
@@ -32,20 +34,19 @@ struct UploadTokenServiceOptions {
   // Calls in flight at once; beyond it, calls fail at once with
   // RESOURCE_EXHAUSTED instead of queueing.
   int max_calls_in_flight = 15000;
-  // Where RPCs are counted; may be null. Must outlive the service.
-  observability::GatewayMetrics* metrics = nullptr;
 };
 
 class UploadTokenService final
     : public ::apivideo::uploadtokens::v1::UploadTokenService::CallbackService {
  public:
-  // Every argument must outlive the service.
-  UploadTokenService(apivideo::UploadTokenApi& api,
+  // Every reference must outlive the service; `metrics` may be null.
+  UploadTokenService(apivideo::UploadTokenStub& upstream,
                      const PageTokenCodec& page_tokens,
-                     const observability::AccessLog& access_log,
-                     const security::SecretScrubber& scrubber,
                      const security::CallerPolicy& callers,
-                     UploadTokenServiceOptions options);
+                     const security::SecretScrubber& scrubber,
+                     const observability::AccessLog& access_log,
+                     observability::GatewayMetrics* metrics,
+                     const UploadTokenServiceOptions& options);
 
   grpc::ServerUnaryReactor* CreateUploadToken(
       grpc::CallbackServerContext* context,
@@ -72,9 +73,10 @@ class UploadTokenService final
   int calls_in_flight() const { return in_flight_.in_flight(); }
 
  private:
-  // The shared shape of every handler: reject a bad request at once, else
-  // start the upstream call with `start(options, callback)` and, when it
-  // succeeds, let `on_success(value)` fill in the response.
+  // The shared shape of every handler: reject a call that may not proceed
+  // or whose request is bad (`validation`), else start the upstream
+  // operation with `start(options, callback)` and, when it succeeds, let
+  // `on_success(value)` fill in the response.
   template <typename Value, typename Start, typename OnSuccess>
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
                                   absl::string_view method,
@@ -85,12 +87,12 @@ class UploadTokenService final
   absl::StatusOr<std::string> AuthorizeCaller(
       grpc::CallbackServerContext& context) const;
 
-  apivideo::UploadTokenApi& api_;
+  apivideo::UploadTokenStub& upstream_;
   const PageTokenCodec& page_tokens_;
-  const observability::AccessLog& access_log_;
-  const security::SecretScrubber& scrubber_;
   const security::CallerPolicy& callers_;
+  observability::GatewayMetrics* const metrics_;
   const UploadTokenServiceOptions options_;
+  const ReactorEnvironment reactor_environment_;
   // Every CallReactor holds a place until gRPC is done with it.
   policy::InFlightLimit in_flight_;
 };

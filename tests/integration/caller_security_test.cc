@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
 #include "gateway/security/caller_policy.h"
+#include "gateway/service/testing/error_details.h"
 #include "gmock/gmock.h"
 #include "grpc/grpc_security_constants.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -16,7 +17,6 @@
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "tests/testing/emulator_process.h"
-#include "tests/testing/error_details.h"
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/grpc_calls.h"
 #include "tests/testing/test_certificates.h"
@@ -26,8 +26,8 @@ namespace {
 using ::apivideo::uploadtokens::v1::ListUploadTokensRequest;
 using ::apivideo::uploadtokens::v1::ListUploadTokensResponse;
 using ::apivideo::uploadtokens::v1::UploadTokenService;
+using ::gateway::service::testing::FindDetail;
 using ::testing_support::EmulatorProcess;
-using ::testing_support::FindDetail;
 using ::testing_support::GatewayProcess;
 using ::testing_support::SetDeadline;
 using ::testing_support::TestCertificates;

@@ -11,11 +11,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
+#include "gateway/service/testing/error_details.h"
 #include "gmock/gmock.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "tests/testing/emulator_process.h"
-#include "tests/testing/error_details.h"
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/grpc_calls.h"
 
@@ -27,8 +27,8 @@ using ::apivideo::uploadtokens::v1::GetUploadTokenRequest;
 using ::apivideo::uploadtokens::v1::ListUploadTokensRequest;
 using ::apivideo::uploadtokens::v1::ListUploadTokensResponse;
 using ::apivideo::uploadtokens::v1::UploadToken;
+using ::gateway::service::testing::FindDetail;
 using ::testing_support::EmulatorProcess;
-using ::testing_support::FindDetail;
 using ::testing_support::GatewayProcess;
 using ::testing_support::SetDeadline;
 

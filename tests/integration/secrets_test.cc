@@ -10,11 +10,11 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
+#include "gateway/service/testing/error_details.h"
 #include "gmock/gmock.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "tests/testing/emulator_process.h"
-#include "tests/testing/error_details.h"
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/grpc_calls.h"
 
@@ -27,10 +27,10 @@ using ::apivideo::uploadtokens::v1::ListUploadTokensRequest;
 using ::apivideo::uploadtokens::v1::ListUploadTokensResponse;
 using ::apivideo::uploadtokens::v1::UploadToken;
 using ::apivideo::uploadtokens::v1::UploadTokenService;
+using ::gateway::service::testing::FindDetail;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing_support::EmulatorProcess;
-using ::testing_support::FindDetail;
 using ::testing_support::GatewayProcess;
 using ::testing_support::SetDeadline;
 

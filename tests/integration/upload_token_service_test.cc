@@ -14,12 +14,12 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
+#include "gateway/service/testing/error_details.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "tests/testing/emulator_process.h"
-#include "tests/testing/error_details.h"
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/grpc_calls.h"
 
@@ -32,10 +32,10 @@ using ::apivideo::uploadtokens::v1::ListUploadTokensRequest;
 using ::apivideo::uploadtokens::v1::ListUploadTokensResponse;
 using ::apivideo::uploadtokens::v1::UploadToken;
 using ::apivideo::uploadtokens::v1::UploadTokenService;
+using ::gateway::service::testing::FindDetail;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing_support::EmulatorProcess;
-using ::testing_support::FindDetail;
 using ::testing_support::GatewayProcess;
 using ::testing_support::PendingCall;
 using ::testing_support::SetDeadline;

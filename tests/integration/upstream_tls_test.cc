@@ -7,11 +7,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
+#include "gateway/service/testing/error_details.h"
 #include "gmock/gmock.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "tests/testing/emulator_process.h"
-#include "tests/testing/error_details.h"
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/test_certificates.h"
 

@@ -1,7 +1,8 @@
-// Reading google.rpc.Status details off a grpc::Status, for tests.
+// Reading google.rpc.Status details off a grpc::Status, for tests of the
+// gRPC edge and of the whole gateway.
 
-#ifndef TESTS_TESTING_ERROR_DETAILS_H_
-#define TESTS_TESTING_ERROR_DETAILS_H_
+#ifndef GATEWAY_SERVICE_TESTING_ERROR_DETAILS_H_
+#define GATEWAY_SERVICE_TESTING_ERROR_DETAILS_H_
 
 #include <optional>
 
@@ -9,7 +10,7 @@
 #include "google/rpc/status.pb.h"
 #include "grpcpp/support/status.h"
 
-namespace testing_support {
+namespace gateway::service::testing {
 
 // The detail of type T in `status`'s grpc-status-details-bin, if any.
 template <typename T>
@@ -23,6 +24,6 @@ std::optional<T> FindDetail(const grpc::Status& status) {
   return std::nullopt;
 }
 
-}  // namespace testing_support
+}  // namespace gateway::service::testing
 
-#endif  // TESTS_TESTING_ERROR_DETAILS_H_
+#endif  // GATEWAY_SERVICE_TESTING_ERROR_DETAILS_H_

@@ -1,0 +1,83 @@
+// The upload-token operations of api.video, as the gRPC edge calls them.
+//
+// An interface (google-cloud-cpp's "stub"), so that the edge is tested
+// against a mock (testing/mock_upload_token_stub.h) and the upstream behind
+// it can be decorated or replaced. UploadTokenApi implements it over
+// api.video's REST API. Results are domain values: UploadToken messages and
+// TokenPage, never upstream JSON; errors are absl::Status with google.rpc
+// details (errors.h).
+
+#ifndef GATEWAY_APIVIDEO_UPLOAD_TOKEN_STUB_H_
+#define GATEWAY_APIVIDEO_UPLOAD_TOKEN_STUB_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "gateway/apivideo/rate_limit.h"
+#include "gateway/apivideo/routes.h"
+#include "gateway/apivideo/token_page.h"
+#include "gateway/common/cancellable.h"
+#include "google/protobuf/empty.pb.h"
+
+namespace gateway::apivideo {
+
+// What happened upstream during one call, for response metadata and logs.
+struct UpstreamCallInfo {
+  // The HTTP status of the last answer; 0 when none arrived.
+  int http_status = 0;
+  // The rate-limit headers of the last answer, if any.
+  RateLimit rate_limit;
+  // HTTP requests started for the call.
+  int attempts = 0;
+};
+
+template <typename T>
+struct ApiResult {
+  absl::StatusOr<T> value;
+  UpstreamCallInfo upstream;
+};
+
+template <typename T>
+using ApiCallback = absl::AnyInvocable<void(ApiResult<T>) &&>;
+
+struct CallOptions {
+  // The caller's deadline: bounds every attempt and wait.
+  absl::Time deadline = absl::InfiniteFuture();
+  // The W3C trace context to send upstream, already validated
+  // (observability/trace_context.h); empty: none.
+  std::string traceparent;
+  std::string tracestate;
+};
+
+class UploadTokenStub {
+ public:
+  virtual ~UploadTokenStub() = default;
+
+  // Each operation starts at once and returns a handle that cancels it.
+  // `done` runs exactly once, on any thread, possibly before the operation
+  // returns; it must not block. Tokens must already be validated.
+
+  // Creates a token that lives `ttl_seconds` (0: forever). Never sent twice
+  // once it may have reached api.video.
+  virtual std::shared_ptr<Cancellable> Create(
+      std::int32_t ttl_seconds, const CallOptions& options,
+      ApiCallback<UploadToken> done) = 0;
+  virtual std::shared_ptr<Cancellable> List(const ListQuery& query,
+                                            const CallOptions& options,
+                                            ApiCallback<TokenPage> done) = 0;
+  virtual std::shared_ptr<Cancellable> Get(absl::string_view token,
+                                           const CallOptions& options,
+                                           ApiCallback<UploadToken> done) = 0;
+  virtual std::shared_ptr<Cancellable> Delete(
+      absl::string_view token, const CallOptions& options,
+      ApiCallback<google::protobuf::Empty> done) = 0;
+};
+
+}  // namespace gateway::apivideo
+
+#endif  // GATEWAY_APIVIDEO_UPLOAD_TOKEN_STUB_H_

@@ -1,0 +1,195 @@
+#include "gateway/config/flags.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/time/time.h"
+
+namespace {
+
+// Every flag's default: the default GatewayConfig's value.
+const gateway::config::GatewayConfig& Defaults() {
+  static const auto* const defaults = new gateway::config::GatewayConfig();
+  return *defaults;
+}
+
+}  // namespace
+
+// --- Serving gRPC ------------------------------------------------------------
+
+ABSL_FLAG(std::string, listen, Defaults().server.listen_address,
+          "HOST:PORT to serve gRPC on; port 0 picks a free port.");
+
+ABSL_FLAG(absl::Duration, max_connection_age,
+          Defaults().server.max_connection_age,
+          "Close each client connection after this long (with a GOAWAY and "
+          "the same again as grace for calls in flight), so that clients "
+          "balancing over several replicas reach new ones; 0: never.");
+
+ABSL_FLAG(std::string, tls_cert_file, Defaults().server_tls.cert_file,
+          "PEM certificate chain to serve gRPC over TLS. Without it (and "
+          "--tls_key_file) the gateway serves plaintext: for loopback and "
+          "development only.");
+
+ABSL_FLAG(std::string, tls_key_file, Defaults().server_tls.key_file,
+          "PEM private key of --tls_cert_file.");
+
+ABSL_FLAG(std::string, client_ca_file, Defaults().server_tls.client_ca_file,
+          "PEM CA bundle for mTLS: every client must present a certificate "
+          "that chains to it.");
+
+ABSL_FLAG(std::vector<std::string>, allowed_clients, Defaults().allowed_clients,
+          "Comma-separated client identities allowed to call "
+          "UploadTokenService, matched on the verified client certificate's "
+          "SANs (DNS names, or URIs such as spiffe://...); others get "
+          "PERMISSION_DENIED. Needs --client_ca_file.");
+
+ABSL_FLAG(std::string, caller_tokens_file, Defaults().caller_tokens_file,
+          "File of '<name> <sha256 hex of token>' lines. When set, callers "
+          "must send 'authorization: Bearer <token>' metadata (else "
+          "UNAUTHENTICATED); the name goes into the access log.");
+
+ABSL_FLAG(int, max_calls_in_flight, Defaults().service.max_calls_in_flight,
+          "Calls handled at once; beyond it calls fail at once with "
+          "RESOURCE_EXHAUSTED instead of queueing.");
+
+ABSL_FLAG(absl::Duration, upstream_timeout, Defaults().service.upstream_timeout,
+          "Longest time an upstream exchange may take; the limit for calls "
+          "without a deadline, and a cap for calls with a longer one.");
+
+ABSL_FLAG(absl::Duration, shutdown_grace, Defaults().shutdown_grace,
+          "On SIGTERM/SIGINT, how long calls in flight may take to finish "
+          "before they are cancelled.");
+
+// --- api.video ---------------------------------------------------------------
+
+ABSL_FLAG(std::string, api_base_url, Defaults().api_base_url,
+          "api.video base URL: https://ws.api.video (production), "
+          "https://sandbox.api.video (sandbox), or any compatible server.");
+
+ABSL_FLAG(bool, allow_plaintext_upstream, Defaults().allow_plaintext_upstream,
+          "Allow an http:// (unencrypted) api_base_url on a non-loopback "
+          "host. The API key then crosses the network in the clear.");
+
+ABSL_FLAG(gateway::config::UpstreamAuth, auth, Defaults().auth,
+          "How the gateway authenticates to api.video: 'basic' (HTTP Basic "
+          "with the API key on every request, as the official Node client "
+          "does) or 'bearer' (an access token from /auth/api-key, cached and "
+          "refreshed through /auth/refresh).");
+
+ABSL_FLAG(std::string, api_key_file, Defaults().api_key_file,
+          "File holding the api.video API key. Without it the key is read "
+          "from the APIVIDEO_API_KEY environment variable.");
+
+ABSL_FLAG(absl::Duration, api_key_reload_interval,
+          Defaults().api_key_reload_interval,
+          "How often to look at --api_key_file for a rotated key, picked up "
+          "without a restart; 0: never.");
+
+ABSL_FLAG(std::string, page_token_secret_file,
+          Defaults().page_token_secret_file,
+          "File holding the secret ListUploadTokens page tokens are signed "
+          "with (at least 16 bytes). Give every replica the same one, and one "
+          "that does not change with the API key: then a listing continues on "
+          "any replica, across key rotations. Without it the API key the "
+          "gateway started with is used.");
+
+ABSL_FLAG(std::string, ca_file, Defaults().transport.ca_file,
+          "Extra PEM CA bundle trusted for the upstream, on top of the "
+          "system's. Certificate verification is always on.");
+
+ABSL_FLAG(int, upstream_max_connections,
+          static_cast<int>(Defaults().transport.max_host_connections),
+          "Cap on simultaneous connections to the upstream; 0: none, right "
+          "for HTTP/1.1. Set it (e.g. 16) when the upstream speaks HTTP/2, as "
+          "https://ws.api.video does: requests then share a few multiplexed "
+          "connections instead of opening new ones.");
+
+ABSL_FLAG(
+    std::uint32_t, upstream_max_concurrent_requests,
+    static_cast<std::uint32_t>(Defaults().transport.max_concurrent_transfers),
+    "Cap on requests sent to the upstream at once; the rest wait their "
+    "turn in order, and the wait counts against their deadline. Bounds "
+    "memory (about 26 KB per request in flight upstream) and allows at "
+    "most cap / upstream latency requests per second. Also how many "
+    "idle upstream connections stay pooled; 0: no cap.");
+
+ABSL_FLAG(int, max_attempts, Defaults().retry.max_attempts,
+          "Upstream attempts per call, the first included. GET and DELETE are "
+          "retried on connection failures and 502/503/504; POST only when it "
+          "cannot have reached api.video.");
+
+ABSL_FLAG(double, retry_budget_ratio, Defaults().retry_budget.ratio,
+          "Retries may add at most this fraction of extra upstream requests "
+          "(plus a small burst).");
+
+ABSL_FLAG(absl::Duration, rate_limit_max_wait, Defaults().rate_limit_max_wait,
+          "When api.video's rate-limit window is used up, wait up to this "
+          "long for it to reset (if that takes at most half of the call's "
+          "remaining deadline) instead of failing at once with "
+          "RESOURCE_EXHAUSTED. 0: never wait.");
+
+ABSL_FLAG(absl::Duration, health_probe_interval,
+          Defaults().health_probe_interval,
+          "While api.video rejects the gateway's key (health NOT_SERVING), "
+          "check it again this often with a one-token read; 0: never.");
+
+// --- Observability -----------------------------------------------------------
+
+ABSL_FLAG(bool, access_log, Defaults().access_log,
+          "Log one line per RPC to stderr (at level info): method, code, "
+          "upstream status, attempts, latency, peer, caller and trace id.");
+
+ABSL_FLAG(gateway::LogFormat, log_format, Defaults().log_format,
+          "'text' (a timestamp, a level letter and key=value fields) or "
+          "'json' (one JSON object per line: time, level, msg, fields).");
+
+ABSL_FLAG(gateway::LogLevel, log_level, Defaults().log_level,
+          "Lowest level logged: debug, info, warning or error.");
+
+ABSL_FLAG(std::string, metrics_listen, Defaults().metrics_listen,
+          "HOST:PORT to serve Prometheus metrics on, at /metrics (plain "
+          "HTTP); empty: no metrics server.");
+
+namespace gateway::config {
+
+GatewayConfig ConfigFromFlags() {
+  GatewayConfig config;
+  config.server.listen_address = absl::GetFlag(FLAGS_listen);
+  config.server.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
+  config.server_tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  config.server_tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
+  config.server_tls.client_ca_file = absl::GetFlag(FLAGS_client_ca_file);
+  config.allowed_clients = absl::GetFlag(FLAGS_allowed_clients);
+  config.caller_tokens_file = absl::GetFlag(FLAGS_caller_tokens_file);
+  config.service.max_calls_in_flight = absl::GetFlag(FLAGS_max_calls_in_flight);
+  config.service.upstream_timeout = absl::GetFlag(FLAGS_upstream_timeout);
+  config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+
+  config.api_base_url = absl::GetFlag(FLAGS_api_base_url);
+  config.allow_plaintext_upstream =
+      absl::GetFlag(FLAGS_allow_plaintext_upstream);
+  config.auth = absl::GetFlag(FLAGS_auth);
+  config.api_key_file = absl::GetFlag(FLAGS_api_key_file);
+  config.api_key_reload_interval = absl::GetFlag(FLAGS_api_key_reload_interval);
+  config.page_token_secret_file = absl::GetFlag(FLAGS_page_token_secret_file);
+  config.transport.ca_file = absl::GetFlag(FLAGS_ca_file);
+  config.transport.max_host_connections =
+      absl::GetFlag(FLAGS_upstream_max_connections);
+  config.transport.max_concurrent_transfers =
+      absl::GetFlag(FLAGS_upstream_max_concurrent_requests);
+  config.retry.max_attempts = absl::GetFlag(FLAGS_max_attempts);
+  config.retry_budget.ratio = absl::GetFlag(FLAGS_retry_budget_ratio);
+  config.rate_limit_max_wait = absl::GetFlag(FLAGS_rate_limit_max_wait);
+  config.health_probe_interval = absl::GetFlag(FLAGS_health_probe_interval);
+
+  config.access_log = absl::GetFlag(FLAGS_access_log);
+  config.log_format = absl::GetFlag(FLAGS_log_format);
+  config.log_level = absl::GetFlag(FLAGS_log_level);
+  config.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  return config;
+}
+
+}  // namespace gateway::config

@@ -1,0 +1,126 @@
+#include "gateway/config/gateway_config.h"
+
+#include "absl/strings/str_cat.h"
+#include "gateway/apivideo/routes.h"
+#include "gateway/common/host_port.h"
+
+namespace gateway::config {
+namespace {
+
+absl::Status Refuse(absl::string_view why) {
+  return absl::FailedPreconditionError(why);
+}
+
+absl::Status CheckServing(const GatewayConfig& config,
+                          std::vector<std::string>& warnings) {
+  const security::ServerTlsFiles& tls = config.server_tls;
+  if (tls.cert_file.empty() != tls.key_file.empty()) {
+    return Refuse("--tls_cert_file and --tls_key_file go together");
+  }
+  if (!tls.client_ca_file.empty() && tls.cert_file.empty()) {
+    return Refuse("--client_ca_file needs --tls_cert_file and --tls_key_file");
+  }
+  if (!config.allowed_clients.empty() && tls.client_ca_file.empty()) {
+    return Refuse(
+        "--allowed_clients needs client certificates: set --client_ca_file "
+        "(and --tls_cert_file, --tls_key_file)");
+  }
+  absl::StatusOr<HostPort> listen = ParseHostPort(config.server.listen_address);
+  if (!listen.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--listen: ", listen.status().message()));
+  }
+  if (tls.cert_file.empty() && !IsLoopbackHost(listen->host)) {
+    warnings.push_back(absl::StrCat(
+        "serving plaintext gRPC on ", config.server.listen_address,
+        ": anyone who can reach it can use the account's API key and nothing "
+        "is encrypted; use --tls_cert_file/--tls_key_file (and "
+        "--client_ca_file) outside development"));
+  }
+  if (config.service.max_calls_in_flight < 1) {
+    return Refuse("--max_calls_in_flight must be at least 1");
+  }
+  if (config.service.upstream_timeout <= absl::ZeroDuration()) {
+    return Refuse("--upstream_timeout must be positive");
+  }
+  if (config.server.max_connection_age < absl::ZeroDuration() ||
+      config.shutdown_grace < absl::ZeroDuration()) {
+    return Refuse(
+        "--max_connection_age and --shutdown_grace must not be negative");
+  }
+  if (!config.metrics_listen.empty()) {
+    if (absl::StatusOr<HostPort> metrics = ParseHostPort(config.metrics_listen);
+        !metrics.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--metrics_listen: ", metrics.status().message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckUpstream(const GatewayConfig& config,
+                           std::vector<std::string>& warnings) {
+  absl::StatusOr<apivideo::BaseUrl> base =
+      apivideo::ParseBaseUrl(config.api_base_url);
+  if (!base.ok()) return base.status();
+  if (base->scheme == "http") {
+    if (!IsLoopbackHost(base->host) && !config.allow_plaintext_upstream) {
+      return Refuse(absl::StrCat(
+          "refusing plain http to ", base->host,
+          ": the API key would cross the network unencrypted; use https, "
+          "or pass --allow_plaintext_upstream if you really mean it"));
+    }
+    warnings.push_back(
+        absl::StrCat("upstream ", base->ToString(),
+                     " is plain http: the API key is sent unencrypted"));
+  }
+  if (config.transport.max_host_connections < 0) {
+    return Refuse("--upstream_max_connections must not be negative");
+  }
+  if (config.retry.max_attempts < 1) {
+    return Refuse("--max_attempts must be at least 1 (the first attempt)");
+  }
+  if (!(config.retry_budget.ratio >= 0)) {
+    return Refuse("--retry_budget_ratio must not be negative");
+  }
+  if (config.api_key_reload_interval < absl::ZeroDuration() ||
+      config.rate_limit_max_wait < absl::ZeroDuration() ||
+      config.health_probe_interval < absl::ZeroDuration()) {
+    return Refuse(
+        "--api_key_reload_interval, --rate_limit_max_wait and "
+        "--health_probe_interval must not be negative");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool AbslParseFlag(absl::string_view text, UpstreamAuth* auth,
+                   std::string* error) {
+  if (text == "basic") {
+    *auth = UpstreamAuth::kBasic;
+  } else if (text == "bearer") {
+    *auth = UpstreamAuth::kBearer;
+  } else {
+    *error = "must be 'basic' or 'bearer'";
+    return false;
+  }
+  return true;
+}
+
+std::string AbslUnparseFlag(UpstreamAuth auth) {
+  return auth == UpstreamAuth::kBearer ? "bearer" : "basic";
+}
+
+absl::StatusOr<std::vector<std::string>> Validate(const GatewayConfig& config) {
+  std::vector<std::string> warnings;
+  if (absl::Status status = CheckServing(config, warnings); !status.ok()) {
+    return status;
+  }
+  if (absl::Status status = CheckUpstream(config, warnings); !status.ok()) {
+    return status;
+  }
+  return warnings;
+}
+
+}  // namespace gateway::config

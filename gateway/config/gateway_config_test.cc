@@ -1,0 +1,209 @@
+#include "gateway/config/gateway_config.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace gateway::config {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+// A configuration that passes with no warning: loopback only.
+GatewayConfig LoopbackConfig() {
+  GatewayConfig config;
+  config.server.listen_address = "127.0.0.1:0";
+  return config;
+}
+
+absl::Status ProblemWith(const GatewayConfig& config) {
+  return Validate(config).status();
+}
+
+std::vector<std::string> WarningsFor(const GatewayConfig& config) {
+  absl::StatusOr<std::vector<std::string>> warnings = Validate(config);
+  EXPECT_TRUE(warnings.ok()) << warnings.status();
+  return warnings.ok() ? *warnings : std::vector<std::string>{};
+}
+
+// ---- The upstream -----------------------------------------------------------
+
+TEST(ValidateUpstream, AcceptsHttpsWithoutWarning) {
+  GatewayConfig config = LoopbackConfig();
+  config.api_base_url = "https://ws.api.video";
+  EXPECT_THAT(WarningsFor(config), IsEmpty());
+}
+
+TEST(ValidateUpstream, AcceptsPlainHttpToLoopbackWithWarning) {
+  for (const char* url : {"http://localhost:8080", "http://127.0.0.1:9000",
+                          "http://[::1]:8080"}) {
+    GatewayConfig config = LoopbackConfig();
+    config.api_base_url = url;
+    EXPECT_THAT(WarningsFor(config), ElementsAre(HasSubstr("plain http")))
+        << url;
+  }
+}
+
+TEST(ValidateUpstream, RefusesPlainHttpToRemoteHost) {
+  GatewayConfig config = LoopbackConfig();
+  config.api_base_url = "http://ws.api.video";
+  const absl::Status status = ProblemWith(config);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(status.message(), HasSubstr("allow_plaintext_upstream"));
+}
+
+TEST(ValidateUpstream, RefusesPlainHttpToHostNameThatOnlyLooksLoopback) {
+  for (const char* url :
+       {"http://127.0.0.1.nip.io", "http://127.attacker.example",
+        "http://localhost.attacker.example"}) {
+    GatewayConfig config = LoopbackConfig();
+    config.api_base_url = url;
+    EXPECT_FALSE(ProblemWith(config).ok()) << url;
+  }
+}
+
+TEST(ValidateUpstream, AllowsPlainHttpToRemoteHostWhenAskedWithWarning) {
+  GatewayConfig config = LoopbackConfig();
+  config.api_base_url = "http://ws.api.video";
+  config.allow_plaintext_upstream = true;
+  EXPECT_THAT(WarningsFor(config), ElementsAre(HasSubstr("unencrypted")));
+}
+
+TEST(ValidateUpstream, RejectsInvalidUrlEvenWithPlaintextAllowed) {
+  GatewayConfig config = LoopbackConfig();
+  config.api_base_url = "ftp://ws.api.video";
+  config.allow_plaintext_upstream = true;
+  EXPECT_EQ(ProblemWith(config).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ValidateUpstream, RefusesZeroAttempts) {
+  GatewayConfig config = LoopbackConfig();
+  config.retry.max_attempts = 0;
+  EXPECT_THAT(ProblemWith(config).message(), HasSubstr("--max_attempts"));
+}
+
+TEST(ValidateUpstream, RefusesNegativeRetryBudgetRatio) {
+  GatewayConfig config = LoopbackConfig();
+  config.retry_budget.ratio = -0.5;
+  EXPECT_THAT(ProblemWith(config).message(), HasSubstr("--retry_budget_ratio"));
+}
+
+TEST(ValidateUpstream, RefusesNegativeConnectionCap) {
+  GatewayConfig config = LoopbackConfig();
+  config.transport.max_host_connections = -1;
+  EXPECT_THAT(ProblemWith(config).message(),
+              HasSubstr("--upstream_max_connections"));
+}
+
+TEST(ValidateUpstream, RefusesNegativeWaits) {
+  GatewayConfig config = LoopbackConfig();
+  config.rate_limit_max_wait = absl::Seconds(-1);
+  EXPECT_THAT(ProblemWith(config).message(),
+              HasSubstr("--rate_limit_max_wait"));
+}
+
+// ---- Serving ----------------------------------------------------------------
+
+TEST(ValidateServing, TheDefaultsServePlaintextOnEveryAddressWithAWarning) {
+  const GatewayConfig config;
+  EXPECT_THAT(WarningsFor(config),
+              ElementsAre(HasSubstr("serving plaintext gRPC on [::]:50051")));
+}
+
+TEST(ValidateServing, LoopbackPlaintextHasNoWarning) {
+  for (const char* listen : {"localhost:50051", "127.0.0.1:0", "[::1]:1"}) {
+    GatewayConfig config;
+    config.server.listen_address = listen;
+    EXPECT_THAT(WarningsFor(config), IsEmpty()) << listen;
+  }
+}
+
+TEST(ValidateServing, LookAlikeLoopbackNameStillWarns) {
+  GatewayConfig config;
+  config.server.listen_address = "127.attacker.example:50051";
+  EXPECT_THAT(WarningsFor(config), ElementsAre(HasSubstr("plaintext")));
+}
+
+TEST(ValidateServing, TlsServingHasNoWarning) {
+  GatewayConfig config;
+  config.server_tls.cert_file = "server.pem";
+  config.server_tls.key_file = "server.key";
+  EXPECT_THAT(WarningsFor(config), IsEmpty());
+}
+
+TEST(ValidateServing, CertificateNeedsItsKey) {
+  GatewayConfig config = LoopbackConfig();
+  config.server_tls.cert_file = "server.pem";
+  EXPECT_THAT(ProblemWith(config).message(), HasSubstr("go together"));
+}
+
+TEST(ValidateServing, ClientCaNeedsServerCertificate) {
+  GatewayConfig config = LoopbackConfig();
+  config.server_tls.client_ca_file = "clients.pem";
+  EXPECT_THAT(ProblemWith(config).message(),
+              HasSubstr("--client_ca_file needs --tls_cert_file"));
+}
+
+TEST(ValidateServing, AllowlistNeedsClientCertificates) {
+  GatewayConfig config = LoopbackConfig();
+  config.allowed_clients = {"billing.internal"};
+  const absl::Status status = ProblemWith(config);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(status.message(), HasSubstr("--allowed_clients needs"));
+}
+
+TEST(ValidateServing, RefusesMalformedListenAddresses) {
+  for (const char* listen : {"localhost", "localhost:http", ":70000"}) {
+    GatewayConfig config;
+    config.server.listen_address = listen;
+    const absl::Status status = ProblemWith(config);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << listen;
+    EXPECT_THAT(status.message(), HasSubstr("--listen")) << listen;
+  }
+}
+
+TEST(ValidateServing, RefusesMalformedMetricsAddress) {
+  GatewayConfig config = LoopbackConfig();
+  config.metrics_listen = "9090";
+  EXPECT_THAT(ProblemWith(config).message(), HasSubstr("--metrics_listen"));
+}
+
+TEST(ValidateServing, RefusesNoRoomForCalls) {
+  GatewayConfig config = LoopbackConfig();
+  config.service.max_calls_in_flight = 0;
+  EXPECT_THAT(ProblemWith(config).message(),
+              HasSubstr("--max_calls_in_flight"));
+}
+
+TEST(ValidateServing, RefusesNonPositiveUpstreamTimeout) {
+  GatewayConfig config = LoopbackConfig();
+  config.service.upstream_timeout = absl::ZeroDuration();
+  EXPECT_THAT(ProblemWith(config).message(), HasSubstr("--upstream_timeout"));
+}
+
+// ---- --auth -----------------------------------------------------------------
+
+TEST(UpstreamAuthFlag, ParsesBasicAndBearerAndPrintsThemBack) {
+  for (UpstreamAuth auth : {UpstreamAuth::kBasic, UpstreamAuth::kBearer}) {
+    UpstreamAuth parsed = UpstreamAuth::kBasic;
+    std::string error;
+    ASSERT_TRUE(AbslParseFlag(AbslUnparseFlag(auth), &parsed, &error));
+    EXPECT_EQ(parsed, auth);
+  }
+  EXPECT_EQ(AbslUnparseFlag(UpstreamAuth::kBearer), "bearer");
+}
+
+TEST(UpstreamAuthFlag, RefusesOtherSchemesSayingWhatIsAccepted) {
+  UpstreamAuth parsed = UpstreamAuth::kBasic;
+  std::string error;
+  EXPECT_FALSE(AbslParseFlag("digest", &parsed, &error));
+  EXPECT_EQ(error, "must be 'basic' or 'bearer'");
+}
+
+}  // namespace
+}  // namespace gateway::config

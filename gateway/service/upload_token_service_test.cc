@@ -1,0 +1,380 @@
+// UploadTokenService on a real gRPC server (in-process channel) in front of
+// a mock UploadTokenStub: what the edge asks upstream, what it refuses
+// before asking, and how answers and errors reach the caller.
+
+#include "gateway/service/upload_token_service.h"
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
+#include "gateway/apivideo/testing/mock_upload_token_stub.h"
+#include "gateway/common/status_details.h"
+#include "gateway/security/caller_policy.h"
+#include "gateway/service/testing/error_details.h"
+#include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "gtest/gtest.h"
+
+namespace gateway::service {
+namespace {
+
+using ::apivideo::uploadtokens::v1::CreateUploadTokenRequest;
+using ::apivideo::uploadtokens::v1::DeleteUploadTokenRequest;
+using ::apivideo::uploadtokens::v1::GetUploadTokenRequest;
+using ::apivideo::uploadtokens::v1::ListUploadTokensRequest;
+using ::apivideo::uploadtokens::v1::ListUploadTokensResponse;
+using ::apivideo::uploadtokens::v1::UploadToken;
+using ::gateway::apivideo::ApiCallback;
+using ::gateway::apivideo::CallOptions;
+using ::gateway::apivideo::ListQuery;
+using ::gateway::apivideo::TokenPage;
+using ::gateway::apivideo::UpstreamCallInfo;
+using ::gateway::apivideo::testing::AnswerWith;
+using ::gateway::apivideo::testing::CountingCancellable;
+using ::gateway::apivideo::testing::MockUploadTokenStub;
+using ::gateway::service::testing::FindDetail;
+using ::testing::_;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::Pair;
+using ::testing::SaveArg;
+using Client = ::apivideo::uploadtokens::v1::UploadTokenService::Stub;
+
+constexpr char kToken[] = "to1tcmSFHeYY5KzyhOqVKMKb";
+
+UploadToken SomeToken() {
+  UploadToken token;
+  token.set_token(kToken);
+  token.set_ttl(3600);
+  token.mutable_created_at()->set_seconds(1'800'000'000);
+  return token;
+}
+
+GetUploadTokenRequest GetRequest(absl::string_view token) {
+  GetUploadTokenRequest request;
+  request.set_token(std::string(token));
+  return request;
+}
+
+// Holds an upstream operation open until the test completes it.
+template <typename T>
+struct HeldCall {
+  auto Action() {
+    return [this](auto&&, const CallOptions& options, ApiCallback<T> done) {
+      this->options = options;
+      this->done = std::move(done);
+      started.Notify();
+      return handle;
+    };
+  }
+  void Complete(absl::StatusOr<T> result) {
+    std::move(done)(apivideo::ApiResult<T>{std::move(result), {}});
+  }
+
+  absl::Notification started;
+  CallOptions options;
+  ApiCallback<T> done;
+  std::shared_ptr<CountingCancellable> handle =
+      std::make_shared<CountingCancellable>();
+};
+
+class UploadTokenServiceOnMockTest : public ::testing::Test {
+ protected:
+  ~UploadTokenServiceOnMockTest() override {
+    if (server_ != nullptr) server_->Shutdown();
+  }
+
+  void StartServer(UploadTokenServiceOptions options = {}) {
+    service_ = std::make_unique<UploadTokenService>(
+        upstream_, page_tokens_, callers_, scrubber_, access_log_,
+        /*metrics=*/nullptr, options);
+    grpc::ServerBuilder builder;
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    client_ = ::apivideo::uploadtokens::v1::UploadTokenService::NewStub(
+        server_->InProcessChannel(grpc::ChannelArguments()));
+  }
+
+  grpc::Status Get(absl::string_view token, UploadToken* response = nullptr,
+                   grpc::ClientContext* context = nullptr) {
+    grpc::ClientContext default_context;
+    UploadToken ignored;
+    return client_->GetUploadToken(
+        context != nullptr ? context : &default_context, GetRequest(token),
+        response != nullptr ? response : &ignored);
+  }
+
+  MockUploadTokenStub upstream_;
+  PageTokenCodec page_tokens_{"page-token-secret-for-the-unit-test"};
+  security::CallerPolicy callers_;
+  security::SecretScrubber scrubber_;
+  observability::AccessLog access_log_{/*enabled=*/false};
+  std::unique_ptr<UploadTokenService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<Client> client_;
+};
+
+// ---- Answers ----------------------------------------------------------------
+
+TEST_F(UploadTokenServiceOnMockTest, GetAsksUpstreamForTheTokenAndReturnsIt) {
+  StartServer();
+  EXPECT_CALL(upstream_, Get(absl::string_view(kToken), _, _))
+      .WillOnce(AnswerWith<UploadToken>(SomeToken()));
+  UploadToken response;
+  ASSERT_TRUE(Get(kToken, &response).ok());
+  EXPECT_EQ(response.SerializeAsString(), SomeToken().SerializeAsString());
+}
+
+TEST_F(UploadTokenServiceOnMockTest, CreatePassesTheTtl) {
+  StartServer();
+  EXPECT_CALL(upstream_, Create(3600, _, _))
+      .WillOnce(AnswerWith<UploadToken>(SomeToken()));
+  grpc::ClientContext context;
+  CreateUploadTokenRequest request;
+  request.set_ttl(3600);
+  UploadToken response;
+  ASSERT_TRUE(client_->CreateUploadToken(&context, request, &response).ok());
+  EXPECT_EQ(response.token(), kToken);
+}
+
+TEST_F(UploadTokenServiceOnMockTest, DeleteAsksUpstreamToDeleteTheToken) {
+  StartServer();
+  EXPECT_CALL(upstream_, Delete(absl::string_view(kToken), _, _))
+      .WillOnce(AnswerWith<google::protobuf::Empty>(google::protobuf::Empty()));
+  grpc::ClientContext context;
+  DeleteUploadTokenRequest request;
+  request.set_token(kToken);
+  google::protobuf::Empty response;
+  EXPECT_TRUE(client_->DeleteUploadToken(&context, request, &response).ok());
+}
+
+TEST_F(UploadTokenServiceOnMockTest,
+       ListPagesThroughUpstreamPagesWithPageTokens) {
+  StartServer();
+  TokenPage first;
+  *first.tokens.Add() = SomeToken();
+  *first.tokens.Add() = SomeToken();
+  first.total_tokens = 5;
+  first.page = 1;
+  first.page_count = 3;
+  ListQuery second_query;
+  EXPECT_CALL(upstream_, List(_, _, _))
+      .WillOnce(AnswerWith<TokenPage>(std::move(first)))
+      .WillOnce(::testing::DoAll(SaveArg<0>(&second_query),
+                                 AnswerWith<TokenPage>(TokenPage())));
+  ListUploadTokensRequest request;
+  request.set_page_size(2);
+  ListUploadTokensResponse response;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(client_->ListUploadTokens(&context, request, &response).ok());
+  }
+  EXPECT_EQ(response.upload_tokens_size(), 2);
+  EXPECT_EQ(response.total_size(), 5);
+  ASSERT_THAT(response.next_page_token(), Not(::testing::IsEmpty()));
+
+  request.set_page_token(response.next_page_token());
+  grpc::ClientContext context;
+  ASSERT_TRUE(client_->ListUploadTokens(&context, request, &response).ok());
+  EXPECT_EQ(second_query.current_page, 2);
+  EXPECT_EQ(second_query.page_size, 2);
+}
+
+TEST_F(UploadTokenServiceOnMockTest, RateLimitHeadersBecomeResponseMetadata) {
+  StartServer();
+  UpstreamCallInfo upstream;
+  upstream.http_status = 200;
+  upstream.rate_limit.limit = 500;
+  upstream.rate_limit.remaining = 3;
+  upstream.rate_limit.retry_after_seconds = 7;
+  EXPECT_CALL(upstream_, Get(_, _, _))
+      .WillOnce(AnswerWith<UploadToken>(SomeToken(), upstream));
+  grpc::ClientContext context;
+  ASSERT_TRUE(Get(kToken, nullptr, &context).ok());
+  std::vector<std::pair<std::string, std::string>> metadata;
+  for (const auto& [key, value] : context.GetServerInitialMetadata()) {
+    metadata.emplace_back(std::string(key.data(), key.size()),
+                          std::string(value.data(), value.size()));
+  }
+  EXPECT_THAT(metadata,
+              ::testing::IsSupersetOf({Pair("x-ratelimit-limit", "500"),
+                                       Pair("x-ratelimit-remaining", "3"),
+                                       Pair("x-ratelimit-retry-after", "7")}));
+}
+
+// ---- Errors -----------------------------------------------------------------
+
+TEST_F(UploadTokenServiceOnMockTest,
+       UpstreamErrorReachesTheCallerWithItsDetails) {
+  StartServer();
+  absl::Status not_found = absl::NotFoundError("upload token was not found");
+  google::rpc::ResourceInfo info;
+  info.set_resource_name(kToken);
+  AddDetail(not_found, info);
+  EXPECT_CALL(upstream_, Get(_, _, _))
+      .WillOnce(AnswerWith<UploadToken>(not_found));
+  const grpc::Status status = Get(kToken);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(status.error_message(), "upload token was not found");
+  const auto detail = FindDetail<google::rpc::ResourceInfo>(status);
+  ASSERT_TRUE(detail.has_value());
+  EXPECT_EQ(detail->resource_name(), kToken);
+}
+
+TEST_F(UploadTokenServiceOnMockTest, UpstreamBadRequestNamesTheCallersFields) {
+  StartServer();
+  absl::Status rejected = absl::InvalidArgumentError("api.video rejected it");
+  AddFieldViolation(rejected, "pageSize", "out of range");
+  EXPECT_CALL(upstream_, List(_, _, _))
+      .WillOnce(AnswerWith<TokenPage>(rejected));
+  grpc::ClientContext context;
+  ListUploadTokensResponse response;
+  const grpc::Status status =
+      client_->ListUploadTokens(&context, ListUploadTokensRequest(), &response);
+  const auto bad_request = FindDetail<google::rpc::BadRequest>(status);
+  ASSERT_TRUE(bad_request.has_value());
+  EXPECT_EQ(bad_request->field_violations(0).field(), "page_size");
+}
+
+TEST_F(UploadTokenServiceOnMockTest, CredentialInAnUpstreamErrorIsWithheld) {
+  scrubber_.AddSecret("SuperSecretApiKey123");
+  StartServer();
+  EXPECT_CALL(upstream_, Get(_, _, _))
+      .WillOnce(AnswerWith<UploadToken>(
+          absl::InternalError("echoed Basic SuperSecretApiKey123")));
+  const grpc::Status status = Get(kToken);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
+  EXPECT_THAT(status.error_message(), Not(HasSubstr("SuperSecretApiKey123")));
+  EXPECT_EQ(FindDetail<google::rpc::ErrorInfo>(status)->reason(),
+            "CREDENTIAL_WITHHELD");
+}
+
+// ---- Refused before any upstream call
+// ----------------------------------------
+
+TEST_F(UploadTokenServiceOnMockTest,
+       InvalidTokenIsRefusedWithoutAskingUpstream) {
+  StartServer();
+  EXPECT_CALL(upstream_, Get).Times(0);
+  const grpc::Status status = Get("not a token!");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const auto bad_request = FindDetail<google::rpc::BadRequest>(status);
+  ASSERT_TRUE(bad_request.has_value());
+  EXPECT_EQ(bad_request->field_violations(0).field(), "token");
+}
+
+TEST_F(UploadTokenServiceOnMockTest,
+       CallerWithoutTokenIsRefusedWithoutAskingUpstream) {
+  callers_ = security::CallerPolicy(
+      {}, {{security::Sha256Hex("caller-token"), "billing"}});
+  StartServer();
+  EXPECT_CALL(upstream_, Get).Times(0);
+  EXPECT_EQ(Get(kToken).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(UploadTokenServiceOnMockTest,
+       CallBeyondTheInFlightLimitIsRefusedAtOnce) {
+  UploadTokenServiceOptions options;
+  options.max_calls_in_flight = 1;
+  StartServer(options);
+  HeldCall<UploadToken> held;
+  EXPECT_CALL(upstream_, Get(_, _, _)).WillOnce(held.Action());
+  grpc::ClientContext first_context;
+  UploadToken first_response;
+  grpc::Status first_status;
+  absl::Notification first_done;
+  const GetUploadTokenRequest request = GetRequest(kToken);
+  client_->async()->GetUploadToken(&first_context, &request, &first_response,
+                                   [&](grpc::Status status) {
+                                     first_status = std::move(status);
+                                     first_done.Notify();
+                                   });
+  held.started.WaitForNotification();
+
+  const grpc::Status second = Get(kToken);
+  EXPECT_EQ(second.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(FindDetail<google::rpc::ErrorInfo>(second)->reason(),
+            "GATEWAY_OVERLOADED");
+
+  held.Complete(SomeToken());
+  first_done.WaitForNotification();
+  EXPECT_TRUE(first_status.ok());
+}
+
+// ---- What goes upstream with each call
+// ---------------------------------------
+
+TEST_F(UploadTokenServiceOnMockTest, CallerDeadlineBoundsTheUpstreamDeadline) {
+  StartServer();
+  CallOptions seen;
+  EXPECT_CALL(upstream_, Get(_, _, _))
+      .WillOnce(::testing::DoAll(SaveArg<1>(&seen),
+                                 AnswerWith<UploadToken>(SomeToken())));
+  grpc::ClientContext context;
+  const absl::Time before = absl::Now();
+  context.set_deadline(absl::ToChronoTime(before + absl::Seconds(2)));
+  ASSERT_TRUE(Get(kToken, nullptr, &context).ok());
+  // gRPC carries the deadline as a timeout, rounded up a little; far from
+  // the 30 s cap either way.
+  EXPECT_LT(seen.deadline, before + absl::Seconds(3));
+  EXPECT_GT(seen.deadline, before + absl::Seconds(1));
+}
+
+TEST_F(UploadTokenServiceOnMockTest,
+       CallWithoutDeadlineGetsTheUpstreamTimeout) {
+  UploadTokenServiceOptions options;
+  options.upstream_timeout = absl::Seconds(5);
+  StartServer(options);
+  CallOptions seen;
+  EXPECT_CALL(upstream_, Get(_, _, _))
+      .WillOnce(::testing::DoAll(SaveArg<1>(&seen),
+                                 AnswerWith<UploadToken>(SomeToken())));
+  const absl::Time before = absl::Now();
+  ASSERT_TRUE(Get(kToken).ok());
+  EXPECT_GE(seen.deadline, before + absl::Seconds(5));
+  EXPECT_LE(seen.deadline, absl::Now() + absl::Seconds(5));
+}
+
+TEST_F(UploadTokenServiceOnMockTest, CallersTraceContextGoesUpstreamUnchanged) {
+  StartServer();
+  CallOptions seen;
+  EXPECT_CALL(upstream_, Get(_, _, _))
+      .WillOnce(::testing::DoAll(SaveArg<1>(&seen),
+                                 AnswerWith<UploadToken>(SomeToken())));
+  constexpr char kTraceparent[] =
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  grpc::ClientContext context;
+  context.AddMetadata("traceparent", kTraceparent);
+  context.AddMetadata("tracestate", "vendor=abc");
+  ASSERT_TRUE(Get(kToken, nullptr, &context).ok());
+  EXPECT_EQ(seen.traceparent, kTraceparent);
+  EXPECT_EQ(seen.tracestate, "vendor=abc");
+}
+
+TEST_F(UploadTokenServiceOnMockTest, CancelledCallCancelsItsUpstreamCall) {
+  StartServer();
+  HeldCall<UploadToken> held;
+  EXPECT_CALL(upstream_, Get(_, _, _)).WillOnce(held.Action());
+  grpc::ClientContext context;
+  UploadToken response;
+  absl::Notification done;
+  const GetUploadTokenRequest request = GetRequest(kToken);
+  client_->async()->GetUploadToken(&context, &request, &response,
+                                   [&](const grpc::Status&) { done.Notify(); });
+  held.started.WaitForNotification();
+  context.TryCancel();
+  done.WaitForNotification();
+  // The server learns of the cancellation a moment after the client.
+  EXPECT_TRUE(held.handle->WaitForCancel(absl::Seconds(10)));
+  held.Complete(absl::CancelledError("cancelled"));
+}
+
+}  // namespace
+}  // namespace gateway::service
