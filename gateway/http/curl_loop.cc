@@ -318,7 +318,7 @@ void CurlLoop::Run() {
     }
     ReadCompletions();
     if (woken) running = RunCommands();
-    RunDueTasks(/*all=*/false);
+    timers_.RunDue(Clock::now());
     if (running && !waiting_.empty()) {
       ExpireWaiting(Clock::now());
       StartWaiting();
@@ -348,27 +348,15 @@ bool CurlLoop::RunCommands() {
         FinishTransfer(command.id, std::nullopt);
         break;
       case Command::Kind::kRunTask:
-        task_queue_.emplace(command.due, command.id);
-        tasks_.emplace(command.id, std::move(command.task));
+        timers_.Add(command.id, command.due, std::move(command.task));
         break;
       case Command::Kind::kCancelTask:
-        tasks_.erase(command.id);
+        timers_.Cancel(command.id);
         break;
     }
   }
   batch_.clear();
   return !stop;
-}
-
-void CurlLoop::RunDueTasks(bool all) {
-  const Clock::time_point now = Clock::now();
-  while (!task_queue_.empty() && (all || task_queue_.begin()->first <= now)) {
-    const TaskId id = task_queue_.begin()->second;
-    task_queue_.erase(task_queue_.begin());
-    auto node = tasks_.extract(id);
-    if (node.empty()) continue;  // Cancelled.
-    std::move(node.mapped())();
-  }
 }
 
 void CurlLoop::Shutdown() {
@@ -391,7 +379,7 @@ void CurlLoop::Shutdown() {
     ids.reserve(active_.size());
     for (const auto& entry : active_) ids.push_back(entry.first);
     for (TransferId id : ids) FinishTransfer(id, std::nullopt);
-    RunDueTasks(/*all=*/true);
+    timers_.RunAll();
     {
       absl::MutexLock lock(&mu_);
       if (commands_.empty()) {
@@ -546,7 +534,7 @@ int CurlLoop::MillisUntilTimer() const {
   auto consider = [&next](Clock::time_point when) {
     if (!next.has_value() || when < *next) next = when;
   };
-  if (!task_queue_.empty()) consider(task_queue_.begin()->first);
+  if (const auto task_due = timers_.EarliestDue()) consider(*task_due);
   if (!waiting_deadlines_.empty()) consider(waiting_deadlines_.begin()->first);
   if (!next.has_value()) return -1;
   const auto left = *next - Clock::now();

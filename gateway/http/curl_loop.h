@@ -53,6 +53,7 @@
 #include "gateway/http/extra_ca_certs.h"
 #include "gateway/http/http_client.h"
 #include "gateway/http/http_types.h"
+#include "gateway/http/timer_queue.h"
 
 namespace gateway::http {
 
@@ -147,8 +148,6 @@ class CurlLoop final : public HttpClient, public Scheduler {
   void ReleaseHandle(CURL* easy);
   void CompleteUnstarted(std::unique_ptr<CurlTransfer> transfer,
                          absl::Status status);
-  // Runs the tasks that are due, or, at shutdown, all of them.
-  void RunDueTasks(bool all);
 
   // libcurl's CURLMOPT_SOCKETFUNCTION and CURLMOPT_TIMERFUNCTION.
   static int OnSocket(CURL* easy, curl_socket_t socket, int what, void* self,
@@ -192,10 +191,7 @@ class CurlLoop final : public HttpClient, public Scheduler {
   DeadlineQueue waiting_deadlines_;
   std::vector<CURL*> idle_handles_;                  // Reset, ready for reuse.
   std::optional<Clock::time_point> timer_deadline_;  // libcurl's timer
-  // Waiting tasks, in due order; a cancelled task leaves its queue entry
-  // behind, to be skipped when it comes up.
-  std::multimap<Clock::time_point, TaskId> task_queue_;
-  absl::flat_hash_map<TaskId, Task> tasks_;
+  TimerQueue timers_;  // The tasks of RunAfter() not yet run.
 
   std::atomic<std::uint64_t> started_{0};
   std::atomic<std::uint64_t> completed_{0};
