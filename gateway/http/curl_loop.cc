@@ -361,14 +361,8 @@ bool CurlLoop::RunCommands() {
 
 void CurlLoop::Shutdown() {
   // Nothing starts from here on, so the waiting transfers go first.
-  std::vector<std::unique_ptr<CurlTransfer>> waiting;
-  waiting.reserve(waiting_.size());
-  for (auto& entry : waiting_)
-    waiting.push_back(std::move(entry.second.transfer));
-  waiting_.clear();
-  waiting_order_.clear();
-  waiting_deadlines_.clear();
-  waiting_count_.store(0);
+  std::vector<std::unique_ptr<CurlTransfer>> waiting = waiting_.TakeAll();
+  PublishWaitingCount();
   for (auto& transfer : waiting) {
     CompleteUnstarted(std::move(transfer), ShuttingDown());
   }
@@ -419,39 +413,23 @@ void CurlLoop::AddTransfer(std::unique_ptr<CurlTransfer> transfer) {
     StartTransfer(std::move(transfer));
     return;
   }
-  const TransferId id = transfer->id();
-  const auto deadline = waiting_deadlines_.emplace(transfer->deadline(), id);
-  waiting_order_.push_back(id);
-  waiting_.emplace(id, Waiting{std::move(transfer), deadline});
-  waiting_count_.store(waiting_.size());
+  waiting_.Add(std::move(transfer));
+  PublishWaitingCount();
 }
 
-std::unique_ptr<CurlTransfer> CurlLoop::TakeWaiting(TransferId id) {
-  auto node = waiting_.extract(id);
-  if (node.empty()) return nullptr;
-  waiting_deadlines_.erase(node.mapped().deadline);
-  // What is left in the order names only transfers that left early.
-  if (waiting_.empty()) waiting_order_.clear();
-  waiting_count_.store(waiting_.size());
-  return std::move(node.mapped().transfer);
-}
+void CurlLoop::PublishWaitingCount() { waiting_count_.store(waiting_.size()); }
 
 void CurlLoop::StartWaiting() {
-  while (!waiting_order_.empty() && HasRoom()) {
-    const TransferId id = waiting_order_.front();
-    waiting_order_.pop_front();
-    // Null for a transfer that left the queue early.
-    if (std::unique_ptr<CurlTransfer> transfer = TakeWaiting(id)) {
-      StartTransfer(std::move(transfer));
-    }
+  while (!waiting_.empty() && HasRoom()) {
+    std::unique_ptr<CurlTransfer> transfer = waiting_.TakeNext();
+    PublishWaitingCount();
+    StartTransfer(std::move(transfer));
   }
 }
 
 void CurlLoop::ExpireWaiting(Clock::time_point now) {
-  while (!waiting_deadlines_.empty() &&
-         waiting_deadlines_.begin()->first <= now) {
-    std::unique_ptr<CurlTransfer> transfer =
-        TakeWaiting(waiting_deadlines_.begin()->second);
+  while (std::unique_ptr<CurlTransfer> transfer = waiting_.TakeExpired(now)) {
+    PublishWaitingCount();
     const absl::Status expired = transfer->ExpiredBeforeStart();
     CompleteUnstarted(std::move(transfer), expired);
   }
@@ -487,7 +465,8 @@ void CurlLoop::FinishTransfer(TransferId id, std::optional<CURLcode> code) {
   if (node.empty()) {
     // A cancelled transfer may still be waiting for a place.
     if (!code.has_value()) {
-      if (std::unique_ptr<CurlTransfer> waiting = TakeWaiting(id)) {
+      if (std::unique_ptr<CurlTransfer> waiting = waiting_.Take(id)) {
+        PublishWaitingCount();
         const absl::Status cancelled = waiting->Cancelled();
         CompleteUnstarted(std::move(waiting), cancelled);
       }
@@ -535,7 +514,7 @@ int CurlLoop::MillisUntilTimer() const {
     if (!next.has_value() || when < *next) next = when;
   };
   if (const auto task_due = timers_.EarliestDue()) consider(*task_due);
-  if (!waiting_deadlines_.empty()) consider(waiting_deadlines_.begin()->first);
+  if (const auto deadline = waiting_.EarliestDeadline()) consider(*deadline);
   if (!next.has_value()) return -1;
   const auto left = *next - Clock::now();
   if (left <= std::chrono::steady_clock::duration::zero()) return 0;

@@ -36,8 +36,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <deque>
-#include <map>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -48,6 +46,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "gateway/common/scheduler.h"
+#include "gateway/http/admission_queue.h"
 #include "gateway/http/curl_loop_options.h"
 #include "gateway/http/curl_transfer.h"
 #include "gateway/http/extra_ca_certs.h"
@@ -136,8 +135,8 @@ class CurlLoop final : public HttpClient, public Scheduler {
   void StartWaiting();
   // Fails the waiting transfers whose timeout has run out.
   void ExpireWaiting(Clock::time_point now);
-  // Removes a waiting transfer; null if `id` is not waiting.
-  std::unique_ptr<CurlTransfer> TakeWaiting(TransferId id);
+  // Publishes the size of `waiting_` for GetStats(), after each change.
+  void PublishWaitingCount();
   bool HasRoom() const;
   // `code` is libcurl's result; none for a cancelled transfer, which may
   // also be a waiting one.
@@ -176,19 +175,7 @@ class CurlLoop final : public HttpClient, public Scheduler {
   // Loop-thread state.
   std::vector<Command> batch_;  // The commands being run.
   absl::flat_hash_map<TransferId, std::unique_ptr<CurlTransfer>> active_;
-  // Transfers over the cap, by id, with their place in `waiting_deadlines_`
-  // (exact: one entry per waiting transfer). `waiting_order_` is the
-  // arrival order; it may still name transfers that left early (cancelled
-  // or expired), which are skipped when they come up, and is cleared when
-  // nothing waits.
-  using DeadlineQueue = std::multimap<Clock::time_point, TransferId>;
-  struct Waiting {
-    std::unique_ptr<CurlTransfer> transfer;
-    DeadlineQueue::iterator deadline;
-  };
-  absl::flat_hash_map<TransferId, Waiting> waiting_;
-  std::deque<TransferId> waiting_order_;
-  DeadlineQueue waiting_deadlines_;
+  AdmissionQueue waiting_;                           // Transfers over the cap.
   std::vector<CURL*> idle_handles_;                  // Reset, ready for reuse.
   std::optional<Clock::time_point> timer_deadline_;  // libcurl's timer
   TimerQueue timers_;  // The tasks of RunAfter() not yet run.
