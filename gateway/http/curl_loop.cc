@@ -26,10 +26,6 @@
 namespace gateway::http {
 namespace {
 
-// Enough to serve bursts without a curl_easy_init() each; beyond it, handles
-// of finished transfers are freed.
-constexpr std::size_t kMaxIdleHandles = 64;
-
 // epoll_wait batch size; more ready sockets are picked up on the next turn.
 constexpr int kMaxEvents = 256;
 
@@ -397,8 +393,7 @@ void CurlLoop::Shutdown() {
     }
     batch_.clear();
   }
-  for (CURL* easy : idle_handles_) curl_easy_cleanup(easy);
-  idle_handles_.clear();
+  handles_.Clear();
   curl_multi_cleanup(multi_);  // Closes the pooled connections.
   multi_ = nullptr;
 }
@@ -436,7 +431,7 @@ void CurlLoop::ExpireWaiting(Clock::time_point now) {
 }
 
 void CurlLoop::StartTransfer(std::unique_ptr<CurlTransfer> transfer) {
-  CURL* easy = AcquireHandle();
+  CURL* easy = handles_.Acquire();
   if (easy == nullptr) {
     CompleteUnstarted(std::move(transfer),
                       MarkRequestNotSent(absl::ResourceExhaustedError(
@@ -452,7 +447,7 @@ void CurlLoop::StartTransfer(std::unique_ptr<CurlTransfer> transfer) {
     }
   }
   if (!status.ok()) {
-    ReleaseHandle(easy);
+    handles_.Release(easy);
     CompleteUnstarted(std::move(transfer), std::move(status));
     return;
   }
@@ -483,7 +478,7 @@ void CurlLoop::FinishTransfer(TransferId id, std::optional<CURLcode> code) {
                        : absl::StatusOr<HttpResponse>(transfer->Cancelled());
   connections_opened_.fetch_add(
       static_cast<std::uint64_t>(transfer->ConnectionsOpened()));
-  ReleaseHandle(easy);
+  handles_.Release(easy);
   completed_.fetch_add(1);
   transfer->Complete(std::move(result));
 }
@@ -522,24 +517,6 @@ int CurlLoop::MillisUntilTimer() const {
   const auto millis =
       std::chrono::ceil<std::chrono::milliseconds>(left).count();
   return static_cast<int>(std::min<decltype(millis)>(millis, INT_MAX));
-}
-
-CURL* CurlLoop::AcquireHandle() {
-  if (idle_handles_.empty()) return curl_easy_init();
-  CURL* easy = idle_handles_.back();
-  idle_handles_.pop_back();
-  return easy;
-}
-
-void CurlLoop::ReleaseHandle(CURL* easy) {
-  if (idle_handles_.size() >= kMaxIdleHandles) {
-    curl_easy_cleanup(easy);
-    return;
-  }
-  // Forgets every option and the transfer's info; the connection cache and
-  // DNS cache live in the multi handle and are kept.
-  curl_easy_reset(easy);
-  idle_handles_.push_back(easy);
 }
 
 int CurlLoop::OnSocket(CURL* /*easy*/, curl_socket_t socket, int what,

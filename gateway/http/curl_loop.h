@@ -49,6 +49,7 @@
 #include "gateway/http/admission_queue.h"
 #include "gateway/http/curl_loop_options.h"
 #include "gateway/http/curl_transfer.h"
+#include "gateway/http/easy_handle_pool.h"
 #include "gateway/http/extra_ca_certs.h"
 #include "gateway/http/http_client.h"
 #include "gateway/http/http_types.h"
@@ -143,8 +144,6 @@ class CurlLoop final : public HttpClient, public Scheduler {
   void FinishTransfer(TransferId id, std::optional<CURLcode> code);
   void ReadCompletions();
   int MillisUntilTimer() const;
-  CURL* AcquireHandle();
-  void ReleaseHandle(CURL* easy);
   void CompleteUnstarted(std::unique_ptr<CurlTransfer> transfer,
                          absl::Status status);
 
@@ -175,8 +174,8 @@ class CurlLoop final : public HttpClient, public Scheduler {
   // Loop-thread state.
   std::vector<Command> batch_;  // The commands being run.
   absl::flat_hash_map<TransferId, std::unique_ptr<CurlTransfer>> active_;
-  AdmissionQueue waiting_;                           // Transfers over the cap.
-  std::vector<CURL*> idle_handles_;                  // Reset, ready for reuse.
+  AdmissionQueue waiting_;  // Transfers over the cap.
+  EasyHandlePool handles_;  // Of finished transfers, for the next ones.
   std::optional<Clock::time_point> timer_deadline_;  // libcurl's timer
   TimerQueue timers_;  // The tasks of RunAfter() not yet run.
 
