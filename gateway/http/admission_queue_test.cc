@@ -31,7 +31,8 @@ std::unique_ptr<CurlTransfer> NewTransfer(
   request.url = "http://127.0.0.1:1/";
   request.timeout = timeout;
   return std::make_unique<CurlTransfer>(
-      id, std::move(request), [](absl::StatusOr<HttpResponse> /*result*/) {});
+      id, std::move(request),
+      [](const absl::StatusOr<HttpResponse>& /*result*/) {});
 }
 
 // The id of `transfer`, or 0 for none.
