@@ -12,9 +12,11 @@ constexpr absl::string_view kListRoute = "GET /upload-tokens";
 constexpr absl::string_view kGetRoute = "GET /upload-tokens/{token}";
 constexpr absl::string_view kDeleteRoute = "DELETE /upload-tokens/{token}";
 
-RequestSpec MakeSpec(http::Method method, std::string url,
-                     absl::string_view route, const CallOptions& options) {
+RequestSpec MakeSpec(policy::Operation operation, http::Method method,
+                     std::string url, absl::string_view route,
+                     const CallOptions& options) {
   RequestSpec spec;
+  spec.operation = operation;
   spec.method = method;
   spec.url = std::move(url);
   spec.route = route;
@@ -25,12 +27,6 @@ RequestSpec MakeSpec(http::Method method, std::string url,
   if (!options.tracestate.empty()) {
     spec.trace_headers.emplace_back("tracestate", options.tracestate);
   }
-  const bool reads = method == http::Method::kGet;
-  spec.route_kind =
-      reads ? policy::RouteKind::kRead : policy::RouteKind::kWrite;
-  spec.idempotency = method == http::Method::kPost
-                         ? policy::Idempotency::kNonIdempotent
-                         : policy::Idempotency::kIdempotent;
   return spec;
 }
 
@@ -61,8 +57,8 @@ std::shared_ptr<Cancellable> UploadTokenApi::Create(
     std::int32_t ttl_seconds, const CallOptions& options,
     ApiCallback<UploadToken> done) {
   RequestSpec spec =
-      MakeSpec(http::Method::kPost, TokenCollectionUrl(base_url_), kCreateRoute,
-               options);
+      MakeSpec(policy::Operation::kCreate, http::Method::kPost,
+               TokenCollectionUrl(base_url_), kCreateRoute, options);
   spec.json_body = CreateTokenRequestBody(ttl_seconds);
   return Run<UploadToken>(
       std::move(spec),
@@ -74,8 +70,8 @@ std::shared_ptr<Cancellable> UploadTokenApi::List(const ListQuery& query,
                                                   const CallOptions& options,
                                                   ApiCallback<TokenPage> done) {
   return Run<TokenPage>(
-      MakeSpec(http::Method::kGet, ListTokensUrl(base_url_, query), kListRoute,
-               options),
+      MakeSpec(policy::Operation::kRead, http::Method::kGet,
+               ListTokensUrl(base_url_, query), kListRoute, options),
       [](const http::HttpResponse& r) { return ParseTokenPage(r.body); },
       std::move(done));
 }
@@ -83,8 +79,8 @@ std::shared_ptr<Cancellable> UploadTokenApi::List(const ListQuery& query,
 std::shared_ptr<Cancellable> UploadTokenApi::Get(
     absl::string_view token, const CallOptions& options,
     ApiCallback<UploadToken> done) {
-  RequestSpec spec = MakeSpec(http::Method::kGet, TokenUrl(base_url_, token),
-                              kGetRoute, options);
+  RequestSpec spec = MakeSpec(policy::Operation::kRead, http::Method::kGet,
+                              TokenUrl(base_url_, token), kGetRoute, options);
   spec.token = std::string(token);
   return Run<UploadToken>(
       std::move(spec),
@@ -95,10 +91,10 @@ std::shared_ptr<Cancellable> UploadTokenApi::Get(
 std::shared_ptr<Cancellable> UploadTokenApi::Delete(
     absl::string_view token, const CallOptions& options,
     ApiCallback<google::protobuf::Empty> done) {
-  RequestSpec spec = MakeSpec(http::Method::kDelete, TokenUrl(base_url_, token),
-                              kDeleteRoute, options);
+  RequestSpec spec =
+      MakeSpec(policy::Operation::kDelete, http::Method::kDelete,
+               TokenUrl(base_url_, token), kDeleteRoute, options);
   spec.token = std::string(token);
-  spec.not_found_after_ambiguous_attempt_is_success = true;
   return Run<google::protobuf::Empty>(
       std::move(spec),
       [](const http::HttpResponse&) {

@@ -1,12 +1,18 @@
-// One api.video request, carried through the gateway's upstream policies.
+// One api.video request, carried through the gateway's upstream policies:
+// an asynchronous retry loop, after google-cloud-cpp's AsyncRetryLoop.
 //
-// An UpstreamCall sends one logical request and may make several HTTP
-// attempts for it: it fails fast while api.video's rate-limit window is used
-// up or the circuit breaker is open, authorizes each attempt, bounds it by the
-// caller's deadline, retries what retry_policy.h allows within the retry
-// budget and the deadline (waiting on the Scheduler, never on a thread),
-// refreshes a rejected bearer token once, and maps the final answer to the
-// 2xx response or an absl::Status with details (errors.h).
+// Each attempt goes through the same steps, none of which blocks a thread:
+//   1. admission (admission.h): a chain of checks may let the attempt go,
+//      make it wait on the Scheduler, or refuse it with the call's error;
+//   2. authorization: the Authenticator supplies the header, at once or
+//      once it has a token;
+//   3. the transfer, bounded by the caller's deadline;
+//   4. the answer: the checks learn from it, the observer is told, and a
+//      2xx ends the call; otherwise the RetryPolicy (policy/retry_policy.h:
+//      every retry rule is there) decides whether to renew credentials and
+//      try at once, wait and try again, or end the call with the error
+//      (errors.h).
+// Cancel() ends the call with CANCELLED at any step.
 //
 // Example:
 //   RequestSpec spec = ...;  // method, URL, body, operation, deadline
@@ -31,15 +37,15 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "gateway/apivideo/admission.h"
 #include "gateway/apivideo/auth.h"
-#include "gateway/apivideo/rate_limit.h"
 #include "gateway/apivideo/upload_token_stub.h"
 #include "gateway/apivideo/upstream_observer.h"
+#include "gateway/common/cancellable.h"
 #include "gateway/common/scheduler.h"
 #include "gateway/http/http_client.h"
 #include "gateway/http/http_types.h"
-#include "gateway/policy/circuit_breaker.h"
-#include "gateway/policy/rate_limit_gate.h"
+#include "gateway/policy/operation.h"
 #include "gateway/policy/retry_budget.h"
 #include "gateway/policy/retry_policy.h"
 
@@ -51,15 +57,12 @@ struct UpstreamServices {
   http::HttpClient* client = nullptr;
   Scheduler* scheduler = nullptr;
   Authenticator* authenticator = nullptr;
+  // Asked before every attempt.
+  const AdmissionChain* admission = nullptr;
   policy::RetryBudget* retry_budget = nullptr;
-  policy::RateLimitGate* rate_limits = nullptr;
-  policy::CircuitBreaker* circuit_breaker = nullptr;
   // Told of every attempt and retry; may be null.
   UpstreamObserver* observer = nullptr;
   policy::RetryOptions retry;
-  // How long a call may wait for a used-up rate-limit window to reset
-  // instead of failing at once; zero: never wait.
-  absl::Duration max_rate_limit_wait = absl::ZeroDuration();
   // The clock; tests pass the fake scheduler's.
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };
@@ -74,11 +77,9 @@ struct RequestSpec {
   absl::string_view route;
   // The token the request is about; empty for collection routes.
   std::string token;
-  policy::Idempotency idempotency = policy::Idempotency::kIdempotent;
-  policy::RouteKind route_kind = policy::RouteKind::kRead;
-  // A DELETE whose retry finds the resource gone after an attempt that may
-  // have deleted it has succeeded.
-  bool not_found_after_ambiguous_attempt_is_success = false;
+  // What the request does: how it may be retried, which rate-limit window
+  // it counts against.
+  policy::Operation operation = policy::Operation::kRead;
   // The caller's deadline: no attempt or wait goes past it.
   absl::Time deadline = absl::InfiniteFuture();
   // W3C trace context headers (traceparent, tracestate), already checked,
@@ -111,7 +112,7 @@ class UpstreamCall : public Cancellable,
  private:
   enum class Stage { kBusy, kAuthorizing, kWaiting, kTransferring, kDone };
 
-  // One attempt: admission checks, then authorization, then Send.
+  // One attempt: admission, then authorization, then Send.
   void Attempt();
   void Send(std::string authorization);
   void OnAnswer(absl::StatusOr<http::HttpResponse> answer,
@@ -123,12 +124,9 @@ class UpstreamCall : public Cancellable,
   // Moves to `stage` unless the call has ended; false if it has.
   bool EnterStage(Stage stage);
 
-  // Why the next attempt cannot go yet: a rate-limit window or the circuit
-  // breaker. Sets `wait` and returns OK when the call should wait instead.
-  absl::Status Admit(absl::Time now, absl::Duration& wait);
-
   const UpstreamServices& services_;
   const RequestSpec spec_;
+  const AttemptScope scope_;
 
   absl::Mutex mu_;
   Stage stage_ ABSL_GUARDED_BY(mu_) = Stage::kBusy;
@@ -142,10 +140,9 @@ class UpstreamCall : public Cancellable,
 
   // Only the thread running the current step touches these; steps never
   // overlap.
-  bool probe_ = false;  // this attempt probes the circuit breaker
+  policy::RetryPolicy retry_;
+  AdmissionChain::Tickets tickets_;
   absl::Time attempt_started_;
-  bool authorization_renewed_ = false;
-  bool may_have_taken_effect_ = false;
 };
 
 }  // namespace gateway::apivideo

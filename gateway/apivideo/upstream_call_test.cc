@@ -91,13 +91,10 @@ class UpstreamCallTest : public ::testing::Test {
     spec.url = kUrl;
     spec.route = "TEST /route";
     spec.token = "toABC";
-    spec.idempotency = method == http::Method::kPost
-                           ? policy::Idempotency::kNonIdempotent
-                           : policy::Idempotency::kIdempotent;
-    spec.route_kind = method == http::Method::kGet ? policy::RouteKind::kRead
-                                                   : policy::RouteKind::kWrite;
-    spec.not_found_after_ambiguous_attempt_is_success =
-        method == http::Method::kDelete;
+    spec.operation = method == http::Method::kPost ? policy::Operation::kCreate
+                     : method == http::Method::kGet
+                         ? policy::Operation::kRead
+                         : policy::Operation::kDelete;
     spec.deadline = upstream_.scheduler.Now() + absl::Seconds(10);
     return spec;
   }
@@ -330,7 +327,7 @@ TEST_F(UpstreamCallTest, TooManyRequestsFailsAtOnceWithRetryInfo) {
 
 TEST_F(UpstreamCallTest, TooManyRequestsIsWaitedOutWhenItFitsTheDeadline) {
   UpstreamServices services = Services();
-  services.max_rate_limit_wait = absl::Seconds(10);
+  services.retry.max_window_wait = absl::Seconds(10);
   Outcome outcome;
   RequestSpec spec = Spec(http::Method::kPost);  // A 429 was never processed.
   spec.deadline = upstream_.scheduler.Now() + absl::Seconds(60);
@@ -347,7 +344,7 @@ TEST_F(UpstreamCallTest, TooManyRequestsIsWaitedOutWhenItFitsTheDeadline) {
 
 TEST_F(UpstreamCallTest, TooManyRequestsIsNotWaitedOutPastHalfTheDeadline) {
   UpstreamServices services = Services();
-  services.max_rate_limit_wait = absl::Seconds(10);
+  services.retry.max_window_wait = absl::Seconds(10);
   Outcome outcome;
   RequestSpec spec = Spec(http::Method::kGet);
   spec.deadline = upstream_.scheduler.Now() + absl::Seconds(5);
@@ -408,7 +405,7 @@ TEST_F(UpstreamCallTest, ExhaustedWindowReopensWhenItResets) {
 
 TEST_F(UpstreamCallTest, CallsWaitForTheWindowWhenConfiguredTo) {
   UpstreamServices services = Services();
-  services.max_rate_limit_wait = absl::Seconds(10);
+  services.retry.max_window_wait = absl::Seconds(10);
   Outcome first;
   StartCall(services, Spec(http::Method::kGet), first);
   client_.Respond(

@@ -97,11 +97,9 @@ void Gateway::StartApi() {
   upstream.scheduler = curl_loop_.get();
   upstream.authenticator = authenticator_.get();
   upstream.retry_budget = &retry_budget_;
-  upstream.rate_limits = &rate_limits_;
-  upstream.circuit_breaker = &circuit_breaker_;
+  upstream.admission = &admission_;
   upstream.observer = upstream_observers_.get();
   upstream.retry = config_.retry;
-  upstream.max_rate_limit_wait = config_.rate_limit_max_wait;
   api_ = std::make_unique<apivideo::UploadTokenApi>(
       upstream, *apivideo::ParseBaseUrl(config_.api_base_url));
 }

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "gateway/apivideo/admission.h"
 #include "gateway/apivideo/auth.h"
 #include "gateway/apivideo/credentials_health.h"
 #include "gateway/apivideo/upload_token_api.h"
@@ -103,6 +104,12 @@ class Gateway {
   policy::RetryBudget retry_budget_;
   policy::RateLimitGate rate_limits_;
   policy::CircuitBreaker circuit_breaker_;
+  // Asked before every upstream attempt, in this order.
+  apivideo::DeadlineCheck deadline_check_;
+  apivideo::RateLimitCheck rate_limit_check_{rate_limits_};
+  apivideo::CircuitBreakerCheck circuit_breaker_check_{circuit_breaker_};
+  const apivideo::AdmissionChain admission_{
+      {&deadline_check_, &rate_limit_check_, &circuit_breaker_check_}};
   std::unique_ptr<apivideo::UploadTokenApi> api_;
   std::unique_ptr<service::PageTokenCodec> page_tokens_;
   std::unique_ptr<observability::AccessLog> access_log_;

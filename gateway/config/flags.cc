@@ -125,7 +125,7 @@ ABSL_FLAG(double, retry_budget_ratio, Defaults().retry_budget.ratio,
           "Retries may add at most this fraction of extra upstream requests "
           "(plus a small burst).");
 
-ABSL_FLAG(absl::Duration, rate_limit_max_wait, Defaults().rate_limit_max_wait,
+ABSL_FLAG(absl::Duration, rate_limit_max_wait, Defaults().retry.max_window_wait,
           "When api.video's rate-limit window is used up, wait up to this "
           "long for it to reset (if that takes at most half of the call's "
           "remaining deadline) instead of failing at once with "
@@ -182,7 +182,7 @@ GatewayConfig ConfigFromFlags() {
       absl::GetFlag(FLAGS_upstream_max_concurrent_requests);
   config.retry.max_attempts = absl::GetFlag(FLAGS_max_attempts);
   config.retry_budget.ratio = absl::GetFlag(FLAGS_retry_budget_ratio);
-  config.rate_limit_max_wait = absl::GetFlag(FLAGS_rate_limit_max_wait);
+  config.retry.max_window_wait = absl::GetFlag(FLAGS_rate_limit_max_wait);
   config.health_probe_interval = absl::GetFlag(FLAGS_health_probe_interval);
 
   config.access_log = absl::GetFlag(FLAGS_access_log);

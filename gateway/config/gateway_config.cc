@@ -84,7 +84,7 @@ absl::Status CheckUpstream(const GatewayConfig& config,
     return Refuse("--retry_budget_ratio must not be negative");
   }
   if (config.api_key_reload_interval < absl::ZeroDuration() ||
-      config.rate_limit_max_wait < absl::ZeroDuration() ||
+      config.retry.max_window_wait < absl::ZeroDuration() ||
       config.health_probe_interval < absl::ZeroDuration()) {
     return Refuse(
         "--api_key_reload_interval, --rate_limit_max_wait and "

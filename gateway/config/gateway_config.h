@@ -74,13 +74,10 @@ struct GatewayConfig {
   // --ca_file, --upstream_max_connections,
   // --upstream_max_concurrent_requests.
   http::CurlLoopOptions transport;
-  // --max_attempts.
+  // --max_attempts, --rate_limit_max_wait.
   policy::RetryOptions retry;
   // --retry_budget_ratio.
   policy::RetryBudgetOptions retry_budget;
-  // --rate_limit_max_wait: how long a call may wait for a used-up rate-limit
-  // window to reset instead of failing at once; zero: never wait.
-  absl::Duration rate_limit_max_wait = absl::ZeroDuration();
   // --health_probe_interval: how often a rejected key is tried again while
   // health is NOT_SERVING; zero: never (and no probe at start-up).
   absl::Duration health_probe_interval = absl::Seconds(10);

@@ -102,7 +102,7 @@ TEST(ValidateUpstream, RefusesNegativeConnectionCap) {
 
 TEST(ValidateUpstream, RefusesNegativeWaits) {
   GatewayConfig config = LoopbackConfig();
-  config.rate_limit_max_wait = absl::Seconds(-1);
+  config.retry.max_window_wait = absl::Seconds(-1);
   EXPECT_THAT(ProblemWith(config).message(),
               HasSubstr("--rate_limit_max_wait"));
 }

@@ -19,11 +19,9 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "gateway/policy/operation.h"
 
 namespace gateway::policy {
-
-// api.video's rate-limit buckets that upload-token calls fall in.
-enum class RouteKind { kRead = 0, kWrite = 1 };
 
 class RateLimitGate {
  public:

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "absl/random/distributions.h"
+#include "gateway/policy/rate_limit_gate.h"
 
 namespace gateway::policy {
 namespace {
@@ -45,6 +46,50 @@ absl::Duration BackoffDelay(const RetryOptions& options, int retry,
       std::min(options.max_backoff, options.initial_backoff * growth);
   if (ceiling <= absl::ZeroDuration()) return absl::ZeroDuration();
   return absl::Uniform(absl::IntervalClosedClosed, random, 0.0, 1.0) * ceiling;
+}
+
+RetryPolicy::RetryPolicy(Operation operation, const RetryOptions& options,
+                         RetryBudget& budget)
+    : operation_(operation), options_(options), budget_(budget) {}
+
+void RetryPolicy::OnAttemptStarted() {
+  if (++attempts_ == 1) budget_.RecordAttempt();
+}
+
+bool RetryPolicy::ShouldRenewCredentials(const AttemptOutcome& outcome) {
+  if (outcome.http_status != 401 || credentials_renewed_) return false;
+  credentials_renewed_ = true;
+  return true;
+}
+
+RetryDecision RetryPolicy::OnFailure(const AttemptOutcome& outcome,
+                                     absl::Duration time_left,
+                                     absl::Duration window_wait,
+                                     absl::BitGenRef random) {
+  constexpr RetryDecision kGiveUp{RetryDecision::Action::kGiveUp, {}};
+  if (operation_ == Operation::kDelete && outcome.http_status == 404 &&
+      may_have_taken_effect_) {
+    // An earlier attempt most likely did the deed before its answer was lost.
+    return {RetryDecision::Action::kSucceeded, {}};
+  }
+  may_have_taken_effect_ =
+      may_have_taken_effect_ || MayHaveTakenEffect(outcome);
+  if (attempts_ >= options_.max_attempts ||
+      !IsRetryable(IdempotencyOf(operation_), outcome)) {
+    return kGiveUp;
+  }
+  absl::Duration delay;
+  if (outcome.http_status == 429) {
+    delay = window_wait;
+    if (!ShouldWaitForWindow(delay, options_.max_window_wait, time_left)) {
+      return kGiveUp;
+    }
+  } else {
+    delay = BackoffDelay(options_, attempts_, random);
+    if (time_left < delay + options_.min_attempt_time) return kGiveUp;
+  }
+  if (!budget_.TryRetry()) return kGiveUp;
+  return {RetryDecision::Action::kRetry, delay};
 }
 
 }  // namespace gateway::policy

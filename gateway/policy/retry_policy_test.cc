@@ -276,5 +276,146 @@ TEST(BackoffDelay, RealDrawsAverageHalfTheCeiling) {
   EXPECT_LT(total / kDraws, absl::Milliseconds(53));
 }
 
+// --- RetryPolicy: the rules applied to one call -----------------------------
+
+class RetryPolicyTest : public ::testing::Test {
+ protected:
+  // A policy with one attempt made.
+  RetryPolicy AfterOneAttempt(Operation operation) {
+    RetryPolicy policy(operation, options_, budget_);
+    policy.OnAttemptStarted();
+    return policy;
+  }
+
+  RetryDecision Fail(RetryPolicy& policy, const AttemptOutcome& outcome,
+                     absl::Duration window_wait = absl::ZeroDuration()) {
+    return policy.OnFailure(outcome, time_left_, window_wait, random_);
+  }
+
+  RetryOptions options_;
+  RetryBudget budget_;
+  absl::Duration time_left_ = absl::Seconds(10);
+  absl::BitGen random_;
+};
+
+TEST_F(RetryPolicyTest, FirstAttemptEarnsTheBudgetItsShareAndNoMore) {
+  RetryBudget budget({/*ratio=*/0.5, /*capacity=*/10});
+  while (budget.TryRetry()) {
+  }
+  RetryPolicy policy(Operation::kRead, options_, budget);
+  policy.OnAttemptStarted();
+  policy.OnAttemptStarted();
+  EXPECT_EQ(policy.attempts(), 2);
+  EXPECT_DOUBLE_EQ(budget.tokens(), 0.5);
+}
+
+TEST_F(RetryPolicyTest, OnlyReadsMayBeResentSilently) {
+  EXPECT_TRUE(
+      RetryPolicy(Operation::kRead, options_, budget_).AllowsSilentResend());
+  EXPECT_FALSE(
+      RetryPolicy(Operation::kCreate, options_, budget_).AllowsSilentResend());
+  EXPECT_FALSE(
+      RetryPolicy(Operation::kDelete, options_, budget_).AllowsSilentResend());
+}
+
+TEST_F(RetryPolicyTest, UnauthorizedRenewsCredentialsOncePerCall) {
+  RetryPolicy policy = AfterOneAttempt(Operation::kCreate);
+  EXPECT_FALSE(policy.ShouldRenewCredentials(Answer(403)));
+  EXPECT_TRUE(policy.ShouldRenewCredentials(Answer(401)));
+  EXPECT_FALSE(policy.ShouldRenewCredentials(Answer(401)));
+}
+
+TEST_F(RetryPolicyTest, ReadIsRetriedAfterABackoffWithinTheFirstCeiling) {
+  RetryPolicy policy = AfterOneAttempt(Operation::kRead);
+  const RetryDecision decision = Fail(policy, Answer(503));
+  EXPECT_EQ(decision.action, RetryDecision::Action::kRetry);
+  EXPECT_LE(decision.delay, options_.initial_backoff);
+  EXPECT_GE(decision.delay, absl::ZeroDuration());
+}
+
+TEST_F(RetryPolicyTest, RetrySpendsOneTokenOfTheBudget) {
+  RetryPolicy policy = AfterOneAttempt(Operation::kRead);
+  const double before = budget_.tokens();
+  Fail(policy, Answer(503));
+  EXPECT_DOUBLE_EQ(budget_.tokens(), before - 1);
+}
+
+TEST_F(RetryPolicyTest, EmptyBudgetGivesUp) {
+  RetryBudget empty({/*ratio=*/0, /*capacity=*/0});
+  RetryPolicy policy(Operation::kRead, options_, empty);
+  policy.OnAttemptStarted();
+  EXPECT_EQ(Fail(policy, Answer(503)).action, RetryDecision::Action::kGiveUp);
+}
+
+TEST_F(RetryPolicyTest, CreateGivesUpAfterAServerError) {
+  RetryPolicy policy = AfterOneAttempt(Operation::kCreate);
+  EXPECT_EQ(Fail(policy, Answer(503)).action, RetryDecision::Action::kGiveUp);
+}
+
+TEST_F(RetryPolicyTest, CreateIsRetriedWhenNothingWasSent) {
+  RetryPolicy policy = AfterOneAttempt(Operation::kCreate);
+  EXPECT_EQ(Fail(policy, ConnectionFailure(/*sent=*/false)).action,
+            RetryDecision::Action::kRetry);
+}
+
+TEST_F(RetryPolicyTest, GivesUpOnceTheAttemptsAreSpent) {
+  options_.max_attempts = 2;
+  RetryPolicy policy = AfterOneAttempt(Operation::kRead);
+  EXPECT_EQ(Fail(policy, Answer(502)).action, RetryDecision::Action::kRetry);
+  policy.OnAttemptStarted();
+  EXPECT_EQ(Fail(policy, Answer(502)).action, RetryDecision::Action::kGiveUp);
+}
+
+TEST_F(RetryPolicyTest, GivesUpWhenTheBackoffAndAnAttemptDoNotFit) {
+  time_left_ = options_.min_attempt_time;
+  RetryPolicy policy = AfterOneAttempt(Operation::kRead);
+  EXPECT_EQ(Fail(policy, Answer(503)).action, RetryDecision::Action::kGiveUp);
+}
+
+TEST_F(RetryPolicyTest, TooManyRequestsWaitsForTheWindowWhenAllowed) {
+  options_.max_window_wait = absl::Seconds(10);
+  RetryPolicy policy = AfterOneAttempt(Operation::kCreate);
+  const RetryDecision decision =
+      Fail(policy, Answer(429), /*window_wait=*/absl::Seconds(3));
+  EXPECT_EQ(decision.action, RetryDecision::Action::kRetry);
+  EXPECT_EQ(decision.delay, absl::Seconds(3));
+}
+
+TEST_F(RetryPolicyTest, TooManyRequestsGivesUpWhenWaitingIsNotAllowed) {
+  RetryPolicy policy = AfterOneAttempt(Operation::kRead);
+  EXPECT_EQ(Fail(policy, Answer(429), absl::Seconds(1)).action,
+            RetryDecision::Action::kGiveUp);
+}
+
+TEST_F(RetryPolicyTest, TooManyRequestsGivesUpWhenTheWaitTakesOverHalfTheTime) {
+  options_.max_window_wait = absl::Seconds(10);
+  time_left_ = absl::Seconds(5);
+  RetryPolicy policy = AfterOneAttempt(Operation::kRead);
+  EXPECT_EQ(Fail(policy, Answer(429), absl::Seconds(3)).action,
+            RetryDecision::Action::kGiveUp);
+}
+
+TEST_F(RetryPolicyTest, DeleteFindingTheTokenGoneAfterAnAmbiguousTrySucceeded) {
+  RetryPolicy policy = AfterOneAttempt(Operation::kDelete);
+  EXPECT_EQ(Fail(policy, Answer(504)).action, RetryDecision::Action::kRetry);
+  policy.OnAttemptStarted();
+  EXPECT_EQ(Fail(policy, Answer(404)).action,
+            RetryDecision::Action::kSucceeded);
+}
+
+TEST_F(RetryPolicyTest, DeleteNotFoundAfterADefiniteFailureGivesUp) {
+  RetryPolicy policy = AfterOneAttempt(Operation::kDelete);
+  EXPECT_EQ(Fail(policy, Answer(503)).action, RetryDecision::Action::kRetry);
+  policy.OnAttemptStarted();
+  EXPECT_EQ(Fail(policy, Answer(404)).action, RetryDecision::Action::kGiveUp);
+}
+
+TEST_F(RetryPolicyTest, ReadNotFoundAfterAnAmbiguousTryGivesUp) {
+  RetryPolicy policy = AfterOneAttempt(Operation::kRead);
+  EXPECT_EQ(Fail(policy, Answer(504)).action, RetryDecision::Action::kRetry);
+  policy.OnAttemptStarted();
+  EXPECT_EQ(Fail(policy, Answer(404)).action, RetryDecision::Action::kGiveUp);
+}
+
 }  // namespace
 }  // namespace gateway::policy

@@ -5,6 +5,7 @@
 #ifndef GATEWAY_APIVIDEO_TESTING_FAKE_UPSTREAM_H_
 #define GATEWAY_APIVIDEO_TESTING_FAKE_UPSTREAM_H_
 
+#include "gateway/apivideo/admission.h"
 #include "gateway/apivideo/auth.h"
 #include "gateway/apivideo/upstream_call.h"
 #include "gateway/common/testing/fake_scheduler.h"
@@ -24,8 +25,7 @@ struct FakeUpstream {
     services.scheduler = &scheduler;
     services.authenticator = &authenticator;
     services.retry_budget = &retry_budget;
-    services.rate_limits = &rate_limits;
-    services.circuit_breaker = &circuit_breaker;
+    services.admission = &admission;
     services.now = [this] { return scheduler.Now(); };
     return services;
   }
@@ -35,6 +35,12 @@ struct FakeUpstream {
   policy::RetryBudget retry_budget;
   policy::RateLimitGate rate_limits;
   policy::CircuitBreaker circuit_breaker;
+  // The gateway's admission checks, on the policies above.
+  DeadlineCheck deadline_check;
+  RateLimitCheck rate_limit_check{rate_limits};
+  CircuitBreakerCheck circuit_breaker_check{circuit_breaker};
+  AdmissionChain admission{
+      {&deadline_check, &rate_limit_check, &circuit_breaker_check}};
 };
 
 }  // namespace gateway::apivideo::testing

@@ -1,0 +1,140 @@
+#include "gateway/apivideo/admission.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include "absl/strings/str_cat.h"
+#include "gateway/common/status_details.h"
+#include "google/rpc/error_details.pb.h"
+
+namespace gateway::apivideo {
+namespace {
+
+// RetryInfo with `delay` rounded up to whole seconds, at least one.
+void AddRetryInfo(absl::Status& status, absl::Duration delay) {
+  google::rpc::RetryInfo retry;
+  const auto seconds =
+      static_cast<std::int64_t>(std::ceil(absl::ToDoubleSeconds(delay)));
+  retry.mutable_retry_delay()->set_seconds(std::max<std::int64_t>(seconds, 1));
+  AddDetail(status, retry);
+}
+
+Admission Refuse(absl::Status status) {
+  Admission admission;
+  admission.verdict = Admission::Verdict::kRefuse;
+  admission.refusal = std::move(status);
+  return admission;
+}
+
+}  // namespace
+
+Admission AdmissionChain::Admit(const AttemptScope& scope, absl::Time now,
+                                Tickets& tickets) const {
+  tickets.clear();
+  for (AdmissionCheck* check : checks_) {
+    Admission admission = check->Admit(scope, now);
+    if (admission.verdict != Admission::Verdict::kSend) return admission;
+    tickets.push_back(admission.ticket);
+  }
+  return Admission();
+}
+
+absl::Duration AdmissionChain::TimeUntilOpen(const AttemptScope& scope,
+                                             absl::Time now) const {
+  absl::Duration longest = absl::ZeroDuration();
+  for (const AdmissionCheck* check : checks_) {
+    longest = std::max(longest, check->TimeUntilOpen(scope, now));
+  }
+  return longest;
+}
+
+void AdmissionChain::OnAnswer(const AttemptScope& scope, const Tickets& tickets,
+                              const AttemptAnswer& answer,
+                              absl::Time now) const {
+  for (std::size_t i = 0; i < checks_.size() && i < tickets.size(); ++i) {
+    checks_[i]->OnAnswer(scope, tickets[i], answer, now);
+  }
+}
+
+Admission DeadlineCheck::Admit(const AttemptScope& scope, absl::Time now) {
+  if (scope.deadline - now >= scope.min_attempt_time) return Admission();
+  return Refuse(MakeError(
+      absl::StatusCode::kDeadlineExceeded,
+      absl::StrCat("the call's deadline left no time for ", scope.route),
+      "UPSTREAM_TIMEOUT"));
+}
+
+Admission RateLimitCheck::Admit(const AttemptScope& scope, absl::Time now) {
+  const absl::Time opens_at = gate_.OpensAt(scope.route_kind, now);
+  if (opens_at <= now) return Admission();
+  const absl::Duration closed_for = opens_at - now;
+  if (policy::ShouldWaitForWindow(closed_for, scope.max_window_wait,
+                                  scope.deadline - now)) {
+    Admission admission;
+    admission.verdict = Admission::Verdict::kWait;
+    admission.wait = closed_for;
+    return admission;
+  }
+  const absl::Duration reset_in = absl::Ceil(closed_for, absl::Seconds(1));
+  absl::Status status = MakeError(
+      absl::StatusCode::kResourceExhausted,
+      absl::StrCat("api.video's rate limit for the gateway's account is used "
+                   "up; the window resets in ",
+                   absl::FormatDuration(reset_in), ". The gateway did not send ",
+                   scope.route),
+      "TOO_MANY_REQUESTS");
+  AddRetryInfo(status, closed_for);
+  Admission admission = Refuse(std::move(status));
+  // Tell the caller what api.video last said about the window.
+  RateLimit rate_limit;
+  rate_limit.remaining = 0;
+  rate_limit.retry_after_seconds = absl::ToInt64Seconds(reset_in);
+  admission.rate_limit = rate_limit;
+  return admission;
+}
+
+absl::Duration RateLimitCheck::TimeUntilOpen(const AttemptScope& scope,
+                                             absl::Time now) const {
+  return gate_.OpensAt(scope.route_kind, now) - now;
+}
+
+void RateLimitCheck::OnAnswer(const AttemptScope& scope,
+                              std::uint32_t /*ticket*/,
+                              const AttemptAnswer& answer, absl::Time now) {
+  if (answer.outcome.http_status == 0) return;  // No answer, no headers.
+  gate_.Record(scope.route_kind, answer.rate_limit.remaining,
+               answer.rate_limit.retry_after_seconds,
+               answer.outcome.http_status == 429, now);
+}
+
+Admission CircuitBreakerCheck::Admit(const AttemptScope& scope,
+                                     absl::Time now) {
+  const policy::CircuitBreaker::Admission admission = breaker_.Admit(now);
+  if (admission.allowed) {
+    Admission send;
+    send.ticket = admission.probe ? 1 : 0;
+    return send;
+  }
+  absl::Status status = MakeError(
+      absl::StatusCode::kUnavailable,
+      absl::StrCat("api.video has been failing; the gateway is not sending "
+                   "requests for a moment. ",
+                   scope.route, " was not sent"),
+      "UPSTREAM_CIRCUIT_OPEN");
+  AddRetryInfo(status, admission.retry_at - now);
+  return Refuse(std::move(status));
+}
+
+void CircuitBreakerCheck::OnAnswer(const AttemptScope& /*scope*/,
+                                   std::uint32_t ticket,
+                                   const AttemptAnswer& answer,
+                                   absl::Time now) {
+  if (policy::IsUpstreamFailure(answer.outcome)) {
+    breaker_.RecordFailure(now, /*probe=*/ticket == 1);
+  } else if (answer.outcome.http_status != 0) {
+    breaker_.RecordSuccess();
+  }
+}
+
+}  // namespace gateway::apivideo
