@@ -81,8 +81,8 @@ Admission RateLimitCheck::Admit(const AttemptScope& scope, absl::Time now) {
       absl::StatusCode::kResourceExhausted,
       absl::StrCat("api.video's rate limit for the gateway's account is used "
                    "up; the window resets in ",
-                   absl::FormatDuration(reset_in), ". The gateway did not send ",
-                   scope.route),
+                   absl::FormatDuration(reset_in),
+                   ". The gateway did not send ", scope.route),
       "TOO_MANY_REQUESTS");
   AddRetryInfo(status, closed_for);
   Admission admission = Refuse(std::move(status));

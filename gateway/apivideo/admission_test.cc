@@ -56,12 +56,11 @@ class ScriptedCheck final : public AdmissionCheck {
     ++admits;
     return admission_;
   }
-  absl::Duration TimeUntilOpen(const AttemptScope&,
-                               absl::Time) const override {
+  absl::Duration TimeUntilOpen(const AttemptScope&, absl::Time) const override {
     return time_until_open_;
   }
-  void OnAnswer(const AttemptScope&, std::uint32_t ticket,
-                const AttemptAnswer&, absl::Time) override {
+  void OnAnswer(const AttemptScope&, std::uint32_t ticket, const AttemptAnswer&,
+                absl::Time) override {
     tickets.push_back(ticket);
   }
 
