@@ -61,7 +61,7 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
-  static const gateway::PageTokenCodec codec{kSecret};
+  static const gateway::service::PageTokenCodec codec{kSecret};
   FuzzedDataProvider input(data, size);
   const bool sign = input.ConsumeBool();
   const auto page_size = input.ConsumeIntegral<std::int32_t>();
@@ -86,7 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   request.set_page_size(page_size);
   request.set_order_by(order_by);
   request.set_page_token(token);
-  const auto plan = gateway::PlanListCall(request, codec);
+  const auto plan = gateway::service::PlanListCall(request, codec);
   if (plan.ok()) {
     if (plan->query.page_size < 1 || plan->query.page_size > 100 ||
         plan->query.current_page < 1) {

@@ -22,13 +22,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   FuzzedDataProvider input(data, size);
   ::apivideo::uploadtokens::v1::CreateUploadTokenRequest create;
   create.set_ttl(input.ConsumeIntegral<std::int32_t>());
-  const absl::Status create_status = gateway::ValidateCreateRequest(create);
+  const absl::Status create_status =
+      gateway::service::ValidateCreateRequest(create);
   if (create_status.ok() != (create.ttl() >= 0)) std::abort();
 
   const std::string order_by = input.ConsumeRandomLengthString(64);
-  const auto parsed = gateway::ParseOrderBy(order_by);
+  const auto parsed = gateway::service::ParseOrderBy(order_by);
   if (parsed.has_value()) {
-    const auto again = gateway::ParseOrderBy(parsed->normalized);
+    const auto again = gateway::service::ParseOrderBy(parsed->normalized);
     if (!again.has_value() || again->normalized != parsed->normalized ||
         again->field != parsed->field || again->order != parsed->order) {
       std::abort();
@@ -36,9 +37,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   }
 
   const std::string token = input.ConsumeRemainingBytesAsString();
-  const absl::Status status = gateway::ValidateToken(token);
+  const absl::Status status = gateway::service::ValidateToken(token);
   if (status.ok()) {
-    if (token.empty() || token.size() > gateway::kMaxTokenLength) std::abort();
+    if (token.empty() || token.size() > gateway::service::kMaxUploadTokenLength)
+      std::abort();
     for (const char c : token) {
       if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' &&
           c != '-') {

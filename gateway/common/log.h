@@ -62,9 +62,6 @@ void Log(LogLevel level, absl::string_view message,
 // for them.
 void LogLifecycle(absl::string_view message);
 
-inline void LogDebug(absl::string_view message) {
-  Log(LogLevel::kDebug, message);
-}
 inline void LogInfo(absl::string_view message) {
   Log(LogLevel::kInfo, message);
 }

@@ -2,7 +2,6 @@
 
 #include <openssl/evp.h>
 
-#include <fstream>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -10,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "gateway/common/files.h"
 #include "gateway/common/status_details.h"
 
 namespace gateway::security {
@@ -46,15 +46,12 @@ CallerPolicy::CallerPolicy(
 
 absl::StatusOr<absl::flat_hash_map<std::string, std::string>>
 CallerPolicy::ReadCallerTokensFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot read the caller tokens file ", path));
-  }
+  absl::StatusOr<std::string> contents =
+      ReadFile(path, "the caller tokens file");
+  if (!contents.ok()) return contents.status();
   absl::flat_hash_map<std::string, std::string> hashes;
-  std::string line;
   int number = 0;
-  while (std::getline(in, line)) {
+  for (absl::string_view line : absl::StrSplit(*contents, '\n')) {
     ++number;
     const absl::string_view text = absl::StripAsciiWhitespace(line);
     if (text.empty() || absl::StartsWith(text, "#")) continue;

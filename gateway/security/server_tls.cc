@@ -1,26 +1,20 @@
 #include "gateway/security/server_tls.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/str_cat.h"
+#include "gateway/common/files.h"
 
 namespace gateway::security {
 namespace {
 
 absl::StatusOr<std::string> ReadPem(const std::string& path, const char* what) {
-  std::ifstream in(path);
-  if (!in) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot read the ", what, " file ", path));
-  }
-  std::stringstream contents;
-  contents << in.rdbuf();
-  if (contents.str().find("-----BEGIN ") == std::string::npos) {
+  absl::StatusOr<std::string> contents =
+      ReadFile(path, absl::StrCat("the ", what, " file"));
+  if (!contents.ok()) return contents.status();
+  if (contents->find("-----BEGIN ") == std::string::npos) {
     return absl::FailedPreconditionError(
         absl::StrCat("the ", what, " file ", path, " holds no PEM data"));
   }
-  return contents.str();
+  return contents;
 }
 
 }  // namespace

@@ -17,7 +17,7 @@ constexpr std::uint32_t kVersion = 1;
 // Truncated HMAC-SHA256: 128 bits are plenty against forgery.
 constexpr std::size_t kMacSize = 16;
 // Far more than any real token needs; rejects huge inputs before any work.
-constexpr std::size_t kMaxTokenLength = 512;
+constexpr std::size_t kMaxPageTokenLength = 512;
 constexpr absl::string_view kKeyLabel = "upload-token-gateway/page-token/v1";
 
 constexpr absl::string_view kForged =
@@ -59,7 +59,7 @@ std::string PageTokenCodec::Encode(const PageCursor& cursor) const {
 absl::StatusOr<PageCursor> PageTokenCodec::Decode(
     absl::string_view token) const {
   std::string bytes;
-  if (token.size() > kMaxTokenLength ||
+  if (token.size() > kMaxPageTokenLength ||
       !absl::WebSafeBase64Unescape(token, &bytes) || bytes.size() < kMacSize) {
     return InvalidFieldError("page_token", kForged);
   }

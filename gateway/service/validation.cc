@@ -23,9 +23,9 @@ absl::Status ValidateCreateRequest(
 
 absl::Status ValidateToken(absl::string_view token) {
   if (token.empty()) return InvalidFieldError("token", "must not be empty");
-  if (token.size() > kMaxTokenLength) {
+  if (token.size() > kMaxUploadTokenLength) {
     return InvalidFieldError(
-        "token", absl::StrCat("must be at most ", kMaxTokenLength,
+        "token", absl::StrCat("must be at most ", kMaxUploadTokenLength,
                               " characters long, got ", token.size()));
   }
   for (char c : token) {

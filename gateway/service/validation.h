@@ -20,7 +20,7 @@
 namespace gateway::service {
 
 // Longest token accepted; api.video's are 24 characters.
-inline constexpr std::size_t kMaxTokenLength = 64;
+inline constexpr std::size_t kMaxUploadTokenLength = 64;
 // ListUploadTokens page sizes: 0 means kDefaultPageSize; more than
 // kMaxPageSize is treated as kMaxPageSize.
 inline constexpr std::int32_t kDefaultPageSize = 25;
