@@ -3,7 +3,7 @@
 # One test executable per *_test.cc of the calling directory and of its
 # testing/ folder, named <layer>_<file> (e.g. http_curl_loop_test), linked
 # with LIBS, GoogleMock and gtest_main; every GoogleTest case becomes a ctest
-# test. bazel/tests.bzl's gateway_unit_tests names the same executables the
+# test. bazel/gateway.bzl's gateway_unit_tests names the same executables the
 # same way, and bazel/compare_tests.sh checks that the two builds agree.
 function(gateway_unit_tests layer)
   cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
