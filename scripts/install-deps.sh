@@ -15,6 +15,9 @@ packages=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev
   protobuf-compiler libabsl-dev libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev
+  # Prometheus metrics: prometheus-cpp's core (registry, families, text
+  # format); the gateway serves /metrics itself, so not its pull Exposer
+  prometheus-cpp-dev
   # health.proto and reflection.proto; google/rpc/*.proto
   grpc-proto golang-github-gogo-googleapis-dev
   # the api.video emulator is Go (standard library only)
