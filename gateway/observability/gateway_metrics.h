@@ -17,13 +17,21 @@
 #include <array>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gateway/apivideo/upstream_observer.h"
 #include "gateway/observability/metrics.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/gauge.h"
+#include "prometheus/histogram.h"
 
 namespace gateway::observability {
 
@@ -40,9 +48,10 @@ class RpcMetrics {
  private:
   friend class GatewayMetrics;
 
-  Counter* started_ = nullptr;
-  std::array<Counter*, kNumCodes> handled_{};
-  Histogram* handling_seconds_ = nullptr;
+  prometheus::Counter* started_ = nullptr;
+  // Indexed by the status code's number.
+  std::array<prometheus::Counter*, kNumCodes> handled_{};
+  prometheus::Histogram* handling_seconds_ = nullptr;
 };
 
 class GatewayMetrics final : public apivideo::UpstreamObserver {
@@ -57,17 +66,35 @@ class GatewayMetrics final : public apivideo::UpstreamObserver {
   // for any other.
   RpcMetrics* ForMethod(absl::string_view method);
 
+  GatewayMetrics(const GatewayMetrics&) = delete;
+  GatewayMetrics& operator=(const GatewayMetrics&) = delete;
+  ~GatewayMetrics() override;
+
   void OnAttempt(const apivideo::AttemptReport& report) override;
   void OnRetry(absl::string_view route) override;
   void OnTokenObtained() override;
 
  private:
+  // The upstream series of one route template (gateway_metrics.cc).
+  struct RouteSeries;
+
+  // The series of `route`, made on its first sight.
+  RouteSeries& SeriesOf(absl::string_view route);
+  // The apivideo_upstream_requests_total series of `route` and `http_status`.
+  prometheus::Counter& RequestsOf(RouteSeries& route, int http_status);
+
   std::vector<std::pair<std::string, std::unique_ptr<RpcMetrics>>> methods_;
-  CounterFamily& upstream_requests_;
-  HistogramFamily& upstream_duration_;
-  CounterFamily& upstream_retries_;
-  Counter& auth_refreshes_;
-  GaugeFamily& ratelimit_remaining_;
+  prometheus::Family<prometheus::Counter>& upstream_requests_;
+  prometheus::Family<prometheus::Histogram>& upstream_duration_;
+  prometheus::Family<prometheus::Counter>& upstream_retries_;
+  prometheus::Counter& auth_refreshes_;
+  prometheus::Family<prometheus::Gauge>& ratelimit_remaining_;
+
+  absl::Mutex routes_mu_;
+  // By route template ("GET /upload-tokens/{token}"); never shrinks, so a
+  // RouteSeries stays where it is.
+  absl::flat_hash_map<std::string, std::unique_ptr<RouteSeries>> routes_
+      ABSL_GUARDED_BY(routes_mu_);
 };
 
 // grpc-go's name for `code`, e.g. "NotFound", "DeadlineExceeded".

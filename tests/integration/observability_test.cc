@@ -2,6 +2,7 @@
 // faults, the caller's W3C traceparent arriving at api.video, and structured
 // access-log lines. Real gateway and emulator processes on loopback.
 
+#include <algorithm>
 #include <csignal>
 #include <map>
 #include <memory>
@@ -10,6 +11,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -38,8 +40,44 @@ constexpr char kService[] = "apivideo.uploadtokens.v1.UploadTokenService";
 constexpr char kTraceparent[] =
     "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
+// "name{b="2",a="1"}" -> "name{a="1",b="2"}": a series whatever order its
+// labels are written in (the text format leaves it free; prometheus-cpp
+// sorts them by name). Label values may hold commas and braces.
+std::string CanonicalSeries(absl::string_view series) {
+  const std::size_t open = series.find('{');
+  if (open == absl::string_view::npos || series.back() != '}') {
+    return std::string(series);
+  }
+  std::vector<std::string> labels(1);
+  bool quoted = false;
+  for (std::size_t i = open + 1; i + 1 < series.size(); ++i) {
+    const char c = series[i];
+    if (c == ',' && !quoted) {
+      labels.emplace_back();
+      continue;
+    }
+    labels.back() += c;
+    if (c == '\\' && quoted && i + 2 < series.size()) {
+      labels.back() += series[++i];
+    } else if (c == '"') {
+      quoted = !quoted;
+    }
+  }
+  std::sort(labels.begin(), labels.end());
+  return absl::StrCat(series.substr(0, open + 1), absl::StrJoin(labels, ","),
+                      "}");
+}
+
+// Orders series by name and label set, so that a lookup finds a series
+// whatever order its labels are written in.
+struct SeriesLess {
+  bool operator()(const std::string& a, const std::string& b) const {
+    return CanonicalSeries(a) < CanonicalSeries(b);
+  }
+};
+
 // A scraped page: "name{labels}" -> value.
-using Samples = std::map<std::string, double>;
+using Samples = std::map<std::string, double, SeriesLess>;
 
 Samples ParseSamples(const std::string& page) {
   Samples samples;
