@@ -65,7 +65,7 @@ void Gateway::StartCredentials() {
       [this](bool accepted) { OnCredentialsVerdict(accepted); });
   upstream_observers_ = std::make_unique<apivideo::UpstreamObservers>(
       std::vector<apivideo::UpstreamObserver*>{credentials_health_.get(),
-                                               metrics_.get()});
+                                               &upstream_metrics_observer_});
 
   scrubber_.AddSecret(secrets_.api_key);
   if (config_.auth == config::UpstreamAuth::kBearer) {

@@ -22,12 +22,14 @@
 #include "gateway/apivideo/credentials_health.h"
 #include "gateway/apivideo/upload_token_api.h"
 #include "gateway/apivideo/upstream_observer.h"
+#include "gateway/app/upstream_metrics_observer.h"
 #include "gateway/config/gateway_config.h"
 #include "gateway/http/curl_loop.h"
 #include "gateway/observability/access_log.h"
 #include "gateway/observability/gateway_metrics.h"
 #include "gateway/observability/metrics.h"
 #include "gateway/observability/metrics_server.h"
+#include "gateway/observability/upstream_metrics.h"
 #include "gateway/policy/circuit_breaker.h"
 #include "gateway/policy/rate_limit_gate.h"
 #include "gateway/policy/retry_budget.h"
@@ -90,6 +92,8 @@ class Gateway {
   // In dependency order: each part uses only those above it.
   observability::MetricsRegistry metrics_registry_;
   std::unique_ptr<observability::GatewayMetrics> metrics_;
+  observability::UpstreamMetrics upstream_metrics_{metrics_registry_};
+  UpstreamMetricsObserver upstream_metrics_observer_{upstream_metrics_};
   std::unique_ptr<http::CurlLoop> curl_loop_;
   // Shutdown() takes curl_loop_ away while the metrics page may still be
   // read; both hold this meanwhile, so a scrape sees the loop or nothing.
