@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "prometheus/family.h"
 #include "prometheus/labels.h"
 
 namespace gateway::observability {

@@ -10,6 +10,7 @@
 #include "prometheus/labels.h"
 
 namespace gateway::observability {
+namespace {
 
 // A route's apivideo_upstream_requests_total series are kept in a table:
 // slot 0 for "none" (no answer), then one per status from kLowestStatus to
@@ -17,6 +18,8 @@ namespace gateway::observability {
 constexpr int kLowestStatus = 100;
 constexpr int kHighestStatus = 599;
 constexpr int kStatusSlots = kHighestStatus - kLowestStatus + 2;
+
+}  // namespace
 
 // The series of one route template. Each is added to its family on first
 // use, so that the page shows only what happened, and read without a lock
