@@ -16,6 +16,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "gateway/common/host_port.h"
 #include "gateway/observability/metrics.h"
 
 namespace gateway::observability {
@@ -33,27 +34,6 @@ std::string Reply(absl::string_view status, absl::string_view content_type,
                    "\r\nConnection: close\r\n", extra_header, "\r\n");
   if (with_body) reply.append(body.data(), body.size());
   return reply;
-}
-
-// Splits "HOST:PORT" or "[V6]:PORT".
-absl::StatusOr<std::pair<std::string, std::string>> SplitHostPort(
-    absl::string_view address) {
-  const std::size_t colon = address.rfind(':');
-  if (colon == absl::string_view::npos || colon + 1 == address.size()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("metrics address \"", address, "\" is not HOST:PORT"));
-  }
-  absl::string_view host = address.substr(0, colon);
-  if (absl::StartsWith(host, "[") && absl::EndsWith(host, "]")) {
-    host = host.substr(1, host.size() - 2);
-  }
-  int port = 0;
-  if (!absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 ||
-      port > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("metrics address \"", address, "\" has a bad port"));
-  }
-  return std::make_pair(std::string(host), absl::StrCat(port));
 }
 
 // A listening socket on the first of `host`:`port`'s addresses that can be
@@ -128,10 +108,10 @@ std::string MetricsHttpReply(absl::string_view request_head,
 absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
     absl::string_view listen_address, Render render,
     absl::Duration io_timeout) {
-  absl::StatusOr<std::pair<std::string, std::string>> host_port =
-      SplitHostPort(listen_address);
-  if (!host_port.ok()) return host_port.status();
-  const auto& [host, port] = *host_port;
+  absl::StatusOr<HostPort> listen = ParseHostPort(listen_address);
+  if (!listen.ok()) return listen.status();
+  const std::string& host = listen->host;
+  const std::string port = absl::StrCat(listen->port);
 
   int fd = Listen(host, port);
   // "[::]" on a host without IPv6: all IPv4 addresses instead, as gRPC's
@@ -149,10 +129,9 @@ absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
   getnameinfo(reinterpret_cast<sockaddr*>(&local), length, host_text,
               sizeof(host_text), port_text, sizeof(port_text),
               NI_NUMERICHOST | NI_NUMERICSERV);
-  const std::string address =
-      local.ss_family == AF_INET6
-          ? absl::StrCat("[", host_text, "]:", port_text)
-          : absl::StrCat(host_text, ":", port_text);
+  int bound_port = 0;
+  (void)absl::SimpleAtoi(port_text, &bound_port);
+  const std::string address = FormatHostPort(host_text, bound_port);
 
   const int wake_fd = eventfd(0, EFD_CLOEXEC);
   if (wake_fd < 0) {
