@@ -236,33 +236,34 @@ absl::Status StatusFromAuthErrorResponse(const http::HttpResponse& response,
 
 absl::Status StatusFromTransportError(const absl::Status& transport_error,
                                       const UpstreamOperation& operation) {
-  const std::string context =
-      absl::StrCat(operation.route, ": ", transport_error.message());
-  switch (transport_error.code()) {
-    case absl::StatusCode::kUnavailable:
-      return MakeError(absl::StatusCode::kUnavailable,
-                       absl::StrCat("could not reach api.video for ", context),
-                       "UPSTREAM_UNREACHABLE");
-    case absl::StatusCode::kDeadlineExceeded:
-      return MakeError(
-          absl::StatusCode::kDeadlineExceeded,
-          absl::StrCat("api.video did not answer in time for ", context),
-          "UPSTREAM_TIMEOUT");
-    case absl::StatusCode::kCancelled:
-      return MakeError(absl::StatusCode::kCancelled,
-                       absl::StrCat("the call was cancelled during ", context),
-                       "CANCELLED");
-    case absl::StatusCode::kResourceExhausted:
-      return MakeError(
-          absl::StatusCode::kInternal,
-          absl::StrCat("api.video's answer was too large for ", context),
-          "UPSTREAM_RESPONSE_TOO_LARGE");
-    default:
-      return MakeError(
-          absl::StatusCode::kInternal,
-          absl::StrCat("the request to api.video failed for ", context),
-          "UPSTREAM_TRANSPORT_ERROR");
+  // What each transport error means to the caller; anything else is
+  // INTERNAL, UPSTREAM_TRANSPORT_ERROR.
+  struct Meaning {
+    absl::StatusCode transport_code;
+    absl::StatusCode code;
+    absl::string_view what_happened;
+    absl::string_view reason;
+  };
+  static constexpr Meaning kMeanings[] = {
+      {absl::StatusCode::kUnavailable, absl::StatusCode::kUnavailable,
+       "could not reach api.video for ", "UPSTREAM_UNREACHABLE"},
+      {absl::StatusCode::kDeadlineExceeded, absl::StatusCode::kDeadlineExceeded,
+       "api.video did not answer in time for ", "UPSTREAM_TIMEOUT"},
+      {absl::StatusCode::kCancelled, absl::StatusCode::kCancelled,
+       "the call was cancelled during ", "CANCELLED"},
+      {absl::StatusCode::kResourceExhausted, absl::StatusCode::kInternal,
+       "api.video's answer was too large for ", "UPSTREAM_RESPONSE_TOO_LARGE"},
+  };
+  Meaning meaning{transport_error.code(), absl::StatusCode::kInternal,
+                  "the request to api.video failed for ",
+                  "UPSTREAM_TRANSPORT_ERROR"};
+  for (const Meaning& known : kMeanings) {
+    if (known.transport_code == transport_error.code()) meaning = known;
   }
+  return MakeError(meaning.code,
+                   absl::StrCat(meaning.what_happened, operation.route, ": ",
+                                transport_error.message()),
+                   meaning.reason);
 }
 
 }  // namespace gateway::apivideo

@@ -5,9 +5,11 @@
 #include <atomic>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "gateway/common/enum_names.h"
 #include "gateway/common/json_string.h"
 
 namespace gateway {
@@ -16,32 +18,22 @@ namespace {
 std::atomic<LogFormat> log_format{LogFormat::kText};
 std::atomic<LogLevel> min_log_level{LogLevel::kInfo};
 
-char LevelLetter(LogLevel level) {
-  switch (level) {
-    case LogLevel::kDebug:
-      return 'D';
-    case LogLevel::kInfo:
-      return 'I';
-    case LogLevel::kWarning:
-      return 'W';
-    case LogLevel::kError:
-      return 'E';
-  }
-  return '?';
-}
+constexpr EnumName<LogLevel> kLevelNames[] = {{LogLevel::kDebug, "debug"},
+                                              {LogLevel::kInfo, "info"},
+                                              {LogLevel::kWarning, "warning"},
+                                              {LogLevel::kError, "error"}};
+
+constexpr EnumName<LogFormat> kFormatNames[] = {{LogFormat::kText, "text"},
+                                                {LogFormat::kJson, "json"}};
 
 absl::string_view LevelName(LogLevel level) {
-  switch (level) {
-    case LogLevel::kDebug:
-      return "debug";
-    case LogLevel::kInfo:
-      return "info";
-    case LogLevel::kWarning:
-      return "warning";
-    case LogLevel::kError:
-      return "error";
-  }
-  return "unknown";
+  return NameOf(level, kLevelNames);
+}
+
+// The text format's one-letter level: D, I, W or E.
+char LevelLetter(LogLevel level) {
+  const absl::string_view name = LevelName(level);
+  return name.empty() ? '?' : absl::ascii_toupper(name.front());
 }
 
 bool NeedsQuotes(absl::string_view value) {
@@ -59,15 +51,7 @@ LogField::LogField(absl::string_view key, std::int64_t number)
 
 bool AbslParseFlag(absl::string_view text, LogLevel* level,
                    std::string* error) {
-  for (LogLevel candidate : {LogLevel::kDebug, LogLevel::kInfo,
-                             LogLevel::kWarning, LogLevel::kError}) {
-    if (text == LevelName(candidate)) {
-      *level = candidate;
-      return true;
-    }
-  }
-  *error = "must be debug, info, warning or error";
-  return false;
+  return ParseEnumName(text, kLevelNames, level, error);
 }
 
 std::string AbslUnparseFlag(LogLevel level) {
@@ -76,19 +60,11 @@ std::string AbslUnparseFlag(LogLevel level) {
 
 bool AbslParseFlag(absl::string_view text, LogFormat* format,
                    std::string* error) {
-  if (text == "text") {
-    *format = LogFormat::kText;
-  } else if (text == "json") {
-    *format = LogFormat::kJson;
-  } else {
-    *error = "must be 'text' or 'json'";
-    return false;
-  }
-  return true;
+  return ParseEnumName(text, kFormatNames, format, error);
 }
 
 std::string AbslUnparseFlag(LogFormat format) {
-  return format == LogFormat::kJson ? "json" : "text";
+  return std::string(NameOf(format, kFormatNames));
 }
 
 void SetLogFormat(LogFormat format) { log_format.store(format); }

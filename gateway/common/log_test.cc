@@ -54,7 +54,7 @@ TEST(LogLevelFlag, KnowsTheFourLevels) {
   EXPECT_TRUE(AbslParseFlag("error", &level, &error));
   EXPECT_EQ(level, LogLevel::kError);
   EXPECT_FALSE(AbslParseFlag("verbose", &level, &error));
-  EXPECT_EQ(error, "must be debug, info, warning or error");
+  EXPECT_EQ(error, "must be 'debug', 'info', 'warning' or 'error'");
 }
 
 TEST(LogLevelFlag, PrintsWhatItParses) {

@@ -2,10 +2,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "gateway/apivideo/routes.h"
+#include "gateway/common/enum_names.h"
 #include "gateway/common/host_port.h"
 
 namespace gateway::config {
 namespace {
+
+constexpr EnumName<UpstreamAuth> kAuthNames[] = {
+    {UpstreamAuth::kBasic, "basic"}, {UpstreamAuth::kBearer, "bearer"}};
 
 absl::Status Refuse(absl::string_view why) {
   return absl::FailedPreconditionError(why);
@@ -97,19 +101,11 @@ absl::Status CheckUpstream(const GatewayConfig& config,
 
 bool AbslParseFlag(absl::string_view text, UpstreamAuth* auth,
                    std::string* error) {
-  if (text == "basic") {
-    *auth = UpstreamAuth::kBasic;
-  } else if (text == "bearer") {
-    *auth = UpstreamAuth::kBearer;
-  } else {
-    *error = "must be 'basic' or 'bearer'";
-    return false;
-  }
-  return true;
+  return ParseEnumName(text, kAuthNames, auth, error);
 }
 
 std::string AbslUnparseFlag(UpstreamAuth auth) {
-  return auth == UpstreamAuth::kBearer ? "bearer" : "basic";
+  return std::string(NameOf(auth, kAuthNames));
 }
 
 absl::StatusOr<std::vector<std::string>> Validate(const GatewayConfig& config) {

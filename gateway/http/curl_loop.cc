@@ -1,6 +1,5 @@
 #include "gateway/http/curl_loop.h"
 
-#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -9,19 +8,18 @@
 #include <array>
 #include <cerrno>
 #include <climits>
-#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>  // NOLINT(build/c++11): std::call_once
 #include <string>
-#include <system_error>
 #include <utility>
 
 #include "absl/memory/memory.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "gateway/common/posix.h"
 
 namespace gateway::http {
 namespace {
@@ -77,21 +75,7 @@ bool DefaultCaFileIsReadable() {
 }
 
 absl::Status ErrnoError(absl::string_view what) {
-  return absl::InternalError(absl::StrCat(
-      what, ": ", std::error_code(errno, std::generic_category()).message()));
-}
-
-// libcurl sends with MSG_NOSIGNAL on Linux (its OpenSSL BIO goes through the
-// same socket code), so SIGPIPE should never be raised. Blocking it on the
-// loop thread (and the resolver threads libcurl starts from it, which inherit
-// the mask) keeps a stray one from killing the process anyway: a blocked,
-// thread-directed SIGPIPE just stays pending while the write fails with
-// EPIPE.
-void BlockSigpipe() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGPIPE);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return ErrnoStatus(absl::StatusCode::kInternal, what);
 }
 
 absl::Status ShuttingDown() {
@@ -273,7 +257,11 @@ void CurlLoop::SignalLocked() {
 }
 
 void CurlLoop::Run() {
-  BlockSigpipe();
+  // libcurl sends with MSG_NOSIGNAL on Linux (its OpenSSL BIO goes through
+  // the same socket code), so SIGPIPE should never be raised. Blocking it on
+  // the loop thread and the resolver threads libcurl starts from it keeps a
+  // stray one from killing the process anyway.
+  BlockSigpipeOnThisThread();
   std::array<epoll_event, kMaxEvents> events;
   int running_handles = 0;  // Unused; the completions are what matter.
   bool running = true;

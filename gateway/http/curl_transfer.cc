@@ -260,12 +260,7 @@ absl::Status CurlTransfer::Cancelled() const {
 }
 
 long CurlTransfer::ConnectionsOpened() const {  // NOLINT(google-runtime-int)
-  long connects = 0;                            // NOLINT(google-runtime-int)
-  if (easy_ == nullptr ||
-      curl_easy_getinfo(easy_, CURLINFO_NUM_CONNECTS, &connects) != CURLE_OK) {
-    return 0;
-  }
-  return connects;
+  return LongInfo(CURLINFO_NUM_CONNECTS);
 }
 
 void CurlTransfer::Complete(absl::StatusOr<HttpResponse> result) {
@@ -273,12 +268,16 @@ void CurlTransfer::Complete(absl::StatusOr<HttpResponse> result) {
 }
 
 long CurlTransfer::RequestBytes() const {  // NOLINT(google-runtime-int)
-  long bytes = 0;                          // NOLINT(google-runtime-int)
-  if (easy_ == nullptr ||
-      curl_easy_getinfo(easy_, CURLINFO_REQUEST_SIZE, &bytes) != CURLE_OK) {
+  return LongInfo(CURLINFO_REQUEST_SIZE);
+}
+
+long CurlTransfer::LongInfo(
+    CURLINFO info) const {  // NOLINT(google-runtime-int)
+  long value = 0;           // NOLINT(google-runtime-int)
+  if (easy_ == nullptr || curl_easy_getinfo(easy_, info, &value) != CURLE_OK) {
     return 0;
   }
-  return bytes;
+  return value;
 }
 
 int CurlTransfer::OnPrereq(void* self, char* /*primary_ip*/, char* /*local_ip*/,

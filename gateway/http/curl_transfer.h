@@ -91,6 +91,9 @@ class CurlTransfer {
 
   void AddHeaderLine(absl::string_view line);
   long RequestBytes() const;  // NOLINT(google-runtime-int)
+  // A long-valued CURLINFO of the transfer; 0 before Configure() or if
+  // libcurl cannot tell.
+  long LongInfo(CURLINFO info) const;  // NOLINT(google-runtime-int)
 
   const TransferId id_;
   const HttpRequest request_;

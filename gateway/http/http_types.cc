@@ -1,17 +1,14 @@
 #include "gateway/http/http_types.h"
 
+#include "gateway/common/enum_names.h"
+
 namespace gateway::http {
 
 absl::string_view MethodName(Method method) {
-  switch (method) {
-    case Method::kGet:
-      return "GET";
-    case Method::kPost:
-      return "POST";
-    case Method::kDelete:
-      return "DELETE";
-  }
-  return "GET";
+  static constexpr EnumName<Method> kNames[] = {{Method::kGet, "GET"},
+                                                {Method::kPost, "POST"},
+                                                {Method::kDelete, "DELETE"}};
+  return NameOf(method, kNames);
 }
 
 const std::string* HttpResponse::FindHeader(absl::string_view name) const {

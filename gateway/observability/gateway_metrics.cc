@@ -51,23 +51,17 @@ void RpcMetrics::OnHandled(absl::StatusCode code, absl::Duration latency) {
 GatewayMetrics::GatewayMetrics(
     MetricsRegistry& registry, absl::string_view grpc_service,
     const std::vector<absl::string_view>& grpc_methods) {
-  auto& started = prometheus::BuildCounter()
-                      .Name("grpc_server_started_total")
-                      .Help("Total number of RPCs started on the server.")
-                      .Register(registry.families());
-  auto& handled = prometheus::BuildCounter()
-                      .Name("grpc_server_handled_total")
-                      .Help(
-                          "Total number of RPCs completed on the server, "
-                          "regardless of success or failure.")
-                      .Register(registry.families());
-  auto& handling_seconds =
-      prometheus::BuildHistogram()
-          .Name("grpc_server_handling_seconds")
-          .Help(
-              "Histogram of response latency (seconds) of gRPC that had "
-              "been application-level handled by the server.")
-          .Register(registry.families());
+  auto& started =
+      registry.Counters("grpc_server_started_total",
+                        "Total number of RPCs started on the server.");
+  auto& handled = registry.Counters(
+      "grpc_server_handled_total",
+      "Total number of RPCs completed on the server, regardless of success "
+      "or failure.");
+  auto& handling_seconds = registry.Histograms(
+      "grpc_server_handling_seconds",
+      "Histogram of response latency (seconds) of gRPC that had been "
+      "application-level handled by the server.");
   for (absl::string_view method : grpc_methods) {
     const prometheus::Labels labels = {
         {"grpc_type", std::string(kGrpcType)},

@@ -10,6 +10,33 @@
 
 namespace gateway::observability {
 
+namespace {
+
+// Registers a family made by `builder` (prometheus::BuildCounter() and the
+// like) in `registry`.
+template <typename Builder>
+auto& Register(Builder builder, prometheus::Registry& registry,
+               const std::string& name, const std::string& help) {
+  return builder.Name(name).Help(help).Register(registry);
+}
+
+}  // namespace
+
+prometheus::Family<prometheus::Counter>& MetricsRegistry::Counters(
+    const std::string& name, const std::string& help) {
+  return Register(prometheus::BuildCounter(), families_, name, help);
+}
+
+prometheus::Family<prometheus::Gauge>& MetricsRegistry::Gauges(
+    const std::string& name, const std::string& help) {
+  return Register(prometheus::BuildGauge(), families_, name, help);
+}
+
+prometheus::Family<prometheus::Histogram>& MetricsRegistry::Histograms(
+    const std::string& name, const std::string& help) {
+  return Register(prometheus::BuildHistogram(), families_, name, help);
+}
+
 void MetricsRegistry::AddCallbackGauge(std::string name, std::string help,
                                        std::function<double()> read) {
   callback_gauges_.Add(std::move(name), std::move(help), std::move(read));

@@ -30,6 +30,10 @@
 #include <vector>
 
 #include "gateway/observability/callback_gauges.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/gauge.h"
+#include "prometheus/histogram.h"
 #include "prometheus/registry.h"
 
 namespace gateway::observability {
@@ -38,6 +42,15 @@ class MetricsRegistry {
  public:
   // Where to build the families of counters, gauges and histograms.
   prometheus::Registry& families() { return families_; }
+
+  // A new family of counters, gauges or histograms called `name`, with the
+  // HELP text `help`.
+  prometheus::Family<prometheus::Counter>& Counters(const std::string& name,
+                                                    const std::string& help);
+  prometheus::Family<prometheus::Gauge>& Gauges(const std::string& name,
+                                                const std::string& help);
+  prometheus::Family<prometheus::Histogram>& Histograms(
+      const std::string& name, const std::string& help);
 
   // Adds a gauge without labels whose value is `read()` whenever the page is
   // rendered; see CallbackGauges::Add.

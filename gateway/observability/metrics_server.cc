@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -17,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gateway/common/host_port.h"
+#include "gateway/common/posix.h"
 #include "gateway/observability/metrics.h"
 
 namespace gateway::observability {
@@ -71,7 +71,7 @@ int Listen(const std::string& host, const std::string& port) {
 }
 
 absl::Status Errno(absl::string_view what) {
-  return absl::UnavailableError(absl::StrCat(what, ": ", std::strerror(errno)));
+  return ErrnoStatus(absl::StatusCode::kUnavailable, what);
 }
 
 void SetIoTimeout(int fd, absl::Duration timeout) {

@@ -70,33 +70,26 @@ UpstreamMetrics::RouteSeries::RouteSeries(absl::string_view route) {
 }
 
 UpstreamMetrics::UpstreamMetrics(MetricsRegistry& registry)
-    : requests_(
-          prometheus::BuildCounter()
-              .Name("apivideo_upstream_requests_total")
-              .Help("HTTP requests made to api.video, by route template, "
-                    "method and status (\"none\": no HTTP answer arrived).")
-              .Register(registry.families())),
-      request_duration_(prometheus::BuildHistogram()
-                            .Name("apivideo_upstream_request_duration_seconds")
-                            .Help("Time from sending a request to api.video "
-                                  "to its answer or failure.")
-                            .Register(registry.families())),
-      retries_(prometheus::BuildCounter()
-                   .Name("apivideo_upstream_retries_total")
-                   .Help("Retries of api.video requests scheduled by the "
-                         "retry policy.")
-                   .Register(registry.families())),
-      auth_refreshes_(prometheus::BuildCounter()
-                          .Name("apivideo_auth_refreshes_total")
-                          .Help("Bearer access tokens obtained from api.video "
-                                "(--auth=bearer).")
-                          .Register(registry.families())
+    : requests_(registry.Counters(
+          "apivideo_upstream_requests_total",
+          "HTTP requests made to api.video, by route template, method and "
+          "status (\"none\": no HTTP answer arrived).")),
+      request_duration_(registry.Histograms(
+          "apivideo_upstream_request_duration_seconds",
+          "Time from sending a request to api.video to its answer or "
+          "failure.")),
+      retries_(registry.Counters(
+          "apivideo_upstream_retries_total",
+          "Retries of api.video requests scheduled by the retry policy.")),
+      auth_refreshes_(registry
+                          .Counters("apivideo_auth_refreshes_total",
+                                    "Bearer access tokens obtained from "
+                                    "api.video (--auth=bearer).")
                           .Add({})),
-      ratelimit_remaining_(prometheus::BuildGauge()
-                               .Name("apivideo_ratelimit_remaining")
-                               .Help("X-RateLimit-Remaining of the latest "
-                                     "api.video answer that had it.")
-                               .Register(registry.families())) {}
+      ratelimit_remaining_(registry.Gauges(
+          "apivideo_ratelimit_remaining",
+          "X-RateLimit-Remaining of the latest api.video answer that had "
+          "it.")) {}
 
 UpstreamMetrics::~UpstreamMetrics() = default;
 

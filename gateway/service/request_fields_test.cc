@@ -8,30 +8,28 @@
 namespace gateway::service {
 namespace {
 
+using ::google::rpc::BadRequest;
 using ::testing::ElementsAre;
-
-std::vector<std::string> FieldsOf(const absl::Status& status) {
-  std::vector<std::string> fields;
-  const auto bad_request = GetDetail<google::rpc::BadRequest>(status);
-  if (!bad_request.has_value()) return fields;
-  for (const auto& violation : bad_request->field_violations()) {
-    fields.push_back(violation.field());
-  }
-  return fields;
-}
+using ::testing::Property;
 
 TEST(RequestFieldFromApiName, MapsApiNamesToRequestFields) {
-  EXPECT_EQ(RequestFieldFromApiName("uploadToken"), "token");
-  EXPECT_EQ(RequestFieldFromApiName("pageSize"), "page_size");
-  EXPECT_EQ(RequestFieldFromApiName("currentPage"), "page_token");
-  EXPECT_EQ(RequestFieldFromApiName("sortBy"), "order_by");
-  EXPECT_EQ(RequestFieldFromApiName("sortOrder"), "order_by");
+  const struct {
+    absl::string_view api_name;
+    absl::string_view field;
+  } kNames[] = {{"uploadToken", "token"},
+                {"pageSize", "page_size"},
+                {"currentPage", "page_token"},
+                {"sortBy", "order_by"},
+                {"sortOrder", "order_by"}};
+  for (const auto& [api_name, field] : kNames) {
+    EXPECT_EQ(RequestFieldFromApiName(api_name), field) << api_name;
+  }
 }
 
 TEST(RequestFieldFromApiName, ReturnsUnknownNamesUnchanged) {
-  EXPECT_EQ(RequestFieldFromApiName("ttl"), "ttl");
-  EXPECT_EQ(RequestFieldFromApiName("scheduledAt"), "scheduledAt");
-  EXPECT_EQ(RequestFieldFromApiName(""), "");
+  for (absl::string_view name : {"ttl", "scheduledAt", ""}) {
+    EXPECT_EQ(RequestFieldFromApiName(name), name);
+  }
 }
 
 TEST(WithRequestFieldNames, RenamesEveryViolationKeepingOrderAndText) {
@@ -40,13 +38,15 @@ TEST(WithRequestFieldNames, RenamesEveryViolationKeepingOrderAndText) {
   AddFieldViolation(status, "pageSize", "out of range");
   AddFieldViolation(status, "sortBy", "invalid");
   const absl::Status renamed = WithRequestFieldNames(status);
-  EXPECT_THAT(FieldsOf(renamed),
-              ElementsAre("page_token", "page_size", "order_by"));
   EXPECT_EQ(renamed.message(), "api.video rejected it");
-  EXPECT_EQ(GetDetail<google::rpc::BadRequest>(renamed)
-                ->field_violations(2)
-                .description(),
-            "invalid");
+  const auto bad_request = GetDetail<BadRequest>(renamed);
+  ASSERT_TRUE(bad_request.has_value());
+  EXPECT_THAT(
+      bad_request->field_violations(),
+      ElementsAre(
+          Property(&BadRequest::FieldViolation::field, "page_token"),
+          Property(&BadRequest::FieldViolation::field, "page_size"),
+          Property(&BadRequest::FieldViolation::description, "invalid")));
 }
 
 TEST(WithRequestFieldNames, LeavesOtherErrorsAlone) {

@@ -85,6 +85,12 @@ observability::TraceContext TraceContextOf(
       MetadataValue(context, "tracestate"));
 }
 
+// Fills in the response with the upstream operation's result.
+template <typename Message>
+auto MoveInto(Message* response) {
+  return [response](Message value) { *response = std::move(value); };
+}
+
 // The caller's deadline, or none.
 absl::Time CallerDeadline(const grpc::CallbackServerContext& context) {
   const auto deadline = context.deadline();
@@ -158,7 +164,7 @@ grpc::ServerUnaryReactor* UploadTokenService::CreateUploadToken(
       [this, request](const apivideo::CallOptions& options, auto done) {
         return upstream_.Create(request->ttl(), options, std::move(done));
       },
-      [response](UploadToken token) { *response = std::move(token); });
+      MoveInto(response));
 }
 
 grpc::ServerUnaryReactor* UploadTokenService::ListUploadTokens(
@@ -187,7 +193,7 @@ grpc::ServerUnaryReactor* UploadTokenService::GetUploadToken(
       [this, request](const apivideo::CallOptions& options, auto done) {
         return upstream_.Get(request->token(), options, std::move(done));
       },
-      [response](UploadToken token) { *response = std::move(token); });
+      MoveInto(response));
 }
 
 grpc::ServerUnaryReactor* UploadTokenService::DeleteUploadToken(

@@ -24,12 +24,8 @@
 namespace gateway::service {
 namespace {
 
-using ::apivideo::uploadtokens::v1::CreateUploadTokenRequest;
-using ::apivideo::uploadtokens::v1::DeleteUploadTokenRequest;
-using ::apivideo::uploadtokens::v1::GetUploadTokenRequest;
-using ::apivideo::uploadtokens::v1::ListUploadTokensRequest;
-using ::apivideo::uploadtokens::v1::ListUploadTokensResponse;
-using ::apivideo::uploadtokens::v1::UploadToken;
+namespace v1 = ::apivideo::uploadtokens::v1;
+
 using ::gateway::apivideo::ApiCallback;
 using ::gateway::apivideo::CallOptions;
 using ::gateway::apivideo::ListQuery;
@@ -44,20 +40,20 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::Pair;
 using ::testing::SaveArg;
-using Client = ::apivideo::uploadtokens::v1::UploadTokenService::Stub;
+using Client = v1::UploadTokenService::Stub;
 
 constexpr char kToken[] = "to1tcmSFHeYY5KzyhOqVKMKb";
 
-UploadToken SomeToken() {
-  UploadToken token;
+v1::UploadToken SomeToken() {
+  v1::UploadToken token;
   token.set_token(kToken);
   token.set_ttl(3600);
   token.mutable_created_at()->set_seconds(1'800'000'000);
   return token;
 }
 
-GetUploadTokenRequest GetRequest(absl::string_view token) {
-  GetUploadTokenRequest request;
+v1::GetUploadTokenRequest GetRequest(absl::string_view token) {
+  v1::GetUploadTokenRequest request;
   request.set_token(std::string(token));
   return request;
 }
@@ -98,17 +94,28 @@ class UploadTokenServiceOnMockTest : public ::testing::Test {
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
-    client_ = ::apivideo::uploadtokens::v1::UploadTokenService::NewStub(
+    client_ = v1::UploadTokenService::NewStub(
         server_->InProcessChannel(grpc::ChannelArguments()));
   }
 
-  grpc::Status Get(absl::string_view token, UploadToken* response = nullptr,
+  grpc::Status Get(absl::string_view token, v1::UploadToken* response = nullptr,
                    grpc::ClientContext* context = nullptr) {
     grpc::ClientContext default_context;
-    UploadToken ignored;
+    v1::UploadToken ignored;
     return client_->GetUploadToken(
         context != nullptr ? context : &default_context, GetRequest(token),
         response != nullptr ? response : &ignored);
+  }
+
+  // The CallOptions the upstream operation of a successful Get made with
+  // `context` was given.
+  CallOptions OptionsOfAGet(grpc::ClientContext& context) {
+    CallOptions seen;
+    EXPECT_CALL(upstream_, Get(_, _, _))
+        .WillOnce(::testing::DoAll(SaveArg<1>(&seen),
+                                   AnswerWith<v1::UploadToken>(SomeToken())));
+    EXPECT_TRUE(Get(kToken, nullptr, &context).ok());
+    return seen;
   }
 
   MockUploadTokenStub upstream_;
@@ -126,8 +133,8 @@ class UploadTokenServiceOnMockTest : public ::testing::Test {
 TEST_F(UploadTokenServiceOnMockTest, GetAsksUpstreamForTheTokenAndReturnsIt) {
   StartServer();
   EXPECT_CALL(upstream_, Get(absl::string_view(kToken), _, _))
-      .WillOnce(AnswerWith<UploadToken>(SomeToken()));
-  UploadToken response;
+      .WillOnce(AnswerWith<v1::UploadToken>(SomeToken()));
+  v1::UploadToken response;
   ASSERT_TRUE(Get(kToken, &response).ok());
   EXPECT_EQ(response.SerializeAsString(), SomeToken().SerializeAsString());
 }
@@ -135,11 +142,11 @@ TEST_F(UploadTokenServiceOnMockTest, GetAsksUpstreamForTheTokenAndReturnsIt) {
 TEST_F(UploadTokenServiceOnMockTest, CreatePassesTheTtl) {
   StartServer();
   EXPECT_CALL(upstream_, Create(3600, _, _))
-      .WillOnce(AnswerWith<UploadToken>(SomeToken()));
+      .WillOnce(AnswerWith<v1::UploadToken>(SomeToken()));
   grpc::ClientContext context;
-  CreateUploadTokenRequest request;
+  v1::CreateUploadTokenRequest request;
   request.set_ttl(3600);
-  UploadToken response;
+  v1::UploadToken response;
   ASSERT_TRUE(client_->CreateUploadToken(&context, request, &response).ok());
   EXPECT_EQ(response.token(), kToken);
 }
@@ -149,7 +156,7 @@ TEST_F(UploadTokenServiceOnMockTest, DeleteAsksUpstreamToDeleteTheToken) {
   EXPECT_CALL(upstream_, Delete(absl::string_view(kToken), _, _))
       .WillOnce(AnswerWith<google::protobuf::Empty>(google::protobuf::Empty()));
   grpc::ClientContext context;
-  DeleteUploadTokenRequest request;
+  v1::DeleteUploadTokenRequest request;
   request.set_token(kToken);
   google::protobuf::Empty response;
   EXPECT_TRUE(client_->DeleteUploadToken(&context, request, &response).ok());
@@ -169,9 +176,9 @@ TEST_F(UploadTokenServiceOnMockTest,
       .WillOnce(AnswerWith<TokenPage>(std::move(first)))
       .WillOnce(::testing::DoAll(SaveArg<0>(&second_query),
                                  AnswerWith<TokenPage>(TokenPage())));
-  ListUploadTokensRequest request;
+  v1::ListUploadTokensRequest request;
   request.set_page_size(2);
-  ListUploadTokensResponse response;
+  v1::ListUploadTokensResponse response;
   {
     grpc::ClientContext context;
     ASSERT_TRUE(client_->ListUploadTokens(&context, request, &response).ok());
@@ -195,7 +202,7 @@ TEST_F(UploadTokenServiceOnMockTest, RateLimitHeadersBecomeResponseMetadata) {
   upstream.rate_limit.remaining = 3;
   upstream.rate_limit.retry_after_seconds = 7;
   EXPECT_CALL(upstream_, Get(_, _, _))
-      .WillOnce(AnswerWith<UploadToken>(SomeToken(), upstream));
+      .WillOnce(AnswerWith<v1::UploadToken>(SomeToken(), upstream));
   grpc::ClientContext context;
   ASSERT_TRUE(Get(kToken, nullptr, &context).ok());
   std::vector<std::pair<std::string, std::string>> metadata;
@@ -219,7 +226,7 @@ TEST_F(UploadTokenServiceOnMockTest,
   info.set_resource_name(kToken);
   AddDetail(not_found, info);
   EXPECT_CALL(upstream_, Get(_, _, _))
-      .WillOnce(AnswerWith<UploadToken>(not_found));
+      .WillOnce(AnswerWith<v1::UploadToken>(not_found));
   const grpc::Status status = Get(kToken);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(status.error_message(), "upload token was not found");
@@ -235,9 +242,9 @@ TEST_F(UploadTokenServiceOnMockTest, UpstreamBadRequestNamesTheCallersFields) {
   EXPECT_CALL(upstream_, List(_, _, _))
       .WillOnce(AnswerWith<TokenPage>(rejected));
   grpc::ClientContext context;
-  ListUploadTokensResponse response;
-  const grpc::Status status =
-      client_->ListUploadTokens(&context, ListUploadTokensRequest(), &response);
+  v1::ListUploadTokensResponse response;
+  const grpc::Status status = client_->ListUploadTokens(
+      &context, v1::ListUploadTokensRequest(), &response);
   const auto bad_request = FindDetail<google::rpc::BadRequest>(status);
   ASSERT_TRUE(bad_request.has_value());
   EXPECT_EQ(bad_request->field_violations(0).field(), "page_size");
@@ -247,7 +254,7 @@ TEST_F(UploadTokenServiceOnMockTest, CredentialInAnUpstreamErrorIsWithheld) {
   scrubber_.AddSecret("SuperSecretApiKey123");
   StartServer();
   EXPECT_CALL(upstream_, Get(_, _, _))
-      .WillOnce(AnswerWith<UploadToken>(
+      .WillOnce(AnswerWith<v1::UploadToken>(
           absl::InternalError("echoed Basic SuperSecretApiKey123")));
   const grpc::Status status = Get(kToken);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
@@ -284,13 +291,13 @@ TEST_F(UploadTokenServiceOnMockTest,
   UploadTokenServiceOptions options;
   options.max_calls_in_flight = 1;
   StartServer(options);
-  HeldCall<UploadToken> held;
+  HeldCall<v1::UploadToken> held;
   EXPECT_CALL(upstream_, Get(_, _, _)).WillOnce(held.Action());
   grpc::ClientContext first_context;
-  UploadToken first_response;
+  v1::UploadToken first_response;
   grpc::Status first_status;
   absl::Notification first_done;
-  const GetUploadTokenRequest request = GetRequest(kToken);
+  const v1::GetUploadTokenRequest request = GetRequest(kToken);
   client_->async()->GetUploadToken(&first_context, &request, &first_response,
                                    [&](grpc::Status status) {
                                      first_status = std::move(status);
@@ -313,14 +320,10 @@ TEST_F(UploadTokenServiceOnMockTest,
 
 TEST_F(UploadTokenServiceOnMockTest, CallerDeadlineBoundsTheUpstreamDeadline) {
   StartServer();
-  CallOptions seen;
-  EXPECT_CALL(upstream_, Get(_, _, _))
-      .WillOnce(::testing::DoAll(SaveArg<1>(&seen),
-                                 AnswerWith<UploadToken>(SomeToken())));
   grpc::ClientContext context;
   const absl::Time before = absl::Now();
   context.set_deadline(absl::ToChronoTime(before + absl::Seconds(2)));
-  ASSERT_TRUE(Get(kToken, nullptr, &context).ok());
+  const CallOptions seen = OptionsOfAGet(context);
   // gRPC carries the deadline as a timeout, rounded up a little; far from
   // the 30 s cap either way.
   EXPECT_LT(seen.deadline, before + absl::Seconds(3));
@@ -332,40 +335,33 @@ TEST_F(UploadTokenServiceOnMockTest,
   UploadTokenServiceOptions options;
   options.upstream_timeout = absl::Seconds(5);
   StartServer(options);
-  CallOptions seen;
-  EXPECT_CALL(upstream_, Get(_, _, _))
-      .WillOnce(::testing::DoAll(SaveArg<1>(&seen),
-                                 AnswerWith<UploadToken>(SomeToken())));
+  grpc::ClientContext context;
   const absl::Time before = absl::Now();
-  ASSERT_TRUE(Get(kToken).ok());
+  const CallOptions seen = OptionsOfAGet(context);
   EXPECT_GE(seen.deadline, before + absl::Seconds(5));
   EXPECT_LE(seen.deadline, absl::Now() + absl::Seconds(5));
 }
 
 TEST_F(UploadTokenServiceOnMockTest, CallersTraceContextGoesUpstreamUnchanged) {
   StartServer();
-  CallOptions seen;
-  EXPECT_CALL(upstream_, Get(_, _, _))
-      .WillOnce(::testing::DoAll(SaveArg<1>(&seen),
-                                 AnswerWith<UploadToken>(SomeToken())));
   constexpr char kTraceparent[] =
       "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
   grpc::ClientContext context;
   context.AddMetadata("traceparent", kTraceparent);
   context.AddMetadata("tracestate", "vendor=abc");
-  ASSERT_TRUE(Get(kToken, nullptr, &context).ok());
+  const CallOptions seen = OptionsOfAGet(context);
   EXPECT_EQ(seen.traceparent, kTraceparent);
   EXPECT_EQ(seen.tracestate, "vendor=abc");
 }
 
 TEST_F(UploadTokenServiceOnMockTest, CancelledCallCancelsItsUpstreamCall) {
   StartServer();
-  HeldCall<UploadToken> held;
+  HeldCall<v1::UploadToken> held;
   EXPECT_CALL(upstream_, Get(_, _, _)).WillOnce(held.Action());
   grpc::ClientContext context;
-  UploadToken response;
+  v1::UploadToken response;
   absl::Notification done;
-  const GetUploadTokenRequest request = GetRequest(kToken);
+  const v1::GetUploadTokenRequest request = GetRequest(kToken);
   client_->async()->GetUploadToken(&context, &request, &response,
                                    [&](const grpc::Status&) { done.Notify(); });
   held.started.WaitForNotification();

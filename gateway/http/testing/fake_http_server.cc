@@ -6,16 +6,13 @@
 #include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <poll.h>
-#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <climits>
-#include <csignal>
 #include <string>
-#include <system_error>
 #include <utility>
 
 #include "absl/memory/memory.h"
@@ -25,6 +22,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "gateway/common/posix.h"
 
 namespace gateway::http::testing {
 namespace {
@@ -33,17 +31,7 @@ constexpr std::size_t kMaxHeadBytes = std::size_t{64} * 1024;
 constexpr std::size_t kStreamChunkBytes = std::size_t{64} * 1024;
 
 absl::Status ErrnoError(absl::string_view what) {
-  return absl::InternalError(absl::StrCat(
-      what, ": ", std::error_code(errno, std::generic_category()).message()));
-}
-
-// OpenSSL writes to its socket with write(), which raises SIGPIPE when the
-// client has gone; tests cut connections on purpose.
-void BlockSigpipe() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGPIPE);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return ErrnoStatus(absl::StatusCode::kInternal, what);
 }
 
 absl::string_view ReasonPhrase(int status) {
@@ -309,7 +297,9 @@ void FakeHttpServer::AcceptLoop() {
 }
 
 void FakeHttpServer::Serve(int fd) {
-  BlockSigpipe();
+  // OpenSSL writes to its socket with write(), which raises SIGPIPE when
+  // the client has gone; tests cut connections on purpose.
+  BlockSigpipeOnThisThread();
   {
     SSL* ssl = nullptr;
     bool ok = true;
