@@ -188,24 +188,30 @@ grpc::ServerUnaryReactor* UploadTokenService::ListUploadTokens(
 grpc::ServerUnaryReactor* UploadTokenService::GetUploadToken(
     grpc::CallbackServerContext* context, const GetUploadTokenRequest* request,
     UploadToken* response) {
-  return Serve<UploadToken>(
-      context, "GetUploadToken", ValidateToken(request->token()),
-      [this, request](const apivideo::CallOptions& options, auto done) {
-        return upstream_.Get(request->token(), options, std::move(done));
-      },
-      MoveInto(response));
+  return ServeOnToken(context, "GetUploadToken", request->token(),
+                      &apivideo::UploadTokenStub::Get, response);
 }
 
 grpc::ServerUnaryReactor* UploadTokenService::DeleteUploadToken(
     grpc::CallbackServerContext* context,
     const DeleteUploadTokenRequest* request,
     google::protobuf::Empty* response) {
-  return Serve<google::protobuf::Empty>(
-      context, "DeleteUploadToken", ValidateToken(request->token()),
-      [this, request](const apivideo::CallOptions& options, auto done) {
-        return upstream_.Delete(request->token(), options, std::move(done));
+  return ServeOnToken(context, "DeleteUploadToken", request->token(),
+                      &apivideo::UploadTokenStub::Delete, response);
+}
+
+template <typename Value>
+grpc::ServerUnaryReactor* UploadTokenService::ServeOnToken(
+    grpc::CallbackServerContext* context, absl::string_view method,
+    const std::string& token, TokenOperation<Value> operation,
+    Value* response) {
+  return Serve<Value>(
+      context, method, ValidateToken(token),
+      [this, &token, operation](const apivideo::CallOptions& options,
+                                auto done) {
+        return (upstream_.*operation)(token, options, std::move(done));
       },
-      [](const google::protobuf::Empty&) {});
+      MoveInto(response));
 }
 
 }  // namespace gateway::service

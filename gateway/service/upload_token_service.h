@@ -83,6 +83,22 @@ class UploadTokenService final
                                   const absl::Status& validation, Start start,
                                   OnSuccess on_success);
 
+  // An UploadTokenStub operation on one token: Get or Delete.
+  template <typename Value>
+  using TokenOperation = std::shared_ptr<Cancellable> (
+      apivideo::UploadTokenStub::*)(absl::string_view token,
+                                    const apivideo::CallOptions& options,
+                                    apivideo::ApiCallback<Value> done);
+
+  // Serve for the calls on one token: validates `token`, runs `operation`
+  // on it and moves its result into `response`.
+  template <typename Value>
+  grpc::ServerUnaryReactor* ServeOnToken(grpc::CallbackServerContext* context,
+                                         absl::string_view method,
+                                         const std::string& token,
+                                         TokenOperation<Value> operation,
+                                         Value* response);
+
   // The caller's name, or why it may not call.
   absl::StatusOr<std::string> AuthorizeCaller(
       grpc::CallbackServerContext& context) const;
