@@ -1,5 +1,5 @@
-// libFuzzer target: page-token decoding (gateway/page_token.h) and the
-// listing plan built from a decoded token (gateway/list_pages.h).
+// libFuzzer target: page-token decoding (gateway/service/page_token.h) and the
+// listing plan built from a decoded token (gateway/service/list_pages.h).
 //
 // Random text almost never carries a valid MAC, so half of the inputs are
 // signed here with the codec's key, as a token from this deployment would

@@ -1,4 +1,4 @@
-// libFuzzer target: request validation (gateway/validation.h) and the
+// libFuzzer target: request validation (gateway/service/validation.h) and the
 // upstream URLs built from what it lets through (gateway/apivideo/routes.h).
 //
 // Beyond not crashing: an accepted token is 1 to 64 characters from
