@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,8 +25,6 @@ namespace gateway::apivideo {
 namespace {
 
 using ::gateway::apivideo::testing::FakeUpstream;
-using ::testing::Contains;
-using ::testing::Pair;
 
 constexpr char kUrl[] = "https://ws.api.video/upload-tokens/toABC";
 
@@ -74,18 +73,21 @@ absl::Status Unreachable() {
 absl::Status ResetAfterSending() {
   return absl::UnavailableError("connection reset by peer");
 }
+http::HttpResponse Answer(int status) {
+  http::HttpResponse response;
+  response.status = status;
+  return response;
+}
 
 class UpstreamCallTest : public ::testing::Test {
  protected:
-  UpstreamCallTest() : authenticator_("key") {}
+  UpstreamCallTest() { services_.retry.max_attempts = 3; }
 
-  UpstreamServices Services() {
-    UpstreamServices services = upstream_.Services(authenticator_);
-    services.retry.max_attempts = 3;
-    return services;
-  }
-
-  RequestSpec Spec(http::Method method) {
+  // Starts a `method` call that must end within `time_left`; its completion
+  // lands in `outcome`.
+  std::shared_ptr<UpstreamCall> Start(
+      http::Method method, Outcome& outcome,
+      absl::Duration time_left = absl::Seconds(10)) {
     RequestSpec spec;
     spec.method = method;
     spec.url = kUrl;
@@ -95,13 +97,8 @@ class UpstreamCallTest : public ::testing::Test {
                      : method == http::Method::kGet
                          ? policy::Operation::kRead
                          : policy::Operation::kDelete;
-    spec.deadline = upstream_.scheduler.Now() + absl::Seconds(10);
-    return spec;
-  }
-
-  std::shared_ptr<UpstreamCall> StartCall(const UpstreamServices& services,
-                                          RequestSpec spec, Outcome& outcome) {
-    return UpstreamCall::Start(services, std::move(spec), outcome.Callback());
+    spec.deadline = upstream_.scheduler.Now() + time_left;
+    return UpstreamCall::Start(services_, std::move(spec), outcome.Callback());
   }
 
   // Moves the clock just far enough to run every pending backoff or wait.
@@ -111,45 +108,143 @@ class UpstreamCallTest : public ::testing::Test {
     }
   }
 
+  // Makes a `method` call that succeeds but uses up its rate-limit window for
+  // `retry_after` seconds.
+  void UseUpTheWindow(http::Method method, const char* retry_after) {
+    Outcome outcome;
+    Start(method, outcome);
+    client_.Respond(client_.started() - 1, 200, "{}",
+                    {{"x-ratelimit-remaining", "0"},
+                     {"x-ratelimit-retry-after", retry_after}});
+    ASSERT_TRUE(outcome.result.ok());
+  }
+
+  // Ends five GET calls with `failure`, each at its first attempt when
+  // max_attempts is 1: enough to open the circuit.
+  void OpenTheCircuit(const absl::StatusOr<http::HttpResponse>& failure) {
+    for (int i = 0; i < 5; ++i) {
+      Outcome failed;
+      Start(http::Method::kGet, failed);
+      client_.Complete(client_.started() - 1, failure);
+    }
+  }
+
   FakeUpstream upstream_;
   http::testing::FakeHttpClient& client_ = upstream_.client;
-  BasicAuthenticator authenticator_;
+  BasicAuthenticator authenticator_{"key"};
+  // What each call is started with; a test may change it first.
+  UpstreamServices services_ = upstream_.Services(authenticator_);
 };
+
+// An UpstreamCallTest over a table of cases; each case prints as its name,
+// which names its instance.
+template <typename Case>
+class UpstreamCallTableTest : public UpstreamCallTest,
+                              public ::testing::WithParamInterface<Case> {};
 
 // ---- Retries ---------------------------------------------------------------
 
-TEST_F(UpstreamCallTest, SuccessTakesOneAttempt) {
-  const UpstreamServices services = Services();
+// An answer after which the call ends with its first attempt.
+struct OneAttemptCase {
+  const char* name;
+  http::Method method;
+  absl::StatusOr<http::HttpResponse> answer;
+  absl::StatusCode code;
+  int http_status;  // 0: no HTTP answer
+
+  friend void PrintTo(const OneAttemptCase& c, std::ostream* os) {
+    *os << c.name;
+  }
+};
+
+using UpstreamCallOneAttemptTest = UpstreamCallTableTest<OneAttemptCase>;
+
+TEST_P(UpstreamCallOneAttemptTest, EndsTheCallWithoutRetrying) {
+  const OneAttemptCase& c = GetParam();
   Outcome outcome;
-  StartCall(services, Spec(http::Method::kGet), outcome);
+  Start(c.method, outcome);
   ASSERT_EQ(client_.started(), 1u);
-  client_.Respond(0, 200, "{}");
+  client_.Complete(0, c.answer);
+  RunPendingWaits();
+  EXPECT_EQ(client_.started(), 1u);
   ASSERT_EQ(outcome.calls, 1);
-  EXPECT_TRUE(outcome.result.ok());
+  EXPECT_EQ(outcome.code(), c.code) << outcome.result.status();
   EXPECT_EQ(outcome.info.attempts, 1);
-  EXPECT_EQ(outcome.info.http_status, 200);
+  EXPECT_EQ(outcome.info.http_status, c.http_status);
 }
 
-TEST_F(UpstreamCallTest, GetIsRetriedAfterServiceUnavailable) {
-  const UpstreamServices services = Services();
+INSTANTIATE_TEST_SUITE_P(
+    Answers, UpstreamCallOneAttemptTest,
+    ::testing::Values(
+        OneAttemptCase{"GetSucceeds", http::Method::kGet, Answer(200),
+                       absl::StatusCode::kOk, 200},
+        // A POST that reached api.video may have created a token.
+        OneAttemptCase{"PostServerError", http::Method::kPost, Answer(503),
+                       absl::StatusCode::kUnavailable, 503},
+        OneAttemptCase{"PostResetAfterSending", http::Method::kPost,
+                       ResetAfterSending(), absl::StatusCode::kUnavailable, 0},
+        OneAttemptCase{"GetNotFound", http::Method::kGet, Answer(404),
+                       absl::StatusCode::kNotFound, 404},
+        OneAttemptCase{"DeleteNotFound", http::Method::kDelete, Answer(404),
+                       absl::StatusCode::kNotFound, 404},
+        OneAttemptCase{"GetTimeout", http::Method::kGet,
+                       absl::DeadlineExceededError("timed out"),
+                       absl::StatusCode::kDeadlineExceeded, 0},
+        // Basic credentials cannot be renewed.
+        OneAttemptCase{"GetUnauthorizedWithBasicAuth", http::Method::kGet,
+                       Answer(401), absl::StatusCode::kInternal, 401}),
+    ::testing::PrintToStringParamName());
+
+// A first answer that is retried after a backoff, and the retry's answer.
+struct RetryCase {
+  const char* name;
+  http::Method method;
+  absl::StatusOr<http::HttpResponse> first_answer;
+  http::HttpResponse retry_answer;
+  absl::StatusCode code;
+
+  friend void PrintTo(const RetryCase& c, std::ostream* os) { *os << c.name; }
+};
+
+using UpstreamCallRetryTest = UpstreamCallTableTest<RetryCase>;
+
+TEST_P(UpstreamCallRetryTest, RetriesOnceAfterABackoff) {
+  const RetryCase& c = GetParam();
   Outcome outcome;
-  StartCall(services, Spec(http::Method::kGet), outcome);
-  client_.Respond(0, 503, "");
+  Start(c.method, outcome);
+  client_.Complete(0, c.first_answer);
   EXPECT_EQ(outcome.calls, 0);
-  EXPECT_EQ(upstream_.scheduler.pending(), 1u);
-  EXPECT_LE(upstream_.scheduler.NextDelay(), services.retry.initial_backoff);
+  ASSERT_EQ(upstream_.scheduler.pending(), 1u);
+  EXPECT_LE(upstream_.scheduler.NextDelay(), services_.retry.initial_backoff);
   RunPendingWaits();
   ASSERT_EQ(client_.started(), 2u);
-  client_.Respond(1, 200, "{}");
+  client_.Complete(1, c.retry_answer);
   ASSERT_EQ(outcome.calls, 1);
-  EXPECT_TRUE(outcome.result.ok());
+  EXPECT_EQ(outcome.code(), c.code) << outcome.result.status();
   EXPECT_EQ(outcome.info.attempts, 2);
 }
 
+INSTANTIATE_TEST_SUITE_P(
+    Answers, UpstreamCallRetryTest,
+    ::testing::Values(
+        RetryCase{"GetServiceUnavailable", http::Method::kGet, Answer(503),
+                  Answer(200), absl::StatusCode::kOk},
+        RetryCase{"GetResetAfterSending", http::Method::kGet,
+                  ResetAfterSending(), Answer(200), absl::StatusCode::kOk},
+        // Nothing reached api.video, so even a POST is safe to retry.
+        RetryCase{"PostUnreachable", http::Method::kPost, Unreachable(),
+                  Answer(200), absl::StatusCode::kOk},
+        // The first DELETE may have deleted the token: gone is success.
+        RetryCase{"DeleteResetThenTokenGone", http::Method::kDelete,
+                  ResetAfterSending(), Answer(404), absl::StatusCode::kOk},
+        // The 503 was a refusal: nothing was deleted, so 404 stands.
+        RetryCase{"DeleteRefusedThenNotFound", http::Method::kDelete,
+                  Answer(503), Answer(404), absl::StatusCode::kNotFound}),
+    ::testing::PrintToStringParamName());
+
 TEST_F(UpstreamCallTest, GetGivesUpAfterMaxAttempts) {
-  const UpstreamServices services = Services();
   Outcome outcome;
-  StartCall(services, Spec(http::Method::kGet), outcome);
+  Start(http::Method::kGet, outcome);
   for (std::size_t i = 0; i < 3; ++i) {
     ASSERT_EQ(client_.started(), i + 1);
     client_.Respond(i, 502, "");
@@ -161,110 +256,9 @@ TEST_F(UpstreamCallTest, GetGivesUpAfterMaxAttempts) {
   EXPECT_EQ(outcome.info.attempts, 3);
 }
 
-TEST_F(UpstreamCallTest, GetIsRetriedAfterConnectionReset) {
-  const UpstreamServices services = Services();
-  Outcome outcome;
-  StartCall(services, Spec(http::Method::kGet), outcome);
-  client_.Complete(0, ResetAfterSending());
-  RunPendingWaits();
-  ASSERT_EQ(client_.started(), 2u);
-  client_.Respond(1, 200, "{}");
-  EXPECT_TRUE(outcome.result.ok());
-}
-
-TEST_F(UpstreamCallTest, PostIsNotRetriedAfterServerError) {
-  const UpstreamServices services = Services();
-  Outcome outcome;
-  StartCall(services, Spec(http::Method::kPost), outcome);
-  client_.Respond(0, 503, "");
-  RunPendingWaits();
-  EXPECT_EQ(client_.started(), 1u);
-  ASSERT_EQ(outcome.calls, 1);
-  EXPECT_EQ(outcome.code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(outcome.info.attempts, 1);
-}
-
-TEST_F(UpstreamCallTest, PostIsNotRetriedWhenItMayHaveReachedTheUpstream) {
-  const UpstreamServices services = Services();
-  Outcome outcome;
-  StartCall(services, Spec(http::Method::kPost), outcome);
-  client_.Complete(0, ResetAfterSending());
-  RunPendingWaits();
-  EXPECT_EQ(client_.started(), 1u);
-  EXPECT_EQ(outcome.code(), absl::StatusCode::kUnavailable);
-}
-
-TEST_F(UpstreamCallTest, PostIsRetriedWhenNoConnectionWasEstablished) {
-  const UpstreamServices services = Services();
-  Outcome outcome;
-  StartCall(services, Spec(http::Method::kPost), outcome);
-  client_.Complete(0, Unreachable());
-  RunPendingWaits();
-  ASSERT_EQ(client_.started(), 2u);
-  client_.Respond(1, 200, "{}");
-  EXPECT_TRUE(outcome.result.ok());
-  EXPECT_EQ(outcome.info.attempts, 2);
-}
-
-TEST_F(UpstreamCallTest, NotFoundIsNotRetried) {
-  const UpstreamServices services = Services();
-  Outcome outcome;
-  StartCall(services, Spec(http::Method::kGet), outcome);
-  client_.Respond(0, 404, "");
-  RunPendingWaits();
-  EXPECT_EQ(client_.started(), 1u);
-  EXPECT_EQ(outcome.code(), absl::StatusCode::kNotFound);
-}
-
-TEST_F(UpstreamCallTest, TimeoutIsNotRetried) {
-  const UpstreamServices services = Services();
-  Outcome outcome;
-  StartCall(services, Spec(http::Method::kGet), outcome);
-  client_.Complete(0, absl::DeadlineExceededError("timed out"));
-  RunPendingWaits();
-  EXPECT_EQ(client_.started(), 1u);
-  EXPECT_EQ(outcome.code(), absl::StatusCode::kDeadlineExceeded);
-}
-
-TEST_F(UpstreamCallTest,
-       DeleteThatFindsTokenGoneAfterAmbiguousFailureSucceeds) {
-  const UpstreamServices services = Services();
-  Outcome outcome;
-  StartCall(services, Spec(http::Method::kDelete), outcome);
-  client_.Complete(0, ResetAfterSending());
-  RunPendingWaits();
-  ASSERT_EQ(client_.started(), 2u);
-  client_.Respond(1, 404, "");
-  ASSERT_EQ(outcome.calls, 1);
-  EXPECT_TRUE(outcome.result.ok()) << outcome.result.status();
-  EXPECT_EQ(outcome.info.attempts, 2);
-}
-
-TEST_F(UpstreamCallTest, DeleteNotFoundAfterUnambiguousFailureIsNotFound) {
-  const UpstreamServices services = Services();
-  Outcome outcome;
-  StartCall(services, Spec(http::Method::kDelete), outcome);
-  client_.Respond(0, 503, "");  // Refused: nothing was deleted.
-  RunPendingWaits();
-  ASSERT_EQ(client_.started(), 2u);
-  client_.Respond(1, 404, "");
-  EXPECT_EQ(outcome.code(), absl::StatusCode::kNotFound);
-}
-
-TEST_F(UpstreamCallTest, DeleteNotFoundOnFirstAttemptIsNotFound) {
-  const UpstreamServices services = Services();
-  Outcome outcome;
-  StartCall(services, Spec(http::Method::kDelete), outcome);
-  client_.Respond(0, 404, "");
-  EXPECT_EQ(outcome.code(), absl::StatusCode::kNotFound);
-}
-
 TEST_F(UpstreamCallTest, NoRetryWhenTheDeadlineLeavesNoTime) {
-  const UpstreamServices services = Services();
   Outcome outcome;
-  RequestSpec spec = Spec(http::Method::kGet);
-  spec.deadline = upstream_.scheduler.Now() + absl::Seconds(1);
-  StartCall(services, std::move(spec), outcome);
+  Start(http::Method::kGet, outcome, /*time_left=*/absl::Seconds(1));
   upstream_.scheduler.Advance(absl::Milliseconds(998));
   client_.Respond(0, 503, "");
   EXPECT_EQ(upstream_.scheduler.pending(), 0u);
@@ -273,11 +267,8 @@ TEST_F(UpstreamCallTest, NoRetryWhenTheDeadlineLeavesNoTime) {
 }
 
 TEST_F(UpstreamCallTest, AttemptsAreBoundedByTheTimeLeft) {
-  const UpstreamServices services = Services();
   Outcome outcome;
-  RequestSpec spec = Spec(http::Method::kGet);
-  spec.deadline = upstream_.scheduler.Now() + absl::Seconds(3);
-  StartCall(services, std::move(spec), outcome);
+  Start(http::Method::kGet, outcome, /*time_left=*/absl::Seconds(3));
   EXPECT_EQ(client_.request(0).timeout, absl::Seconds(3));
   upstream_.scheduler.Advance(absl::Seconds(1));
   client_.Respond(0, 503, "");
@@ -288,21 +279,17 @@ TEST_F(UpstreamCallTest, AttemptsAreBoundedByTheTimeLeft) {
 }
 
 TEST_F(UpstreamCallTest, DeadlineTooCloseFailsWithoutSending) {
-  const UpstreamServices services = Services();
   Outcome outcome;
-  RequestSpec spec = Spec(http::Method::kGet);
-  spec.deadline = upstream_.scheduler.Now() + absl::Milliseconds(1);
-  StartCall(services, std::move(spec), outcome);
+  Start(http::Method::kGet, outcome, /*time_left=*/absl::Milliseconds(1));
   EXPECT_EQ(client_.started(), 0u);
   EXPECT_EQ(outcome.code(), absl::StatusCode::kDeadlineExceeded);
 }
 
 TEST_F(UpstreamCallTest, EmptyRetryBudgetStopsRetries) {
   policy::RetryBudget empty({/*ratio=*/0.0, /*capacity=*/0.0});
-  UpstreamServices services = Services();
-  services.retry_budget = &empty;
+  services_.retry_budget = &empty;
   Outcome outcome;
-  StartCall(services, Spec(http::Method::kGet), outcome);
+  Start(http::Method::kGet, outcome);
   client_.Respond(0, 503, "");
   EXPECT_EQ(upstream_.scheduler.pending(), 0u);
   EXPECT_EQ(outcome.code(), absl::StatusCode::kUnavailable);
@@ -313,9 +300,8 @@ TEST_F(UpstreamCallTest, EmptyRetryBudgetStopsRetries) {
 // -------------------------------------------------------------
 
 TEST_F(UpstreamCallTest, TooManyRequestsFailsAtOnceWithRetryInfo) {
-  const UpstreamServices services = Services();
   Outcome outcome;
-  StartCall(services, Spec(http::Method::kGet), outcome);
+  Start(http::Method::kGet, outcome);
   client_.Respond(0, 429, "", {{"x-ratelimit-retry-after", "7"}});
   EXPECT_EQ(upstream_.scheduler.pending(), 0u);
   ASSERT_EQ(outcome.calls, 1);
@@ -326,12 +312,10 @@ TEST_F(UpstreamCallTest, TooManyRequestsFailsAtOnceWithRetryInfo) {
 }
 
 TEST_F(UpstreamCallTest, TooManyRequestsIsWaitedOutWhenItFitsTheDeadline) {
-  UpstreamServices services = Services();
-  services.retry.max_window_wait = absl::Seconds(10);
+  services_.retry.max_window_wait = absl::Seconds(10);
   Outcome outcome;
-  RequestSpec spec = Spec(http::Method::kPost);  // A 429 was never processed.
-  spec.deadline = upstream_.scheduler.Now() + absl::Seconds(60);
-  StartCall(services, std::move(spec), outcome);
+  // A POST too: a 429 was never processed.
+  Start(http::Method::kPost, outcome, /*time_left=*/absl::Seconds(60));
   client_.Respond(0, 429, "", {{"x-ratelimit-retry-after", "3"}});
   EXPECT_EQ(outcome.calls, 0);
   EXPECT_EQ(upstream_.scheduler.NextDelay(), absl::Seconds(3));
@@ -343,76 +327,68 @@ TEST_F(UpstreamCallTest, TooManyRequestsIsWaitedOutWhenItFitsTheDeadline) {
 }
 
 TEST_F(UpstreamCallTest, TooManyRequestsIsNotWaitedOutPastHalfTheDeadline) {
-  UpstreamServices services = Services();
-  services.retry.max_window_wait = absl::Seconds(10);
+  services_.retry.max_window_wait = absl::Seconds(10);
   Outcome outcome;
-  RequestSpec spec = Spec(http::Method::kGet);
-  spec.deadline = upstream_.scheduler.Now() + absl::Seconds(5);
-  StartCall(services, std::move(spec), outcome);
+  Start(http::Method::kGet, outcome, /*time_left=*/absl::Seconds(5));
   client_.Respond(0, 429, "", {{"x-ratelimit-retry-after", "3"}});
   EXPECT_EQ(outcome.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(client_.started(), 1u);
 }
 
-TEST_F(UpstreamCallTest, ExhaustedWindowFailsLaterCallsWithoutSending) {
-  const UpstreamServices services = Services();
-  Outcome first;
-  StartCall(services, Spec(http::Method::kPost), first);
-  client_.Respond(
-      0, 200, "{}",
-      {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-retry-after", "30"}});
-  ASSERT_TRUE(first.result.ok());
-
-  Outcome second;
-  StartCall(services, Spec(http::Method::kDelete), second);
+TEST_F(UpstreamCallTest, UsedUpWindowFailsLaterCallsWithoutSending) {
+  UseUpTheWindow(http::Method::kPost, /*retry_after=*/"30");
+  Outcome later;
+  Start(http::Method::kDelete, later);
   EXPECT_EQ(client_.started(), 1u);
-  ASSERT_EQ(second.calls, 1);
-  EXPECT_EQ(second.code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_EQ(second.info.attempts, 0);
-  const auto retry = GetDetail<google::rpc::RetryInfo>(second.result.status());
+  ASSERT_EQ(later.calls, 1);
+  EXPECT_EQ(later.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(later.info.attempts, 0);
+  const auto retry = GetDetail<google::rpc::RetryInfo>(later.result.status());
   ASSERT_TRUE(retry.has_value());
   EXPECT_EQ(retry->retry_delay().seconds(), 30);
 }
 
-TEST_F(UpstreamCallTest, ExhaustedWriteWindowLeavesReadsAlone) {
-  const UpstreamServices services = Services();
-  Outcome write;
-  StartCall(services, Spec(http::Method::kPost), write);
-  client_.Respond(
-      0, 200, "{}",
-      {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-retry-after", "30"}});
-  Outcome read;
-  StartCall(services, Spec(http::Method::kGet), read);
-  EXPECT_EQ(client_.started(), 2u);
-  client_.Respond(1, 200, "{}");
-  EXPECT_TRUE(read.result.ok());
-}
+// A call made after an earlier one used up its window for 30 s, and how
+// long after.
+struct LaterCallCase {
+  const char* name;
+  http::Method earlier;
+  absl::Duration elapsed;
+  http::Method later;
 
-TEST_F(UpstreamCallTest, ExhaustedWindowReopensWhenItResets) {
-  const UpstreamServices services = Services();
-  Outcome first;
-  StartCall(services, Spec(http::Method::kGet), first);
-  client_.Respond(
-      0, 200, "{}",
-      {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-retry-after", "30"}});
-  upstream_.scheduler.Advance(absl::Seconds(30));
+  friend void PrintTo(const LaterCallCase& c, std::ostream* os) {
+    *os << c.name;
+  }
+};
+
+using UpstreamCallLaterCallTest = UpstreamCallTableTest<LaterCallCase>;
+
+TEST_P(UpstreamCallLaterCallTest, IsSentWhenItsWindowIsOpen) {
+  const LaterCallCase& c = GetParam();
+  UseUpTheWindow(c.earlier, /*retry_after=*/"30");
+  upstream_.scheduler.Advance(c.elapsed);
   Outcome later;
-  StartCall(services, Spec(http::Method::kGet), later);
+  Start(c.later, later);
   EXPECT_EQ(client_.started(), 2u);
   client_.Respond(1, 200, "{}");
   EXPECT_TRUE(later.result.ok());
 }
 
+INSTANTIATE_TEST_SUITE_P(
+    Windows, UpstreamCallLaterCallTest,
+    ::testing::Values(
+        // Writes and reads have windows of their own.
+        LaterCallCase{"ReadWhileTheWriteWindowIsUsedUp", http::Method::kPost,
+                      absl::ZeroDuration(), http::Method::kGet},
+        LaterCallCase{"ReadOnceTheReadWindowResets", http::Method::kGet,
+                      absl::Seconds(30), http::Method::kGet}),
+    ::testing::PrintToStringParamName());
+
 TEST_F(UpstreamCallTest, CallsWaitForTheWindowWhenConfiguredTo) {
-  UpstreamServices services = Services();
-  services.retry.max_window_wait = absl::Seconds(10);
-  Outcome first;
-  StartCall(services, Spec(http::Method::kGet), first);
-  client_.Respond(
-      0, 200, "{}",
-      {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-retry-after", "2"}});
+  services_.retry.max_window_wait = absl::Seconds(10);
+  UseUpTheWindow(http::Method::kGet, /*retry_after=*/"2");
   Outcome waiting;
-  StartCall(services, Spec(http::Method::kGet), waiting);
+  Start(http::Method::kGet, waiting);
   EXPECT_EQ(client_.started(), 1u);
   EXPECT_EQ(waiting.calls, 0);
   upstream_.scheduler.Advance(absl::Seconds(2));
@@ -422,9 +398,8 @@ TEST_F(UpstreamCallTest, CallsWaitForTheWindowWhenConfiguredTo) {
 }
 
 TEST_F(UpstreamCallTest, LastAnswersRateLimitIsReported) {
-  const UpstreamServices services = Services();
   Outcome outcome;
-  StartCall(services, Spec(http::Method::kGet), outcome);
+  Start(http::Method::kGet, outcome);
   client_.Respond(0, 200, "{}",
                   {{"x-ratelimit-limit", "500"},
                    {"x-ratelimit-remaining", "499"},
@@ -438,15 +413,10 @@ TEST_F(UpstreamCallTest, LastAnswersRateLimitIsReported) {
 // ---------------------------------------------------------
 
 TEST_F(UpstreamCallTest, OpenCircuitFailsFastWithoutSending) {
-  UpstreamServices services = Services();
-  services.retry.max_attempts = 1;
-  for (std::size_t i = 0; i < 5; ++i) {
-    Outcome failed;
-    StartCall(services, Spec(http::Method::kGet), failed);
-    client_.Complete(i, Unreachable());
-  }
+  services_.retry.max_attempts = 1;
+  OpenTheCircuit(Unreachable());
   Outcome refused;
-  StartCall(services, Spec(http::Method::kGet), refused);
+  Start(http::Method::kGet, refused);
   EXPECT_EQ(client_.started(), 5u);
   ASSERT_EQ(refused.calls, 1);
   EXPECT_EQ(refused.code(), absl::StatusCode::kUnavailable);
@@ -456,20 +426,15 @@ TEST_F(UpstreamCallTest, OpenCircuitFailsFastWithoutSending) {
 }
 
 TEST_F(UpstreamCallTest, SuccessfulProbeClosesTheCircuit) {
-  UpstreamServices services = Services();
-  services.retry.max_attempts = 1;
-  for (std::size_t i = 0; i < 5; ++i) {
-    Outcome failed;
-    StartCall(services, Spec(http::Method::kGet), failed);
-    client_.Respond(i, 503, "");
-  }
+  services_.retry.max_attempts = 1;
+  OpenTheCircuit(Answer(503));
   upstream_.scheduler.Advance(absl::Seconds(1));
   Outcome probe;
-  StartCall(services, Spec(http::Method::kGet), probe);
+  Start(http::Method::kGet, probe);
   ASSERT_EQ(client_.started(), 6u);
   client_.Respond(5, 200, "{}");
   Outcome after;
-  StartCall(services, Spec(http::Method::kGet), after);
+  Start(http::Method::kGet, after);
   EXPECT_EQ(client_.started(), 7u);
   client_.Respond(6, 200, "{}");
   EXPECT_TRUE(after.result.ok());
@@ -480,16 +445,15 @@ TEST_F(UpstreamCallTest, SuccessfulProbeClosesTheCircuit) {
 
 TEST_F(UpstreamCallTest, UnauthorizedIsRetriedOnceWithRenewedCredentials) {
   RenewingAuthenticator renewing;
-  UpstreamServices services = Services();
-  services.authenticator = &renewing;
+  services_.authenticator = &renewing;
   Outcome outcome;
-  StartCall(services, Spec(http::Method::kPost), outcome);
-  EXPECT_THAT(client_.request(0).headers,
-              Contains(Pair("Authorization", "Bearer t0")));
+  Start(http::Method::kPost, outcome);
+  EXPECT_THAT(client_.request(0).headers, ::testing::Contains(::testing::Pair(
+                                              "Authorization", "Bearer t0")));
   client_.Respond(0, 401, "");
   ASSERT_EQ(client_.started(), 2u);
-  EXPECT_THAT(client_.request(1).headers,
-              Contains(Pair("Authorization", "Bearer t1")));
+  EXPECT_THAT(client_.request(1).headers, ::testing::Contains(::testing::Pair(
+                                              "Authorization", "Bearer t1")));
   client_.Respond(1, 200, "{}");
   EXPECT_TRUE(outcome.result.ok());
   EXPECT_EQ(renewing.renewals(), 1);
@@ -498,10 +462,9 @@ TEST_F(UpstreamCallTest, UnauthorizedIsRetriedOnceWithRenewedCredentials) {
 
 TEST_F(UpstreamCallTest, UnauthorizedAfterRenewalIsInternal) {
   RenewingAuthenticator renewing;
-  UpstreamServices services = Services();
-  services.authenticator = &renewing;
+  services_.authenticator = &renewing;
   Outcome outcome;
-  StartCall(services, Spec(http::Method::kGet), outcome);
+  Start(http::Method::kGet, outcome);
   client_.Respond(0, 401, "");
   client_.Respond(1, 401, "");
   RunPendingWaits();
@@ -510,23 +473,12 @@ TEST_F(UpstreamCallTest, UnauthorizedAfterRenewalIsInternal) {
   EXPECT_EQ(outcome.code(), absl::StatusCode::kInternal);
 }
 
-TEST_F(UpstreamCallTest, UnauthorizedWithBasicAuthIsNotRetried) {
-  const UpstreamServices services = Services();
-  Outcome outcome;
-  StartCall(services, Spec(http::Method::kGet), outcome);
-  client_.Respond(0, 401, "");
-  RunPendingWaits();
-  EXPECT_EQ(client_.started(), 1u);
-  EXPECT_EQ(outcome.code(), absl::StatusCode::kInternal);
-}
-
 // ---- Cancellation
 // -------------------------------------------------------------
 
 TEST_F(UpstreamCallTest, CancelDuringBackoffEndsAtOnceAndNeverRetries) {
-  const UpstreamServices services = Services();
   Outcome outcome;
-  auto call = StartCall(services, Spec(http::Method::kGet), outcome);
+  auto call = Start(http::Method::kGet, outcome);
   client_.Respond(0, 503, "");
   ASSERT_EQ(upstream_.scheduler.pending(), 1u);
   call->Cancel();
@@ -539,9 +491,8 @@ TEST_F(UpstreamCallTest, CancelDuringBackoffEndsAtOnceAndNeverRetries) {
 }
 
 TEST_F(UpstreamCallTest, CancelDuringTransferAbortsIt) {
-  const UpstreamServices services = Services();
   Outcome outcome;
-  auto call = StartCall(services, Spec(http::Method::kGet), outcome);
+  auto call = Start(http::Method::kGet, outcome);
   call->Cancel();
   EXPECT_EQ(outcome.calls, 0);
   EXPECT_THAT(client_.cancel_calls(), ::testing::ElementsAre(client_.id(0)));
@@ -550,34 +501,42 @@ TEST_F(UpstreamCallTest, CancelDuringTransferAbortsIt) {
   EXPECT_EQ(outcome.code(), absl::StatusCode::kCancelled);
 }
 
-TEST_F(UpstreamCallTest, FailureThatBeatsTheCancelIsNotRetried) {
-  const UpstreamServices services = Services();
+// An answer that arrives after Cancel() but before the client delivers the
+// cancellation.
+struct RaceCase {
+  const char* name;
+  http::HttpResponse answer;
+  absl::StatusCode code;
+
+  friend void PrintTo(const RaceCase& c, std::ostream* os) { *os << c.name; }
+};
+
+using UpstreamCallRaceTest = UpstreamCallTableTest<RaceCase>;
+
+TEST_P(UpstreamCallRaceTest, AnswerThatBeatsTheCancelEndsTheCall) {
   Outcome outcome;
-  auto call = StartCall(services, Spec(http::Method::kGet), outcome);
+  auto call = Start(http::Method::kGet, outcome);
   call->Cancel();
-  client_.Respond(0, 503, "");  // Arrives before the cancel is delivered.
+  client_.Complete(0, GetParam().answer);
   client_.DeliverCancellations();
   RunPendingWaits();
   EXPECT_EQ(client_.started(), 1u);
   ASSERT_EQ(outcome.calls, 1);
-  EXPECT_EQ(outcome.code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(outcome.code(), GetParam().code) << outcome.result.status();
 }
 
-TEST_F(UpstreamCallTest, SuccessThatBeatsTheCancelIsKept) {
-  const UpstreamServices services = Services();
-  Outcome outcome;
-  auto call = StartCall(services, Spec(http::Method::kGet), outcome);
-  call->Cancel();
-  client_.Respond(0, 200, "{}");
-  client_.DeliverCancellations();
-  ASSERT_EQ(outcome.calls, 1);
-  EXPECT_TRUE(outcome.result.ok());
-}
+INSTANTIATE_TEST_SUITE_P(
+    Answers, UpstreamCallRaceTest,
+    ::testing::Values(
+        // Not retried: the caller no longer wants an answer.
+        RaceCase{"FailureIsNotRetried", Answer(503),
+                 absl::StatusCode::kCancelled},
+        RaceCase{"SuccessIsKept", Answer(200), absl::StatusCode::kOk}),
+    ::testing::PrintToStringParamName());
 
 TEST_F(UpstreamCallTest, CancelAfterCompletionChangesNothing) {
-  const UpstreamServices services = Services();
   Outcome outcome;
-  auto call = StartCall(services, Spec(http::Method::kGet), outcome);
+  auto call = Start(http::Method::kGet, outcome);
   client_.Respond(0, 200, "{}");
   call->Cancel();
   EXPECT_THAT(client_.cancel_calls(), ::testing::IsEmpty());
