@@ -7,6 +7,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "gateway/apivideo/testing/problem_bodies.h"
+#include "gateway/apivideo/testing/transport_error_cases.h"
 #include "gateway/common/status_details.h"
 #include "gateway/http/http_client.h"
 #include "gmock/gmock.h"
@@ -16,12 +19,8 @@
 namespace gateway::apivideo {
 namespace {
 
-using ::testing::AllOf;
 using ::testing::Contains;
-using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::Not;
 using ::testing::Pair;
 
 constexpr char kToken[] = "to1tcmSFHeYY5KzyhOqVKMKb";
@@ -53,32 +52,36 @@ google::rpc::ErrorInfo ErrorInfoOf(const absl::Status& status) {
 
 // --- 400 -------------------------------------------------------------------
 
+// api.video's 400 for one invalid attribute, `name`.
+std::string InvalidAttributeProblem(absl::string_view name,
+                                    absl::string_view detail) {
+  return absl::StrCat(
+      R"({"type":"https://docs.api.video/reference/invalid-attribute",)"
+      R"("title":"An attribute is invalid.","status":400,"detail":")",
+      detail, R"(","name":")", name, R"("})");
+}
+
 TEST(StatusFromErrorResponse, BadRequestIsInvalidArgumentWithTheField) {
   const absl::Status status = StatusFromErrorResponse(
-      Response(
-          400,
-          R"({"type":"https://docs.api.video/reference/invalid-attribute",)"
-          R"("title":"An attribute is invalid.","status":400,)"
-          R"("detail":"Value must be positive.","name":"uploadToken"})"),
+      Response(400, InvalidAttributeProblem("uploadToken",
+                                            "Value must be positive.")),
       kGetToken);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   const auto bad_request = GetDetail<google::rpc::BadRequest>(status);
   ASSERT_TRUE(bad_request.has_value());
   EXPECT_THAT(bad_request->field_violations(),
-              ElementsAre(FieldViolationIs(
-                  "uploadToken", AllOf(HasSubstr("An attribute is invalid."),
-                                       HasSubstr("Value must be positive.")))));
+              ::testing::ElementsAre(FieldViolationIs(
+                  "uploadToken",
+                  ::testing::AllOf(HasSubstr("An attribute is invalid."),
+                                   HasSubstr("Value must be positive.")))));
   EXPECT_EQ(ErrorInfoOf(status).reason(), "INVALID_ATTRIBUTE");
   EXPECT_EQ(ErrorInfoOf(status).domain(), "api.video");
 }
 
 TEST(StatusFromErrorResponse, BadRequestMessageCarriesTitleAndDetail) {
   const absl::Status status = StatusFromErrorResponse(
-      Response(
-          400,
-          R"({"type":"https://docs.api.video/reference/invalid-attribute",)"
-          R"("title":"An attribute is invalid.","status":400,)"
-          R"("detail":"Value must be false.","name":"discarded"})"),
+      Response(400,
+               InvalidAttributeProblem("discarded", "Value must be false.")),
       kCreate);
   EXPECT_THAT(status.message(), HasSubstr("HTTP 400"));
   EXPECT_THAT(status.message(), HasSubstr("An attribute is invalid."));
@@ -87,22 +90,14 @@ TEST(StatusFromErrorResponse, BadRequestMessageCarriesTitleAndDetail) {
 
 TEST(StatusFromErrorResponse, BadRequestListsNestedProblemsOnce) {
   const absl::Status status = StatusFromErrorResponse(
-      Response(
-          400,
-          R"({"type":"https://docs.api.video/reference/attribute-required",)"
-          R"("title":"This attribute is required.","name":"title","status":400,)"
-          R"("problems":[{"type":"https://docs.api.video/reference/attribute-required",)"
-          R"("title":"This attribute is required.","name":"title"},)"
-          R"({"type":"https://docs.api.video/reference/invalid-attribute",)"
-          R"("title":"This attribute must be a ISO-8601 date.",)"
-          R"("name":"scheduledAt"}]})"),
+      Response(400, ::gateway::apivideo::testing::kAttributeRequiredProblem),
       kCreate);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   const auto bad_request = GetDetail<google::rpc::BadRequest>(status);
   ASSERT_TRUE(bad_request.has_value());
   EXPECT_THAT(
       bad_request->field_violations(),
-      ElementsAre(
+      ::testing::ElementsAre(
           FieldViolationIs("title", HasSubstr("This attribute is required.")),
           FieldViolationIs("scheduledAt", HasSubstr("ISO-8601"))));
   EXPECT_EQ(ErrorInfoOf(status).reason(), "ATTRIBUTE_REQUIRED");
@@ -125,9 +120,10 @@ TEST(StatusFromErrorResponse,
   const auto bad_request = GetDetail<google::rpc::BadRequest>(status);
   ASSERT_TRUE(bad_request.has_value());
   EXPECT_THAT(bad_request->field_violations(),
-              ElementsAre(FieldViolationIs("currentPage", HasSubstr("range")),
-                          FieldViolationIs("pageSize", HasSubstr("range")),
-                          FieldViolationIs("sortBy", HasSubstr("invalid"))));
+              ::testing::ElementsAre(
+                  FieldViolationIs("currentPage", HasSubstr("range")),
+                  FieldViolationIs("pageSize", HasSubstr("range")),
+                  FieldViolationIs("sortBy", HasSubstr("invalid"))));
 }
 
 TEST(StatusFromErrorResponse, BadRequestWithoutNameHasNoFieldViolation) {
@@ -271,13 +267,18 @@ constexpr char kTooManyRequests[] =
     R"({"type":"https://docs.api.video/reference/too-many-requests",)"
     R"("title":"Too many requests.","status":429})";
 
+// A 429 with api.video's rate-limit headers: 200 calls a window, none left,
+// the next window in 37 s.
+http::HttpResponse TooManyRequestsWithRateLimit() {
+  return Response(429, kTooManyRequests,
+                  {{"x-ratelimit-limit", "200"},
+                   {"x-ratelimit-remaining", "0"},
+                   {"x-ratelimit-retry-after", "37"}});
+}
+
 TEST(StatusFromErrorResponse, TooManyRequestsIsResourceExhaustedWithRetryInfo) {
   const absl::Status status =
-      StatusFromErrorResponse(Response(429, kTooManyRequests,
-                                       {{"x-ratelimit-limit", "200"},
-                                        {"x-ratelimit-remaining", "0"},
-                                        {"x-ratelimit-retry-after", "37"}}),
-                              kCreate);
+      StatusFromErrorResponse(TooManyRequestsWithRateLimit(), kCreate);
   EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted);
   const auto retry = GetDetail<google::rpc::RetryInfo>(status);
   ASSERT_TRUE(retry.has_value());
@@ -288,16 +289,13 @@ TEST(StatusFromErrorResponse, TooManyRequestsIsResourceExhaustedWithRetryInfo) {
 
 TEST(StatusFromErrorResponse, TooManyRequestsHasQuotaFailureWithLimit) {
   const absl::Status status =
-      StatusFromErrorResponse(Response(429, kTooManyRequests,
-                                       {{"x-ratelimit-limit", "200"},
-                                        {"x-ratelimit-remaining", "0"},
-                                        {"x-ratelimit-retry-after", "37"}}),
-                              kCreate);
+      StatusFromErrorResponse(TooManyRequestsWithRateLimit(), kCreate);
   const auto quota = GetDetail<google::rpc::QuotaFailure>(status);
   ASSERT_TRUE(quota.has_value());
   ASSERT_EQ(quota->violations_size(), 1);
   EXPECT_THAT(quota->violations(0).description(), HasSubstr("200"));
-  EXPECT_THAT(quota->violations(0).subject(), Not(IsEmpty()));
+  EXPECT_THAT(quota->violations(0).subject(),
+              ::testing::Not(::testing::IsEmpty()));
 }
 
 TEST(StatusFromErrorResponse, TooManyRequestsWithoutHeadersHasNoRetryInfo) {
@@ -317,14 +315,18 @@ TEST(StatusFromErrorResponse, TooManyRequestsIgnoresStandardRetryAfter) {
 
 // --- 5xx -------------------------------------------------------------------
 
+// The server errors both the API and the /auth routes are tested with.
+constexpr int kServerErrorStatuses[] = {500, 502, 503, 504, 599};
+
+constexpr char kServerError[] =
+    R"({"type":"https://docs.api.video/reference/server-error",)"
+    R"("title":"Server error","status":500})";
+
 class ServerErrorTest : public ::testing::TestWithParam<int> {};
 
 TEST_P(ServerErrorTest, IsUnavailable) {
-  const absl::Status status = StatusFromErrorResponse(
-      Response(GetParam(),
-               R"({"type":"https://docs.api.video/reference/server-error",)"
-               R"("title":"Server error","status":500})"),
-      kGetToken);
+  const absl::Status status =
+      StatusFromErrorResponse(Response(GetParam(), kServerError), kGetToken);
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(ErrorInfoOf(status).reason(), "SERVER_ERROR");
 }
@@ -344,7 +346,7 @@ TEST_P(ServerErrorTest, HtmlBodyIsUnavailableWithGatewayReason) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Statuses, ServerErrorTest,
-                         ::testing::Values(500, 502, 503, 504, 599));
+                         ::testing::ValuesIn(kServerErrorStatuses));
 
 // --- other statuses
 // -----------------------------------------------------------
@@ -368,66 +370,57 @@ TEST(StatusFromErrorResponse, ErrorInfoCarriesProblemTypeAndTitle) {
       StatusFromErrorResponse(Response(404, kResourceNotFound), kGetToken);
   EXPECT_THAT(
       ErrorInfoOf(status).metadata(),
-      AllOf(Contains(Pair("httpStatus", "404")),
-            Contains(Pair(
-                "type", "https://docs.api.video/reference/resource-not-found")),
-            Contains(Pair("title", "The requested resource was not found."))));
+      ::testing::AllOf(
+          Contains(Pair("httpStatus", "404")),
+          Contains(Pair("type",
+                        "https://docs.api.video/reference/resource-not-found")),
+          Contains(Pair("title", "The requested resource was not found."))));
 }
 
 // --- ReasonFromProblemType ---------------------------------------------------
 
-TEST(ReasonFromProblemType, UpperSnakeCasesLastPathSegment) {
-  EXPECT_EQ(ReasonFromProblemType(
-                "https://docs.api.video/reference/resource-not-found"),
-            "RESOURCE_NOT_FOUND");
+// A problem type and the ErrorInfo reason made of it.
+struct ReasonCase {
+  const char* name;
+  const char* type;
+  const char* reason;  // empty: none can be made
+
+  friend void PrintTo(const ReasonCase& c, std::ostream* os) { *os << c.name; }
+};
+
+class ReasonFromProblemTypeTest : public ::testing::TestWithParam<ReasonCase> {
+};
+
+TEST_P(ReasonFromProblemTypeTest, MakesTheReason) {
+  EXPECT_EQ(ReasonFromProblemType(GetParam().type), GetParam().reason);
 }
 
-TEST(ReasonFromProblemType, IgnoresTrailingSlash) {
-  EXPECT_EQ(ReasonFromProblemType(
-                "https://docs.api.video/reference/too-many-requests/"),
-            "TOO_MANY_REQUESTS");
-}
-
-TEST(ReasonFromProblemType, AcceptsBareSlug) {
-  EXPECT_EQ(ReasonFromProblemType("invalid-attribute"), "INVALID_ATTRIBUTE");
-}
-
-TEST(ReasonFromProblemType, AcceptsRelativeReference) {
-  EXPECT_EQ(ReasonFromProblemType(".../attribute-required"),
-            "ATTRIBUTE_REQUIRED");
-}
-
-TEST(ReasonFromProblemType, EmptyForEmptyType) {
-  EXPECT_EQ(ReasonFromProblemType(""), "");
-  EXPECT_EQ(ReasonFromProblemType("/"), "");
-}
-
-TEST(ReasonFromProblemType, EmptyForUrlWithoutPath) {
-  EXPECT_EQ(ReasonFromProblemType("https://docs.api.video"), "");
-  EXPECT_EQ(ReasonFromProblemType("https://docs.api.video/"), "");
-}
-
-TEST(ReasonFromProblemType, EmptyForRfc7807AboutBlank) {
-  EXPECT_EQ(ReasonFromProblemType("about:blank"), "");
-}
-
-TEST(ReasonFromProblemType, EmptyWhenSlugStartsWithDigit) {
-  EXPECT_EQ(ReasonFromProblemType("https://x.test/404-not-found"), "");
-}
-
-TEST(ReasonFromProblemType, EmptyWhenSlugHasNoAlphanumerics) {
-  EXPECT_EQ(ReasonFromProblemType("https://x.test/---"), "");
-  EXPECT_EQ(ReasonFromProblemType("https://x.test/%%%"), "");
-}
-
-TEST(ReasonFromProblemType, CollapsesRunsOfSeparatorsAndTrimsThem) {
-  EXPECT_EQ(ReasonFromProblemType("https://x.test/-a--b..c-"), "A_B_C");
-}
-
-TEST(ReasonFromProblemType, DropsNonAsciiBytes) {
-  EXPECT_EQ(ReasonFromProblemType("https://x.test/caf\xc3\xa9-error"),
-            "CAF_ERROR");
-}
+INSTANTIATE_TEST_SUITE_P(
+    Types, ReasonFromProblemTypeTest,
+    ::testing::Values(
+        ReasonCase{"UpperSnakeCasesLastPathSegment",
+                   "https://docs.api.video/reference/resource-not-found",
+                   "RESOURCE_NOT_FOUND"},
+        ReasonCase{"IgnoresTrailingSlash",
+                   "https://docs.api.video/reference/too-many-requests/",
+                   "TOO_MANY_REQUESTS"},
+        ReasonCase{"AcceptsBareSlug", "invalid-attribute", "INVALID_ATTRIBUTE"},
+        ReasonCase{"AcceptsRelativeReference", ".../attribute-required",
+                   "ATTRIBUTE_REQUIRED"},
+        ReasonCase{"EmptyForEmptyType", "", ""},
+        ReasonCase{"EmptyForLoneSlash", "/", ""},
+        ReasonCase{"EmptyForUrlWithoutPath", "https://docs.api.video", ""},
+        ReasonCase{"EmptyForUrlWithRootPath", "https://docs.api.video/", ""},
+        ReasonCase{"EmptyForRfc7807AboutBlank", "about:blank", ""},
+        ReasonCase{"EmptyWhenSlugStartsWithDigit",
+                   "https://x.test/404-not-found", ""},
+        ReasonCase{"EmptyWhenSlugIsOnlyDashes", "https://x.test/---", ""},
+        ReasonCase{"EmptyWhenSlugIsOnlyPercents", "https://x.test/%%%", ""},
+        ReasonCase{"CollapsesRunsOfSeparatorsAndTrimsThem",
+                   "https://x.test/-a--b..c-", "A_B_C"},
+        ReasonCase{"DropsNonAsciiBytes", "https://x.test/caf\xc3\xa9-error",
+                   "CAF_ERROR"}),
+    ::testing::PrintToStringParamName());
 
 TEST(ReasonFromProblemType,
      CapsAtSixtyThreeCharactersWithoutTrailingUnderscore) {
@@ -451,24 +444,15 @@ TEST(ReasonFromProblemType, ResultMatchesAip193Pattern) {
 // --- StatusFromTransportError
 // ---------------------------------------------------
 
-struct TransportCase {
-  absl::StatusCode transport;
-  absl::StatusCode expected;
-  const char* reason;
-};
-
-void PrintTo(const TransportCase& c, std::ostream* os) {
-  *os << absl::StatusCodeToString(c.transport);
-}
-
 class StatusFromTransportErrorTest
-    : public ::testing::TestWithParam<TransportCase> {};
+    : public ::testing::TestWithParam<
+          ::gateway::apivideo::testing::TransportErrorCase> {};
 
 TEST_P(StatusFromTransportErrorTest, MapsCodeAndReason) {
-  const TransportCase& c = GetParam();
+  const ::gateway::apivideo::testing::TransportErrorCase& c = GetParam();
   const absl::Status status = StatusFromTransportError(
       absl::Status(c.transport, "curl said no"), kGetToken);
-  EXPECT_EQ(status.code(), c.expected);
+  EXPECT_EQ(status.code(), c.code);
   EXPECT_EQ(ErrorInfoOf(status).reason(), c.reason);
   EXPECT_EQ(ErrorInfoOf(status).domain(), "api.video");
   EXPECT_THAT(status.message(), HasSubstr("GET /upload-tokens/{token}"));
@@ -477,23 +461,8 @@ TEST_P(StatusFromTransportErrorTest, MapsCodeAndReason) {
 
 INSTANTIATE_TEST_SUITE_P(
     EveryTransportCode, StatusFromTransportErrorTest,
-    ::testing::Values(
-        TransportCase{absl::StatusCode::kUnavailable,
-                      absl::StatusCode::kUnavailable, "UPSTREAM_UNREACHABLE"},
-        TransportCase{absl::StatusCode::kDeadlineExceeded,
-                      absl::StatusCode::kDeadlineExceeded, "UPSTREAM_TIMEOUT"},
-        TransportCase{absl::StatusCode::kCancelled,
-                      absl::StatusCode::kCancelled, "CANCELLED"},
-        TransportCase{absl::StatusCode::kResourceExhausted,
-                      absl::StatusCode::kInternal,
-                      "UPSTREAM_RESPONSE_TOO_LARGE"},
-        TransportCase{absl::StatusCode::kInternal, absl::StatusCode::kInternal,
-                      "UPSTREAM_TRANSPORT_ERROR"},
-        TransportCase{absl::StatusCode::kUnknown, absl::StatusCode::kInternal,
-                      "UPSTREAM_TRANSPORT_ERROR"},
-        TransportCase{absl::StatusCode::kInvalidArgument,
-                      absl::StatusCode::kInternal,
-                      "UPSTREAM_TRANSPORT_ERROR"}));
+    ::testing::ValuesIn(::gateway::apivideo::testing::kTransportErrorCases),
+    ::testing::PrintToStringParamName());
 
 TEST(StatusFromTransportError, UnreachableWorksForRequestsMarkedNotSent) {
   const absl::Status status = StatusFromTransportError(
@@ -534,11 +503,12 @@ TEST(StatusFromAuthErrorResponse, BadCredentialsReasonFromProblemType) {
   EXPECT_EQ(info.domain(), "api.video");
   EXPECT_THAT(
       info.metadata(),
-      AllOf(Contains(Pair("httpStatus", "400")),
-            Contains(Pair("type",
-                          "https://docs.api.video/reference/"
-                          "authentication-invalid-user-credentials")),
-            Contains(Pair("title", "The user credentials were incorrect."))));
+      ::testing::AllOf(
+          Contains(Pair("httpStatus", "400")),
+          Contains(Pair("type",
+                        "https://docs.api.video/reference/"
+                        "authentication-invalid-user-credentials")),
+          Contains(Pair("title", "The user credentials were incorrect."))));
 }
 
 TEST(StatusFromAuthErrorResponse, BadCredentialsMessageNamesRouteAndOperator) {
@@ -579,7 +549,7 @@ TEST_P(AuthRefusalTest, WithoutProblemHasGatewayReasonAndHttpStatus) {
       Response(GetParam(), "<html>no</html>"), kApiKeyRoute);
   const google::rpc::ErrorInfo info = ErrorInfoOf(status);
   EXPECT_EQ(info.domain(), "api.video");
-  EXPECT_THAT(info.reason(), Not(IsEmpty()));
+  EXPECT_THAT(info.reason(), ::testing::Not(::testing::IsEmpty()));
   EXPECT_THAT(info.metadata(),
               Contains(Pair("httpStatus", std::to_string(GetParam()))));
   EXPECT_THAT(status.message(), HasSubstr(absl::StrCat("HTTP ", GetParam())));
@@ -600,10 +570,7 @@ TEST_P(AuthServerErrorTest, IsUnavailable) {
 
 TEST_P(AuthServerErrorTest, ReasonFromProblemType) {
   const absl::Status status = StatusFromAuthErrorResponse(
-      Response(GetParam(),
-               R"({"type":"https://docs.api.video/reference/server-error",)"
-               R"("title":"Server error","status":500})"),
-      kApiKeyRoute);
+      Response(GetParam(), kServerError), kApiKeyRoute);
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(ErrorInfoOf(status).reason(), "SERVER_ERROR");
   EXPECT_THAT(ErrorInfoOf(status).metadata(),
@@ -611,7 +578,7 @@ TEST_P(AuthServerErrorTest, ReasonFromProblemType) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Statuses, AuthServerErrorTest,
-                         ::testing::Values(500, 502, 503, 504, 599));
+                         ::testing::ValuesIn(kServerErrorStatuses));
 
 }  // namespace
 }  // namespace gateway::apivideo
