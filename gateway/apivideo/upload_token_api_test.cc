@@ -13,6 +13,7 @@
 #include "gateway/apivideo/auth.h"
 #include "gateway/apivideo/routes.h"
 #include "gateway/apivideo/testing/fake_upstream.h"
+#include "gateway/apivideo/testing/transport_error_cases.h"
 #include "gateway/common/status_details.h"
 #include "gateway/http/testing/fake_http_client.h"
 #include "gmock/gmock.h"
@@ -22,12 +23,8 @@
 namespace gateway::apivideo {
 namespace {
 
-using ::apivideo::uploadtokens::v1::UploadToken;
 using ::gateway::apivideo::testing::FakeUpstream;
-using ::gateway::http::testing::FakeHttpClient;
 using ::testing::Contains;
-using ::testing::ElementsAre;
-using ::testing::IsEmpty;
 using ::testing::Optional;
 using ::testing::Pair;
 
@@ -43,10 +40,11 @@ constexpr char kListJson[] =
     R"("expiresAt":"2020-12-02T11:26:46+00:00"}],)"
     R"("pagination":{"currentPage":2,"currentPageItems":1,"pageSize":10,)"
     R"("pagesTotal":2,"itemsTotal":11,"links":[]}})";
-const std::vector<std::pair<std::string, std::string>> kRateLimitHeaders = {
-    {"x-ratelimit-limit", "500"},
-    {"x-ratelimit-remaining", "498"},
-    {"x-ratelimit-retry-after", "42"}};
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+const Headers kRateLimitHeaders = {{"x-ratelimit-limit", "500"},
+                                   {"x-ratelimit-remaining", "498"},
+                                   {"x-ratelimit-retry-after", "42"}};
 
 // Keeps the result of one call and counts how often the callback ran.
 template <typename T>
@@ -60,6 +58,28 @@ struct Outcome {
       result = std::move(r);
     };
   }
+  // The status the call ended with; UNKNOWN until it has.
+  absl::Status status() const {
+    return result.has_value() ? result->value.status()
+                              : absl::UnknownError("not ended");
+  }
+};
+
+// How a call ended, whatever the type of its value.
+struct Ended {
+  int calls = 0;
+  absl::Status status = absl::UnknownError("not ended");
+  UpstreamCallInfo upstream;
+};
+
+// The calls that the tables make, each with fixed arguments.
+enum class Call {
+  kCreate,               // Create(3600): a token for an hour
+  kCreateNeverExpiring,  // Create(0)
+  kList,                 // List(ListQuery()): the first page of 25
+  kListSorted,           // List: page 2 of 10, by TTL descending
+  kGet,                  // Get(kToken)
+  kDelete,               // Delete(kToken)
 };
 
 // Hands out the Authorization header only when the test says so.
@@ -80,34 +100,32 @@ class DeferredAuthenticator final : public Authenticator {
   std::vector<Callback> pending_;
 };
 
-std::string ExpectedAuthorization() {
-  return "Basic " + absl::Base64Escape(std::string(kApiKey) + ":");
-}
-
-std::vector<std::string> HeaderNames(const http::HttpRequest& request) {
-  std::vector<std::string> names;
-  for (const auto& header : request.headers) names.push_back(header.first);
-  return names;
-}
+// What every request carries: JSON wanted, and the operator's API key as
+// Basic credentials.
+const Headers kHeaders = {
+    {"Accept", "application/json"},
+    {"Authorization",
+     "Basic " + absl::Base64Escape(std::string(kApiKey) + ":")}};
+// And a request with a body.
+const Headers kJsonBodyHeaders = {
+    kHeaders[0], {"Content-Type", "application/json"}, kHeaders[1]};
 
 std::string ReasonOf(const absl::Status& status) {
   const auto info = GetDetail<google::rpc::ErrorInfo>(status);
   return info.has_value() ? info->reason() : "<no ErrorInfo>";
 }
 
-// These tests are about requests and mapping; upstream_call_test.cc covers
-// retries, so each call here makes exactly one attempt.
-UpstreamServices OneAttempt(UpstreamServices services) {
-  services.retry.max_attempts = 1;
-  return services;
-}
-
 class UploadTokenApiTest : public ::testing::Test {
  protected:
-  UploadTokenApiTest()
-      : authenticator_(kApiKey),
-        api_(OneAttempt(upstream_.Services(authenticator_)),
-             *ParseBaseUrl("https://ws.api.video")) {}
+  // An UploadTokenApi on this test's fakes, with `authenticator`.
+  UploadTokenApi Api(Authenticator& authenticator,
+                     absl::string_view base_url = "https://ws.api.video") {
+    UpstreamServices services = upstream_.Services(authenticator);
+    // These tests are about requests and mapping; upstream_call_test.cc
+    // covers retries, so each call here makes exactly one attempt.
+    services.retry.max_attempts = 1;
+    return UploadTokenApi(services, *ParseBaseUrl(base_url));
+  }
 
   // A deadline 7 s away on the fake clock, which stands still.
   CallOptions Options() {
@@ -116,80 +134,108 @@ class UploadTokenApiTest : public ::testing::Test {
     return options;
   }
 
+  // Starts `call` on api_; what it returns records how the call ends.
+  std::shared_ptr<const Ended> Start(Call call) {
+    auto ended = std::make_shared<Ended>();
+    auto record = [ended](auto result) {
+      ++ended->calls;
+      ended->status = result.value.status();
+      ended->upstream = result.upstream;
+    };
+    ListQuery sorted;
+    sorted.sort_field = SortField::kTtl;
+    sorted.sort_order = SortOrder::kDescending;
+    sorted.current_page = 2;
+    sorted.page_size = 10;
+    switch (call) {
+      case Call::kCreate:
+        api_.Create(3600, Options(), record);
+        break;
+      case Call::kCreateNeverExpiring:
+        api_.Create(0, Options(), record);
+        break;
+      case Call::kList:
+        api_.List(ListQuery(), Options(), record);
+        break;
+      case Call::kListSorted:
+        api_.List(sorted, Options(), record);
+        break;
+      case Call::kGet:
+        api_.Get(kToken, Options(), record);
+        break;
+      case Call::kDelete:
+        api_.Delete(kToken, Options(), record);
+        break;
+    }
+    return ended;
+  }
+
   FakeUpstream upstream_;
-  FakeHttpClient& client_ = upstream_.client;
-  BasicAuthenticator authenticator_;
-  UploadTokenApi api_;
+  http::testing::FakeHttpClient& client_ = upstream_.client;
+  BasicAuthenticator authenticator_{kApiKey};
+  UploadTokenApi api_ = Api(authenticator_);
 };
+
+// An UploadTokenApiTest over a table of cases; each case prints as its name,
+// which names its instance.
+template <typename Case>
+class UploadTokenApiTableTest : public UploadTokenApiTest,
+                                public ::testing::WithParamInterface<Case> {};
 
 // ---- Requests ---------------------------------------------------------------
 
-TEST_F(UploadTokenApiTest, CreateSendsPostWithJsonBody) {
-  Outcome<UploadToken> outcome;
-  api_.Create(3600, Options(), outcome.Callback());
+constexpr char kTokenUrl[] =
+    "https://ws.api.video/upload-tokens/to1tcmSFHeYY5KzyhOqVKMKb";
+
+// The request a call sends.
+struct RequestCase {
+  const char* name;
+  Call call;
+  http::Method method;
+  const char* url;
+  const char* body;
+  Headers headers;
+
+  friend void PrintTo(const RequestCase& c, std::ostream* os) { *os << c.name; }
+};
+
+using UploadTokenApiRequestTest = UploadTokenApiTableTest<RequestCase>;
+
+TEST_P(UploadTokenApiRequestTest, SendsTheRequest) {
+  const RequestCase& c = GetParam();
+  Start(c.call);
   ASSERT_EQ(client_.started(), 1u);
   const http::HttpRequest request = client_.request(0);
-  EXPECT_EQ(request.method, http::Method::kPost);
-  EXPECT_EQ(request.url, "https://ws.api.video/upload-tokens");
-  EXPECT_EQ(request.body, R"({"ttl":3600})");
+  EXPECT_EQ(request.method, c.method);
+  EXPECT_EQ(request.url, c.url);
+  EXPECT_EQ(request.body, c.body);
   EXPECT_EQ(request.timeout, absl::Seconds(7));
-  EXPECT_THAT(request.headers,
-              Contains(Pair("Authorization", ExpectedAuthorization())));
-  EXPECT_THAT(request.headers, Contains(Pair("Accept", "application/json")));
-  EXPECT_THAT(request.headers,
-              Contains(Pair("Content-Type", "application/json")));
-  client_.Respond(0, 200, kTokenJson);
+  EXPECT_THAT(request.headers, ::testing::UnorderedElementsAreArray(c.headers));
+  client_.Respond(0, 204, "");  // Any answer ends the call.
 }
 
-TEST_F(UploadTokenApiTest, CreateSendsEachHeaderOnce) {
-  Outcome<UploadToken> outcome;
-  api_.Create(0, Options(), outcome.Callback());
-  ASSERT_EQ(client_.started(), 1u);
-  EXPECT_THAT(HeaderNames(client_.request(0)),
-              ::testing::UnorderedElementsAre("Accept", "Content-Type",
-                                              "Authorization"));
-  EXPECT_EQ(client_.request(0).body, R"({"ttl":0})");
-  client_.Respond(0, 200, kTokenJson);
-}
-
-TEST_F(UploadTokenApiTest, ListSendsGetWithQueryAndNoBody) {
-  Outcome<TokenPage> outcome;
-  ListQuery query;
-  query.sort_field = SortField::kTtl;
-  query.sort_order = SortOrder::kDescending;
-  query.current_page = 2;
-  query.page_size = 10;
-  api_.List(query, Options(), outcome.Callback());
-  ASSERT_EQ(client_.started(), 1u);
-  const http::HttpRequest request = client_.request(0);
-  EXPECT_EQ(request.method, http::Method::kGet);
-  EXPECT_EQ(request.url,
-            "https://ws.api.video/upload-tokens?sortBy=ttl&sortOrder=desc&"
-            "currentPage=2&pageSize=10");
-  EXPECT_THAT(request.body, IsEmpty());
-  EXPECT_EQ(request.timeout, absl::Seconds(7));
-  EXPECT_THAT(HeaderNames(request),
-              ::testing::UnorderedElementsAre("Accept", "Authorization"));
-  EXPECT_THAT(request.headers,
-              Contains(Pair("Authorization", ExpectedAuthorization())));
-  client_.Respond(0, 200, kListJson);
-}
-
-TEST_F(UploadTokenApiTest, GetSendsGetToTokenUrl) {
-  Outcome<UploadToken> outcome;
-  api_.Get(kToken, Options(), outcome.Callback());
-  ASSERT_EQ(client_.started(), 1u);
-  const http::HttpRequest request = client_.request(0);
-  EXPECT_EQ(request.method, http::Method::kGet);
-  EXPECT_EQ(request.url,
-            "https://ws.api.video/upload-tokens/to1tcmSFHeYY5KzyhOqVKMKb");
-  EXPECT_THAT(request.body, IsEmpty());
-  EXPECT_EQ(request.timeout, absl::Seconds(7));
-  EXPECT_THAT(HeaderNames(request),
-              ::testing::UnorderedElementsAre("Accept", "Authorization"));
-  EXPECT_THAT(request.headers, Contains(Pair("Accept", "application/json")));
-  client_.Respond(0, 200, kTokenJson);
-}
+INSTANTIATE_TEST_SUITE_P(
+    Calls, UploadTokenApiRequestTest,
+    ::testing::Values(
+        RequestCase{"Create", Call::kCreate, http::Method::kPost,
+                    "https://ws.api.video/upload-tokens", R"({"ttl":3600})",
+                    kJsonBodyHeaders},
+        RequestCase{"CreateNeverExpiring", Call::kCreateNeverExpiring,
+                    http::Method::kPost, "https://ws.api.video/upload-tokens",
+                    R"({"ttl":0})", kJsonBodyHeaders},
+        RequestCase{"List", Call::kList, http::Method::kGet,
+                    "https://ws.api.video/upload-tokens?currentPage=1&"
+                    "pageSize=25",
+                    "", kHeaders},
+        RequestCase{"ListSorted", Call::kListSorted, http::Method::kGet,
+                    "https://ws.api.video/upload-tokens?sortBy=ttl&"
+                    "sortOrder=desc&currentPage=2&pageSize=10",
+                    "", kHeaders},
+        RequestCase{"Get", Call::kGet, http::Method::kGet, kTokenUrl, "",
+                    kHeaders},
+        RequestCase{"Delete", Call::kDelete, http::Method::kDelete, kTokenUrl,
+                    "", kHeaders}),
+    ::testing::PrintToStringParamName());
 
 TEST_F(UploadTokenApiTest, SendsTraceContextOnEveryRequest) {
   CallOptions options = Options();
@@ -206,20 +252,6 @@ TEST_F(UploadTokenApiTest, SendsTraceContextOnEveryRequest) {
   client_.Respond(0, 201, kTokenJson);
 }
 
-TEST_F(UploadTokenApiTest, DeleteSendsDeleteToTokenUrl) {
-  Outcome<google::protobuf::Empty> outcome;
-  api_.Delete(kToken, Options(), outcome.Callback());
-  ASSERT_EQ(client_.started(), 1u);
-  const http::HttpRequest request = client_.request(0);
-  EXPECT_EQ(request.method, http::Method::kDelete);
-  EXPECT_EQ(request.url,
-            "https://ws.api.video/upload-tokens/to1tcmSFHeYY5KzyhOqVKMKb");
-  EXPECT_THAT(request.body, IsEmpty());
-  EXPECT_THAT(HeaderNames(request),
-              ::testing::UnorderedElementsAre("Accept", "Authorization"));
-  client_.Respond(0, 204, "");
-}
-
 TEST_F(UploadTokenApiTest, WithoutDeadlineTheTransferHasNoTimeout) {
   Outcome<UploadToken> outcome;
   api_.Get(kToken, CallOptions(), outcome.Callback());
@@ -229,17 +261,14 @@ TEST_F(UploadTokenApiTest, WithoutDeadlineTheTransferHasNoTimeout) {
 }
 
 TEST_F(UploadTokenApiTest, UsesBaseUrlPathAndPort) {
-  FakeUpstream upstream;
-  FakeHttpClient& client = upstream.client;
-  UploadTokenApi api(OneAttempt(upstream.Services(authenticator_)),
-                     *ParseBaseUrl("http://localhost:8080/apivideo/"));
+  UploadTokenApi api = Api(authenticator_, "http://localhost:8080/apivideo/");
   Outcome<UploadToken> outcome;
   api.Get(kToken, Options(), outcome.Callback());
-  ASSERT_EQ(client.started(), 1u);
-  EXPECT_EQ(client.request(0).url,
+  ASSERT_EQ(client_.started(), 1u);
+  EXPECT_EQ(client_.request(0).url,
             "http://localhost:8080/apivideo/upload-tokens/"
             "to1tcmSFHeYY5KzyhOqVKMKb");
-  client.Respond(0, 200, kTokenJson);
+  client_.Respond(0, 200, kTokenJson);
 }
 
 TEST_F(UploadTokenApiTest, DoesNotRunCallbackBeforeResponse) {
@@ -298,77 +327,93 @@ TEST_F(UploadTokenApiTest, GetMapsToken) {
 }
 
 TEST_F(UploadTokenApiTest, DeleteSucceedsOnNoContent) {
-  Outcome<google::protobuf::Empty> outcome;
-  api_.Delete(kToken, Options(), outcome.Callback());
+  const auto ended = Start(Call::kDelete);
   client_.Respond(0, 204, "", kRateLimitHeaders);
-  ASSERT_EQ(outcome.calls, 1);
-  EXPECT_TRUE(outcome.result->value.ok()) << outcome.result->value.status();
-  EXPECT_EQ(outcome.result->upstream.http_status, 204);
-  EXPECT_THAT(outcome.result->upstream.rate_limit.remaining, Optional(498));
-}
-
-TEST_F(UploadTokenApiTest, DeleteSucceedsOnOkWithBody) {
-  Outcome<google::protobuf::Empty> outcome;
-  api_.Delete(kToken, Options(), outcome.Callback());
-  client_.Respond(0, 200, "{}");
-  ASSERT_EQ(outcome.calls, 1);
-  EXPECT_TRUE(outcome.result->value.ok());
+  ASSERT_EQ(ended->calls, 1);
+  EXPECT_TRUE(ended->status.ok()) << ended->status;
+  EXPECT_EQ(ended->upstream.http_status, 204);
+  EXPECT_THAT(ended->upstream.rate_limit.remaining, Optional(498));
 }
 
 TEST_F(UploadTokenApiTest, MalformedSuccessBodyIsInternal) {
-  Outcome<UploadToken> outcome;
-  api_.Get(kToken, Options(), outcome.Callback());
+  const auto ended = Start(Call::kGet);
   client_.Respond(0, 200, "<html>maintenance</html>", kRateLimitHeaders);
-  ASSERT_EQ(outcome.calls, 1);
-  const auto& value = outcome.result->value;
-  ASSERT_FALSE(value.ok());
-  EXPECT_EQ(value.status().code(), absl::StatusCode::kInternal);
-  EXPECT_EQ(ReasonOf(value.status()), "UPSTREAM_MALFORMED_RESPONSE");
-  EXPECT_EQ(outcome.result->upstream.http_status, 200);
-  EXPECT_FALSE(outcome.result->upstream.rate_limit.empty());
+  ASSERT_EQ(ended->calls, 1);
+  EXPECT_EQ(ended->status.code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(ReasonOf(ended->status), "UPSTREAM_MALFORMED_RESPONSE");
+  EXPECT_EQ(ended->upstream.http_status, 200);
+  EXPECT_FALSE(ended->upstream.rate_limit.empty());
 }
 
-// ---- Error mapping
+// ---- Status mapping
 // ------------------------------------------------------------
 
+// An answer to a call, and what the call ends with.
+struct AnswerCase {
+  const char* name;
+  Call call;
+  int status;
+  const char* body;
+  absl::StatusCode code;
+  Headers headers = {};
+
+  friend void PrintTo(const AnswerCase& c, std::ostream* os) { *os << c.name; }
+};
+
+using UploadTokenApiAnswerTest = UploadTokenApiTableTest<AnswerCase>;
+
+TEST_P(UploadTokenApiAnswerTest, EndsTheCallWithTheMappedStatus) {
+  const AnswerCase& c = GetParam();
+  const auto ended = Start(c.call);
+  client_.Respond(0, c.status, c.body, c.headers);
+  ASSERT_EQ(ended->calls, 1);
+  EXPECT_EQ(ended->status.code(), c.code) << ended->status;
+  EXPECT_EQ(ended->upstream.http_status, c.status);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Answers, UploadTokenApiAnswerTest,
+    ::testing::Values(AnswerCase{"DeleteOkWithBody", Call::kDelete, 200, "{}",
+                                 absl::StatusCode::kOk},
+                      // A token route: the token is gone.
+                      AnswerCase{"DeleteNotFound", Call::kDelete, 404, "",
+                                 absl::StatusCode::kNotFound},
+                      // The collection route: the gateway's base URL is wrong.
+                      AnswerCase{"ListNotFound", Call::kList, 404, "",
+                                 absl::StatusCode::kInternal},
+                      // The operator's key, not the caller's.
+                      AnswerCase{"GetUnauthorized", Call::kGet, 401, "",
+                                 absl::StatusCode::kInternal},
+                      AnswerCase{"ListServerError", Call::kList, 503,
+                                 "<html>Service Unavailable</html>",
+                                 absl::StatusCode::kUnavailable},
+                      AnswerCase{"GetRedirect",
+                                 Call::kGet,
+                                 302,
+                                 "",
+                                 absl::StatusCode::kInternal,
+                                 {{"location", "https://evil.test/"}}}),
+    ::testing::PrintToStringParamName());
+
 TEST_F(UploadTokenApiTest, GetNotFoundNamesRequestedToken) {
-  Outcome<UploadToken> outcome;
-  api_.Get(kToken, Options(), outcome.Callback());
+  const auto ended = Start(Call::kGet);
   client_.Respond(
       0, 404,
       R"({"type":"https://docs.api.video/reference/resource-not-found",)"
       R"("title":"The requested resource was not found.",)"
       R"("name":"uploadToken","status":404})",
       kRateLimitHeaders);
-  ASSERT_EQ(outcome.calls, 1);
-  const absl::Status status = outcome.result->value.status();
-  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
-  const auto resource = GetDetail<google::rpc::ResourceInfo>(status);
+  ASSERT_EQ(ended->calls, 1);
+  EXPECT_EQ(ended->status.code(), absl::StatusCode::kNotFound);
+  const auto resource = GetDetail<google::rpc::ResourceInfo>(ended->status);
   ASSERT_TRUE(resource.has_value());
   EXPECT_EQ(resource->resource_name(), kToken);
-  EXPECT_EQ(outcome.result->upstream.http_status, 404);
-  EXPECT_THAT(outcome.result->upstream.rate_limit.limit, Optional(500));
-}
-
-TEST_F(UploadTokenApiTest, DeleteNotFoundIsNotFound) {
-  Outcome<google::protobuf::Empty> outcome;
-  api_.Delete(kToken, Options(), outcome.Callback());
-  client_.Respond(0, 404, "");
-  ASSERT_EQ(outcome.calls, 1);
-  EXPECT_EQ(outcome.result->value.status().code(), absl::StatusCode::kNotFound);
-}
-
-TEST_F(UploadTokenApiTest, ListNotFoundIsInternal) {
-  Outcome<TokenPage> outcome;
-  api_.List(ListQuery(), Options(), outcome.Callback());
-  client_.Respond(0, 404, "");
-  ASSERT_EQ(outcome.calls, 1);
-  EXPECT_EQ(outcome.result->value.status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(ended->upstream.http_status, 404);
+  EXPECT_THAT(ended->upstream.rate_limit.limit, Optional(500));
 }
 
 TEST_F(UploadTokenApiTest, CreateRateLimitedCarriesRetryInfoAndRateLimit) {
-  Outcome<UploadToken> outcome;
-  api_.Create(60, Options(), outcome.Callback());
+  const auto ended = Start(Call::kCreate);
   client_.Respond(
       0, 429,
       R"({"type":"https://docs.api.video/reference/too-many-requests",)"
@@ -376,140 +421,79 @@ TEST_F(UploadTokenApiTest, CreateRateLimitedCarriesRetryInfoAndRateLimit) {
       {{"x-ratelimit-limit", "200"},
        {"x-ratelimit-remaining", "0"},
        {"x-ratelimit-retry-after", "13"}});
-  ASSERT_EQ(outcome.calls, 1);
-  const absl::Status status = outcome.result->value.status();
-  EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted);
-  const auto retry = GetDetail<google::rpc::RetryInfo>(status);
+  ASSERT_EQ(ended->calls, 1);
+  EXPECT_EQ(ended->status.code(), absl::StatusCode::kResourceExhausted);
+  const auto retry = GetDetail<google::rpc::RetryInfo>(ended->status);
   ASSERT_TRUE(retry.has_value());
   EXPECT_EQ(retry->retry_delay().seconds(), 13);
-  EXPECT_EQ(outcome.result->upstream.http_status, 429);
-  EXPECT_THAT(outcome.result->upstream.rate_limit.remaining, Optional(0));
-  EXPECT_THAT(outcome.result->upstream.rate_limit.retry_after_seconds,
-              Optional(13));
+  EXPECT_EQ(ended->upstream.http_status, 429);
+  EXPECT_THAT(ended->upstream.rate_limit.remaining, Optional(0));
+  EXPECT_THAT(ended->upstream.rate_limit.retry_after_seconds, Optional(13));
 }
 
 TEST_F(UploadTokenApiTest, CreateBadRequestIsInvalidArgument) {
-  Outcome<UploadToken> outcome;
-  api_.Create(60, Options(), outcome.Callback());
+  const auto ended = Start(Call::kCreate);
   client_.Respond(
       0, 400,
       R"({"type":"https://docs.api.video/reference/invalid-attribute",)"
       R"("title":"An attribute is invalid.","status":400,"name":"ttl"})");
-  ASSERT_EQ(outcome.calls, 1);
-  const absl::Status status = outcome.result->value.status();
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  const auto bad_request = GetDetail<google::rpc::BadRequest>(status);
+  ASSERT_EQ(ended->calls, 1);
+  EXPECT_EQ(ended->status.code(), absl::StatusCode::kInvalidArgument);
+  const auto bad_request = GetDetail<google::rpc::BadRequest>(ended->status);
   ASSERT_TRUE(bad_request.has_value());
   ASSERT_EQ(bad_request->field_violations_size(), 1);
   EXPECT_EQ(bad_request->field_violations(0).field(), "ttl");
 }
 
-TEST_F(UploadTokenApiTest, UnauthorizedIsInternal) {
-  Outcome<UploadToken> outcome;
-  api_.Get(kToken, Options(), outcome.Callback());
-  client_.Respond(0, 401, "");
-  ASSERT_EQ(outcome.calls, 1);
-  EXPECT_EQ(outcome.result->value.status().code(), absl::StatusCode::kInternal);
-  EXPECT_EQ(outcome.result->upstream.http_status, 401);
-}
-
-TEST_F(UploadTokenApiTest, ServerErrorIsUnavailable) {
-  Outcome<TokenPage> outcome;
-  api_.List(ListQuery(), Options(), outcome.Callback());
-  client_.Respond(0, 503, "<html>Service Unavailable</html>");
-  ASSERT_EQ(outcome.calls, 1);
-  EXPECT_EQ(outcome.result->value.status().code(),
-            absl::StatusCode::kUnavailable);
-  EXPECT_EQ(outcome.result->upstream.http_status, 503);
-}
-
-TEST_F(UploadTokenApiTest, RedirectIsInternal) {
-  Outcome<UploadToken> outcome;
-  api_.Get(kToken, Options(), outcome.Callback());
-  client_.Respond(0, 302, "", {{"location", "https://evil.test/"}});
-  ASSERT_EQ(outcome.calls, 1);
-  EXPECT_EQ(outcome.result->value.status().code(), absl::StatusCode::kInternal);
-}
-
 // ---- Transport errors
 // ---------------------------------------------------------
 
-struct TransportCase {
-  absl::StatusCode transport;
-  absl::StatusCode expected;
-  const char* reason;
-};
-
-void PrintTo(const TransportCase& c, std::ostream* os) {
-  *os << absl::StatusCodeToString(c.transport);
-}
-
-class UploadTokenApiTransportTest
-    : public UploadTokenApiTest,
-      public ::testing::WithParamInterface<TransportCase> {};
+using UploadTokenApiTransportTest =
+    UploadTokenApiTableTest<::gateway::apivideo::testing::TransportErrorCase>;
 
 TEST_P(UploadTokenApiTransportTest, MapsErrorWithoutHttpStatus) {
-  Outcome<UploadToken> outcome;
-  api_.Get(kToken, Options(), outcome.Callback());
+  const auto ended = Start(Call::kGet);
   client_.Complete(0, absl::Status(GetParam().transport, "transport failed"));
-  ASSERT_EQ(outcome.calls, 1);
-  const absl::Status status = outcome.result->value.status();
-  EXPECT_EQ(status.code(), GetParam().expected);
-  EXPECT_EQ(ReasonOf(status), GetParam().reason);
-  EXPECT_EQ(outcome.result->upstream.http_status, 0);
-  EXPECT_EQ(outcome.result->upstream.attempts, 1);
-  EXPECT_TRUE(outcome.result->upstream.rate_limit.empty());
+  ASSERT_EQ(ended->calls, 1);
+  EXPECT_EQ(ended->status.code(), GetParam().code);
+  EXPECT_EQ(ReasonOf(ended->status), GetParam().reason);
+  EXPECT_EQ(ended->upstream.http_status, 0);
+  EXPECT_EQ(ended->upstream.attempts, 1);
+  EXPECT_TRUE(ended->upstream.rate_limit.empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Codes, UploadTokenApiTransportTest,
-    ::testing::Values(
-        TransportCase{absl::StatusCode::kUnavailable,
-                      absl::StatusCode::kUnavailable, "UPSTREAM_UNREACHABLE"},
-        TransportCase{absl::StatusCode::kDeadlineExceeded,
-                      absl::StatusCode::kDeadlineExceeded, "UPSTREAM_TIMEOUT"},
-        TransportCase{absl::StatusCode::kCancelled,
-                      absl::StatusCode::kCancelled, "CANCELLED"},
-        TransportCase{absl::StatusCode::kResourceExhausted,
-                      absl::StatusCode::kInternal,
-                      "UPSTREAM_RESPONSE_TOO_LARGE"},
-        TransportCase{absl::StatusCode::kInternal, absl::StatusCode::kInternal,
-                      "UPSTREAM_TRANSPORT_ERROR"}));
+    EveryTransportCode, UploadTokenApiTransportTest,
+    ::testing::ValuesIn(::gateway::apivideo::testing::kTransportErrorCases),
+    ::testing::PrintToStringParamName());
 
 // ---- Authorization
 // --------------------------------------------------------------
 
-TEST(UploadTokenApiAuthorization, WaitsForAuthorizationBeforeSending) {
-  FakeUpstream upstream;
-  FakeHttpClient& client = upstream.client;
+TEST_F(UploadTokenApiTest, WaitsForAuthorizationBeforeSending) {
   DeferredAuthenticator authenticator;
-  UploadTokenApi api(OneAttempt(upstream.Services(authenticator)),
-                     *ParseBaseUrl("https://ws.api.video"));
+  UploadTokenApi api = Api(authenticator);
   Outcome<UploadToken> outcome;
   api.Get(kToken, CallOptions(), outcome.Callback());
-  EXPECT_EQ(client.started(), 0u);
+  EXPECT_EQ(client_.started(), 0u);
   authenticator.Grant(std::string("Bearer abc"));
-  ASSERT_EQ(client.started(), 1u);
-  EXPECT_THAT(client.request(0).headers,
+  ASSERT_EQ(client_.started(), 1u);
+  EXPECT_THAT(client_.request(0).headers,
               Contains(Pair("Authorization", "Bearer abc")));
   EXPECT_EQ(outcome.calls, 0);
-  client.Respond(0, 200, kTokenJson);
+  client_.Respond(0, 200, kTokenJson);
   EXPECT_EQ(outcome.calls, 1);
 }
 
-TEST(UploadTokenApiAuthorization, FailureEndsCallWithoutSending) {
-  FakeUpstream upstream;
-  FakeHttpClient& client = upstream.client;
+TEST_F(UploadTokenApiTest, AuthorizationFailureEndsCallWithoutSending) {
   DeferredAuthenticator authenticator;
-  UploadTokenApi api(OneAttempt(upstream.Services(authenticator)),
-                     *ParseBaseUrl("https://ws.api.video"));
+  UploadTokenApi api = Api(authenticator);
   Outcome<UploadToken> outcome;
   api.Get(kToken, CallOptions(), outcome.Callback());
   authenticator.Grant(absl::UnavailableError("auth endpoint down"));
-  EXPECT_EQ(client.started(), 0u);
+  EXPECT_EQ(client_.started(), 0u);
   ASSERT_EQ(outcome.calls, 1);
-  EXPECT_EQ(outcome.result->value.status().code(),
-            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(outcome.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(outcome.result->upstream.http_status, 0);
 }
 
@@ -520,12 +504,11 @@ TEST_F(UploadTokenApiTest, CancelWhileRunningEndsCallCancelledOnce) {
   Outcome<UploadToken> outcome;
   auto call = api_.Get(kToken, Options(), outcome.Callback());
   call->Cancel();
-  EXPECT_THAT(client_.cancel_calls(), ElementsAre(client_.id(0)));
+  EXPECT_THAT(client_.cancel_calls(), ::testing::ElementsAre(client_.id(0)));
   EXPECT_EQ(outcome.calls, 0);  // the client reports it, not Cancel itself
   EXPECT_EQ(client_.DeliverCancellations(), 1);
   ASSERT_EQ(outcome.calls, 1);
-  EXPECT_EQ(outcome.result->value.status().code(),
-            absl::StatusCode::kCancelled);
+  EXPECT_EQ(outcome.status().code(), absl::StatusCode::kCancelled);
   EXPECT_EQ(outcome.result->upstream.http_status, 0);
   // A late answer finds nothing left to call.
   EXPECT_FALSE(client_.Respond(0, 200, kTokenJson));
@@ -562,22 +545,18 @@ TEST_F(UploadTokenApiTest, CancelTwiceRunsCallbackOnce) {
   EXPECT_EQ(outcome.calls, 1);
 }
 
-TEST(UploadTokenApiCancellation, CancelBeforeAuthorizedEndsAtOnceNeverSends) {
-  FakeUpstream upstream;
-  FakeHttpClient& client = upstream.client;
+TEST_F(UploadTokenApiTest, CancelBeforeAuthorizedEndsAtOnceNeverSends) {
   DeferredAuthenticator authenticator;
-  UploadTokenApi api(OneAttempt(upstream.Services(authenticator)),
-                     *ParseBaseUrl("https://ws.api.video"));
+  UploadTokenApi api = Api(authenticator);
   Outcome<UploadToken> outcome;
   auto call = api.Create(60, CallOptions(), outcome.Callback());
   call->Cancel();
   EXPECT_EQ(outcome.calls, 1);
   authenticator.Grant(std::string("Basic x"));
-  EXPECT_EQ(client.started(), 0u);
-  EXPECT_THAT(client.cancel_calls(), IsEmpty());
+  EXPECT_EQ(client_.started(), 0u);
+  EXPECT_THAT(client_.cancel_calls(), ::testing::IsEmpty());
   ASSERT_EQ(outcome.calls, 1);
-  EXPECT_EQ(outcome.result->value.status().code(),
-            absl::StatusCode::kCancelled);
+  EXPECT_EQ(outcome.status().code(), absl::StatusCode::kCancelled);
   EXPECT_EQ(outcome.result->upstream.http_status, 0);
 }
 
@@ -592,7 +571,7 @@ TEST_F(UploadTokenApiTest, CallsAreIndependent) {
   client_.Respond(1, 200, kTokenJson);
   ASSERT_EQ(first.calls, 1);
   ASSERT_EQ(second.calls, 1);
-  EXPECT_EQ(first.result->value.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(first.status().code(), absl::StatusCode::kCancelled);
   EXPECT_TRUE(second.result->value.ok());
 }
 
