@@ -1,5 +1,8 @@
 #include "gateway/apivideo/json_mapping.h"
 
+#include <cstdint>
+#include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -7,6 +10,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "gateway/apivideo/testing/problem_bodies.h"
 #include "gateway/common/status_details.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
@@ -17,12 +21,9 @@
 namespace gateway::apivideo {
 namespace {
 
-using ::apivideo::uploadtokens::v1::UploadToken;
-using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
-using ::testing::Property;
 
 // 2020-12-02T10:13:19Z and one hour later, as Unix seconds.
 constexpr std::int64_t kCreated = 1606903999;
@@ -63,80 +64,77 @@ TEST(CreateTokenRequestBody, SpellsTtlExactly) {
   EXPECT_EQ(CreateTokenRequestBody(2147483647), R"({"ttl":2147483647})");
 }
 
-TEST(ParseUploadToken, ParsesSpecExampleWithPlusZeroOffsets) {
-  const auto token =
-      ParseUploadToken(R"({"token":"to1tcmSFHeYY5KzyhOqVKMKb","ttl":3600,)"
-                       R"("createdAt":"2020-12-02T10:13:19+00:00",)"
-                       R"("expiresAt":"2020-12-02T11:13:19+00:00"})");
+// A document ParseUploadToken reads, and the token it makes of it.
+struct TokenCase {
+  const char* name;
+  const char* json;
+  const char* token;
+  std::int32_t ttl;
+  std::int64_t created_at;                 // Unix seconds
+  std::optional<std::int64_t> expires_at;  // empty: unset
+
+  friend void PrintTo(const TokenCase& c, std::ostream* os) { *os << c.name; }
+};
+
+class ParseUploadTokenTest : public ::testing::TestWithParam<TokenCase> {};
+
+TEST_P(ParseUploadTokenTest, MakesTheToken) {
+  const TokenCase& c = GetParam();
+  const auto token = ParseUploadToken(c.json);
   ASSERT_TRUE(token.ok()) << token.status();
-  EXPECT_EQ(token->token(), "to1tcmSFHeYY5KzyhOqVKMKb");
-  EXPECT_EQ(token->ttl(), 3600);
-  EXPECT_EQ(token->created_at().seconds(), kCreated);
+  EXPECT_EQ(token->token(), c.token);
+  EXPECT_EQ(token->ttl(), c.ttl);
+  EXPECT_EQ(token->created_at().seconds(), c.created_at);
   EXPECT_EQ(token->created_at().nanos(), 0);
-  ASSERT_TRUE(token->has_expires_at());
-  EXPECT_EQ(token->expires_at().seconds(), kExpires);
+  EXPECT_EQ(token->has_expires_at(), c.expires_at.has_value());
+  if (c.expires_at.has_value()) {
+    EXPECT_EQ(token->expires_at().seconds(), *c.expires_at);
+  }
 }
 
-TEST(ParseUploadToken, ParsesRenderedDocsFormWithMillisecondsAndZ) {
-  const auto token =
-      ParseUploadToken(R"({"token":"to1tcmSFHeYY5KzyhOqVKMKb","ttl":3600,)"
-                       R"("createdAt":"2020-12-02T10:13:19.000Z",)"
-                       R"("expiresAt":"2020-12-02T11:13:19.000Z"})");
-  ASSERT_TRUE(token.ok()) << token.status();
-  EXPECT_EQ(token->created_at().seconds(), kCreated);
-  EXPECT_EQ(token->expires_at().seconds(), kExpires);
-}
-
-TEST(ParseUploadToken, ConvertsNonZeroOffsetToUtc) {
-  const auto token = ParseUploadToken(
-      R"({"token":"to1","ttl":0,"createdAt":"2020-12-02T12:13:19+02:00"})");
-  ASSERT_TRUE(token.ok()) << token.status();
-  EXPECT_EQ(token->created_at().seconds(), kCreated);
-}
-
-TEST(ParseUploadToken, ParsesSpecExampleWithoutExpiresAt) {
-  const auto token =
-      ParseUploadToken(R"({"token":"to1tcmSFHeYY5KzyhOqVKMKb","ttl":0,)"
-                       R"("createdAt":"2020-12-02T10:13:19+00:00"})");
-  ASSERT_TRUE(token.ok()) << token.status();
-  EXPECT_EQ(token->ttl(), 0);
-  EXPECT_EQ(token->created_at().seconds(), kCreated);
-  EXPECT_FALSE(token->has_expires_at());
-}
-
-TEST(ParseUploadToken, TreatsNullExpiresAtAsUnset) {
-  const auto token = ParseUploadToken(
-      R"({"token":"to1","ttl":0,"createdAt":"2020-12-02T10:13:19+00:00",)"
-      R"("expiresAt":null})");
-  ASSERT_TRUE(token.ok()) << token.status();
-  EXPECT_FALSE(token->has_expires_at());
-}
-
-TEST(ParseUploadToken, ClearsExpiresAtWhenTtlIsZero) {
-  const auto token = ParseUploadToken(
-      R"({"token":"to1","ttl":0,"createdAt":"2020-12-02T10:13:19+00:00",)"
-      R"("expiresAt":"2020-12-02T10:13:19+00:00"})");
-  ASSERT_TRUE(token.ok()) << token.status();
-  EXPECT_FALSE(token->has_expires_at());
-}
-
-TEST(ParseUploadToken, IgnoresUnknownKeys) {
-  const auto token = ParseUploadToken(
-      R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19+00:00",)"
-      R"("expiresAt":"2020-12-02T10:14:19+00:00","videoId":"vi1",)"
-      R"("nested":{"a":[1,2,{"b":null}]},"flag":true})");
-  ASSERT_TRUE(token.ok()) << token.status();
-  EXPECT_EQ(token->token(), "to1");
-  EXPECT_EQ(token->ttl(), 60);
-}
-
-TEST(ParseUploadToken, AcceptsMaximumTtl) {
-  const auto token =
-      ParseUploadToken(R"({"token":"to1","ttl":2147483647,)"
-                       R"("createdAt":"2020-12-02T10:13:19+00:00"})");
-  ASSERT_TRUE(token.ok()) << token.status();
-  EXPECT_EQ(token->ttl(), 2147483647);
-}
+INSTANTIATE_TEST_SUITE_P(
+    Documents, ParseUploadTokenTest,
+    ::testing::Values(
+        TokenCase{"SpecExampleWithPlusZeroOffsets",
+                  R"({"token":"to1tcmSFHeYY5KzyhOqVKMKb","ttl":3600,)"
+                  R"("createdAt":"2020-12-02T10:13:19+00:00",)"
+                  R"("expiresAt":"2020-12-02T11:13:19+00:00"})",
+                  "to1tcmSFHeYY5KzyhOqVKMKb", 3600, kCreated, kExpires},
+        TokenCase{"RenderedDocsFormWithMillisecondsAndZ",
+                  R"({"token":"to1tcmSFHeYY5KzyhOqVKMKb","ttl":3600,)"
+                  R"("createdAt":"2020-12-02T10:13:19.000Z",)"
+                  R"("expiresAt":"2020-12-02T11:13:19.000Z"})",
+                  "to1tcmSFHeYY5KzyhOqVKMKb", 3600, kCreated, kExpires},
+        TokenCase{"NonZeroOffsetConvertedToUtc",
+                  R"({"token":"to1","ttl":0,)"
+                  R"("createdAt":"2020-12-02T12:13:19+02:00"})",
+                  "to1", 0, kCreated, std::nullopt},
+        TokenCase{"SpecExampleWithoutExpiresAt",
+                  R"({"token":"to1tcmSFHeYY5KzyhOqVKMKb","ttl":0,)"
+                  R"("createdAt":"2020-12-02T10:13:19+00:00"})",
+                  "to1tcmSFHeYY5KzyhOqVKMKb", 0, kCreated, std::nullopt},
+        TokenCase{"NullExpiresAtIsUnset",
+                  R"({"token":"to1","ttl":0,)"
+                  R"("createdAt":"2020-12-02T10:13:19+00:00",)"
+                  R"("expiresAt":null})",
+                  "to1", 0, kCreated, std::nullopt},
+        // A token that never expires: api.video repeats createdAt.
+        TokenCase{"ExpiresAtClearedWhenTtlIsZero",
+                  R"({"token":"to1","ttl":0,)"
+                  R"("createdAt":"2020-12-02T10:13:19+00:00",)"
+                  R"("expiresAt":"2020-12-02T10:13:19+00:00"})",
+                  "to1", 0, kCreated, std::nullopt},
+        TokenCase{"UnknownKeysIgnored",
+                  R"({"token":"to1","ttl":60,)"
+                  R"("createdAt":"2020-12-02T10:13:19+00:00",)"
+                  R"("expiresAt":"2020-12-02T10:14:19+00:00","videoId":"vi1",)"
+                  R"("nested":{"a":[1,2,{"b":null}]},"flag":true})",
+                  "to1", 60, kCreated, kCreated + 60},
+        TokenCase{"MaximumTtl",
+                  R"({"token":"to1","ttl":2147483647,)"
+                  R"("createdAt":"2020-12-02T10:13:19+00:00"})",
+                  "to1", 2147483647, kCreated, std::nullopt}),
+    ::testing::PrintToStringParamName());
 
 TEST(ParseUploadToken, MalformedMessageSaysWhatWasWrong) {
   const auto token =
@@ -271,7 +269,8 @@ INSTANTIATE_TEST_SUITE_P(
 // ParseUploadToken and ParseTokenList read plain documents with their own
 // scanner and hand anything else to protobuf's parser: either way the result
 // must be what protobuf's parser alone makes of the document.
-class ParsersAgreeWithProtobuf : public testing::TestWithParam<std::string> {};
+class ParsersAgreeWithProtobuf : public ::testing::TestWithParam<std::string> {
+};
 
 TEST_P(ParsersAgreeWithProtobuf, OnUploadTokens) {
   UploadToken expected;
@@ -321,7 +320,7 @@ TEST_P(ParsersAgreeWithProtobuf, OnTokenLists) {
 
 INSTANTIATE_TEST_SUITE_P(
     Documents, ParsersAgreeWithProtobuf,
-    testing::Values(
+    ::testing::Values(
         R"({"token":"to1","ttl":3600,"createdAt":"2020-12-02T10:13:19+00:00","expiresAt":"2020-12-02T11:13:19+00:00"})",
         R"( { "token" : "to1" , "ttl" : 60 , "createdAt" : "2020-12-02T10:13:19.123Z" } )",
         R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19.123456-05:30"})",
@@ -364,7 +363,7 @@ INSTANTIATE_TEST_SUITE_P(
         R"({"":"a","token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z"})",
         R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z","x":{"":1}})",
         R"({"token":"to1","ttl":60,"createdAt":"2020-12-02T10:13:19Z"," ":1})"),
-    [](const testing::TestParamInfo<std::string>& info) {
+    [](const ::testing::TestParamInfo<std::string>& info) {
       return absl::StrCat("Document", info.index);
     });
 
@@ -401,8 +400,8 @@ std::vector<std::string> TokensWithAnUnknownNumber() {
 }
 
 INSTANTIATE_TEST_SUITE_P(UnknownNumbers, ParsersAgreeWithProtobuf,
-                         testing::ValuesIn(TokensWithAnUnknownNumber()),
-                         [](const testing::TestParamInfo<std::string>& info) {
+                         ::testing::ValuesIn(TokensWithAnUnknownNumber()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
                            return absl::StrCat("Number", info.index);
                          });
 
@@ -459,14 +458,8 @@ TEST(ParseProblem, DeeplyNestedProblemsFailWithoutCrashing) {
 }
 
 TEST(ParseProblem, ParsesProblemWithNestedProblems) {
-  const auto problem = ParseProblem(
-      R"({"type":"https://docs.api.video/reference/attribute-required",)"
-      R"("title":"This attribute is required.","name":"title","status":400,)"
-      R"("problems":[{"type":"https://docs.api.video/reference/attribute-required",)"
-      R"("title":"This attribute is required.","name":"title"},)"
-      R"({"type":"https://docs.api.video/reference/invalid-attribute",)"
-      R"("title":"This attribute must be a ISO-8601 date.",)"
-      R"("name":"scheduledAt"}]})");
+  const auto problem =
+      ParseProblem(::gateway::apivideo::testing::kAttributeRequiredProblem);
   ASSERT_TRUE(problem.ok()) << problem.status();
   EXPECT_EQ(problem->type(),
             "https://docs.api.video/reference/attribute-required");
@@ -474,8 +467,9 @@ TEST(ParseProblem, ParsesProblemWithNestedProblems) {
   EXPECT_EQ(problem->name(), "title");
   EXPECT_EQ(problem->status(), 400);
   EXPECT_THAT(problem->problems(),
-              ElementsAre(Property(&json::Problem::name, "title"),
-                          Property(&json::Problem::name, "scheduledAt")));
+              ::testing::ElementsAre(
+                  ::testing::Property(&json::Problem::name, "title"),
+                  ::testing::Property(&json::Problem::name, "scheduledAt")));
 }
 
 TEST(ParseProblem, IgnoresUnknownKeysSuchAsRange) {
