@@ -3,6 +3,7 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <utility>
@@ -30,7 +31,6 @@
 namespace gateway::apivideo {
 namespace {
 
-using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -89,6 +89,21 @@ google::rpc::ErrorInfo ErrorInfoOf(const absl::Status& status) {
   const auto info = GetDetail<google::rpc::ErrorInfo>(status);
   EXPECT_TRUE(info.has_value()) << status;
   return info.value_or(google::rpc::ErrorInfo());
+}
+
+http::HttpResponse Answer(int status, std::string body) {
+  http::HttpResponse response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
+}
+
+// What api.video answers to a bad API key: its problem document, typed as
+// such.
+http::HttpResponse BadApiKeyAnswer() {
+  http::HttpResponse response = Answer(400, kInvalidUserCredentials);
+  response.headers = {{"content-type", "application/problem+json"}};
+  return response;
 }
 
 // The outcome of one Authorize call; empty until its callback runs.
@@ -161,9 +176,34 @@ class BearerAuthenticatorTest : public ::testing::Test {
     const Result result = Authorize();
     ASSERT_EQ(client_.started(), 1u);
     ASSERT_TRUE(client_.Respond(0, 200, TokenBody("at1", "rt1", expires_in)));
-    ASSERT_TRUE(result->has_value());
-    ASSERT_TRUE((*result)->ok()) << (*result)->status();
     ASSERT_EQ(HeaderOf(result), "Bearer at1");
+  }
+
+  // Gets the first token, moves the clock to its renew time and authorizes
+  // once, which still hands out the first token but sends the refresh:
+  // transfer 1.
+  void StartTheRefresh() {
+    ObtainFirstToken();
+    now_ = t0_ + kLifetime - kRefreshAhead;
+    ASSERT_EQ(AuthorizeNow(), "Bearer at1");
+    ASSERT_EQ(client_.started(), 2u);
+  }
+
+  // Fails the refresh that StartTheRefresh() sent, and then the fallback to
+  // the API key that this makes the authenticator send.
+  void FailTheRenewal() {
+    ASSERT_TRUE(client_.Respond(1, 503, ""));
+    ASSERT_EQ(client_.started(), 3u);
+    ASSERT_TRUE(client_.Respond(2, 503, ""));
+  }
+
+  // The URL of every transfer so far, in order: which exchanges went out.
+  std::vector<std::string> Exchanges() const {
+    std::vector<std::string> urls;
+    for (std::size_t i = 0; i < client_.started(); ++i) {
+      urls.push_back(client_.request(i).url);
+    }
+    return urls;
   }
 
   // Index of the most recently started transfer.
@@ -186,7 +226,7 @@ TEST_F(BearerAuthenticatorTest, FirstAuthorizePostsApiKey) {
   EXPECT_EQ(request.url, kApiKeyUrl);
   EXPECT_THAT(JsonFields(request.body), ElementsAre(Pair("apiKey", kApiKey)));
   EXPECT_THAT(request.headers,
-              Contains(Pair("Content-Type", "application/json")));
+              ::testing::Contains(Pair("Content-Type", "application/json")));
   EXPECT_EQ(request.timeout, kRequestTimeout);
   EXPECT_FALSE(result->has_value()) << "answered before the token arrived";
   client_.Respond(0, 200, TokenBody("at1", "rt1"));
@@ -205,8 +245,6 @@ TEST_F(BearerAuthenticatorTest, WaitersGetBearerToken) {
   const Result result = Authorize();
   ASSERT_EQ(client_.started(), 1u);
   client_.Respond(0, 200, TokenBody("at1", "rt1"));
-  ASSERT_TRUE(result->has_value());
-  ASSERT_TRUE((*result)->ok()) << (*result)->status();
   EXPECT_EQ(HeaderOf(result), "Bearer at1");
 }
 
@@ -216,8 +254,6 @@ TEST_F(BearerAuthenticatorTest, ManyWaitersShareOneRequest) {
   EXPECT_EQ(client_.started(), 1u);
   client_.Respond(0, 200, TokenBody("at1", "rt1"));
   for (const Result& result : results) {
-    ASSERT_TRUE(result->has_value());
-    ASSERT_TRUE((*result)->ok()) << (*result)->status();
     EXPECT_EQ(HeaderOf(result), "Bearer at1");
   }
   EXPECT_EQ(client_.started(), 1u);
@@ -303,10 +339,7 @@ TEST_F(BearerAuthenticatorTest, AtRenewTimeOneRefreshGoesOut) {
 }
 
 TEST_F(BearerAuthenticatorTest, RefreshedTokenIsUsedOnceItArrives) {
-  ObtainFirstToken();
-  now_ = t0_ + kLifetime - kRefreshAhead;
-  AuthorizeNow();
-  ASSERT_EQ(client_.started(), 2u);
+  StartTheRefresh();
   client_.Respond(1, 200, TokenBody("at2", "rt2"));
   EXPECT_EQ(AuthorizeNow(), "Bearer at2");
   EXPECT_EQ(client_.started(), 2u);
@@ -314,14 +347,11 @@ TEST_F(BearerAuthenticatorTest, RefreshedTokenIsUsedOnceItArrives) {
 }
 
 TEST_F(BearerAuthenticatorTest, NextRefreshUsesTheRotatedRefreshToken) {
-  ObtainFirstToken();
-  now_ = t0_ + kLifetime - kRefreshAhead;
-  AuthorizeNow();
+  StartTheRefresh();
   client_.Respond(1, 200, TokenBody("at2", "rt2"));
   now_ += kLifetime - kRefreshAhead;
   EXPECT_EQ(AuthorizeNow(), "Bearer at2");
-  ASSERT_EQ(client_.started(), 3u);
-  EXPECT_EQ(client_.request(2).url, kRefreshUrl);
+  ASSERT_THAT(Exchanges(), ElementsAre(kApiKeyUrl, kRefreshUrl, kRefreshUrl));
   EXPECT_THAT(JsonFields(client_.request(2).body),
               ElementsAre(Pair("refreshToken", "rt2")));
   client_.Respond(2, 200, TokenBody("at3", "rt3"));
@@ -339,13 +369,9 @@ TEST_F(BearerAuthenticatorTest, RenewsAtHalfTheLifetimeOfShortTokens) {
 }
 
 TEST_F(BearerAuthenticatorTest, RefusedRefreshFallsBackToApiKey) {
-  ObtainFirstToken();
-  now_ = t0_ + kLifetime - kRefreshAhead;
-  AuthorizeNow();
-  ASSERT_EQ(client_.started(), 2u);
+  StartTheRefresh();
   client_.Respond(1, 400, kInvalidUserCredentials);
-  ASSERT_EQ(client_.started(), 3u);
-  EXPECT_EQ(client_.request(2).url, kApiKeyUrl);
+  ASSERT_THAT(Exchanges(), ElementsAre(kApiKeyUrl, kRefreshUrl, kApiKeyUrl));
   EXPECT_THAT(JsonFields(client_.request(2).body),
               ElementsAre(Pair("apiKey", kApiKey)));
   // Meanwhile the old token is still served, with no further request.
@@ -359,15 +385,11 @@ TEST_F(BearerAuthenticatorTest, WaitersSeeOnlyTheFallbackOutcome) {
   ObtainFirstToken();
   now_ = t0_ + kLifetime + absl::Seconds(1);  // Expired: callers wait.
   const Result result = Authorize();
-  ASSERT_EQ(client_.started(), 2u);
-  ASSERT_EQ(client_.request(1).url, kRefreshUrl);
+  ASSERT_THAT(Exchanges(), ElementsAre(kApiKeyUrl, kRefreshUrl));
   client_.Respond(1, 400, kInvalidUserCredentials);
   EXPECT_FALSE(result->has_value()) << "the refused refresh reached a caller";
-  ASSERT_EQ(client_.started(), 3u);
-  ASSERT_EQ(client_.request(2).url, kApiKeyUrl);
+  ASSERT_THAT(Exchanges(), ElementsAre(kApiKeyUrl, kRefreshUrl, kApiKeyUrl));
   client_.Respond(2, 200, TokenBody("at2", "rt2"));
-  ASSERT_TRUE(result->has_value());
-  ASSERT_TRUE((*result)->ok()) << (*result)->status();
   EXPECT_EQ(HeaderOf(result), "Bearer at2");
 }
 
@@ -377,27 +399,18 @@ TEST_F(BearerAuthenticatorTest, ExpiredTokenIsNotHandedOut) {
   const Result result = Authorize();
   EXPECT_FALSE(result->has_value());
   client_.Respond(Last(), 200, TokenBody("at2", "rt2"));
-  ASSERT_TRUE(result->has_value());
   EXPECT_EQ(HeaderOf(result), "Bearer at2");
 }
 
 TEST_F(BearerAuthenticatorTest, FailedRenewalKeepsServingTheValidToken) {
-  ObtainFirstToken();
-  now_ = t0_ + kLifetime - kRefreshAhead;
-  AuthorizeNow();
-  client_.Respond(1, 503, "");  // Refresh fails: falls back to the API key.
-  ASSERT_EQ(client_.started(), 3u);
-  client_.Respond(2, 503, "");
+  StartTheRefresh();
+  FailTheRenewal();
   EXPECT_EQ(AuthorizeNow(), "Bearer at1");
 }
 
 TEST_F(BearerAuthenticatorTest, FailedRenewalWaitsBeforeTryingAgain) {
-  ObtainFirstToken();
-  now_ = t0_ + kLifetime - kRefreshAhead;
-  AuthorizeNow();
-  client_.Respond(1, 503, "");
-  ASSERT_EQ(client_.started(), 3u);
-  client_.Respond(2, 503, "");
+  StartTheRefresh();
+  FailTheRenewal();
   const absl::Time failed = now_;
   for (int i = 0; i < 10; ++i) AuthorizeNow();
   now_ = failed + kRetryAfterFailure - absl::Milliseconds(1);
@@ -405,9 +418,9 @@ TEST_F(BearerAuthenticatorTest, FailedRenewalWaitsBeforeTryingAgain) {
   EXPECT_EQ(client_.started(), 3u) << "tried again too soon";
   now_ = failed + kRetryAfterFailure;
   EXPECT_EQ(AuthorizeNow(), "Bearer at1");
-  ASSERT_EQ(client_.started(), 4u);
   // The refresh token was refused, so this goes to the API key.
-  EXPECT_EQ(client_.request(3).url, kApiKeyUrl);
+  ASSERT_THAT(Exchanges(),
+              ElementsAre(kApiKeyUrl, kRefreshUrl, kApiKeyUrl, kApiKeyUrl));
   client_.Respond(3, 200, TokenBody("at2", "rt2"));
   EXPECT_EQ(AuthorizeNow(), "Bearer at2");
 }
@@ -425,10 +438,8 @@ TEST_F(BearerAuthenticatorTest, RenewDropsTheTokenSoTheNextCallFetches) {
   authenticator_.Renew("Bearer at1");
   const Result result = Authorize();
   EXPECT_FALSE(result->has_value()) << "the rejected token was handed out";
-  ASSERT_EQ(client_.started(), 2u);
-  EXPECT_EQ(client_.request(1).url, kRefreshUrl);
+  ASSERT_THAT(Exchanges(), ElementsAre(kApiKeyUrl, kRefreshUrl));
   client_.Respond(1, 200, TokenBody("at2", "rt2"));
-  ASSERT_TRUE(result->has_value());
   EXPECT_EQ(HeaderOf(result), "Bearer at2");
 }
 
@@ -442,7 +453,6 @@ TEST_F(BearerAuthenticatorTest, ManyRenewsOfTheSameTokenFetchOnce) {
   ASSERT_EQ(client_.started(), 2u);
   client_.Respond(1, 200, TokenBody("at2", "rt2"));
   for (const Result& result : results) {
-    ASSERT_TRUE(result->has_value());
     EXPECT_EQ(HeaderOf(result), "Bearer at2");
   }
 }
@@ -459,73 +469,74 @@ TEST_F(BearerAuthenticatorTest, RenewWithAnOldHeaderKeepsTheNewerToken) {
 }
 
 TEST_F(BearerAuthenticatorTest, RenewDuringRenewalWaitsForThatRenewal) {
-  ObtainFirstToken();
-  now_ = t0_ + kLifetime - kRefreshAhead;
-  AuthorizeNow();  // Starts the refresh.
-  ASSERT_EQ(client_.started(), 2u);
+  StartTheRefresh();
   authenticator_.Renew("Bearer at1");
   const Result result = Authorize();
   EXPECT_FALSE(result->has_value());
   EXPECT_EQ(client_.started(), 2u);
   client_.Respond(1, 200, TokenBody("at2", "rt2"));
-  ASSERT_TRUE(result->has_value());
   EXPECT_EQ(HeaderOf(result), "Bearer at2");
 }
 
 // --- Failures
 // ------------------------------------------------------------------
 
-TEST_F(BearerAuthenticatorTest, BadApiKeyIsInternalWithCredentialsReason) {
+// An answer to the first token's fetch, and the error every waiting caller
+// gets instead of a token.
+struct FetchFailureCase {
+  const char* name;
+  absl::StatusOr<http::HttpResponse> answer;
+  absl::StatusCode code;
+  const char* reason;
+
+  friend void PrintTo(const FetchFailureCase& c, std::ostream* os) {
+    *os << c.name;
+  }
+};
+
+class BearerAuthenticatorFetchFailureTest
+    : public BearerAuthenticatorTest,
+      public ::testing::WithParamInterface<FetchFailureCase> {};
+
+TEST_P(BearerAuthenticatorFetchFailureTest, EveryWaiterGetsTheError) {
+  const FetchFailureCase& c = GetParam();
   std::vector<Result> results;
   for (int i = 0; i < 3; ++i) results.push_back(Authorize());
   ASSERT_EQ(client_.started(), 1u);
-  client_.Respond(0, 400, kInvalidUserCredentials,
-                  {{"content-type", "application/problem+json"}});
+  client_.Complete(0, c.answer);
   for (const Result& result : results) {
     ASSERT_TRUE(result->has_value());
     ASSERT_FALSE((*result)->ok());
     const absl::Status& status = (*result)->status();
-    EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+    EXPECT_EQ(status.code(), c.code);
     const google::rpc::ErrorInfo info = ErrorInfoOf(status);
-    EXPECT_EQ(info.reason(), "AUTHENTICATION_INVALID_USER_CREDENTIALS");
+    EXPECT_EQ(info.reason(), c.reason);
     EXPECT_EQ(info.domain(), "api.video");
   }
 }
 
-TEST_F(BearerAuthenticatorTest, ServerErrorIsUnavailable) {
-  const Result result = Authorize();
-  client_.Respond(0, 503, "");
-  ASSERT_TRUE(result->has_value());
-  ASSERT_FALSE((*result)->ok());
-  EXPECT_EQ((*result)->status().code(), absl::StatusCode::kUnavailable);
-}
-
-TEST_F(BearerAuthenticatorTest, NoConnectionIsUnavailable) {
-  const Result result = Authorize();
-  client_.Complete(0, absl::UnavailableError("Could not connect to server"));
-  ASSERT_TRUE(result->has_value());
-  ASSERT_FALSE((*result)->ok());
-  EXPECT_EQ((*result)->status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(ErrorInfoOf((*result)->status()).reason(), "UPSTREAM_UNREACHABLE");
-}
-
-TEST_F(BearerAuthenticatorTest, MalformedTokenBodyIsInternal) {
-  const Result result = Authorize();
-  client_.Respond(0, 200, R"({"token_type":"Bearer","expires_in":3600})");
-  ASSERT_TRUE(result->has_value());
-  ASSERT_FALSE((*result)->ok());
-  EXPECT_EQ((*result)->status().code(), absl::StatusCode::kInternal);
-  EXPECT_EQ(ErrorInfoOf((*result)->status()).reason(),
-            "UPSTREAM_MALFORMED_RESPONSE");
-}
-
-TEST_F(BearerAuthenticatorTest, NotJsonTokenBodyIsInternal) {
-  const Result result = Authorize();
-  client_.Respond(0, 200, "<html>hello</html>");
-  ASSERT_TRUE(result->has_value());
-  ASSERT_FALSE((*result)->ok());
-  EXPECT_EQ((*result)->status().code(), absl::StatusCode::kInternal);
-}
+INSTANTIATE_TEST_SUITE_P(
+    Answers, BearerAuthenticatorFetchFailureTest,
+    ::testing::Values(
+        // The operator's key is wrong: not the caller's fault.
+        FetchFailureCase{"BadApiKey", BadApiKeyAnswer(),
+                         absl::StatusCode::kInternal,
+                         "AUTHENTICATION_INVALID_USER_CREDENTIALS"},
+        FetchFailureCase{"ServerError", Answer(503, ""),
+                         absl::StatusCode::kUnavailable,
+                         "UPSTREAM_UNAVAILABLE"},
+        FetchFailureCase{"NoConnection",
+                         absl::UnavailableError("Could not connect to server"),
+                         absl::StatusCode::kUnavailable,
+                         "UPSTREAM_UNREACHABLE"},
+        FetchFailureCase{
+            "NoAccessToken",
+            Answer(200, R"({"token_type":"Bearer","expires_in":3600})"),
+            absl::StatusCode::kInternal, "UPSTREAM_MALFORMED_RESPONSE"},
+        FetchFailureCase{"NotJson", Answer(200, "<html>hello</html>"),
+                         absl::StatusCode::kInternal,
+                         "UPSTREAM_MALFORMED_RESPONSE"}),
+    ::testing::PrintToStringParamName());
 
 TEST_F(BearerAuthenticatorTest, AfterAFailedFetchTheNextCallTriesAgain) {
   const Result first = Authorize();
@@ -533,10 +544,8 @@ TEST_F(BearerAuthenticatorTest, AfterAFailedFetchTheNextCallTriesAgain) {
   ASSERT_TRUE(first->has_value());
   const Result second = Authorize();
   EXPECT_FALSE(second->has_value()) << "a stale error was handed out";
-  ASSERT_EQ(client_.started(), 2u);
-  EXPECT_EQ(client_.request(1).url, kApiKeyUrl);
+  ASSERT_THAT(Exchanges(), ElementsAre(kApiKeyUrl, kApiKeyUrl));
   client_.Respond(1, 200, TokenBody("at1", "rt1"));
-  ASSERT_TRUE(second->has_value());
   EXPECT_EQ(HeaderOf(second), "Bearer at1");
 }
 
@@ -545,13 +554,6 @@ struct FailureCase {
   const char* name;
   absl::StatusOr<http::HttpResponse> answer;
 };
-
-http::HttpResponse Answer(int status, std::string body) {
-  http::HttpResponse response;
-  response.status = status;
-  response.body = std::move(body);
-  return response;
-}
 
 std::vector<FailureCase> FailureCases() {
   return {
