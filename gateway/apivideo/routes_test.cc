@@ -2,6 +2,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -120,39 +121,50 @@ bool IsLoopback(absl::string_view url) {
   return base.ok() && IsLoopbackHost(base->host);
 }
 
-TEST(BaseUrlIsLoopback, TrueForLocalhostAnyCase) {
-  EXPECT_TRUE(IsLoopback("http://localhost"));
-  EXPECT_TRUE(IsLoopback("http://LocalHost:8080"));
+// Base URLs whose host is, or is not, the loopback interface.
+struct LoopbackCase {
+  const char* name;
+  std::vector<const char*> urls;
+  bool loopback;
+
+  friend void PrintTo(const LoopbackCase& c, std::ostream* os) {
+    *os << c.name;
+  }
+};
+
+class BaseUrlIsLoopbackTest : public ::testing::TestWithParam<LoopbackCase> {};
+
+TEST_P(BaseUrlIsLoopbackTest, SaysWhetherTheHostIsLoopback) {
+  for (const char* url : GetParam().urls) {
+    EXPECT_EQ(IsLoopback(url), GetParam().loopback) << url;
+  }
 }
 
-TEST(BaseUrlIsLoopback, TrueForWholeIpv4LoopbackNet) {
-  EXPECT_TRUE(IsLoopback("http://127.0.0.1"));
-  EXPECT_TRUE(IsLoopback("http://127.1.2.3:80"));
-  EXPECT_TRUE(IsLoopback("http://127.255.255.254"));
-}
-
-TEST(BaseUrlIsLoopback, TrueForIpv6Loopback) {
-  EXPECT_TRUE(IsLoopback("http://[::1]"));
-  EXPECT_TRUE(IsLoopback("http://[::1]:9000"));
-}
-
-TEST(BaseUrlIsLoopback, FalseForRemoteHosts) {
-  EXPECT_FALSE(IsLoopback("https://ws.api.video"));
-  EXPECT_FALSE(IsLoopback("http://10.0.0.1"));
-  EXPECT_FALSE(IsLoopback("http://128.0.0.1"));
-  EXPECT_FALSE(IsLoopback("http://1.127.0.0"));
-  EXPECT_FALSE(IsLoopback("http://[2001:db8::1]"));
-  EXPECT_FALSE(IsLoopback("http://[::]"));
-}
-
-TEST(BaseUrlIsLoopback, FalseForHostNamesThatMerelyStartLikeLoopback) {
-  // These resolve wherever their owner wants.
-  EXPECT_FALSE(IsLoopback("http://127.0.0.1.nip.io"));
-  EXPECT_FALSE(IsLoopback("http://127.attacker.example"));
-  EXPECT_FALSE(IsLoopback("http://127.0.0.1.attacker.example"));
-  EXPECT_FALSE(IsLoopback("http://localhost.attacker.example"));
-  EXPECT_FALSE(IsLoopback("http://127.0.0.256"));
-}
+INSTANTIATE_TEST_SUITE_P(
+    Hosts, BaseUrlIsLoopbackTest,
+    ::testing::Values(
+        LoopbackCase{"TrueForLocalhostAnyCase",
+                     {"http://localhost", "http://LocalHost:8080"},
+                     true},
+        LoopbackCase{"TrueForWholeIpv4LoopbackNet",
+                     {"http://127.0.0.1", "http://127.1.2.3:80",
+                      "http://127.255.255.254"},
+                     true},
+        LoopbackCase{
+            "TrueForIpv6Loopback", {"http://[::1]", "http://[::1]:9000"}, true},
+        LoopbackCase{
+            "FalseForRemoteHosts",
+            {"https://ws.api.video", "http://10.0.0.1", "http://128.0.0.1",
+             "http://1.127.0.0", "http://[2001:db8::1]", "http://[::]"},
+            false},
+        // These resolve wherever their owner wants.
+        LoopbackCase{
+            "FalseForHostNamesThatMerelyStartLikeLoopback",
+            {"http://127.0.0.1.nip.io", "http://127.attacker.example",
+             "http://127.0.0.1.attacker.example",
+             "http://localhost.attacker.example", "http://127.0.0.256"},
+            false}),
+    ::testing::PrintToStringParamName());
 
 // ---- EscapePathSegment ------------------------------------------------------
 
@@ -224,29 +236,37 @@ INSTANTIATE_TEST_SUITE_P(
                       "a+b", "a&b=c", ";", "@", ":", "~user", "\r\nX: y", "%",
                       "%%", "%zz", "\x7f"));
 
-TEST(EscapePathSegment, KeepsTokenCharactersAsIs) {
-  EXPECT_EQ(EscapePathSegment("AZaz09_-~"), "AZaz09_-~");
+// A path segment and its escaped form.
+struct EscapeCase {
+  const char* name;
+  std::string segment;
+  const char* escaped;
+
+  friend void PrintTo(const EscapeCase& c, std::ostream* os) { *os << c.name; }
+};
+
+class EscapePathSegmentTest : public ::testing::TestWithParam<EscapeCase> {};
+
+TEST_P(EscapePathSegmentTest, Escapes) {
+  EXPECT_EQ(EscapePathSegment(GetParam().segment), GetParam().escaped);
 }
 
-TEST(EscapePathSegment, EscapesDotsSoNoDotSegmentRemains) {
-  EXPECT_EQ(EscapePathSegment("."), "%2E");
-  EXPECT_EQ(EscapePathSegment(".."), "%2E%2E");
-  EXPECT_EQ(EscapePathSegment("../videos"), "%2E%2E%2Fvideos");
-}
-
-TEST(EscapePathSegment, EscapesPercentSoEncodedInputStaysLiteral) {
-  EXPECT_EQ(EscapePathSegment("%2F"), "%252F");
-  EXPECT_EQ(EscapePathSegment("%2e%2e"), "%252e%252e");
-}
-
-TEST(EscapePathSegment, EscapesEveryByteOfMultibyteCharacters) {
-  EXPECT_EQ(EscapePathSegment("\xc3\xa9"), "%C3%A9");
-  EXPECT_EQ(EscapePathSegment(std::string(1, '\0')), "%00");
-}
-
-TEST(EscapePathSegment, EmptyStaysEmpty) {
-  EXPECT_THAT(EscapePathSegment(""), IsEmpty());
-}
+INSTANTIATE_TEST_SUITE_P(
+    Segments, EscapePathSegmentTest,
+    ::testing::Values(
+        EscapeCase{"KeepsTokenCharactersAsIs", "AZaz09_-~", "AZaz09_-~"},
+        // So that no dot segment remains.
+        EscapeCase{"EscapesDot", ".", "%2E"},
+        EscapeCase{"EscapesDotDot", "..", "%2E%2E"},
+        EscapeCase{"EscapesDotDotSlash", "../videos", "%2E%2E%2Fvideos"},
+        // So that encoded input stays literal.
+        EscapeCase{"EscapesPercentOfEncodedSlash", "%2F", "%252F"},
+        EscapeCase{"EscapesPercentOfEncodedDots", "%2e%2e", "%252e%252e"},
+        EscapeCase{"EscapesEveryByteOfMultibyteCharacters", "\xc3\xa9",
+                   "%C3%A9"},
+        EscapeCase{"EscapesNulByte", std::string(1, '\0'), "%00"},
+        EscapeCase{"EmptyStaysEmpty", "", ""}),
+    ::testing::PrintToStringParamName());
 
 // ---- URLs
 // ---------------------------------------------------------------------
@@ -263,45 +283,48 @@ TEST(TokenUrl, AppendsEscapedToken) {
             "https://ws.api.video/upload-tokens/to1tcmSFHeYY5KzyhOqVKMKb");
 }
 
-TEST(ListTokensUrl, WithoutSortHasOnlyPaging) {
+// A listing query and the URL it makes.
+struct ListUrlCase {
+  const char* name;
+  const char* base;
   ListQuery query;
-  query.current_page = 3;
-  query.page_size = 10;
-  EXPECT_EQ(ListTokensUrl("https://ws.api.video", query),
-            "https://ws.api.video/upload-tokens?currentPage=3&pageSize=10");
+  const char* url;
+
+  friend void PrintTo(const ListUrlCase& c, std::ostream* os) { *os << c.name; }
+};
+
+class ListTokensUrlTest : public ::testing::TestWithParam<ListUrlCase> {};
+
+TEST_P(ListTokensUrlTest, MakesTheUrl) {
+  EXPECT_EQ(ListTokensUrl(GetParam().base, GetParam().query), GetParam().url);
 }
 
-TEST(ListTokensUrl, DefaultQueryIsFirstPageOfTwentyFive) {
-  EXPECT_EQ(ListTokensUrl("https://ws.api.video", ListQuery()),
-            "https://ws.api.video/upload-tokens?currentPage=1&pageSize=25");
-}
-
-TEST(ListTokensUrl, SortsByCreatedAtDescending) {
-  ListQuery query;
-  query.sort_field = SortField::kCreatedAt;
-  query.sort_order = SortOrder::kDescending;
-  query.current_page = 2;
-  query.page_size = 100;
-  EXPECT_EQ(ListTokensUrl("http://localhost:8080", query),
-            "http://localhost:8080/upload-tokens?sortBy=createdAt&sortOrder="
-            "desc&currentPage=2&pageSize=100");
-}
-
-TEST(ListTokensUrl, SortsByTtlAscending) {
-  ListQuery query;
-  query.sort_field = SortField::kTtl;
-  query.sort_order = SortOrder::kAscending;
-  EXPECT_EQ(ListTokensUrl("https://ws.api.video", query),
-            "https://ws.api.video/upload-tokens?sortBy=ttl&sortOrder=asc&"
-            "currentPage=1&pageSize=25");
-}
-
-TEST(ListTokensUrl, DefaultFieldIgnoresSortOrder) {
-  ListQuery query;
-  query.sort_order = SortOrder::kDescending;
-  EXPECT_EQ(ListTokensUrl("https://ws.api.video", query),
-            "https://ws.api.video/upload-tokens?currentPage=1&pageSize=25");
-}
+INSTANTIATE_TEST_SUITE_P(
+    Queries, ListTokensUrlTest,
+    ::testing::Values(
+        ListUrlCase{"DefaultQueryIsFirstPageOfTwentyFive",
+                    "https://ws.api.video", ListQuery(),
+                    "https://ws.api.video/upload-tokens?currentPage=1&"
+                    "pageSize=25"},
+        ListUrlCase{"WithoutSortHasOnlyPaging", "https://ws.api.video",
+                    ListQuery{SortField::kDefault, SortOrder::kAscending,
+                              /*current_page=*/3, /*page_size=*/10},
+                    "https://ws.api.video/upload-tokens?currentPage=3&"
+                    "pageSize=10"},
+        ListUrlCase{"SortsByCreatedAtDescending", "http://localhost:8080",
+                    ListQuery{SortField::kCreatedAt, SortOrder::kDescending,
+                              /*current_page=*/2, /*page_size=*/100},
+                    "http://localhost:8080/upload-tokens?sortBy=createdAt&"
+                    "sortOrder=desc&currentPage=2&pageSize=100"},
+        ListUrlCase{"SortsByTtlAscending", "https://ws.api.video",
+                    ListQuery{SortField::kTtl, SortOrder::kAscending},
+                    "https://ws.api.video/upload-tokens?sortBy=ttl&"
+                    "sortOrder=asc&currentPage=1&pageSize=25"},
+        ListUrlCase{"DefaultFieldIgnoresSortOrder", "https://ws.api.video",
+                    ListQuery{SortField::kDefault, SortOrder::kDescending},
+                    "https://ws.api.video/upload-tokens?currentPage=1&"
+                    "pageSize=25"}),
+    ::testing::PrintToStringParamName());
 
 }  // namespace
 }  // namespace gateway::apivideo
