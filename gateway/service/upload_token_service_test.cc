@@ -25,20 +25,12 @@ namespace gateway::service {
 namespace {
 
 namespace v1 = ::apivideo::uploadtokens::v1;
+namespace upstream_testing = ::gateway::apivideo::testing;
 
-using ::gateway::apivideo::ApiCallback;
-using ::gateway::apivideo::CallOptions;
-using ::gateway::apivideo::ListQuery;
-using ::gateway::apivideo::TokenPage;
-using ::gateway::apivideo::UpstreamCallInfo;
-using ::gateway::apivideo::testing::AnswerWith;
-using ::gateway::apivideo::testing::CountingCancellable;
-using ::gateway::apivideo::testing::MockUploadTokenStub;
 using ::gateway::service::testing::FindDetail;
 using ::testing::_;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using ::testing::Pair;
 using ::testing::SaveArg;
 using Client = v1::UploadTokenService::Stub;
 
@@ -62,7 +54,8 @@ v1::GetUploadTokenRequest GetRequest(absl::string_view token) {
 template <typename T>
 struct HeldCall {
   auto Action() {
-    return [this](auto&&, const CallOptions& options, ApiCallback<T> done) {
+    return [this](auto&&, const apivideo::CallOptions& options,
+                  apivideo::ApiCallback<T> done) {
       this->options = options;
       this->done = std::move(done);
       started.Notify();
@@ -74,10 +67,10 @@ struct HeldCall {
   }
 
   absl::Notification started;
-  CallOptions options;
-  ApiCallback<T> done;
-  std::shared_ptr<CountingCancellable> handle =
-      std::make_shared<CountingCancellable>();
+  apivideo::CallOptions options;
+  apivideo::ApiCallback<T> done;
+  std::shared_ptr<upstream_testing::CountingCancellable> handle =
+      std::make_shared<upstream_testing::CountingCancellable>();
 };
 
 class UploadTokenServiceOnMockTest : public ::testing::Test {
@@ -107,18 +100,19 @@ class UploadTokenServiceOnMockTest : public ::testing::Test {
         response != nullptr ? response : &ignored);
   }
 
-  // The CallOptions the upstream operation of a successful Get made with
-  // `context` was given.
-  CallOptions OptionsOfAGet(grpc::ClientContext& context) {
-    CallOptions seen;
+  // The apivideo::CallOptions the upstream operation of a successful Get made
+  // with `context` was given.
+  apivideo::CallOptions OptionsOfAGet(grpc::ClientContext& context) {
+    apivideo::CallOptions seen;
     EXPECT_CALL(upstream_, Get(_, _, _))
-        .WillOnce(::testing::DoAll(SaveArg<1>(&seen),
-                                   AnswerWith<v1::UploadToken>(SomeToken())));
+        .WillOnce(::testing::DoAll(
+            SaveArg<1>(&seen),
+            upstream_testing::AnswerWith<v1::UploadToken>(SomeToken())));
     EXPECT_TRUE(Get(kToken, nullptr, &context).ok());
     return seen;
   }
 
-  MockUploadTokenStub upstream_;
+  upstream_testing::MockUploadTokenStub upstream_;
   PageTokenCodec page_tokens_{"page-token-secret-for-the-unit-test"};
   security::CallerPolicy callers_;
   security::SecretScrubber scrubber_;
@@ -133,7 +127,7 @@ class UploadTokenServiceOnMockTest : public ::testing::Test {
 TEST_F(UploadTokenServiceOnMockTest, GetAsksUpstreamForTheTokenAndReturnsIt) {
   StartServer();
   EXPECT_CALL(upstream_, Get(absl::string_view(kToken), _, _))
-      .WillOnce(AnswerWith<v1::UploadToken>(SomeToken()));
+      .WillOnce(upstream_testing::AnswerWith<v1::UploadToken>(SomeToken()));
   v1::UploadToken response;
   ASSERT_TRUE(Get(kToken, &response).ok());
   EXPECT_EQ(response.SerializeAsString(), SomeToken().SerializeAsString());
@@ -142,7 +136,7 @@ TEST_F(UploadTokenServiceOnMockTest, GetAsksUpstreamForTheTokenAndReturnsIt) {
 TEST_F(UploadTokenServiceOnMockTest, CreatePassesTheTtl) {
   StartServer();
   EXPECT_CALL(upstream_, Create(3600, _, _))
-      .WillOnce(AnswerWith<v1::UploadToken>(SomeToken()));
+      .WillOnce(upstream_testing::AnswerWith<v1::UploadToken>(SomeToken()));
   grpc::ClientContext context;
   v1::CreateUploadTokenRequest request;
   request.set_ttl(3600);
@@ -154,7 +148,8 @@ TEST_F(UploadTokenServiceOnMockTest, CreatePassesTheTtl) {
 TEST_F(UploadTokenServiceOnMockTest, DeleteAsksUpstreamToDeleteTheToken) {
   StartServer();
   EXPECT_CALL(upstream_, Delete(absl::string_view(kToken), _, _))
-      .WillOnce(AnswerWith<google::protobuf::Empty>(google::protobuf::Empty()));
+      .WillOnce(upstream_testing::AnswerWith<google::protobuf::Empty>(
+          google::protobuf::Empty()));
   grpc::ClientContext context;
   v1::DeleteUploadTokenRequest request;
   request.set_token(kToken);
@@ -165,17 +160,20 @@ TEST_F(UploadTokenServiceOnMockTest, DeleteAsksUpstreamToDeleteTheToken) {
 TEST_F(UploadTokenServiceOnMockTest,
        ListPagesThroughUpstreamPagesWithPageTokens) {
   StartServer();
-  TokenPage first;
+  apivideo::TokenPage first;
   *first.tokens.Add() = SomeToken();
   *first.tokens.Add() = SomeToken();
   first.total_tokens = 5;
   first.page = 1;
   first.page_count = 3;
-  ListQuery second_query;
+  apivideo::ListQuery second_query;
   EXPECT_CALL(upstream_, List(_, _, _))
-      .WillOnce(AnswerWith<TokenPage>(std::move(first)))
-      .WillOnce(::testing::DoAll(SaveArg<0>(&second_query),
-                                 AnswerWith<TokenPage>(TokenPage())));
+      .WillOnce(
+          upstream_testing::AnswerWith<apivideo::TokenPage>(std::move(first)))
+      .WillOnce(
+          ::testing::DoAll(SaveArg<0>(&second_query),
+                           upstream_testing::AnswerWith<apivideo::TokenPage>(
+                               apivideo::TokenPage())));
   v1::ListUploadTokensRequest request;
   request.set_page_size(2);
   v1::ListUploadTokensResponse response;
@@ -196,13 +194,14 @@ TEST_F(UploadTokenServiceOnMockTest,
 
 TEST_F(UploadTokenServiceOnMockTest, RateLimitHeadersBecomeResponseMetadata) {
   StartServer();
-  UpstreamCallInfo upstream;
+  apivideo::UpstreamCallInfo upstream;
   upstream.http_status = 200;
   upstream.rate_limit.limit = 500;
   upstream.rate_limit.remaining = 3;
   upstream.rate_limit.retry_after_seconds = 7;
   EXPECT_CALL(upstream_, Get(_, _, _))
-      .WillOnce(AnswerWith<v1::UploadToken>(SomeToken(), upstream));
+      .WillOnce(
+          upstream_testing::AnswerWith<v1::UploadToken>(SomeToken(), upstream));
   grpc::ClientContext context;
   ASSERT_TRUE(Get(kToken, nullptr, &context).ok());
   std::vector<std::pair<std::string, std::string>> metadata;
@@ -210,10 +209,10 @@ TEST_F(UploadTokenServiceOnMockTest, RateLimitHeadersBecomeResponseMetadata) {
     metadata.emplace_back(std::string(key.data(), key.size()),
                           std::string(value.data(), value.size()));
   }
-  EXPECT_THAT(metadata,
-              ::testing::IsSupersetOf({Pair("x-ratelimit-limit", "500"),
-                                       Pair("x-ratelimit-remaining", "3"),
-                                       Pair("x-ratelimit-retry-after", "7")}));
+  EXPECT_THAT(metadata, ::testing::IsSupersetOf(
+                            {::testing::Pair("x-ratelimit-limit", "500"),
+                             ::testing::Pair("x-ratelimit-remaining", "3"),
+                             ::testing::Pair("x-ratelimit-retry-after", "7")}));
 }
 
 // ---- Errors -----------------------------------------------------------------
@@ -226,7 +225,7 @@ TEST_F(UploadTokenServiceOnMockTest,
   info.set_resource_name(kToken);
   AddDetail(not_found, info);
   EXPECT_CALL(upstream_, Get(_, _, _))
-      .WillOnce(AnswerWith<v1::UploadToken>(not_found));
+      .WillOnce(upstream_testing::AnswerWith<v1::UploadToken>(not_found));
   const grpc::Status status = Get(kToken);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(status.error_message(), "upload token was not found");
@@ -240,7 +239,7 @@ TEST_F(UploadTokenServiceOnMockTest, UpstreamBadRequestNamesTheCallersFields) {
   absl::Status rejected = absl::InvalidArgumentError("api.video rejected it");
   AddFieldViolation(rejected, "pageSize", "out of range");
   EXPECT_CALL(upstream_, List(_, _, _))
-      .WillOnce(AnswerWith<TokenPage>(rejected));
+      .WillOnce(upstream_testing::AnswerWith<apivideo::TokenPage>(rejected));
   grpc::ClientContext context;
   v1::ListUploadTokensResponse response;
   const grpc::Status status = client_->ListUploadTokens(
@@ -254,7 +253,7 @@ TEST_F(UploadTokenServiceOnMockTest, CredentialInAnUpstreamErrorIsWithheld) {
   scrubber_.AddSecret("SuperSecretApiKey123");
   StartServer();
   EXPECT_CALL(upstream_, Get(_, _, _))
-      .WillOnce(AnswerWith<v1::UploadToken>(
+      .WillOnce(upstream_testing::AnswerWith<v1::UploadToken>(
           absl::InternalError("echoed Basic SuperSecretApiKey123")));
   const grpc::Status status = Get(kToken);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
@@ -323,7 +322,7 @@ TEST_F(UploadTokenServiceOnMockTest, CallerDeadlineBoundsTheUpstreamDeadline) {
   grpc::ClientContext context;
   const absl::Time before = absl::Now();
   context.set_deadline(absl::ToChronoTime(before + absl::Seconds(2)));
-  const CallOptions seen = OptionsOfAGet(context);
+  const apivideo::CallOptions seen = OptionsOfAGet(context);
   // gRPC carries the deadline as a timeout, rounded up a little; far from
   // the 30 s cap either way.
   EXPECT_LT(seen.deadline, before + absl::Seconds(3));
@@ -337,7 +336,7 @@ TEST_F(UploadTokenServiceOnMockTest,
   StartServer(options);
   grpc::ClientContext context;
   const absl::Time before = absl::Now();
-  const CallOptions seen = OptionsOfAGet(context);
+  const apivideo::CallOptions seen = OptionsOfAGet(context);
   EXPECT_GE(seen.deadline, before + absl::Seconds(5));
   EXPECT_LE(seen.deadline, absl::Now() + absl::Seconds(5));
 }
@@ -349,7 +348,7 @@ TEST_F(UploadTokenServiceOnMockTest, CallersTraceContextGoesUpstreamUnchanged) {
   grpc::ClientContext context;
   context.AddMetadata("traceparent", kTraceparent);
   context.AddMetadata("tracestate", "vendor=abc");
-  const CallOptions seen = OptionsOfAGet(context);
+  const apivideo::CallOptions seen = OptionsOfAGet(context);
   EXPECT_EQ(seen.traceparent, kTraceparent);
   EXPECT_EQ(seen.tracestate, "vendor=abc");
 }
