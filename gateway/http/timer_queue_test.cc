@@ -5,6 +5,9 @@
 
 #include <chrono>
 #include <optional>
+#include <ostream>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -46,80 +49,74 @@ TEST_F(TimerQueueTest, EarliestDueIsThatOfTheEarliestTaskWhateverTheOrder) {
   EXPECT_THAT(queue_.EarliestDue(), Optional(At(10)));
 }
 
-TEST_F(TimerQueueTest, RunDueRunsTasksDueAtOrBeforeNowOnly) {
-  Add(1, 10);
-  Add(2, 20);
-  Add(3, 21);
+// RunDue(now) after adding tasks: which ran, in which order, and when the
+// earliest task left is due.
+struct RunDueCase {
+  const char* name;
+  std::vector<std::pair<TaskId, int>> added;  // (id, due millis), in order.
+  int now_millis;
+  std::vector<TaskId> ran;
+  std::optional<int> earliest_due_left_millis;
+};
 
-  queue_.RunDue(At(20));
+void PrintTo(const RunDueCase& c, std::ostream* os) { *os << c.name; }
 
-  EXPECT_THAT(ran_, ElementsAre(1, 2));
+constexpr std::optional<int> kNone = std::nullopt;
+
+const RunDueCase kRunDueCases[] = {
+    {"DueAtOrBeforeNowOnly", {{1, 10}, {2, 20}, {3, 21}}, 20, {1, 2}, 21},
+    {"NotYetDueStaysQueued", {{1, 10}, {2, 20}}, 15, {1}, 20},
+    {"NothingDue", {{1, 10}}, 9, {}, 10},
+    {"InDueOrder", {{1, 30}, {2, 10}, {3, 20}}, 30, {2, 3, 1}, kNone},
+    {"SameDueInAddOrder", {{3, 10}, {1, 10}, {2, 10}}, 10, {3, 1, 2}, kNone},
+    {"AllDueEmptiesQueue", {{1, 10}, {2, 20}}, 20, {1, 2}, kNone},
+};
+
+class TimerQueueRunDueTest : public TimerQueueTest,
+                             public ::testing::WithParamInterface<RunDueCase> {
+};
+
+TEST_P(TimerQueueRunDueTest, RunsWhatIsDueAndKeepsTheRest) {
+  const RunDueCase& c = GetParam();
+  for (const auto& [id, due_millis] : c.added) Add(id, due_millis);
+
+  queue_.RunDue(At(c.now_millis));
+
+  EXPECT_EQ(ran_, c.ran);
+  if (c.earliest_due_left_millis.has_value()) {
+    EXPECT_THAT(queue_.EarliestDue(),
+                Optional(At(*c.earliest_due_left_millis)));
+  } else {
+    EXPECT_EQ(queue_.EarliestDue(), std::nullopt);
+  }
 }
 
-TEST_F(TimerQueueTest, TaskNotYetDueStaysQueued) {
-  Add(1, 10);
-  Add(2, 20);
-
-  queue_.RunDue(At(15));
-
-  EXPECT_THAT(queue_.EarliestDue(), Optional(At(20)));
-}
-
-TEST_F(TimerQueueTest, RunDueWithNothingDueRunsNothing) {
-  Add(1, 10);
-
-  queue_.RunDue(At(9));
-
-  EXPECT_THAT(ran_, IsEmpty());
-}
-
-TEST_F(TimerQueueTest, TasksRunInDueOrderNotInTheOrderAdded) {
-  Add(1, 30);
-  Add(2, 10);
-  Add(3, 20);
-
-  queue_.RunDue(At(30));
-
-  EXPECT_THAT(ran_, ElementsAre(2, 3, 1));
-}
-
-TEST_F(TimerQueueTest, TasksDueAtTheSameTimeRunInTheOrderAdded) {
-  Add(3, 10);
-  Add(1, 10);
-  Add(2, 10);
-
-  queue_.RunDue(At(10));
-
-  EXPECT_THAT(ran_, ElementsAre(3, 1, 2));
-}
+INSTANTIATE_TEST_SUITE_P(RunDue, TimerQueueRunDueTest,
+                         ::testing::ValuesIn(kRunDueCases),
+                         [](const ::testing::TestParamInfo<RunDueCase>& info) {
+                           return std::string(info.param.name);
+                         });
 
 TEST_F(TimerQueueTest, TaskRunsOnlyOnce) {
   Add(1, 10);
-
   queue_.RunDue(At(10));
+  ASSERT_THAT(ran_, ElementsAre(1));
+
   queue_.RunDue(At(20));
   queue_.RunAll();
 
   EXPECT_THAT(ran_, ElementsAre(1));
 }
 
-TEST_F(TimerQueueTest, QueueIsEmptyOnceEveryTaskRan) {
-  Add(1, 10);
-  Add(2, 20);
-
-  queue_.RunDue(At(20));
-
-  EXPECT_EQ(queue_.EarliestDue(), std::nullopt);
-}
-
 TEST_F(TimerQueueTest, CancelledTaskNeverRuns) {
   Add(1, 10);
   Add(2, 20);
-
   queue_.Cancel(1);
-  queue_.RunDue(At(20));
-  queue_.RunAll();
 
+  queue_.RunDue(At(20));
+  EXPECT_THAT(ran_, ElementsAre(2));
+
+  queue_.RunAll();
   EXPECT_THAT(ran_, ElementsAre(2));
 }
 
