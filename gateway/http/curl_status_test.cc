@@ -2,7 +2,12 @@
 
 #include <curl/curl.h>
 
+#include <ostream>
+#include <string>
+#include <vector>
+
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gateway/http/http_client.h"
 #include "gmock/gmock.h"
@@ -25,10 +30,50 @@ CurlFailure Failure(CURLcode code, long request_bytes) {  // NOLINT
   return failure;
 }
 
+// Each contract code, with the curl failures that map to it.
+struct CodeClass {
+  absl::StatusCode expected;
+  std::vector<CURLcode> curl_codes;
+};
+
+const CodeClass kCodeClasses[] = {
+    {absl::StatusCode::kDeadlineExceeded, {CURLE_OPERATION_TIMEDOUT}},
+    {absl::StatusCode::kUnavailable,
+     {CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT,
+      CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SEND_ERROR,
+      CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_GOT_NOTHING,
+      CURLE_HTTP2_STREAM}},
+    {absl::StatusCode::kResourceExhausted, {CURLE_FILESIZE_EXCEEDED}},
+    {absl::StatusCode::kInternal,
+     {CURLE_UNSUPPORTED_PROTOCOL, CURLE_WEIRD_SERVER_REPLY,
+      CURLE_OUT_OF_MEMORY}},
+};
+
 struct Case {
   CURLcode code;
   absl::StatusCode expected;
 };
+
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << curl_easy_strerror(c.code) << " -> "
+      << absl::StatusCodeToString(c.expected);
+}
+
+std::vector<Case> AllCases() {
+  std::vector<Case> cases;
+  for (const CodeClass& code_class : kCodeClasses) {
+    for (CURLcode code : code_class.curl_codes) {
+      cases.push_back({code, code_class.expected});
+    }
+  }
+  return cases;
+}
+
+// E.g. "CurlCode7_UNAVAILABLE".
+std::string CaseName(const ::testing::TestParamInfo<Case>& info) {
+  return absl::StrCat("CurlCode", info.param.code, "_",
+                      absl::StatusCodeToString(info.param.expected));
+}
 
 class CurlFailureCodeTest : public ::testing::TestWithParam<Case> {};
 
@@ -37,23 +82,8 @@ TEST_P(CurlFailureCodeTest, MapsToTheContractCode) {
             GetParam().expected);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllClasses, CurlFailureCodeTest,
-    ::testing::Values(
-        Case{CURLE_OPERATION_TIMEDOUT, absl::StatusCode::kDeadlineExceeded},
-        Case{CURLE_COULDNT_RESOLVE_HOST, absl::StatusCode::kUnavailable},
-        Case{CURLE_COULDNT_CONNECT, absl::StatusCode::kUnavailable},
-        Case{CURLE_SSL_CONNECT_ERROR, absl::StatusCode::kUnavailable},
-        Case{CURLE_PEER_FAILED_VERIFICATION, absl::StatusCode::kUnavailable},
-        Case{CURLE_SEND_ERROR, absl::StatusCode::kUnavailable},
-        Case{CURLE_RECV_ERROR, absl::StatusCode::kUnavailable},
-        Case{CURLE_PARTIAL_FILE, absl::StatusCode::kUnavailable},
-        Case{CURLE_GOT_NOTHING, absl::StatusCode::kUnavailable},
-        Case{CURLE_HTTP2_STREAM, absl::StatusCode::kUnavailable},
-        Case{CURLE_FILESIZE_EXCEEDED, absl::StatusCode::kResourceExhausted},
-        Case{CURLE_UNSUPPORTED_PROTOCOL, absl::StatusCode::kInternal},
-        Case{CURLE_WEIRD_SERVER_REPLY, absl::StatusCode::kInternal},
-        Case{CURLE_OUT_OF_MEMORY, absl::StatusCode::kInternal}));
+INSTANTIATE_TEST_SUITE_P(AllClasses, CurlFailureCodeTest,
+                         ::testing::ValuesIn(AllCases()), CaseName);
 
 TEST(CurlFailureToStatusTest, OwnSizeAbortIsResourceExhausted) {
   CurlFailure failure = Failure(CURLE_WRITE_ERROR, 100);
