@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "prometheus/counter.h"
+#include "prometheus/family.h"
 #include "prometheus/gauge.h"
 #include "prometheus/histogram.h"
 
@@ -20,13 +21,28 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+// Families registered on `registry`, as the gateway's sources build them.
+prometheus::Family<prometheus::Counter>& Counters(
+    MetricsRegistry& registry, const std::string& name,
+    const std::string& help = "h") {
+  return prometheus::BuildCounter().Name(name).Help(help).Register(
+      registry.families());
+}
+prometheus::Family<prometheus::Gauge>& Gauges(MetricsRegistry& registry,
+                                              const std::string& name) {
+  return prometheus::BuildGauge().Name(name).Help("h").Register(
+      registry.families());
+}
+prometheus::Family<prometheus::Histogram>& Histograms(MetricsRegistry& registry,
+                                                      const std::string& name) {
+  return prometheus::BuildHistogram().Name(name).Help("h").Register(
+      registry.families());
+}
+
 TEST(MetricsRegistry, RendersCounterWithHelpTypeAndLabels) {
   MetricsRegistry registry;
   prometheus::Counter& requests =
-      prometheus::BuildCounter()
-          .Name("requests_total")
-          .Help("Requests.")
-          .Register(registry.families())
+      Counters(registry, "requests_total", "Requests.")
           .Add({{"route", "/a"}, {"status", "200"}});
   requests.Increment();
   requests.Increment(2);
@@ -38,61 +54,41 @@ TEST(MetricsRegistry, RendersCounterWithHelpTypeAndLabels) {
 
 TEST(MetricsRegistry, WritesLabelsInNameOrder) {
   MetricsRegistry registry;
-  prometheus::BuildCounter()
-      .Name("c")
-      .Help("h")
-      .Register(registry.families())
-      .Add({{"route", "/a"}, {"method", "GET"}})
-      .Increment();
+  Counters(registry, "c").Add({{"route", "/a"}, {"method", "GET"}}).Increment();
   EXPECT_THAT(registry.RenderText(),
               HasSubstr("\nc{method=\"GET\",route=\"/a\"} 1\n"));
 }
 
 TEST(MetricsRegistry, SameLabelsGiveTheSameSeries) {
   MetricsRegistry registry;
-  auto& family = prometheus::BuildCounter().Name("c").Help("h").Register(
-      registry.families());
+  auto& family = Counters(registry, "c");
   EXPECT_EQ(&family.Add({{"k", "x"}}), &family.Add({{"k", "x"}}));
   EXPECT_NE(&family.Add({{"k", "x"}}), &family.Add({{"k", "y"}}));
 }
 
 TEST(MetricsRegistry, EscapesLabelValues) {
   MetricsRegistry registry;
-  prometheus::BuildCounter()
-      .Name("c")
-      .Help("h")
-      .Register(registry.families())
-      .Add({{"k", "q\"b\\n\nl"}})
-      .Increment();
+  Counters(registry, "c").Add({{"k", "q\"b\\n\nl"}}).Increment();
   EXPECT_THAT(registry.RenderText(),
               HasSubstr("\nc{k=\"q\\\"b\\\\n\\nl\"} 1\n"));
 }
 
 TEST(MetricsRegistry, RendersMetricWithoutLabelsBare) {
   MetricsRegistry registry;
-  prometheus::BuildGauge()
-      .Name("g")
-      .Help("h")
-      .Register(registry.families())
-      .Add({})
-      .Set(2.5);
+  Gauges(registry, "g").Add({}).Set(2.5);
   EXPECT_THAT(registry.RenderText(), HasSubstr("\ng 2.5\n"));
 }
 
 TEST(MetricsRegistry, LeavesOutFamiliesWithoutSeries) {
   MetricsRegistry registry;
-  prometheus::BuildGauge().Name("unused").Help("h").Register(
-      registry.families());
+  Gauges(registry, "unused");
   EXPECT_THAT(registry.RenderText(), Not(HasSubstr("unused")));
 }
 
 TEST(MetricsRegistry, RendersHistogramCumulativeWithSumAndCount) {
   MetricsRegistry registry;
   prometheus::Histogram& histogram =
-      prometheus::BuildHistogram()
-          .Name("latency_seconds")
-          .Help("h")
-          .Register(registry.families())
+      Histograms(registry, "latency_seconds")
           .Add({{"m", "Get"}}, prometheus::Histogram::BucketBoundaries{0.1, 1});
   histogram.Observe(0.05);
   histogram.Observe(0.1);  // on the bound: in the 0.1 bucket
@@ -122,26 +118,18 @@ TEST(MetricsRegistry, CallbackGaugeIsReadAtRenderTime) {
 TEST(MetricsRegistry, RendersFamiliesThenCallbackGauges) {
   MetricsRegistry registry;
   registry.AddCallbackGauge("read_at_scrape", "h", [] { return 0; });
-  prometheus::BuildCounter()
-      .Name("counted")
-      .Help("h")
-      .Register(registry.families())
-      .Add({});
+  Counters(registry, "counted").Add({});
   const std::string page = registry.RenderText();
   EXPECT_LT(page.find("counted"), page.find("read_at_scrape"));
 }
 
 TEST(MetricsRegistry, CountsEveryIncrementFromManyThreads) {
   MetricsRegistry registry;
-  auto& family = prometheus::BuildCounter().Name("c").Help("h").Register(
-      registry.families());
+  auto& family = Counters(registry, "c");
   prometheus::Counter& even = family.Add({{"k", "even"}});
   prometheus::Counter& odd = family.Add({{"k", "odd"}});
   prometheus::Histogram& histogram =
-      prometheus::BuildHistogram()
-          .Name("h")
-          .Help("h")
-          .Register(registry.families())
+      Histograms(registry, "h")
           .Add({}, prometheus::Histogram::BucketBoundaries{1});
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
