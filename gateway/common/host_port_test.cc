@@ -1,5 +1,8 @@
 #include "gateway/common/host_port.h"
 
+#include <ostream>
+#include <string>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -8,26 +11,34 @@ namespace {
 
 using ::testing::HasSubstr;
 
-TEST(ParseHostPort, ReadsNameAndPort) {
-  const absl::StatusOr<HostPort> parsed = ParseHostPort("localhost:50051");
+struct ParseCase {
+  const char* name;
+  const char* address;
+  HostPort expected;
+};
+
+void PrintTo(const ParseCase& c, std::ostream* os) { *os << c.address; }
+
+const ParseCase kParseCases[] = {
+    {"NameAndPort", "localhost:50051", {"localhost", 50051}},
+    {"BracketedIpv6WithoutTheBrackets", "[::]:9090", {"::", 9090}},
+    {"PortZeroAndAnEmptyHost", ":0", {"", 0}},
+};
+
+class ParseHostPortTest : public ::testing::TestWithParam<ParseCase> {};
+
+TEST_P(ParseHostPortTest, ReadsHostAndPort) {
+  const absl::StatusOr<HostPort> parsed = ParseHostPort(GetParam().address);
   ASSERT_TRUE(parsed.ok()) << parsed.status();
-  EXPECT_EQ(parsed->host, "localhost");
-  EXPECT_EQ(parsed->port, 50051);
+  EXPECT_EQ(parsed->host, GetParam().expected.host);
+  EXPECT_EQ(parsed->port, GetParam().expected.port);
 }
 
-TEST(ParseHostPort, ReadsBracketedIpv6WithoutTheBrackets) {
-  const absl::StatusOr<HostPort> parsed = ParseHostPort("[::]:9090");
-  ASSERT_TRUE(parsed.ok()) << parsed.status();
-  EXPECT_EQ(parsed->host, "::");
-  EXPECT_EQ(parsed->port, 9090);
-}
-
-TEST(ParseHostPort, AcceptsPortZeroAndAnEmptyHost) {
-  const absl::StatusOr<HostPort> parsed = ParseHostPort(":0");
-  ASSERT_TRUE(parsed.ok()) << parsed.status();
-  EXPECT_EQ(parsed->host, "");
-  EXPECT_EQ(parsed->port, 0);
-}
+INSTANTIATE_TEST_SUITE_P(ParseHostPort, ParseHostPortTest,
+                         ::testing::ValuesIn(kParseCases),
+                         [](const ::testing::TestParamInfo<ParseCase>& info) {
+                           return std::string(info.param.name);
+                         });
 
 TEST(ParseHostPort, RefusesMissingOrMalformedPorts) {
   for (const char* address :
