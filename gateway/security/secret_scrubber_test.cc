@@ -16,71 +16,74 @@ using ::testing::Not;
 
 constexpr char kKey[] = "api-key-canary-4f1d8a2e";
 
-std::string ReasonOf(const absl::Status& status) {
-  const auto info = GetDetail<google::rpc::ErrorInfo>(status);
-  return info.has_value() ? info->reason() : "";
+// Matches a status the scrubber withheld a secret from: it says so in the
+// reason of its google.rpc.ErrorInfo detail.
+::testing::Matcher<absl::Status> MarkedWithheld() {
+  return ::testing::ResultOf(
+      "ErrorInfo reason",
+      [](const absl::Status& status) {
+        const auto info = GetDetail<google::rpc::ErrorInfo>(status);
+        return info.has_value() ? info->reason() : std::string();
+      },
+      "CREDENTIAL_WITHHELD");
 }
 
-TEST(SecretScrubber, StatusWithoutSecretsIsUnchanged) {
-  SecretScrubber scrubber;
-  scrubber.AddSecret(kKey);
+// A scrubber that knows kKey.
+class SecretScrubberTest : public ::testing::Test {
+ protected:
+  SecretScrubberTest() { scrubber_.AddSecret(kKey); }
+
+  SecretScrubber scrubber_;
+};
+
+TEST_F(SecretScrubberTest, StatusWithoutSecretsIsUnchanged) {
   absl::Status status = absl::NotFoundError("upload token \"toX\" not found");
   google::rpc::ResourceInfo info;
   info.set_resource_name("toX");
   AddDetail(status, info);
-  EXPECT_EQ(scrubber.Scrub(status), status);
+  EXPECT_EQ(scrubber_.Scrub(status), status);
 }
 
-TEST(SecretScrubber, KeyInTheMessageIsWithheldKeepingTheCode) {
-  SecretScrubber scrubber;
-  scrubber.AddSecret(kKey);
-  const absl::Status scrubbed = scrubber.Scrub(absl::InvalidArgumentError(
+TEST_F(SecretScrubberTest, KeyInTheMessageIsWithheldKeepingTheCode) {
+  const absl::Status scrubbed = scrubber_.Scrub(absl::InvalidArgumentError(
       std::string("api.video rejected: unknown key ") + kKey));
   EXPECT_EQ(scrubbed.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(scrubbed.ToString(), Not(HasSubstr(kKey)));
-  EXPECT_EQ(ReasonOf(scrubbed), "CREDENTIAL_WITHHELD");
+  EXPECT_THAT(scrubbed, MarkedWithheld());
 }
 
-TEST(SecretScrubber, KeyInADetailIsWithheld) {
-  SecretScrubber scrubber;
-  scrubber.AddSecret(kKey);
+TEST_F(SecretScrubberTest, KeyInADetailIsWithheld) {
   absl::Status status = absl::InternalError("api.video refused the key");
   google::rpc::ErrorInfo info;
   (*info.mutable_metadata())["title"] = std::string("bad key ") + kKey;
   AddDetail(status, info);
-  const absl::Status scrubbed = scrubber.Scrub(status);
-  EXPECT_EQ(ReasonOf(scrubbed), "CREDENTIAL_WITHHELD");
-  EXPECT_FALSE(scrubber.Contains(ToRpcStatus(scrubbed).SerializeAsString()));
+  const absl::Status scrubbed = scrubber_.Scrub(status);
+  EXPECT_THAT(scrubbed, MarkedWithheld());
+  EXPECT_FALSE(scrubber_.Contains(ToRpcStatus(scrubbed).SerializeAsString()));
 }
 
-TEST(SecretScrubber, BasicAuthEncodingOfTheKeyIsWithheldToo) {
-  SecretScrubber scrubber;
-  scrubber.AddSecret(kKey);
+TEST_F(SecretScrubberTest, BasicAuthEncodingOfTheKeyIsWithheldToo) {
   const std::string echoed =
       "got Authorization: Basic " + absl::Base64Escape(std::string(kKey) + ":");
-  EXPECT_EQ(ReasonOf(scrubber.Scrub(absl::UnavailableError(echoed))),
-            "CREDENTIAL_WITHHELD");
+  EXPECT_THAT(scrubber_.Scrub(absl::UnavailableError(echoed)),
+              MarkedWithheld());
 }
 
-TEST(SecretScrubber, RotatedOutKeysAreStillLookedFor) {
-  SecretScrubber scrubber;
-  scrubber.AddSecret(kKey);
-  scrubber.AddSecret("the-next-key-after-rotation");
-  EXPECT_TRUE(scrubber.Contains(kKey));
-  EXPECT_TRUE(scrubber.Contains("x the-next-key-after-rotation y"));
+TEST_F(SecretScrubberTest, RotatedOutKeysAreStillLookedFor) {
+  scrubber_.AddSecret("the-next-key-after-rotation");
+  EXPECT_TRUE(scrubber_.Contains(kKey));
+  EXPECT_TRUE(scrubber_.Contains("x the-next-key-after-rotation y"));
+}
+
+TEST_F(SecretScrubberTest, RedactBlanksEveryOccurrence) {
+  EXPECT_EQ(scrubber_.Redact(std::string(kKey) + " and " + kKey),
+            "[REDACTED] and [REDACTED]");
 }
 
 TEST(SecretScrubber, ShortSecretsAreIgnoredAsTheyMatchOrdinaryText) {
   SecretScrubber scrubber;
   scrubber.AddSecret("abc");
   EXPECT_FALSE(scrubber.Contains("abc"));
-}
-
-TEST(SecretScrubber, RedactBlanksEveryOccurrence) {
-  SecretScrubber scrubber;
-  scrubber.AddSecret(kKey);
-  EXPECT_EQ(scrubber.Redact(std::string(kKey) + " and " + kKey),
-            "[REDACTED] and [REDACTED]");
 }
 
 }  // namespace
