@@ -25,6 +25,28 @@ MATCHER_P2(FieldViolationIs, field, description, "") {
   return arg.field() == field && arg.description() == description;
 }
 
+::testing::Matcher<google::rpc::ErrorInfo> ErrorInfoIs(
+    const std::string& reason, const std::string& domain) {
+  return ::testing::AllOf(
+      Property("reason", &google::rpc::ErrorInfo::reason, reason),
+      Property("domain", &google::rpc::ErrorInfo::domain, domain));
+}
+
+google::rpc::ResourceInfo Resource(const std::string& name) {
+  google::rpc::ResourceInfo info;
+  info.set_resource_name(name);
+  return info;
+}
+
+// The field violations of the status's BadRequest detail; none without one.
+std::vector<google::rpc::BadRequest::FieldViolation> FieldViolationsOf(
+    const absl::Status& status) {
+  const auto bad_request = GetDetail<google::rpc::BadRequest>(status);
+  if (!bad_request.has_value()) return {};
+  return {bad_request->field_violations().begin(),
+          bad_request->field_violations().end()};
+}
+
 std::vector<std::string> DetailTypeUrls(const google::rpc::Status& status) {
   std::vector<std::string> urls;
   for (const auto& any : status.details()) urls.push_back(any.type_url());
@@ -62,9 +84,7 @@ TEST(TypeUrlOf, IsTypeGoogleapisPrefixPlusFullName) {
 
 TEST(AddDetail, AttachesDetailThatGetDetailReturns) {
   absl::Status status = absl::NotFoundError("gone");
-  google::rpc::ResourceInfo info;
-  info.set_resource_name("to1");
-  AddDetail(status, info);
+  AddDetail(status, Resource("to1"));
   EXPECT_THAT(
       GetDetail<google::rpc::ResourceInfo>(status),
       Optional(Property(&google::rpc::ResourceInfo::resource_name, "to1")));
@@ -72,21 +92,15 @@ TEST(AddDetail, AttachesDetailThatGetDetailReturns) {
 
 TEST(AddDetail, IsNoOpOnOkStatus) {
   absl::Status status = absl::OkStatus();
-  google::rpc::ResourceInfo info;
-  info.set_resource_name("to1");
-  AddDetail(status, info);
+  AddDetail(status, Resource("to1"));
   EXPECT_TRUE(status.ok());
   EXPECT_EQ(GetDetail<google::rpc::ResourceInfo>(status), std::nullopt);
 }
 
 TEST(AddDetail, SecondDetailOfSameTypeReplacesFirst) {
   absl::Status status = absl::NotFoundError("gone");
-  google::rpc::ResourceInfo first;
-  first.set_resource_name("first");
-  google::rpc::ResourceInfo second;
-  second.set_resource_name("second");
-  AddDetail(status, first);
-  AddDetail(status, second);
+  AddDetail(status, Resource("first"));
+  AddDetail(status, Resource("second"));
   EXPECT_THAT(
       GetDetail<google::rpc::ResourceInfo>(status),
       Optional(Property(&google::rpc::ResourceInfo::resource_name, "second")));
@@ -94,8 +108,7 @@ TEST(AddDetail, SecondDetailOfSameTypeReplacesFirst) {
 
 TEST(GetDetail, ReturnsNulloptWhenTypeIsAbsent) {
   absl::Status status = absl::NotFoundError("gone");
-  google::rpc::ResourceInfo info;
-  AddDetail(status, info);
+  AddDetail(status, google::rpc::ResourceInfo());
   EXPECT_EQ(GetDetail<google::rpc::RetryInfo>(status), std::nullopt);
 }
 
@@ -111,19 +124,15 @@ TEST(MakeError, SetsCodeMessageAndErrorInfoWithApiVideoDomain) {
       MakeError(absl::StatusCode::kUnavailable, "down", "UPSTREAM_DOWN");
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(status.message(), "down");
-  const auto info = GetDetail<google::rpc::ErrorInfo>(status);
-  ASSERT_TRUE(info.has_value());
-  EXPECT_EQ(info->reason(), "UPSTREAM_DOWN");
-  EXPECT_EQ(info->domain(), "api.video");
+  EXPECT_THAT(GetDetail<google::rpc::ErrorInfo>(status),
+              Optional(ErrorInfoIs("UPSTREAM_DOWN", "api.video")));
 }
 
 TEST(AddFieldViolation, KeepsEarlierViolations) {
   absl::Status status = absl::InvalidArgumentError("bad");
   AddFieldViolation(status, "ttl", "too small");
   AddFieldViolation(status, "token", "too long");
-  const auto bad_request = GetDetail<google::rpc::BadRequest>(status);
-  ASSERT_TRUE(bad_request.has_value());
-  EXPECT_THAT(bad_request->field_violations(),
+  EXPECT_THAT(FieldViolationsOf(status),
               ElementsAre(FieldViolationIs("ttl", "too small"),
                           FieldViolationIs("token", "too long")));
 }
@@ -132,14 +141,10 @@ TEST(InvalidFieldError, IsInvalidArgumentWithBadRequestAndErrorInfo) {
   const absl::Status status = InvalidFieldError("ttl", "must not be negative");
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(status.message(), "invalid request: ttl: must not be negative");
-  const auto bad_request = GetDetail<google::rpc::BadRequest>(status);
-  ASSERT_TRUE(bad_request.has_value());
-  EXPECT_THAT(bad_request->field_violations(),
+  EXPECT_THAT(FieldViolationsOf(status),
               ElementsAre(FieldViolationIs("ttl", "must not be negative")));
-  const auto info = GetDetail<google::rpc::ErrorInfo>(status);
-  ASSERT_TRUE(info.has_value());
-  EXPECT_EQ(info->reason(), "INVALID_ARGUMENT");
-  EXPECT_EQ(info->domain(), "api.video");
+  EXPECT_THAT(GetDetail<google::rpc::ErrorInfo>(status),
+              Optional(ErrorInfoIs("INVALID_ARGUMENT", "api.video")));
 }
 
 TEST(FieldViolations, EmptyIsOk) {
@@ -158,9 +163,7 @@ TEST(FieldViolations, ReportsEveryFieldInOneStatus) {
   EXPECT_EQ(status.message(),
             "invalid request: page_size: must not be negative; order_by: "
             "unknown field");
-  const auto bad_request = GetDetail<google::rpc::BadRequest>(status);
-  ASSERT_TRUE(bad_request.has_value());
-  EXPECT_THAT(bad_request->field_violations(),
+  EXPECT_THAT(FieldViolationsOf(status),
               ElementsAre(FieldViolationIs("page_size", "must not be negative"),
                           FieldViolationIs("order_by", "unknown field")));
 }
@@ -181,18 +184,15 @@ TEST(ToRpcStatus, CopiesCodeAndMessage) {
 
 TEST(ToRpcStatus, AddsErrorInfoNamedAfterCodeWhenMissing) {
   const google::rpc::Status rpc = ToRpcStatus(absl::NotFoundError("gone"));
-  const auto infos = DetailsOfType<google::rpc::ErrorInfo>(rpc);
-  ASSERT_EQ(infos.size(), 1u);
-  EXPECT_EQ(infos[0].reason(), "NOT_FOUND");
-  EXPECT_EQ(infos[0].domain(), "api.video");
+  EXPECT_THAT(DetailsOfType<google::rpc::ErrorInfo>(rpc),
+              ElementsAre(ErrorInfoIs("NOT_FOUND", "api.video")));
 }
 
 TEST(ToRpcStatus, KeepsGivenErrorInfoWithoutAddingAnother) {
   const google::rpc::Status rpc = ToRpcStatus(
       MakeError(absl::StatusCode::kNotFound, "gone", "RESOURCE_NOT_FOUND"));
-  const auto infos = DetailsOfType<google::rpc::ErrorInfo>(rpc);
-  ASSERT_EQ(infos.size(), 1u);
-  EXPECT_EQ(infos[0].reason(), "RESOURCE_NOT_FOUND");
+  EXPECT_THAT(DetailsOfType<google::rpc::ErrorInfo>(rpc),
+              ElementsAre(ErrorInfoIs("RESOURCE_NOT_FOUND", "api.video")));
 }
 
 TEST(ToRpcStatus, SortsDetailsByTypeUrl) {
@@ -210,8 +210,7 @@ TEST(ToRpcStatus, SortsDetailsByTypeUrl) {
 TEST(ToRpcStatus, EncodingDoesNotDependOnOrderDetailsWereAdded) {
   google::rpc::RetryInfo retry;
   retry.mutable_retry_delay()->set_seconds(7);
-  google::rpc::ResourceInfo resource;
-  resource.set_resource_name("to1");
+  const google::rpc::ResourceInfo resource = Resource("to1");
 
   absl::Status one = absl::NotFoundError("gone");
   AddDetail(one, retry);
