@@ -1,12 +1,16 @@
 #include "gateway/policy/retry_policy.h"
 
 #include <algorithm>
+#include <ostream>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "absl/random/mock_distributions.h"
 #include "absl/random/mocking_bit_gen.h"
 #include "absl/random/random.h"
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -43,32 +47,45 @@ TEST(IsRetryable, IdempotentRetriesConnectionFailureBeforeSending) {
   EXPECT_TRUE(IsRetryable(Idempotency::kIdempotent, ConnectionFailure(false)));
 }
 
-class RetryableStatusTest : public testing::TestWithParam<int> {};
+// An answer's status, and whether an idempotent call retries after it.
+struct StatusCase {
+  int status;
+  bool idempotent_retries;
+};
 
-TEST_P(RetryableStatusTest, IdempotentRetries) {
-  EXPECT_TRUE(IsRetryable(Idempotency::kIdempotent, Answer(GetParam())));
+void PrintTo(const StatusCase& c, std::ostream* os) { *os << c.status; }
+
+std::vector<StatusCase> StatusCases() {
+  std::vector<StatusCase> cases;
+  for (const int gateway_error : {502, 503, 504}) {
+    cases.push_back({gateway_error, /*idempotent_retries=*/true});
+  }
+  for (const int other : {200, 201, 204, 400, 401, 403, 404, 500, 501, 505}) {
+    cases.push_back({other, /*idempotent_retries=*/false});
+  }
+  return cases;
+}
+
+class RetryableStatusTest : public testing::TestWithParam<StatusCase> {};
+
+TEST_P(RetryableStatusTest, IdempotentRetriesGatewayErrorsOnly) {
+  EXPECT_EQ(IsRetryable(Idempotency::kIdempotent, Answer(GetParam().status)),
+            GetParam().idempotent_retries);
 }
 
 TEST_P(RetryableStatusTest, NonIdempotentNeverRetries) {
-  EXPECT_FALSE(IsRetryable(Idempotency::kNonIdempotent, Answer(GetParam())));
+  EXPECT_FALSE(
+      IsRetryable(Idempotency::kNonIdempotent, Answer(GetParam().status)));
 }
 
-INSTANTIATE_TEST_SUITE_P(GatewayErrors, RetryableStatusTest,
-                         testing::Values(502, 503, 504));
-
-class NonRetryableStatusTest : public testing::TestWithParam<int> {};
-
-TEST_P(NonRetryableStatusTest, IdempotentDoesNotRetry) {
-  EXPECT_FALSE(IsRetryable(Idempotency::kIdempotent, Answer(GetParam())));
-}
-
-TEST_P(NonRetryableStatusTest, NonIdempotentDoesNotRetry) {
-  EXPECT_FALSE(IsRetryable(Idempotency::kNonIdempotent, Answer(GetParam())));
-}
-
-INSTANTIATE_TEST_SUITE_P(Others, NonRetryableStatusTest,
-                         testing::Values(200, 201, 204, 400, 401, 403, 404, 500,
-                                         501, 505));
+INSTANTIATE_TEST_SUITE_P(Answers, RetryableStatusTest,
+                         testing::ValuesIn(StatusCases()),
+                         [](const testing::TestParamInfo<StatusCase>& info) {
+                           return absl::StrCat(info.param.idempotent_retries
+                                                   ? "GatewayError"
+                                                   : "Other",
+                                               info.param.status);
+                         });
 
 TEST(IsRetryable, TooManyRequestsIsRetryableWhateverTheMethod) {
   EXPECT_TRUE(IsRetryable(Idempotency::kIdempotent, Answer(429)));
@@ -184,45 +201,45 @@ TEST(BackoffDelay, DrawsFullJitterFromClosedUnitInterval) {
   EXPECT_EQ(BackoffDelay(RetryOptions(), 1, gen), absl::Microseconds(12500));
 }
 
-TEST(BackoffDelay, CeilingOfFirstRetryIsInitialBackoff) {
-  FixedDraw draw(1.0);
-  EXPECT_EQ(BackoffDelay(RetryOptions(), 1, draw.gen()),
-            absl::Milliseconds(25));
+// BackoffDelay with the default options (25 ms doubling up to 1 s) when the
+// uniform draw is `draw`: the ceiling of retry n scaled by the draw.
+struct DefaultBackoffCase {
+  const char* name;
+  double draw;
+  int retry;
+  absl::Duration delay;
+};
+
+void PrintTo(const DefaultBackoffCase& c, std::ostream* os) { *os << c.name; }
+
+const DefaultBackoffCase kDefaultBackoffCases[] = {
+    {"FirstCeilingIsInitialBackoff", 1.0, 1, absl::Milliseconds(25)},
+    {"CeilingDoublesForRetry2", 1.0, 2, absl::Milliseconds(50)},
+    {"CeilingDoublesForRetry3", 1.0, 3, absl::Milliseconds(100)},
+    {"CeilingDoublesForRetry4", 1.0, 4, absl::Milliseconds(200)},
+    {"CeilingDoublesForRetry6", 1.0, 6, absl::Milliseconds(800)},
+    // 25 ms * 2^6 = 1.6 s > 1 s.
+    {"CeilingIsCappedForRetry7", 1.0, 7, absl::Seconds(1)},
+    {"CeilingIsCappedForRetry8", 1.0, 8, absl::Seconds(1)},
+    {"HugeRetryNumberStaysAtMaxBackoff", 1.0, 2000, absl::Seconds(1)},
+    {"LowestDrawIsNoWait", 0.0, 3, absl::ZeroDuration()},
+    // Ceiling of retry 3 is 100 ms.
+    {"ScalesCeilingByDraw", 0.25, 3, absl::Milliseconds(25)},
+};
+
+class DefaultBackoffTest : public testing::TestWithParam<DefaultBackoffCase> {};
+
+TEST_P(DefaultBackoffTest, IsTheCeilingScaledByTheDraw) {
+  FixedDraw draw(GetParam().draw);
+  EXPECT_EQ(BackoffDelay(RetryOptions(), GetParam().retry, draw.gen()),
+            GetParam().delay);
 }
 
-TEST(BackoffDelay, CeilingDoublesWithEachRetry) {
-  FixedDraw draw(1.0);
-  const RetryOptions options;
-  EXPECT_EQ(BackoffDelay(options, 2, draw.gen()), absl::Milliseconds(50));
-  EXPECT_EQ(BackoffDelay(options, 3, draw.gen()), absl::Milliseconds(100));
-  EXPECT_EQ(BackoffDelay(options, 4, draw.gen()), absl::Milliseconds(200));
-  EXPECT_EQ(BackoffDelay(options, 6, draw.gen()), absl::Milliseconds(800));
-}
-
-TEST(BackoffDelay, CeilingIsCappedAtMaxBackoff) {
-  FixedDraw draw(1.0);
-  const RetryOptions options;
-  // 25 ms * 2^6 = 1.6 s > 1 s.
-  EXPECT_EQ(BackoffDelay(options, 7, draw.gen()), absl::Seconds(1));
-  EXPECT_EQ(BackoffDelay(options, 8, draw.gen()), absl::Seconds(1));
-}
-
-TEST(BackoffDelay, HugeRetryNumberStaysAtMaxBackoff) {
-  FixedDraw draw(1.0);
-  EXPECT_EQ(BackoffDelay(RetryOptions(), 2000, draw.gen()), absl::Seconds(1));
-}
-
-TEST(BackoffDelay, LowestDrawIsNoWait) {
-  FixedDraw draw(0.0);
-  EXPECT_EQ(BackoffDelay(RetryOptions(), 3, draw.gen()), absl::ZeroDuration());
-}
-
-TEST(BackoffDelay, ScalesCeilingByDraw) {
-  FixedDraw draw(0.25);
-  // Ceiling of retry 3 is 100 ms.
-  EXPECT_EQ(BackoffDelay(RetryOptions(), 3, draw.gen()),
-            absl::Milliseconds(25));
-}
+INSTANTIATE_TEST_SUITE_P(
+    BackoffDelay, DefaultBackoffTest, testing::ValuesIn(kDefaultBackoffCases),
+    [](const testing::TestParamInfo<DefaultBackoffCase>& info) {
+      return std::string(info.param.name);
+    });
 
 TEST(BackoffDelay, FollowsCustomOptions) {
   FixedDraw draw(1.0);
