@@ -58,6 +58,48 @@ TEST(ServerReflectionTest, RefusesABrokenSet) {
 // A real server on loopback with only the reflection services.
 class ServerReflectionServerTest : public ::testing::Test {
  protected:
+  // One reflection stream to the server, version `Service` (v1 or v1alpha),
+  // with the last request sent and the last answer read.
+  template <typename Service, typename Request, typename Response>
+  class Call {
+   public:
+    explicit Call(const std::shared_ptr<grpc::Channel>& channel)
+        : stub_(Service::NewStub(channel)) {
+      context_.set_deadline(In(absl::Seconds(10)));
+      stream_ = stub_->ServerReflectionInfo(&context_);
+    }
+
+    // Writes `request` and reads its answer into `response`; false if either
+    // failed.
+    bool Ask() { return stream_->Write(request) && stream_->Read(&response); }
+
+    // Half-closes the stream and waits for the call to end: the server sends
+    // no more answers and ends it with the status returned.
+    grpc::Status Close() {
+      EXPECT_TRUE(stream_->WritesDone());
+      Response more;
+      EXPECT_FALSE(stream_->Read(&more)) << "an answer after the half-close";
+      return stream_->Finish();
+    }
+
+    grpc::ClientContext& context() { return context_; }
+    grpc::ClientReaderWriter<Request, Response>& stream() { return *stream_; }
+
+    Request request;
+    Response response;
+
+   private:
+    std::unique_ptr<typename Service::Stub> stub_;
+    grpc::ClientContext context_;
+    std::unique_ptr<grpc::ClientReaderWriter<Request, Response>> stream_;
+  };
+  using V1Call = Call<grpc::reflection::v1::ServerReflection,
+                      grpc::reflection::v1::ServerReflectionRequest,
+                      grpc::reflection::v1::ServerReflectionResponse>;
+  using V1AlphaCall = Call<grpc::reflection::v1alpha::ServerReflection,
+                           grpc::reflection::v1alpha::ServerReflectionRequest,
+                           grpc::reflection::v1alpha::ServerReflectionResponse>;
+
   void SetUp() override {
     auto reflection = ServerReflection::Create(EmbeddedDescriptorSet(),
                                                {kUploadTokenService});
@@ -92,118 +134,82 @@ class ServerReflectionServerTest : public ::testing::Test {
 // Several requests on one stream, answered in order; the client's half-close
 // ends the call with OK.
 TEST_F(ServerReflectionServerTest, V1AnswersEachRequestOfAStream) {
-  auto stub = grpc::reflection::v1::ServerReflection::NewStub(channel_);
-  grpc::ClientContext context;
-  context.set_deadline(In(absl::Seconds(10)));
-  auto stream = stub->ServerReflectionInfo(&context);
+  V1Call call(channel_);
 
-  grpc::reflection::v1::ServerReflectionRequest request;
-  grpc::reflection::v1::ServerReflectionResponse response;
-  request.set_list_services("");
-  ASSERT_TRUE(stream->Write(request));
-  ASSERT_TRUE(stream->Read(&response));
-  ASSERT_EQ(response.list_services_response().service_size(), 3);
-  EXPECT_EQ(response.list_services_response().service(0).name(),
+  call.request.set_list_services("");
+  ASSERT_TRUE(call.Ask());
+  ASSERT_EQ(call.response.list_services_response().service_size(), 3);
+  EXPECT_EQ(call.response.list_services_response().service(0).name(),
             kUploadTokenService);
 
-  request.set_file_containing_symbol("grpc.reflection.v1.ServerReflection");
-  ASSERT_TRUE(stream->Write(request));
-  ASSERT_TRUE(stream->Read(&response));
-  ASSERT_EQ(response.file_descriptor_response().file_descriptor_proto_size(),
-            1);
+  call.request.set_file_containing_symbol(
+      "grpc.reflection.v1.ServerReflection");
+  ASSERT_TRUE(call.Ask());
+  ASSERT_EQ(
+      call.response.file_descriptor_response().file_descriptor_proto_size(), 1);
 
-  request.set_file_containing_symbol("no.Such");
-  ASSERT_TRUE(stream->Write(request));
-  ASSERT_TRUE(stream->Read(&response));
-  EXPECT_EQ(response.error_response().error_code(),
+  call.request.set_file_containing_symbol("no.Such");
+  ASSERT_TRUE(call.Ask());
+  EXPECT_EQ(call.response.error_response().error_code(),
             static_cast<int>(grpc::StatusCode::NOT_FOUND));
-  EXPECT_EQ(response.original_request().file_containing_symbol(), "no.Such");
+  EXPECT_EQ(call.response.original_request().file_containing_symbol(),
+            "no.Such");
 
-  ASSERT_TRUE(stream->WritesDone());
-  EXPECT_FALSE(stream->Read(&response));
-  grpc::Status status = stream->Finish();
+  const grpc::Status status = call.Close();
   EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
 TEST_F(ServerReflectionServerTest, V1AlphaAnswersTheSame) {
-  auto stub = grpc::reflection::v1alpha::ServerReflection::NewStub(channel_);
-  grpc::ClientContext context;
-  context.set_deadline(In(absl::Seconds(10)));
-  auto stream = stub->ServerReflectionInfo(&context);
+  V1AlphaCall call(channel_);
 
-  grpc::reflection::v1alpha::ServerReflectionRequest request;
-  grpc::reflection::v1alpha::ServerReflectionResponse response;
-  request.set_host("localhost");
-  request.set_file_by_filename("apivideo/uploadtokens/v1/upload_tokens.proto");
-  ASSERT_TRUE(stream->Write(request));
-  ASSERT_TRUE(stream->Read(&response));
-  EXPECT_EQ(response.valid_host(), "localhost");
-  EXPECT_EQ(response.file_descriptor_response().file_descriptor_proto_size(),
-            3);
+  call.request.set_host("localhost");
+  call.request.set_file_by_filename(
+      "apivideo/uploadtokens/v1/upload_tokens.proto");
+  ASSERT_TRUE(call.Ask());
+  EXPECT_EQ(call.response.valid_host(), "localhost");
+  EXPECT_EQ(
+      call.response.file_descriptor_response().file_descriptor_proto_size(), 3);
 
-  request.set_list_services("");
-  ASSERT_TRUE(stream->Write(request));
-  ASSERT_TRUE(stream->Read(&response));
-  EXPECT_EQ(response.list_services_response().service(2).name(),
+  call.request.set_list_services("");
+  ASSERT_TRUE(call.Ask());
+  EXPECT_EQ(call.response.list_services_response().service(2).name(),
             "grpc.reflection.v1alpha.ServerReflection");
 
-  ASSERT_TRUE(stream->WritesDone());
-  grpc::Status status = stream->Finish();
+  const grpc::Status status = call.Close();
   EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
 TEST_F(ServerReflectionServerTest, StreamClosedWithoutRequestsFinishes) {
-  auto stub = grpc::reflection::v1::ServerReflection::NewStub(channel_);
-  grpc::ClientContext context;
-  context.set_deadline(In(absl::Seconds(10)));
-  auto stream = stub->ServerReflectionInfo(&context);
-  ASSERT_TRUE(stream->WritesDone());
-  grpc::Status status = stream->Finish();
+  V1Call call(channel_);
+  const grpc::Status status = call.Close();
   EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
 TEST_F(ServerReflectionServerTest, CancelledStreamEnds) {
-  auto stub = grpc::reflection::v1::ServerReflection::NewStub(channel_);
-  grpc::ClientContext context;
-  context.set_deadline(In(absl::Seconds(10)));
-  auto stream = stub->ServerReflectionInfo(&context);
-  grpc::reflection::v1::ServerReflectionRequest request;
-  grpc::reflection::v1::ServerReflectionResponse response;
-  request.set_list_services("");
-  ASSERT_TRUE(stream->Write(request));
-  ASSERT_TRUE(stream->Read(&response));
-  context.TryCancel();
-  grpc::Status status = stream->Finish();
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::CANCELLED);
+  V1Call call(channel_);
+  call.request.set_list_services("");
+  ASSERT_TRUE(call.Ask());
+
+  call.context().TryCancel();
+
+  EXPECT_EQ(call.stream().Finish().error_code(), grpc::StatusCode::CANCELLED);
   // TearDown checks that the server's side of the call has ended too.
 }
 
 TEST_F(ServerReflectionServerTest, ManyConcurrentStreams) {
-  auto stub = grpc::reflection::v1::ServerReflection::NewStub(channel_);
-  struct Call {
-    grpc::ClientContext context;
-    std::unique_ptr<grpc::ClientReaderWriter<
-        grpc::reflection::v1::ServerReflectionRequest,
-        grpc::reflection::v1::ServerReflectionResponse>>
-        stream;
-  };
-  std::vector<std::unique_ptr<Call>> calls;
   grpc::reflection::v1::ServerReflectionRequest request;
   request.set_file_containing_symbol(kUploadTokenService);
+  std::vector<std::unique_ptr<V1Call>> calls;
   for (int i = 0; i < 20; ++i) {
-    auto call = std::make_unique<Call>();
-    call->context.set_deadline(In(absl::Seconds(10)));
-    call->stream = stub->ServerReflectionInfo(&call->context);
-    ASSERT_TRUE(call->stream->Write(request));
-    calls.push_back(std::move(call));
+    calls.push_back(std::make_unique<V1Call>(channel_));
+    ASSERT_TRUE(calls.back()->stream().Write(request));
   }
   for (auto& call : calls) {
     grpc::reflection::v1::ServerReflectionResponse response;
-    ASSERT_TRUE(call->stream->Read(&response));
+    ASSERT_TRUE(call->stream().Read(&response));
     EXPECT_EQ(response.file_descriptor_response().file_descriptor_proto_size(),
               3);
-    ASSERT_TRUE(call->stream->WritesDone());
-    EXPECT_TRUE(call->stream->Finish().ok());
+    EXPECT_TRUE(call->Close().ok());
   }
 }
 
