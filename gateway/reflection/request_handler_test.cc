@@ -81,21 +81,6 @@ constexpr char kExtensionSet[] = R"pb(
   }
 )pb";
 
-std::unique_ptr<DescriptorIndex> GatewayIndex() {
-  auto index = DescriptorIndex::Create(EmbeddedDescriptorSet());
-  EXPECT_TRUE(index.ok()) << index.status();
-  return index.ok() ? *std::move(index) : nullptr;
-}
-
-std::unique_ptr<DescriptorIndex> ExtensionIndex() {
-  google::protobuf::FileDescriptorSet set;
-  EXPECT_TRUE(
-      google::protobuf::TextFormat::ParseFromString(kExtensionSet, &set));
-  auto index = DescriptorIndex::Create(set.SerializeAsString());
-  EXPECT_TRUE(index.ok()) << index.status();
-  return index.ok() ? *std::move(index) : nullptr;
-}
-
 ServerReflectionResponse Answer(const DescriptorIndex& index,
                                 const ServerReflectionRequest& request,
                                 const std::vector<std::string>& services = {}) {
@@ -131,14 +116,83 @@ ServerReflectionRequest SymbolRequest(absl::string_view symbol) {
   return request;
 }
 
-TEST(RequestHandlerTest, ListServicesAnswersTheGivenServicesAndEchoes) {
-  auto index = GatewayIndex();
-  ASSERT_NE(index, nullptr);
+ServerReflectionRequest FileRequest(absl::string_view filename) {
+  ServerReflectionRequest request;
+  request.set_file_by_filename(std::string(filename));
+  return request;
+}
+
+ServerReflectionRequest ExtensionRequest(absl::string_view containing_type,
+                                         int number) {
+  ServerReflectionRequest request;
+  auto& extension = *request.mutable_file_containing_extension();
+  extension.set_containing_type(std::string(containing_type));
+  extension.set_extension_number(number);
+  return request;
+}
+
+ServerReflectionRequest ExtensionNumbersRequest(absl::string_view type) {
+  ServerReflectionRequest request;
+  request.set_all_extension_numbers_of_type(std::string(type));
+  return request;
+}
+
+// Matches an error_response with that code.
+::testing::Matcher<ServerReflectionResponse> IsError(grpc::StatusCode code) {
+  return ::testing::AllOf(
+      ::testing::Property("has_error_response",
+                          &ServerReflectionResponse::has_error_response, true),
+      ::testing::ResultOf(
+          "error code",
+          [](const ServerReflectionResponse& response) {
+            return response.error_response().error_code();
+          },
+          static_cast<int>(code)));
+}
+
+// Matches an all_extension_numbers_response whose numbers match `numbers`.
+::testing::Matcher<ServerReflectionResponse> HasExtensionNumbers(
+    ::testing::Matcher<std::vector<int>> numbers) {
+  return ::testing::AllOf(
+      ::testing::Property(
+          "has_all_extension_numbers_response",
+          &ServerReflectionResponse::has_all_extension_numbers_response, true),
+      ::testing::ResultOf(
+          "extension numbers",
+          [](const ServerReflectionResponse& response) {
+            const auto& sent =
+                response.all_extension_numbers_response().extension_number();
+            return std::vector<int>(sent.begin(), sent.end());
+          },
+          numbers));
+}
+
+// The gateway's own descriptor set, and kExtensionSet.
+class RequestHandlerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto gateway = DescriptorIndex::Create(EmbeddedDescriptorSet());
+    ASSERT_TRUE(gateway.ok()) << gateway.status();
+    gateway_ = *std::move(gateway);
+
+    google::protobuf::FileDescriptorSet set;
+    ASSERT_TRUE(
+        google::protobuf::TextFormat::ParseFromString(kExtensionSet, &set));
+    auto extensions = DescriptorIndex::Create(set.SerializeAsString());
+    ASSERT_TRUE(extensions.ok()) << extensions.status();
+    extensions_ = *std::move(extensions);
+  }
+
+  std::unique_ptr<DescriptorIndex> gateway_;
+  std::unique_ptr<DescriptorIndex> extensions_;
+};
+
+TEST_F(RequestHandlerTest, ListServicesAnswersTheGivenServicesAndEchoes) {
   ServerReflectionRequest request;
   request.set_host("gateway.example:443");
   request.set_list_services("*");
-  ServerReflectionResponse response =
-      Answer(*index, request, {"a.One", "b.Two"});
+  const ServerReflectionResponse response =
+      Answer(*gateway_, request, {"a.One", "b.Two"});
   ASSERT_TRUE(response.has_list_services_response());
   ASSERT_EQ(response.list_services_response().service_size(), 2);
   EXPECT_EQ(response.list_services_response().service(0).name(), "a.One");
@@ -148,31 +202,22 @@ TEST(RequestHandlerTest, ListServicesAnswersTheGivenServicesAndEchoes) {
             request.SerializeAsString());
 }
 
-TEST(RequestHandlerTest, FileByFilenameSendsTheFileThenItsImports) {
-  auto index = GatewayIndex();
-  ASSERT_NE(index, nullptr);
-  ServerReflectionRequest request;
-  request.set_file_by_filename(kUploadTokensProto);
-  ServerReflectionResponse response = Answer(*index, request);
+TEST_F(RequestHandlerTest, FileByFilenameSendsTheFileThenItsImports) {
+  const ServerReflectionResponse response =
+      Answer(*gateway_, FileRequest(kUploadTokensProto));
   EXPECT_THAT(FileNames(response),
               ElementsAre(kUploadTokensProto, "google/protobuf/empty.proto",
                           "google/protobuf/timestamp.proto"));
   EXPECT_EQ(response.original_request().file_by_filename(), kUploadTokensProto);
 }
 
-TEST(RequestHandlerTest, SharedImportsAreSentOnce) {
-  auto index = ExtensionIndex();
-  ASSERT_NE(index, nullptr);
-  ServerReflectionRequest request;
-  request.set_file_by_filename("test/top.proto");
+TEST_F(RequestHandlerTest, SharedImportsAreSentOnce) {
   EXPECT_THAT(
-      FileNames(Answer(*index, request)),
+      FileNames(Answer(*extensions_, FileRequest("test/top.proto"))),
       ElementsAre("test/top.proto", "test/ext.proto", "test/base.proto"));
 }
 
-TEST(RequestHandlerTest, FileContainingSymbolFindsEveryKindOfSymbol) {
-  auto index = GatewayIndex();
-  ASSERT_NE(index, nullptr);
+TEST_F(RequestHandlerTest, FileContainingSymbolFindsEveryKindOfSymbol) {
   const struct {
     const char* symbol;
     const char* file;
@@ -195,137 +240,90 @@ TEST(RequestHandlerTest, FileContainingSymbolFindsEveryKindOfSymbol) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.symbol);
-    ServerReflectionResponse response = Answer(*index, SymbolRequest(c.symbol));
+    const ServerReflectionResponse response =
+        Answer(*gateway_, SymbolRequest(c.symbol));
     ASSERT_TRUE(response.has_file_descriptor_response())
         << response.error_response().error_message();
     EXPECT_EQ(FileNames(response).front(), c.file);
   }
 }
 
-TEST(RequestHandlerTest, UnknownSymbolIsNotFound) {
-  auto index = GatewayIndex();
-  ASSERT_NE(index, nullptr);
+TEST_F(RequestHandlerTest, UnknownSymbolIsNotFound) {
   for (const char* symbol :
        {"apivideo.uploadtokens.v1.NoSuchThing", "UploadToken",
         ".apivideo.uploadtokens.v1.UploadToken", ""}) {
     SCOPED_TRACE(symbol);
-    ServerReflectionResponse response = Answer(*index, SymbolRequest(symbol));
-    ASSERT_TRUE(response.has_error_response());
-    EXPECT_EQ(response.error_response().error_code(),
-              static_cast<int>(grpc::StatusCode::NOT_FOUND));
+    const ServerReflectionResponse response =
+        Answer(*gateway_, SymbolRequest(symbol));
+    EXPECT_THAT(response, IsError(grpc::StatusCode::NOT_FOUND));
     EXPECT_EQ(response.original_request().file_containing_symbol(), symbol);
   }
 }
 
-TEST(RequestHandlerTest, UnknownFileIsNotFound) {
-  auto index = GatewayIndex();
-  ASSERT_NE(index, nullptr);
-  ServerReflectionRequest request;
-  request.set_file_by_filename("upload_tokens.proto");
-  ServerReflectionResponse response = Answer(*index, request);
-  ASSERT_TRUE(response.has_error_response());
-  EXPECT_EQ(response.error_response().error_code(),
-            static_cast<int>(grpc::StatusCode::NOT_FOUND));
+TEST_F(RequestHandlerTest, UnknownFileIsNotFound) {
+  const ServerReflectionResponse response =
+      Answer(*gateway_, FileRequest("upload_tokens.proto"));
+  EXPECT_THAT(response, IsError(grpc::StatusCode::NOT_FOUND));
   EXPECT_THAT(response.error_response().error_message(),
               HasSubstr("upload_tokens.proto"));
 }
 
-TEST(RequestHandlerTest, FileContainingExtension) {
-  auto index = ExtensionIndex();
-  ASSERT_NE(index, nullptr);
-  ServerReflectionRequest request;
-  request.mutable_file_containing_extension()->set_containing_type("test.Base");
-  request.mutable_file_containing_extension()->set_extension_number(150);
-  EXPECT_THAT(FileNames(Answer(*index, request)),
-              ElementsAre("test/ext.proto", "test/base.proto"));
-
+TEST_F(RequestHandlerTest, FileContainingExtension) {
+  EXPECT_THAT(
+      FileNames(Answer(*extensions_, ExtensionRequest("test.Base", 150))),
+      ElementsAre("test/ext.proto", "test/base.proto"));
   // A number without an extension, and a type that does not exist.
-  request.mutable_file_containing_extension()->set_extension_number(102);
-  ServerReflectionResponse response = Answer(*index, request);
-  EXPECT_EQ(response.error_response().error_code(),
-            static_cast<int>(grpc::StatusCode::NOT_FOUND));
-  request.mutable_file_containing_extension()->set_containing_type("test.Nope");
-  request.mutable_file_containing_extension()->set_extension_number(150);
-  response = Answer(*index, request);
-  EXPECT_EQ(response.error_response().error_code(),
-            static_cast<int>(grpc::StatusCode::NOT_FOUND));
+  EXPECT_THAT(Answer(*extensions_, ExtensionRequest("test.Base", 102)),
+              IsError(grpc::StatusCode::NOT_FOUND));
+  EXPECT_THAT(Answer(*extensions_, ExtensionRequest("test.Nope", 150)),
+              IsError(grpc::StatusCode::NOT_FOUND));
 }
 
-TEST(RequestHandlerTest, AllExtensionNumbersOfType) {
-  auto index = ExtensionIndex();
-  ASSERT_NE(index, nullptr);
-  ServerReflectionRequest request;
-  request.set_all_extension_numbers_of_type("test.Base");
-  ServerReflectionResponse response = Answer(*index, request);
-  ASSERT_TRUE(response.has_all_extension_numbers_response());
+TEST_F(RequestHandlerTest, AllExtensionNumbersOfType) {
+  const ServerReflectionResponse response =
+      Answer(*extensions_, ExtensionNumbersRequest("test.Base"));
+  EXPECT_THAT(response, HasExtensionNumbers(ElementsAre(101, 150)));
   EXPECT_EQ(response.all_extension_numbers_response().base_type_name(),
             "test.Base");
-  EXPECT_THAT(response.all_extension_numbers_response().extension_number(),
-              ElementsAre(101, 150));
 
-  request.set_all_extension_numbers_of_type("test.Plain");
-  response = Answer(*index, request);
-  ASSERT_TRUE(response.has_all_extension_numbers_response());
-  EXPECT_THAT(response.all_extension_numbers_response().extension_number(),
-              IsEmpty());
-
-  request.set_all_extension_numbers_of_type("test.Nope");
-  response = Answer(*index, request);
-  ASSERT_TRUE(response.has_error_response());
-  EXPECT_EQ(response.error_response().error_code(),
-            static_cast<int>(grpc::StatusCode::NOT_FOUND));
+  EXPECT_THAT(Answer(*extensions_, ExtensionNumbersRequest("test.Plain")),
+              HasExtensionNumbers(IsEmpty()));
+  EXPECT_THAT(Answer(*extensions_, ExtensionNumbersRequest("test.Nope")),
+              IsError(grpc::StatusCode::NOT_FOUND));
 }
 
-TEST(RequestHandlerTest, GatewaySetHasNoExtensions) {
-  auto index = GatewayIndex();
-  ASSERT_NE(index, nullptr);
-  ServerReflectionRequest request;
-  request.set_all_extension_numbers_of_type(
-      "apivideo.uploadtokens.v1.UploadToken");
-  ServerReflectionResponse response = Answer(*index, request);
-  ASSERT_TRUE(response.has_all_extension_numbers_response());
-  EXPECT_THAT(response.all_extension_numbers_response().extension_number(),
-              IsEmpty());
-  request.mutable_file_containing_extension()->set_containing_type(
-      "apivideo.uploadtokens.v1.UploadToken");
-  request.mutable_file_containing_extension()->set_extension_number(100);
-  EXPECT_EQ(Answer(*index, request).error_response().error_code(),
-            static_cast<int>(grpc::StatusCode::NOT_FOUND));
+TEST_F(RequestHandlerTest, GatewaySetHasNoExtensions) {
+  constexpr char kUploadToken[] = "apivideo.uploadtokens.v1.UploadToken";
+  EXPECT_THAT(Answer(*gateway_, ExtensionNumbersRequest(kUploadToken)),
+              HasExtensionNumbers(IsEmpty()));
+  EXPECT_THAT(Answer(*gateway_, ExtensionRequest(kUploadToken, 100)),
+              IsError(grpc::StatusCode::NOT_FOUND));
 }
 
-TEST(RequestHandlerTest, EmptyRequestIsInvalidArgument) {
-  auto index = GatewayIndex();
-  ASSERT_NE(index, nullptr);
+TEST_F(RequestHandlerTest, EmptyRequestIsInvalidArgument) {
   ServerReflectionRequest request;
   request.set_host("h");
-  ServerReflectionResponse response = Answer(*index, request);
-  ASSERT_TRUE(response.has_error_response());
-  EXPECT_EQ(response.error_response().error_code(),
-            static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  const ServerReflectionResponse response = Answer(*gateway_, request);
+  EXPECT_THAT(response, IsError(grpc::StatusCode::INVALID_ARGUMENT));
   EXPECT_EQ(response.valid_host(), "h");
 }
 
-TEST(RequestHandlerTest, ReusedResponseKeepsNothingOfThePreviousAnswer) {
-  auto index = GatewayIndex();
-  ASSERT_NE(index, nullptr);
+TEST_F(RequestHandlerTest, ReusedResponseKeepsNothingOfThePreviousAnswer) {
   ServerReflectionResponse response;
-  AnswerReflectionRequest(*index, {}, SymbolRequest("google.rpc.Status"),
+  AnswerReflectionRequest(*gateway_, {}, SymbolRequest("google.rpc.Status"),
                           response);
   ASSERT_TRUE(response.has_file_descriptor_response());
-  ServerReflectionRequest request;
-  request.set_all_extension_numbers_of_type("google.rpc.Status");
-  AnswerReflectionRequest(*index, {}, request, response);
+  AnswerReflectionRequest(
+      *gateway_, {}, ExtensionNumbersRequest("google.rpc.Status"), response);
   EXPECT_FALSE(response.has_file_descriptor_response());
   EXPECT_FALSE(response.original_request().has_file_containing_symbol());
 }
 
 // The comments of upload_tokens.proto are served: what `grpcurl describe`
 // shows.
-TEST(RequestHandlerTest, UploadTokensProtoIsServedWithItsComments) {
-  auto index = GatewayIndex();
-  ASSERT_NE(index, nullptr);
-  ServerReflectionResponse response = Answer(
-      *index,
+TEST_F(RequestHandlerTest, UploadTokensProtoIsServedWithItsComments) {
+  const ServerReflectionResponse response = Answer(
+      *gateway_,
       SymbolRequest(
           "apivideo.uploadtokens.v1.UploadTokenService.CreateUploadToken"));
   std::vector<FileDescriptorProto> files = Files(response);
@@ -350,7 +348,7 @@ TEST(RequestHandlerTest, UploadTokensProtoIsServedWithItsComments) {
 
   // The pool built from the served files gives the same comment, as a
   // client's would.
-  const auto* method = index->pool().FindMethodByName(
+  const auto* method = gateway_->pool().FindMethodByName(
       "apivideo.uploadtokens.v1.UploadTokenService.CreateUploadToken");
   ASSERT_NE(method, nullptr);
   google::protobuf::SourceLocation location;
@@ -359,17 +357,15 @@ TEST(RequestHandlerTest, UploadTokensProtoIsServedWithItsComments) {
 }
 
 // v1alpha has the same messages in another package: same answer, same bytes.
-TEST(RequestHandlerTest, V1AlphaIsAnsweredLikeV1) {
-  auto index = GatewayIndex();
-  ASSERT_NE(index, nullptr);
+TEST_F(RequestHandlerTest, V1AlphaIsAnsweredLikeV1) {
   ServerReflectionRequest request = SymbolRequest("grpc.health.v1.Health");
   request.set_host("h");
   grpc::reflection::v1alpha::ServerReflectionRequest alpha_request;
   ASSERT_TRUE(alpha_request.ParseFromString(request.SerializeAsString()));
   grpc::reflection::v1alpha::ServerReflectionResponse alpha_response;
-  AnswerReflectionRequest(*index, {}, alpha_request, alpha_response);
+  AnswerReflectionRequest(*gateway_, {}, alpha_request, alpha_response);
   EXPECT_EQ(alpha_response.SerializeAsString(),
-            Answer(*index, request).SerializeAsString());
+            Answer(*gateway_, request).SerializeAsString());
   EXPECT_EQ(
       alpha_response.file_descriptor_response().file_descriptor_proto_size(),
       1);
