@@ -15,10 +15,12 @@ namespace gateway::observability {
 namespace {
 
 using ::testing::HasSubstr;
-using ::testing::Not;
 
 class UpstreamMetricsTest : public ::testing::Test {
  protected:
+  // The /metrics page as it is now.
+  std::string Page() const { return registry_.RenderText(); }
+
   MetricsRegistry registry_;
   UpstreamMetrics metrics_{registry_};
 };
@@ -26,7 +28,7 @@ class UpstreamMetricsTest : public ::testing::Test {
 TEST_F(UpstreamMetricsTest, AttemptSplitsRouteAndMethod) {
   metrics_.RecordAttempt("GET /upload-tokens/{token}", 404,
                          absl::Milliseconds(20), 17);
-  const std::string page = registry_.RenderText();
+  const std::string page = Page();
   EXPECT_THAT(
       page, HasSubstr("apivideo_upstream_requests_total{method=\"GET\","
                       "route=\"/upload-tokens/{token}\",status=\"404\"} 1\n"));
@@ -52,7 +54,7 @@ TEST_F(UpstreamMetricsTest, AttemptWithoutRateLimitHeadersLeavesGaugeUnset) {
   metrics_.RecordAttempt("GET /upload-tokens", 200, absl::Milliseconds(5),
                          std::nullopt);
   EXPECT_THAT(registry_.RenderText(),
-              Not(HasSubstr("apivideo_ratelimit_remaining{")));
+              ::testing::Not(HasSubstr("apivideo_ratelimit_remaining{")));
 }
 
 TEST_F(UpstreamMetricsTest, RateLimitGaugeKeepsTheLatestValue) {
@@ -69,7 +71,7 @@ TEST_F(UpstreamMetricsTest, CountsRetriesAndTokenRefreshes) {
   metrics_.RecordRetry("DELETE /upload-tokens/{token}");
   metrics_.RecordRetry("DELETE /upload-tokens/{token}");
   metrics_.RecordTokenObtained();
-  const std::string page = registry_.RenderText();
+  const std::string page = Page();
   EXPECT_THAT(page,
               HasSubstr("apivideo_upstream_retries_total{method=\"DELETE\","
                         "route=\"/upload-tokens/{token}\"} 2\n"));
@@ -77,16 +79,16 @@ TEST_F(UpstreamMetricsTest, CountsRetriesAndTokenRefreshes) {
 }
 
 TEST_F(UpstreamMetricsTest, TokenRefreshesShowFromTheStart) {
-  const std::string page = registry_.RenderText();
+  const std::string page = Page();
   EXPECT_THAT(page, HasSubstr("\napivideo_auth_refreshes_total 0\n"));
   // The other families have no series yet.
-  EXPECT_THAT(page, Not(HasSubstr("apivideo_upstream_requests_total")));
+  EXPECT_THAT(page, ::testing::Not(HasSubstr("apivideo_upstream_requests_total")));
 }
 
 TEST_F(UpstreamMetricsTest, DurationHistogramHasTheDefaultBuckets) {
   metrics_.RecordAttempt("GET /upload-tokens", 200, absl::Milliseconds(30),
                          std::nullopt);
-  const std::string page = registry_.RenderText();
+  const std::string page = Page();
   for (const auto& [le, count] :
        std::vector<std::pair<std::string, int>>{{"0.005", 0},
                                                 {"0.01", 0},
@@ -112,7 +114,7 @@ TEST_F(UpstreamMetricsTest, CountsEachStatusOfARouteInItsOwnSeries) {
     metrics_.RecordAttempt("GET /upload-tokens/{token}", status,
                            absl::Milliseconds(1), std::nullopt);
   }
-  const std::string page = registry_.RenderText();
+  const std::string page = Page();
   const std::string series =
       "apivideo_upstream_requests_total{method=\"GET\",route=\"/upload-tokens/"
       "{token}\",status=";
@@ -145,7 +147,7 @@ TEST_F(UpstreamMetricsTest, CountsEveryAttemptFromManyThreads) {
     });
   }
   for (std::thread& thread : threads) thread.join();
-  const std::string page = registry_.RenderText();
+  const std::string page = Page();
   EXPECT_THAT(page,
               HasSubstr("apivideo_upstream_requests_total{method=\"GET\","
                         "route=\"/upload-tokens\",status=\"200\"} 2000\n"));
