@@ -82,7 +82,8 @@ TEST_F(UpstreamMetricsTest, TokenRefreshesShowFromTheStart) {
   const std::string page = Page();
   EXPECT_THAT(page, HasSubstr("\napivideo_auth_refreshes_total 0\n"));
   // The other families have no series yet.
-  EXPECT_THAT(page, ::testing::Not(HasSubstr("apivideo_upstream_requests_total")));
+  EXPECT_THAT(page,
+              ::testing::Not(HasSubstr("apivideo_upstream_requests_total")));
 }
 
 TEST_F(UpstreamMetricsTest, DurationHistogramHasTheDefaultBuckets) {
