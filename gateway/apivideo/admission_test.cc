@@ -7,12 +7,15 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "gateway/common/status_details.h"
+#include "gateway/common/testing/status_details.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
 
 namespace gateway::apivideo {
 namespace {
+
+using ::gateway::testing::ErrorReason;
 
 using ::testing::ElementsAre;
 using Verdict = Admission::Verdict;
@@ -26,11 +29,6 @@ AttemptScope Scope() {
   scope.deadline = kNow + absl::Seconds(10);
   scope.min_attempt_time = absl::Milliseconds(5);
   return scope;
-}
-
-std::string ReasonOf(const absl::Status& status) {
-  const auto info = GetDetail<google::rpc::ErrorInfo>(status);
-  return info.has_value() ? info->reason() : "<none>";
 }
 
 std::int64_t RetryDelaySeconds(const absl::Status& status) {
@@ -141,7 +139,7 @@ TEST(DeadlineCheck, RefusesWhenTooLittleTimeIsLeft) {
   const Admission admission = check.Admit(scope, kNow);
   ASSERT_EQ(admission.verdict, Verdict::kRefuse);
   EXPECT_EQ(admission.refusal.code(), absl::StatusCode::kDeadlineExceeded);
-  EXPECT_EQ(ReasonOf(admission.refusal), "UPSTREAM_TIMEOUT");
+  EXPECT_EQ(ErrorReason(admission.refusal), "UPSTREAM_TIMEOUT");
 }
 
 // ---- RateLimitCheck ---------------------------------------------------------
@@ -174,7 +172,7 @@ TEST(RateLimitCheck, RefusesAUsedUpWindowWithRetryInfoAndTheWindow) {
   const Admission admission = check.Admit(Scope(), kNow);
   ASSERT_EQ(admission.verdict, Verdict::kRefuse);
   EXPECT_EQ(admission.refusal.code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_EQ(ReasonOf(admission.refusal), "TOO_MANY_REQUESTS");
+  EXPECT_EQ(ErrorReason(admission.refusal), "TOO_MANY_REQUESTS");
   EXPECT_EQ(RetryDelaySeconds(admission.refusal), 30);
   ASSERT_TRUE(admission.rate_limit.has_value());
   EXPECT_EQ(admission.rate_limit->remaining, 0);
@@ -233,7 +231,7 @@ TEST(CircuitBreakerCheck, RefusesWhileOpenWithRetryInfo) {
   const Admission admission = check.Admit(Scope(), kNow);
   ASSERT_EQ(admission.verdict, Verdict::kRefuse);
   EXPECT_EQ(admission.refusal.code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(ReasonOf(admission.refusal), "UPSTREAM_CIRCUIT_OPEN");
+  EXPECT_EQ(ErrorReason(admission.refusal), "UPSTREAM_CIRCUIT_OPEN");
   EXPECT_EQ(RetryDelaySeconds(admission.refusal), 1);
 }
 

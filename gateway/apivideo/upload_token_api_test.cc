@@ -15,6 +15,7 @@
 #include "gateway/apivideo/testing/fake_upstream.h"
 #include "gateway/apivideo/testing/transport_error_cases.h"
 #include "gateway/common/status_details.h"
+#include "gateway/common/testing/status_details.h"
 #include "gateway/http/testing/fake_http_client.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
@@ -22,6 +23,8 @@
 
 namespace gateway::apivideo {
 namespace {
+
+using ::gateway::testing::ErrorReason;
 
 using ::gateway::apivideo::testing::FakeUpstream;
 using ::testing::Contains;
@@ -109,11 +112,6 @@ const Headers kHeaders = {
 // And a request with a body.
 const Headers kJsonBodyHeaders = {
     kHeaders[0], {"Content-Type", "application/json"}, kHeaders[1]};
-
-std::string ReasonOf(const absl::Status& status) {
-  const auto info = GetDetail<google::rpc::ErrorInfo>(status);
-  return info.has_value() ? info->reason() : "<no ErrorInfo>";
-}
 
 class UploadTokenApiTest : public ::testing::Test {
  protected:
@@ -340,7 +338,7 @@ TEST_F(UploadTokenApiTest, MalformedSuccessBodyIsInternal) {
   client_.Respond(0, 200, "<html>maintenance</html>", kRateLimitHeaders);
   ASSERT_EQ(ended->calls, 1);
   EXPECT_EQ(ended->status.code(), absl::StatusCode::kInternal);
-  EXPECT_EQ(ReasonOf(ended->status), "UPSTREAM_MALFORMED_RESPONSE");
+  EXPECT_EQ(ErrorReason(ended->status), "UPSTREAM_MALFORMED_RESPONSE");
   EXPECT_EQ(ended->upstream.http_status, 200);
   EXPECT_FALSE(ended->upstream.rate_limit.empty());
 }
@@ -456,7 +454,7 @@ TEST_P(UploadTokenApiTransportTest, MapsErrorWithoutHttpStatus) {
   client_.Complete(0, absl::Status(GetParam().transport, "transport failed"));
   ASSERT_EQ(ended->calls, 1);
   EXPECT_EQ(ended->status.code(), GetParam().code);
-  EXPECT_EQ(ReasonOf(ended->status), GetParam().reason);
+  EXPECT_EQ(ErrorReason(ended->status), GetParam().reason);
   EXPECT_EQ(ended->upstream.http_status, 0);
   EXPECT_EQ(ended->upstream.attempts, 1);
   EXPECT_TRUE(ended->upstream.rate_limit.empty());

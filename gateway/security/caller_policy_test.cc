@@ -8,6 +8,7 @@
 #include <string>
 
 #include "gateway/common/status_details.h"
+#include "gateway/common/testing/status_details.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
@@ -15,15 +16,12 @@
 namespace gateway::security {
 namespace {
 
+using ::gateway::testing::ErrorReason;
+
 using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr char kToken[] = "caller-token-7f3a9e";
-
-std::string ReasonOf(const absl::Status& status) {
-  const auto info = GetDetail<google::rpc::ErrorInfo>(status);
-  return info.has_value() ? info->reason() : "";
-}
 
 PeerIdentity VerifiedPeer(std::vector<std::string> sans) {
   return PeerIdentity{true, std::move(sans)};
@@ -56,7 +54,7 @@ TEST(CallerPolicy, UnlistedSanIsPermissionDenied) {
   absl::StatusOr<std::string> caller =
       policy.Authorize(VerifiedPeer({"intruder.internal"}), std::nullopt);
   EXPECT_EQ(caller.status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(ReasonOf(caller.status()), "CALLER_NOT_ALLOWED");
+  EXPECT_EQ(ErrorReason(caller.status()), "CALLER_NOT_ALLOWED");
 }
 
 TEST(CallerPolicy, UnverifiedPeerIsPermissionDeniedEvenWithAListedName) {
@@ -78,7 +76,7 @@ TEST(CallerPolicy, MissingCallerTokenIsUnauthenticated) {
   const CallerPolicy policy({}, {{Sha256Hex(kToken), "billing"}});
   absl::StatusOr<std::string> caller = policy.Authorize({}, std::nullopt);
   EXPECT_EQ(caller.status().code(), absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(ReasonOf(caller.status()), "CALLER_TOKEN_MISSING");
+  EXPECT_EQ(ErrorReason(caller.status()), "CALLER_TOKEN_MISSING");
 }
 
 TEST(CallerPolicy, UnknownCallerTokenIsUnauthenticatedAndNotEchoed) {
@@ -86,7 +84,7 @@ TEST(CallerPolicy, UnknownCallerTokenIsUnauthenticatedAndNotEchoed) {
   const std::string wrong = "wrong-token-55aa";
   absl::StatusOr<std::string> caller = policy.Authorize({}, "Bearer " + wrong);
   EXPECT_EQ(caller.status().code(), absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(ReasonOf(caller.status()), "CALLER_TOKEN_INVALID");
+  EXPECT_EQ(ErrorReason(caller.status()), "CALLER_TOKEN_INVALID");
   EXPECT_THAT(caller.status().ToString(), Not(HasSubstr(wrong)));
 }
 
@@ -94,7 +92,7 @@ TEST(CallerPolicy, NonBearerAuthorizationIsMissingToken) {
   const CallerPolicy policy({}, {{Sha256Hex(kToken), "billing"}});
   absl::StatusOr<std::string> caller =
       policy.Authorize({}, std::string("Basic ") + kToken);
-  EXPECT_EQ(ReasonOf(caller.status()), "CALLER_TOKEN_MISSING");
+  EXPECT_EQ(ErrorReason(caller.status()), "CALLER_TOKEN_MISSING");
 }
 
 TEST(CallerPolicy, BothGatesMustPassAndNameBoth) {

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "gateway/common/status_details.h"
+#include "gateway/common/testing/status_details.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
@@ -18,22 +19,12 @@ namespace {
 
 using ::apivideo::uploadtokens::v1::ListUploadTokensRequest;
 using ::apivideo::uploadtokens::v1::ListUploadTokensResponse;
+using ::gateway::testing::ViolatedFields;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
 constexpr absl::string_view kSecret = "list-pages-test-secret";
-
-// The fields named in the BadRequest of `status`, in order.
-std::vector<std::string> ViolatedFields(const absl::Status& status) {
-  std::vector<std::string> fields;
-  if (const auto bad_request = GetDetail<google::rpc::BadRequest>(status)) {
-    for (const auto& violation : bad_request->field_violations()) {
-      fields.push_back(violation.field());
-    }
-  }
-  return fields;
-}
 
 // Matches a plan refused as an invalid request whose BadRequest names the
 // fields that `fields` matches.
