@@ -37,7 +37,7 @@ Admission AdmissionChain::Admit(const AttemptScope& scope, absl::Time now,
     if (admission.verdict != Admission::Verdict::kSend) return admission;
     tickets.push_back(admission.ticket);
   }
-  return Admission();
+  return {};
 }
 
 absl::Duration AdmissionChain::TimeUntilOpen(const AttemptScope& scope,
@@ -58,7 +58,7 @@ void AdmissionChain::OnAnswer(const AttemptScope& scope, const Tickets& tickets,
 }
 
 Admission DeadlineCheck::Admit(const AttemptScope& scope, absl::Time now) {
-  if (scope.deadline - now >= scope.min_attempt_time) return Admission();
+  if (scope.deadline - now >= scope.min_attempt_time) return {};
   return Refuse(MakeError(
       absl::StatusCode::kDeadlineExceeded,
       absl::StrCat("the call's deadline left no time for ", scope.route),
@@ -67,7 +67,7 @@ Admission DeadlineCheck::Admit(const AttemptScope& scope, absl::Time now) {
 
 Admission RateLimitCheck::Admit(const AttemptScope& scope, absl::Time now) {
   const absl::Time opens_at = gate_.OpensAt(scope.route_kind, now);
-  if (opens_at <= now) return Admission();
+  if (opens_at <= now) return {};
   const absl::Duration closed_for = opens_at - now;
   if (policy::ShouldWaitForWindow(closed_for, scope.max_window_wait,
                                   scope.deadline - now)) {

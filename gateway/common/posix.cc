@@ -12,10 +12,9 @@ namespace gateway {
 
 absl::Status ErrnoStatus(absl::StatusCode code, absl::string_view what) {
   const int error = errno;
-  return absl::Status(
-      code,
-      absl::StrCat(what, ": ",
-                   std::error_code(error, std::generic_category()).message()));
+  return {code, absl::StrCat(
+                    what, ": ",
+                    std::error_code(error, std::generic_category()).message())};
 }
 
 void BlockSigpipeOnThisThread() {
