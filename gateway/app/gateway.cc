@@ -112,16 +112,11 @@ absl::Status Gateway::StartService() {
       secrets_.page_token_secret.empty() ? secrets_.api_key
                                          : secrets_.page_token_secret);
   access_log_ = std::make_unique<observability::AccessLog>(config_.access_log);
-  absl::flat_hash_map<std::string, std::string> token_hashes;
-  if (!config_.caller_tokens_file.empty()) {
-    absl::StatusOr<absl::flat_hash_map<std::string, std::string>> read =
-        security::CallerPolicy::ReadCallerTokensFile(
-            config_.caller_tokens_file);
-    if (!read.ok()) return read.status();
-    token_hashes = *std::move(read);
-  }
-  callers_ =
-      security::CallerPolicy(config_.allowed_clients, std::move(token_hashes));
+  absl::StatusOr<security::CallerPolicy> callers =
+      security::CallerPolicy::Load(config_.allowed_clients,
+                                   config_.caller_tokens_file);
+  if (!callers.ok()) return callers.status();
+  callers_ = *std::move(callers);
   service_ = std::make_unique<service::UploadTokenService>(
       *api_, *page_tokens_, callers_, scrubber_, *access_log_, metrics_.get(),
       config_.service);

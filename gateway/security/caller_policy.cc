@@ -44,6 +44,19 @@ CallerPolicy::CallerPolicy(
     : allowed_clients_(allowed_clients.begin(), allowed_clients.end()),
       token_hashes_(std::move(caller_token_hashes)) {}
 
+absl::StatusOr<CallerPolicy> CallerPolicy::Load(
+    std::vector<std::string> allowed_clients,
+    const std::string& caller_tokens_file) {
+  absl::flat_hash_map<std::string, std::string> token_hashes;
+  if (!caller_tokens_file.empty()) {
+    absl::StatusOr<absl::flat_hash_map<std::string, std::string>> read =
+        ReadCallerTokensFile(caller_tokens_file);
+    if (!read.ok()) return read.status();
+    token_hashes = *std::move(read);
+  }
+  return CallerPolicy(std::move(allowed_clients), std::move(token_hashes));
+}
+
 absl::StatusOr<absl::flat_hash_map<std::string, std::string>>
 CallerPolicy::ReadCallerTokensFile(const std::string& path) {
   absl::StatusOr<std::string> contents =

@@ -47,6 +47,13 @@ class CallerPolicy {
       std::vector<std::string> allowed_clients,
       absl::flat_hash_map<std::string, std::string> caller_token_hashes);
 
+  // The policy of `allowed_clients` and of the caller tokens file at
+  // `caller_tokens_file` (none when empty): the gateway's --allowed_clients
+  // and --caller_tokens_file.
+  static absl::StatusOr<CallerPolicy> Load(
+      std::vector<std::string> allowed_clients,
+      const std::string& caller_tokens_file);
+
   // Reads a caller tokens file: one "<name> <sha256 hex>" per line, blank
   // lines and lines starting with '#' ignored. Errors name the file and line,
   // never a token.

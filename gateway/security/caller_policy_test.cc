@@ -146,6 +146,31 @@ TEST_F(CallerTokensFileTest, DuplicateHashIsAnError) {
                    .ok());
 }
 
+TEST_F(CallerTokensFileTest, LoadedPolicyAsksForTheFilesTokens) {
+  absl::StatusOr<CallerPolicy> policy =
+      CallerPolicy::Load({}, Write("billing " + Sha256Hex(kToken) + "\n"));
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  EXPECT_TRUE(policy->requires_caller_token());
+  EXPECT_FALSE(policy->requires_client_identity());
+  const absl::StatusOr<std::string> caller =
+      policy->Authorize(PeerIdentity(), std::string("Bearer ") + kToken);
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  EXPECT_EQ(*caller, "billing");
+}
+
+TEST(CallerPolicyLoad, WithoutATokensFileLetsEveryoneIn) {
+  absl::StatusOr<CallerPolicy> policy = CallerPolicy::Load({}, "");
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  EXPECT_FALSE(policy->requires_caller_token());
+  EXPECT_TRUE(policy->Authorize(PeerIdentity(), std::nullopt).ok());
+}
+
+TEST(CallerPolicyLoad, UnreadableTokensFileIsAnError) {
+  EXPECT_EQ(
+      CallerPolicy::Load({}, "/nonexistent/caller_tokens").status().code(),
+      absl::StatusCode::kFailedPrecondition);
+}
+
 TEST(CallerTokensFile, MissingFileIsAnError) {
   EXPECT_FALSE(
       CallerPolicy::ReadCallerTokensFile("/nonexistent/caller_tokens").ok());
