@@ -288,8 +288,24 @@ def percentile(sorted_values, p):
     return sorted_values[min(len(sorted_values) - 1, int(p * len(sorted_values)))]
 
 
+class H2loadHung(RuntimeError):
+    """h2load did not end within a minute of its run's end."""
+
+
 def h2load(url, tmp, conns, streams, seconds, data=None, headers=(), h1=False,
            pid=None, access_log=None, method=None):
+    """h2load_once, run again once if h2load hangs."""
+    try:
+        return h2load_once(url, tmp, conns, streams, seconds, data, headers,
+                           h1, pid, access_log, method)
+    except H2loadHung as hung:
+        log(f"h2load hung; running it again: {hung}")
+        return h2load_once(url, tmp, conns, streams, seconds, data, headers,
+                           h1, pid, access_log, method)
+
+
+def h2load_once(url, tmp, conns, streams, seconds, data=None, headers=(),
+                h1=False, pid=None, access_log=None, method=None):
     """Runs h2load; returns calls/s, latencies, HTTP failures and, with `pid`,
     that process's CPU per call and peak threads; with `access_log`, the
     grpc-status of every call the gateway logged during the run."""
@@ -320,7 +336,16 @@ def h2load(url, tmp, conns, streams, seconds, data=None, headers=(), h1=False,
     time.sleep(1.0)
     cpu0 = cpu_seconds(pid) if pid else 0
     t0 = time.time()
-    out = proc.communicate()[0]
+    try:
+        out = proc.communicate(timeout=seconds + 60)[0]
+    except subprocess.TimeoutExpired:
+        # h2load 1.52 has been seen to hang after "Stopped all clients"
+        # (2026-12-02, against nginx): a lost run, not a hung benchmark.
+        proc.kill()
+        proc.communicate()
+        if sampler:
+            sampler.__exit__()
+        raise H2loadHung(" ".join(argv))
     cpu = cpu_seconds(pid) - cpu0 if pid else 0
     wall = time.time() - t0
     if sampler:
