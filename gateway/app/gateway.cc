@@ -112,9 +112,8 @@ absl::Status Gateway::StartService() {
       secrets_.page_token_secret.empty() ? secrets_.api_key
                                          : secrets_.page_token_secret);
   access_log_ = std::make_unique<observability::AccessLog>(config_.access_log);
-  absl::StatusOr<security::CallerPolicy> callers =
-      security::CallerPolicy::Load(config_.allowed_clients,
-                                   config_.caller_tokens_file);
+  absl::StatusOr<security::CallerPolicy> callers = security::CallerPolicy::Load(
+      config_.allowed_clients, config_.caller_tokens_file);
   if (!callers.ok()) return callers.status();
   callers_ = *std::move(callers);
   service_ = std::make_unique<service::UploadTokenService>(
