@@ -776,10 +776,16 @@ def gateway_flags(checker):
         if header:
             own = header.group(1).endswith("gateway/config/flags.cc")
             continue
+        # A section ends at its blank line: what follows the last section
+        # ("Try --helpfull ...") belongs to no flag.
+        block = block.split("\n\n")[0]
         entry = re.match(r"    --(\w+) \(", block)
         if own and entry:
-            default = re.search(r"default: (.*?);\s*$", block, re.DOTALL)
-            value = default.group(1) if default else ""
+            default = re.search(r"default: (.*?);$", block, re.DOTALL)
+            if not default:
+                raise SystemExit(f"{checker.binary} --helpfull shows no "
+                                 f"default for a flag:\n{block}")
+            value = default.group(1)
             flags[entry.group(1)] = (value[1:-1] if len(value) >= 2 and
                                      value[0] == value[-1] == '"' else value)
     if "listen" not in flags:
