@@ -24,6 +24,8 @@ packages=(
   golang-go
   # test certificates, CA bundle
   openssl ca-certificates
+  # nghttpd, the real HTTP/2 server the HTTP/2 upstream tests run against
+  nghttp2-server
   # deploy/check_deploy.py reads the Kubernetes manifests
   python3-yaml
   # the generated clients (clients/, make clients) and their example tests:

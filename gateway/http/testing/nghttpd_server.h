@@ -1,8 +1,8 @@
 // NghttpdServer: runs nghttp2's `nghttpd` (Debian package nghttp2-server) as
 // a child process, to test HTTP/2 clients against a real HTTP/2 server:
 // cleartext with prior knowledge, or TLS with ALPN. FakeHttpServer speaks
-// HTTP/1.1 only. Tests should skip when Start() fails with kNotFound (the
-// tool is not installed).
+// HTTP/1.1 only. Start() fails with kNotFound where the tool is not installed
+// (scripts/install-deps.sh installs it; a test should fail, not skip).
 
 #ifndef GATEWAY_HTTP_TESTING_NGHTTPD_SERVER_H_
 #define GATEWAY_HTTP_TESTING_NGHTTPD_SERVER_H_
