@@ -40,6 +40,10 @@ const (
 	actionResetAfter = "reset_after"
 )
 
+// authorizationPlaceholder in a fault's body is replaced by the request's
+// Authorization header, as sent.
+const authorizationPlaceholder = "{authorization}"
+
 // defaultFaultBody stands in when reset_mid or truncate are given no body, so
 // there is always something to cut.
 const defaultFaultBody = `{"token":"toEmulatorFaultBody000000","ttl":0,"createdAt":"2020-12-02T10:13:19+00:00"}`
@@ -177,6 +181,8 @@ func (fs *faultSet) Clear() {
 // on to the real handler (a latency-only fault); the abort actions never
 // return.
 func applyFault(w http.ResponseWriter, r *http.Request, f fault) bool {
+	// A misconfigured upstream or proxy quoting the credential it was sent.
+	f.Body = strings.ReplaceAll(f.Body, authorizationPlaceholder, r.Header.Get("Authorization"))
 	if f.LatencyMS > 0 && !wait(r, time.Duration(f.LatencyMS)*time.Millisecond) {
 		return true // the client went away
 	}

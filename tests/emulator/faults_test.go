@@ -108,6 +108,15 @@ func TestFaultsApplyToAuthEndpoints(t *testing.T) {
 	}
 }
 
+func TestFaultBodyEchoesTheAuthorizationHeaderWhereAsked(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(`{"path":"/upload-tokens","status":400,"body":"{\"title\":\"Unknown credential {authorization}\"}"}`)
+	r := h.api("GET", "/upload-tokens", "")
+	if want := `{"title":"Unknown credential ` + basicAuth + `"}`; r.status != 400 || string(r.body) != want {
+		t.Errorf("got %d %s, want 400 %s", r.status, r.body, want)
+	}
+}
+
 func TestLatencyOnlyFaultDelaysTheRealAnswer(t *testing.T) {
 	h := newHarness(t)
 	h.addFault(`{"path":"/upload-tokens","latency_ms":150}`)
