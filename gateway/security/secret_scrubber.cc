@@ -1,6 +1,7 @@
 #include "gateway/security/secret_scrubber.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/escaping.h"
@@ -11,6 +12,9 @@
 #include "gateway/common/status_details.h"
 
 namespace gateway::security {
+
+SecretScrubber::SecretScrubber(std::function<absl::Time()> now)
+    : now_(std::move(now)) {}
 
 void SecretScrubber::AddSecret(absl::string_view secret) {
   if (secret.size() < kMinSecretLength) return;
@@ -24,20 +28,46 @@ void SecretScrubber::AddSecret(absl::string_view secret) {
   }
 }
 
-bool SecretScrubber::Contains(absl::string_view text) const {
+void SecretScrubber::AddExpiringSecret(absl::string_view secret,
+                                       absl::Time forget_after) {
+  if (secret.size() < kMinSecretLength) return;
+  const absl::Time now = now_();
   absl::MutexLock lock(&mu_);
-  for (const std::string& needle : needles_) {
-    if (absl::StrContains(text, needle)) return true;
+  expiring_.erase(std::remove_if(expiring_.begin(), expiring_.end(),
+                                 [&](const ExpiringSecret& known) {
+                                   return known.forget_after <= now ||
+                                          known.text == secret;
+                                 }),
+                  expiring_.end());
+  expiring_.push_back({std::string(secret), forget_after});
+  while (expiring_.size() > kMaxExpiringSecrets) expiring_.pop_front();
+}
+
+template <typename Visit>
+void SecretScrubber::ForEachSecret(Visit visit) const {
+  for (const std::string& needle : needles_) visit(needle);
+  if (expiring_.empty()) return;
+  const absl::Time now = now_();
+  for (const ExpiringSecret& secret : expiring_) {
+    if (secret.forget_after > now) visit(secret.text);
   }
-  return false;
+}
+
+bool SecretScrubber::Contains(absl::string_view text) const {
+  bool found = false;
+  absl::MutexLock lock(&mu_);
+  ForEachSecret([&](const std::string& secret) {
+    found = found || absl::StrContains(text, secret);
+  });
+  return found;
 }
 
 std::string SecretScrubber::Redact(absl::string_view text) const {
   std::string redacted(text);
   absl::MutexLock lock(&mu_);
-  for (const std::string& needle : needles_) {
-    absl::StrReplaceAll({{needle, "[REDACTED]"}}, &redacted);
-  }
+  ForEachSecret([&](const std::string& secret) {
+    absl::StrReplaceAll({{secret, "[REDACTED]"}}, &redacted);
+  });
   return redacted;
 }
 

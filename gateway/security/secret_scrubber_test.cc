@@ -1,8 +1,11 @@
 #include "gateway/security/secret_scrubber.h"
 
+#include <cstddef>
 #include <string>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "gateway/common/status_details.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
@@ -84,6 +87,71 @@ TEST(SecretScrubber, ShortSecretsAreIgnoredAsTheyMatchOrdinaryText) {
   SecretScrubber scrubber;
   scrubber.AddSecret("abc");
   EXPECT_FALSE(scrubber.Contains("abc"));
+}
+
+// Bearer tokens: looked for until they expire, the most recent ones only.
+class ExpiringSecretTest : public ::testing::Test {
+ protected:
+  const absl::Time t0_ = absl::FromUnixSeconds(1'800'000'000);
+  absl::Time now_ = t0_;
+  SecretScrubber scrubber_{[this] { return now_; }};
+};
+
+TEST_F(ExpiringSecretTest, TokenInAMessageIsWithheldWhileItIsValid) {
+  scrubber_.AddExpiringSecret("access-token-canary-1", t0_ + absl::Hours(1));
+
+  const absl::Status scrubbed = scrubber_.Scrub(absl::InvalidArgumentError(
+      "Unknown credential Bearer access-token-canary-1"));
+
+  EXPECT_THAT(scrubbed.ToString(), Not(HasSubstr("access-token-canary-1")));
+  EXPECT_THAT(scrubbed, MarkedWithheld());
+}
+
+TEST_F(ExpiringSecretTest, TokenIsNoLongerLookedForOnceForgotten) {
+  scrubber_.AddExpiringSecret("access-token-canary-1", t0_ + absl::Hours(1));
+
+  now_ = t0_ + absl::Hours(1);
+
+  EXPECT_FALSE(scrubber_.Contains("access-token-canary-1"));
+}
+
+TEST_F(ExpiringSecretTest, OnlyTheMostRecentTokensAreKept) {
+  for (std::size_t i = 0; i <= SecretScrubber::kMaxExpiringSecrets; ++i) {
+    scrubber_.AddExpiringSecret(absl::StrCat("refresh-token-", i),
+                                absl::InfiniteFuture());
+  }
+
+  EXPECT_FALSE(scrubber_.Contains("refresh-token-0"));
+  EXPECT_TRUE(scrubber_.Contains("refresh-token-1"));
+  EXPECT_TRUE(scrubber_.Contains(
+      absl::StrCat("refresh-token-", SecretScrubber::kMaxExpiringSecrets)));
+}
+
+TEST_F(ExpiringSecretTest, ExpiredTokensMakeRoomBeforeLiveOnesAreDropped) {
+  // Fills the set exactly: one more without pruning would drop the live one.
+  scrubber_.AddExpiringSecret("refresh-token-live", absl::InfiniteFuture());
+  for (std::size_t i = 1; i < SecretScrubber::kMaxExpiringSecrets; ++i) {
+    scrubber_.AddExpiringSecret(absl::StrCat("access-token-", i),
+                                t0_ + absl::Minutes(1));
+  }
+  now_ = t0_ + absl::Minutes(2);
+
+  scrubber_.AddExpiringSecret("access-token-new", t0_ + absl::Hours(1));
+
+  EXPECT_TRUE(scrubber_.Contains("refresh-token-live"));
+  EXPECT_TRUE(scrubber_.Contains("access-token-new"));
+}
+
+TEST_F(ExpiringSecretTest, PermanentSecretsAreNeverForgotten) {
+  scrubber_.AddSecret(kKey);
+  for (std::size_t i = 0; i <= SecretScrubber::kMaxExpiringSecrets; ++i) {
+    scrubber_.AddExpiringSecret(absl::StrCat("access-token-", i),
+                                t0_ + absl::Minutes(1));
+  }
+
+  now_ = t0_ + absl::Hours(1000);
+
+  EXPECT_TRUE(scrubber_.Contains(kKey));
 }
 
 }  // namespace
