@@ -17,6 +17,10 @@ constexpr absl::string_view kRefreshRoute = "POST /auth/refresh";
 // authorize could arrive after it expired.
 constexpr absl::Duration kExpirySafetyMargin = absl::Seconds(5);
 
+// How far api.video's clock may be behind ours: an access token is still
+// hidden this long after it expired by our clock.
+constexpr absl::Duration kClockSkew = absl::Minutes(5);
+
 }  // namespace
 
 BearerAuthenticator::BearerAuthenticator(http::HttpClient& client,
@@ -136,6 +140,14 @@ void BearerAuthenticator::OnAnswer(absl::StatusOr<http::HttpResponse> answer,
       const absl::Duration ahead =
           std::min(options_.refresh_ahead, lifetime / 2);
       std::string header = absl::StrCat("Bearer ", token->access_token());
+      if (options_.on_new_token) {
+        // An access token is refused once expired, give or take clock skew;
+        // a refresh token's life is not published, so it is kept for as long
+        // as the scrubber's bound allows.
+        options_.on_new_token(token->access_token(),
+                              now + lifetime + kClockSkew);
+        options_.on_new_token(token->refresh_token(), absl::InfiniteFuture());
+      }
       {
         absl::MutexLock lock(&mu_);
         header_ = header;

@@ -8,7 +8,9 @@
 // go on with the old one. After a 401, Renew() drops the rejected token so
 // that the next Authorize() fetches a new one.
 //
-// The API key and the tokens never appear in a log line or an error.
+// The API key and the tokens never appear in a log line or an error that the
+// gateway writes; BearerAuthOptions::on_new_token hands each token to the
+// secret scrubber, for errors that quote what the upstream was sent.
 
 #ifndef GATEWAY_APIVIDEO_BEARER_AUTHENTICATOR_H_
 #define GATEWAY_APIVIDEO_BEARER_AUTHENTICATOR_H_
@@ -21,6 +23,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gateway/apivideo/auth.h"
@@ -41,6 +44,11 @@ struct BearerAuthOptions {
   std::function<absl::Time()> now = [] { return absl::Now(); };
   // Told of each /auth exchange and each token obtained; may be null.
   UpstreamObserver* observer = nullptr;
+  // Given each access and refresh token before any call uses it, with the
+  // time after which it is worth nothing to anyone who sees it (the secret
+  // scrubber looks for it until then); may be empty.
+  std::function<void(absl::string_view token, absl::Time forget_after)>
+      on_new_token;
 };
 
 class BearerAuthenticator final : public Authenticator {

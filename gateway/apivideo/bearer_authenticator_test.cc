@@ -150,7 +150,20 @@ class BearerAuthenticatorTest : public ::testing::Test {
     options.retry_after_failure = kRetryAfterFailure;
     options.now = [this] { return now_; };
     options.observer = &observer_;
+    options.on_new_token = [this](absl::string_view token,
+                                  absl::Time forget_after) {
+      new_tokens_.emplace_back(std::string(token), forget_after);
+    };
     return options;
+  }
+
+  // The tokens handed to on_new_token so far, in order.
+  std::vector<std::string> NewTokens() const {
+    std::vector<std::string> tokens;
+    for (const auto& [token, forget_after] : new_tokens_) {
+      tokens.push_back(token);
+    }
+    return tokens;
   }
 
   Result Authorize() {
@@ -211,12 +224,42 @@ class BearerAuthenticatorTest : public ::testing::Test {
 
   const absl::Time t0_ = absl::FromUnixSeconds(1'800'000'000);
   absl::Time now_ = t0_;
+  std::vector<std::pair<std::string, absl::Time>> new_tokens_;
   http::testing::FakeHttpClient client_;
   RecordingObserver observer_;
   BearerAuthenticator authenticator_;
 };
 
 // --- First token -------------------------------------------------------------
+
+TEST_F(BearerAuthenticatorTest, NewTokensAreHandedOnBeforeAnyCallUsesThem) {
+  std::vector<std::string> handed_on_when_used;
+  authenticator_.Authorize([&](absl::StatusOr<std::string> header) {
+    EXPECT_EQ(header.value_or(""), "Bearer at1");
+    handed_on_when_used = NewTokens();
+  });
+
+  ASSERT_TRUE(client_.Respond(0, 200, TokenBody("at1", "rt1")));
+
+  EXPECT_THAT(handed_on_when_used, ElementsAre("at1", "rt1"));
+}
+
+TEST_F(BearerAuthenticatorTest, AccessTokenIsForgottenSoonAfterItExpires) {
+  ObtainFirstToken();
+
+  ASSERT_FALSE(new_tokens_.empty());
+  EXPECT_EQ(new_tokens_[0].first, "at1");
+  EXPECT_GE(new_tokens_[0].second, t0_ + kLifetime);
+  EXPECT_LE(new_tokens_[0].second, t0_ + kLifetime + absl::Minutes(10));
+}
+
+TEST_F(BearerAuthenticatorTest, RefreshedTokensAreHandedOnToo) {
+  StartTheRefresh();
+
+  ASSERT_TRUE(client_.Respond(1, 200, TokenBody("at2", "rt2")));
+
+  EXPECT_THAT(NewTokens(), ElementsAre("at1", "rt1", "at2", "rt2"));
+}
 
 TEST_F(BearerAuthenticatorTest, FirstAuthorizePostsApiKey) {
   const Result result = Authorize();

@@ -71,6 +71,10 @@ void Gateway::StartCredentials() {
   if (config_.auth == config::UpstreamAuth::kBearer) {
     apivideo::BearerAuthOptions options;
     options.observer = upstream_observers_.get();
+    options.on_new_token = [this](absl::string_view token,
+                                  absl::Time forget_after) {
+      scrubber_.AddExpiringSecret(token, forget_after);
+    };
     authenticator_ = std::make_unique<apivideo::BearerAuthenticator>(
         *curl_loop_, *apivideo::ParseBaseUrl(config_.api_base_url),
         secrets_.api_key, options);

@@ -28,6 +28,7 @@ using ::apivideo::uploadtokens::v1::ListUploadTokensResponse;
 using ::apivideo::uploadtokens::v1::UploadToken;
 using ::apivideo::uploadtokens::v1::UploadTokenService;
 using ::gateway::service::testing::FindDetail;
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing_support::EmulatorProcess;
@@ -172,6 +173,41 @@ TEST_F(SecretsTest, UpstreamThatEchoesTheKeyIsNotRepeated) {
                   .WaitForLine("(withheld from the caller.*\\[REDACTED\\])",
                                absl::Seconds(5))
                   .ok());
+}
+
+TEST_F(SecretsTest, UpstreamThatEchoesTheBearerTokenIsNotRepeated) {
+  auto gateway =
+      GatewayProcess::Start(emulator_->base_url(), kKey, {"--auth=bearer"});
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  // Quotes the "Authorization: Bearer <access token>" the gateway sent.
+  ASSERT_TRUE(
+      emulator_
+          ->AddFault(
+              R"({"path":"/upload-tokens","match":"exact","status":400,)"
+              R"("body":"{\"type\":\"https://docs.api.video/reference/invalid-attribute\",)"
+              R"(\"title\":\"Unknown credential {authorization}\",)"
+              R"(\"name\":\"ttl\",\"status\":400}"})")
+          .ok());
+  auto stub = (*gateway)->NewStub();
+  grpc::ClientContext context;
+  SetDeadline(context);
+  UploadToken token;
+  grpc::Status status =
+      stub->CreateUploadToken(&context, CreateUploadTokenRequest(), &token);
+
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  auto info = FindDetail<google::rpc::ErrorInfo>(status);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "CREDENTIAL_WITHHELD");
+  EXPECT_THAT(Visible(context, status), Not(HasSubstr("Bearer")));
+  EXPECT_TRUE(
+      (*gateway)
+          ->process()
+          .WaitForLine("(withheld from the caller.*Bearer \\[REDACTED\\])",
+                       absl::Seconds(5))
+          .ok());
+  EXPECT_THAT((*gateway)->process().Output(),
+              Not(ContainsRegex("Bearer [^[]")));
 }
 
 class KeyRotationTest : public ::testing::TestWithParam<const char*> {};
