@@ -1,7 +1,8 @@
 // upload_token_gateway: serves apivideo.uploadtokens.v1.UploadTokenService
 // over gRPC by calling api.video's REST API. The command line becomes a
-// checked configuration (config/), the secrets are read (security/), the
-// gateway starts (app/gateway.h) and runs until SIGTERM or SIGINT.
+// checked configuration (config/), core dumps are turned off and the secrets
+// are read (security/), the gateway starts (app/gateway.h) and runs until
+// SIGTERM or SIGINT.
 
 #include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX sigwait
 
@@ -20,6 +21,7 @@
 #include "gateway/common/log.h"
 #include "gateway/config/flags.h"
 #include "gateway/config/gateway_config.h"
+#include "gateway/security/process_hardening.h"
 #include "gateway/security/secrets.h"
 
 namespace gateway::app {
@@ -37,6 +39,8 @@ absl::StatusOr<GatewaySecrets> LoadSecrets(
   GatewaySecrets secrets;
   absl::StatusOr<std::string> api_key = security::LoadApiKey(
       config.api_key_file, std::getenv(security::kApiKeyEnvironmentVariable));
+  // Read once: no copy stays in /proc/<pid>/environ.
+  security::WipeEnvironmentVariable(security::kApiKeyEnvironmentVariable);
   if (!api_key.ok()) return api_key.status();
   secrets.api_key = *std::move(api_key);
   if (!config.page_token_secret_file.empty()) {
@@ -62,6 +66,9 @@ int Run() {
   config::GatewayConfig config = config::ConfigFromFlags();
   SetLogFormat(config.log_format);
   SetMinLogLevel(config.log_level);
+  if (absl::Status off = security::DisableCoreDumps(); !off.ok()) {
+    return Fail(off.message());
+  }
   absl::StatusOr<std::vector<std::string>> warnings = config::Validate(config);
   if (!warnings.ok()) return Fail(warnings.status().message());
   for (const std::string& warning : *warnings) LogWarning(warning);

@@ -3,11 +3,14 @@
 #include <stdio.h>
 
 #include <fstream>
+#include <ios>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
 #include "gateway/service/testing/error_details.h"
@@ -208,6 +211,35 @@ TEST_F(SecretsTest, UpstreamThatEchoesTheBearerTokenIsNotRepeated) {
           .ok());
   EXPECT_THAT((*gateway)->process().Output(),
               Not(ContainsRegex("Bearer [^[]")));
+}
+
+// A file of /proc/<pid>/ of the running gateway, NULs and all.
+std::string ProcFile(GatewayProcess& gateway, const char* name) {
+  std::ifstream file(absl::StrCat("/proc/", gateway.process().pid(), "/", name),
+                     std::ios::binary);
+  EXPECT_TRUE(file.good()) << name;
+  return std::string(std::istreambuf_iterator<char>(file), {});
+}
+
+TEST_F(SecretsTest, KeyIsGoneFromTheProcessEnvironmentOnceRead) {
+  auto gateway = GatewayProcess::Start(emulator_->base_url(), kKey);
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+
+  const std::string environment = ProcFile(**gateway, "environ");
+
+  EXPECT_THAT(environment, HasSubstr("PATH="));  // it was read
+  // Not printed on failure: the rest of the environment is the machine's.
+  EXPECT_FALSE(absl::StrContains(environment, kKey))
+      << "the key is in /proc/<pid>/environ";
+}
+
+TEST_F(SecretsTest, CoreDumpsAreOffSoNoCrashWritesTheKeyToDisk) {
+  auto gateway = GatewayProcess::Start(emulator_->base_url(), kKey);
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+
+  const std::string limits = ProcFile(**gateway, "limits");
+
+  EXPECT_THAT(limits, ContainsRegex("Max core file size +0 +0 "));
 }
 
 class KeyRotationTest : public ::testing::TestWithParam<const char*> {};
