@@ -108,7 +108,8 @@ void BearerAuthenticator::Fetch(bool use_refresh_token) {
           options_.observer->OnAttempt(
               {use_refresh_token ? kRefreshRoute : kApiKeyRoute,
                answer.ok() ? answer->status : 0, options_.now() - started,
-               RateLimit()});
+               RateLimit(),
+               /*problem_type=*/{}});
         }
         OnAnswer(std::move(answer), use_refresh_token, key_generation);
       });

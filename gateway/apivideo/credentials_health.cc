@@ -1,10 +1,35 @@
 #include "gateway/apivideo/credentials_health.h"
 
+#include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/string_view.h"
 
 namespace gateway::apivideo {
+
+namespace {
+
+// The problem types (their last path segment) of api.video's refusals of
+// the credentials a request carried, as opposed to refusals of the request.
+constexpr absl::string_view kCredentialProblems[] = {
+    "authentication-invalid-api-key",
+    "authentication-invalid-access-token",
+    "authentication-invalid-authorization-header-value",
+    "authentication-missing-authorization-header",
+    "authorization-suspended-account",
+};
+
+bool NamesTheCredentials(absl::string_view problem_type) {
+  const absl::string_view slug =
+      problem_type.substr(problem_type.rfind('/') + 1);
+  return std::find(std::begin(kCredentialProblems),
+                   std::end(kCredentialProblems),
+                   slug) != std::end(kCredentialProblems);
+}
+
+}  // namespace
 
 int CredentialsVerdict(const AttemptReport& report) {
   const int status = report.http_status;
@@ -14,7 +39,11 @@ int CredentialsVerdict(const AttemptReport& report) {
     if (status == 400 || status == 401 || status == 403) return -1;
     return status < 300 ? 1 : 0;
   }
-  return status == 401 || status == 403 ? -1 : 1;
+  if (status != 401 && status != 403) return 1;
+  if (report.problem_type.empty() || NamesTheCredentials(report.problem_type)) {
+    return -1;
+  }
+  return 0;
 }
 
 CredentialsHealth::CredentialsHealth(Scheduler& scheduler,

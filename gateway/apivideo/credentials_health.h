@@ -3,8 +3,13 @@
 // A gateway whose key api.video rejects can answer nothing but INTERNAL, so
 // it should leave the load balancer's rotation: health turns NOT_SERVING.
 // CredentialsHealth watches every upstream answer (as an UpstreamObserver):
-// 401 or 403 on the API, or a refused /auth request, means the credentials
-// are rejected; any answer below 500 on the API means they are accepted.
+// a refused /auth request, or a 401 or 403 on the API whose problem type
+// names the gateway's own credentials (or that has no problem body: not
+// api.video's answer, but something in between refusing the gateway), means
+// the credentials are rejected; any other answer below 500 on the API means
+// they are accepted, except a 401 or 403 of another type, which concerns
+// one request only: a caller must not be able to take every replica out of
+// readiness by getting api.video to refuse a request of theirs.
 // While they are rejected it probes api.video every `probe_interval` with a
 // cheap read, so that health comes back on its own once the key works
 // again. Upstream outages (5xx, no connection) change nothing here: every

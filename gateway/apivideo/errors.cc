@@ -189,6 +189,11 @@ std::string ReasonFromProblemType(absl::string_view type) {
   return reason;
 }
 
+std::string ProblemType(const http::HttpResponse& response) {
+  std::optional<json::Problem> problem = ReadProblem(response);
+  return problem.has_value() ? problem->type() : std::string();
+}
+
 absl::Status StatusFromErrorResponse(const http::HttpResponse& response,
                                      const UpstreamOperation& operation) {
   const std::optional<json::Problem> problem = ReadProblem(response);

@@ -62,6 +62,10 @@ absl::Status StatusFromAuthErrorResponse(const http::HttpResponse& response,
 absl::Status StatusFromTransportError(const absl::Status& transport_error,
                                       const UpstreamOperation& operation);
 
+// The `type` of `response`'s problem document; empty when its body is not
+// one.
+std::string ProblemType(const http::HttpResponse& response);
+
 // "RESOURCE_NOT_FOUND" for
 // "https://docs.api.video/reference/resource-not-found"; empty when `type` has
 // no usable last path segment.

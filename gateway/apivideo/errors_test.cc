@@ -580,5 +580,22 @@ TEST_P(AuthServerErrorTest, ReasonFromProblemType) {
 INSTANTIATE_TEST_SUITE_P(Statuses, AuthServerErrorTest,
                          ::testing::ValuesIn(kServerErrorStatuses));
 
+// --- ProblemType
+// --------------------------------------------------------------
+
+TEST(ProblemType, IsTheTypeOfAProblemBody) {
+  EXPECT_EQ(
+      ProblemType(Response(
+          401,
+          R"({"type":"https://docs.api.video/reference/authentication-invalid-api-key",)"
+          R"("title":"The API key is invalid.","status":401})")),
+      "https://docs.api.video/reference/authentication-invalid-api-key");
+}
+
+TEST(ProblemType, IsEmptyForABodyThatIsNoProblem) {
+  EXPECT_EQ(ProblemType(Response(401, "<html>Unauthorized</html>")), "");
+  EXPECT_EQ(ProblemType(Response(403, "")), "");
+}
+
 }  // namespace
 }  // namespace gateway::apivideo

@@ -1,5 +1,6 @@
 #include "gateway/apivideo/upstream_call.h"
 
+#include <string>
 #include <utility>
 
 #include "absl/random/random.h"
@@ -220,9 +221,15 @@ void UpstreamCall::OnAnswer(absl::StatusOr<http::HttpResponse> answer,
   if (!aborted) {
     services_.admission->OnAnswer(scope_, tickets_, attempt, now);
     if (services_.observer != nullptr) {
+      // Only a refusal's problem type is read: it tells a rejection of the
+      // gateway's credentials from one of this request (CredentialsHealth).
+      const bool refused = attempt.outcome.http_status == 401 ||
+                           attempt.outcome.http_status == 403;
+      const std::string problem_type =
+          refused ? ProblemType(*answer) : std::string();
       services_.observer->OnAttempt({spec_.route, attempt.outcome.http_status,
-                                     now - attempt_started_,
-                                     attempt.rate_limit});
+                                     now - attempt_started_, attempt.rate_limit,
+                                     problem_type});
     }
   }
   if (answer.ok() && IsSuccess(answer->status)) {

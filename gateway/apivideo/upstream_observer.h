@@ -23,6 +23,10 @@ struct AttemptReport {
   int http_status = 0;
   absl::Duration elapsed;
   RateLimit rate_limit;
+  // The problem type of a 401 or 403 answer (e.g.
+  // "https://docs.api.video/reference/authentication-invalid-api-key"); empty
+  // for other answers and for a refusal without api.video's problem body.
+  absl::string_view problem_type;
 };
 
 class UpstreamObserver {

@@ -236,6 +236,40 @@ TEST(GatewayProcessTest, HealthFollowsWhetherApiVideoAcceptsTheKey) {
   watch_context.TryCancel();
 }
 
+// api.video refusing one request (a 403 whose problem is not the gateway's
+// credentials) concerns that caller only: readiness stays as it was.
+TEST(GatewayProcessTest, ARefusalOfOneRequestLeavesHealthServing) {
+  auto emulator = EmulatorProcess::Start(kApiKey);
+  ASSERT_TRUE(emulator.ok()) << emulator.status();
+  auto gateway = GatewayProcess::Start((*emulator)->base_url(), kApiKey);
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  ASSERT_TRUE(
+      (*emulator)
+          ->AddFault(
+              R"({"path":"/upload-tokens/","match":"prefix","status":403,)"
+              R"("body":"{\"type\":\"https://docs.api.video/reference/forbidden-resource\",)"
+              R"(\"title\":\"Not yours.\",\"status\":403}"})")
+          .ok());
+  auto channel = (*gateway)->NewChannel();
+  auto stub = apivideo::uploadtokens::v1::UploadTokenService::NewStub(channel);
+  grpc::ClientContext context;
+  SetDeadline(context);
+  GetUploadTokenRequest get;
+  get.set_token("to1ZbqPtSnuT2ukBkhLHP9Zz");
+  UploadToken token;
+  ASSERT_FALSE(stub->GetUploadToken(&context, get, &token).ok());
+
+  grpc::ClientContext health_context;
+  SetDeadline(health_context);
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service("apivideo.uploadtokens.v1.UploadTokenService");
+  grpc::health::v1::HealthCheckResponse health;
+  ASSERT_TRUE(grpc::health::v1::Health::NewStub(channel)
+                  ->Check(&health_context, request, &health)
+                  .ok());
+  EXPECT_EQ(health.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
 TEST(GatewayProcessTest, MaxConnectionAgeEndsOldConnections) {
   auto emulator = EmulatorProcess::Start(kApiKey);
   ASSERT_TRUE(emulator.ok()) << emulator.status();
