@@ -10,6 +10,7 @@
 #include "absl/strings/strip.h"
 #include "gateway/apivideo/json_mapping.h"
 #include "gateway/apivideo/rate_limit.h"
+#include "gateway/apivideo/upstream_text.h"
 #include "gateway/common/status_details.h"
 #include "google/rpc/error_details.pb.h"
 
@@ -26,14 +27,15 @@ std::optional<json::Problem> ReadProblem(const http::HttpResponse& response) {
   return *std::move(problem);
 }
 
-// "HTTP 404: The requested resource was not found. (detail)".
+// "HTTP 404: The requested resource was not found. (detail)", title and
+// detail cut as upstream_text.h says.
 std::string DescribeAnswer(int http_status,
                            const std::optional<json::Problem>& problem) {
   std::string text = absl::StrCat("HTTP ", http_status);
   if (problem.has_value() && !problem->title().empty()) {
-    absl::StrAppend(&text, ": ", problem->title());
+    absl::StrAppend(&text, ": ", QuoteUpstreamText(problem->title()));
     if (!problem->detail().empty()) {
-      absl::StrAppend(&text, " (", problem->detail(), ")");
+      absl::StrAppend(&text, " (", QuoteUpstreamText(problem->detail()), ")");
     }
   }
   return text;
@@ -59,8 +61,12 @@ void AttachErrorInfo(absl::Status& status, int http_status,
   auto& metadata = *info.mutable_metadata();
   metadata["httpStatus"] = absl::StrCat(http_status);
   if (problem.has_value()) {
-    if (!problem->type().empty()) metadata["type"] = problem->type();
-    if (!problem->title().empty()) metadata["title"] = problem->title();
+    if (!problem->type().empty()) {
+      metadata["type"] = QuoteUpstreamText(problem->type());
+    }
+    if (!problem->title().empty()) {
+      metadata["title"] = QuoteUpstreamText(problem->title());
+    }
   }
   AddDetail(status, info);
 }
@@ -73,10 +79,10 @@ absl::Status BadRequest(const http::HttpResponse& response,
   if (problem.has_value()) {
     auto add_violation = [&status](const json::Problem& p) {
       if (p.name().empty()) return;
-      const std::string description =
+      const std::string description = QuoteUpstreamText(
           p.detail().empty() ? p.title()
-                             : absl::StrCat(p.title(), " ", p.detail());
-      AddFieldViolation(status, p.name(), description);
+                             : absl::StrCat(p.title(), " ", p.detail()));
+      AddFieldViolation(status, QuoteUpstreamText(p.name()), description);
     };
     add_violation(*problem);
     for (const json::Problem& nested : problem->problems()) {
@@ -124,7 +130,7 @@ absl::Status NotFound(const http::HttpResponse& response,
   info.set_resource_type(std::string(kUploadTokenResourceType));
   info.set_resource_name(std::string(operation.token));
   info.set_description(problem.has_value() && !problem->title().empty()
-                           ? problem->title()
+                           ? QuoteUpstreamText(problem->title())
                            : "The requested resource was not found.");
   AddDetail(status, info);
   return status;

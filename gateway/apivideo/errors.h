@@ -23,6 +23,11 @@
 // (1) Each field violation names the parameter or attribute as api.video
 // does ("pageSize"); the gRPC edge renames them to the caller's request
 // fields (service/request_fields.h).
+//
+// api.video's own text (a problem's title, detail, type and names) is
+// quoted in messages and details cut to 256 bytes on a UTF-8 boundary and
+// marked "...(truncated)" (upstream_text.h): an error body of up to 1 MiB
+// still makes a status that fits a client's 8 KiB metadata limit.
 
 #ifndef GATEWAY_APIVIDEO_ERRORS_H_
 #define GATEWAY_APIVIDEO_ERRORS_H_

@@ -1,5 +1,6 @@
 #include "gateway/apivideo/errors.h"
 
+#include <cstddef>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -375,6 +376,130 @@ TEST(StatusFromErrorResponse, ErrorInfoCarriesProblemTypeAndTitle) {
           Contains(Pair("type",
                         "https://docs.api.video/reference/resource-not-found")),
           Contains(Pair("title", "The requested resource was not found."))));
+}
+
+// --- Upstream text ----------------------------------------------------------
+
+// What a cut piece of upstream text ends with (upstream_text.h).
+constexpr absl::string_view kCutMarker = "...(truncated)";
+
+// A problem document of `status` with that title and detail and, unless
+// empty, that name.
+std::string ProblemWith(int status, absl::string_view title,
+                        absl::string_view detail, absl::string_view name = "") {
+  std::string body = absl::StrCat(
+      R"({"type":"https://docs.api.video/reference/invalid-attribute",)",
+      R"("status":)", status, R"(,"title":")", title, R"(","detail":")", detail,
+      R"(")");
+  if (!name.empty()) absl::StrAppend(&body, R"(,"name":")", name, R"(")");
+  return body + "}";
+}
+
+// `size` bytes of text whose every 16-byte block differs from its
+// neighbours, so that a kept prefix can be told from a longer one.
+std::string Text(std::size_t size, char tag) {
+  std::string text;
+  for (int block = 0; text.size() < size; ++block) {
+    text += tag;
+    absl::StrAppend(&text, absl::Dec(block, absl::kZeroPad15));
+  }
+  text.resize(size);
+  return text;
+}
+
+TEST(StatusFromErrorResponse, MegabyteTitleLeavesAShortMessageWithItsStart) {
+  const std::string title = Text(1 << 20, 't');
+  const std::string detail = Text(1 << 20, 'd');
+  for (int http_status : {400, 401, 404, 500, 418}) {
+    const absl::Status status = StatusFromErrorResponse(
+        Response(http_status, ProblemWith(http_status, title, detail)),
+        kCreate);
+    EXPECT_LE(status.message().size(), 1024) << http_status;
+    EXPECT_THAT(status.message(),
+                HasSubstr(absl::StrCat(title.substr(0, 256), kCutMarker)))
+        << http_status;
+    EXPECT_THAT(status.message(),
+                HasSubstr(absl::StrCat(detail.substr(0, 256), kCutMarker)))
+        << http_status;
+  }
+}
+
+TEST(StatusFromAuthErrorResponse,
+     MegabyteTitleLeavesAShortMessageWithItsStart) {
+  const std::string title = Text(1 << 20, 't');
+  const absl::Status status = StatusFromAuthErrorResponse(
+      Response(400, ProblemWith(400, title, "")), "POST /auth/api-key");
+  EXPECT_LE(status.message().size(), 1024);
+  EXPECT_THAT(status.message(),
+              HasSubstr(absl::StrCat(title.substr(0, 256), kCutMarker)));
+}
+
+// A multibyte character straddling the 256-byte limit.
+struct Utf8CutCase {
+  const char* name;
+  std::size_t ascii_before;  // bytes of 'a' before the first character
+  const char* character;     // repeated after them
+
+  friend void PrintTo(const Utf8CutCase& c, std::ostream* os) { *os << c.name; }
+};
+
+class Utf8CutTest : public ::testing::TestWithParam<Utf8CutCase> {};
+
+TEST_P(Utf8CutTest, CutNeverSplitsAMultibyteCharacter) {
+  const Utf8CutCase& c = GetParam();
+  std::string title(c.ascii_before, 'a');
+  while (title.size() < 1024) title += c.character;
+  const absl::Status status = StatusFromErrorResponse(
+      Response(500, ProblemWith(500, title, "")), kList);
+  // The character that would cross byte 256 goes whole: the kept part ends
+  // where it started.
+  EXPECT_THAT(
+      status.message(),
+      HasSubstr(absl::StrCat(std::string(c.ascii_before, 'a'), kCutMarker)));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Characters, Utf8CutTest,
+    ::testing::Values(
+        Utf8CutCase{"TwoBytesFromByte255", 255, "\xc3\xa9"},
+        Utf8CutCase{"ThreeBytesFromByte254", 254, "\xe2\x82\xac"},
+        Utf8CutCase{"ThreeBytesFromByte255", 255, "\xe2\x82\xac"},
+        Utf8CutCase{"FourBytesFromByte253", 253, "\xf0\x9f\x98\x80"},
+        Utf8CutCase{"FourBytesFromByte255", 255, "\xf0\x9f\x98\x80"}),
+    [](const ::testing::TestParamInfo<Utf8CutCase>& info) {
+      return info.param.name;
+    });
+
+TEST(StatusFromErrorResponse, DetailsCarryTheCutText) {
+  const std::string type =
+      absl::StrCat("https://docs.api.video/reference/", Text(1 << 20, 'y'));
+  const std::string title = Text(1 << 20, 't');
+  const std::string name = Text(1 << 20, 'n');
+  const absl::Status status = StatusFromErrorResponse(
+      Response(400, absl::StrCat(R"({"type":")", type, R"(","title":")", title,
+                                 R"(","status":400,"name":")", name, R"("})")),
+      kCreate);
+  const auto metadata = ErrorInfoOf(status).metadata();
+  EXPECT_EQ(metadata.at("type"), absl::StrCat(type.substr(0, 256), kCutMarker));
+  EXPECT_EQ(metadata.at("title"),
+            absl::StrCat(title.substr(0, 256), kCutMarker));
+  const auto bad_request = GetDetail<google::rpc::BadRequest>(status);
+  ASSERT_TRUE(bad_request.has_value());
+  ASSERT_EQ(bad_request->field_violations_size(), 1);
+  EXPECT_EQ(bad_request->field_violations(0).field(),
+            absl::StrCat(name.substr(0, 256), kCutMarker));
+  EXPECT_EQ(bad_request->field_violations(0).description(),
+            absl::StrCat(title.substr(0, 256), kCutMarker));
+}
+
+TEST(StatusFromErrorResponse, NotFoundResourceInfoCarriesTheCutTitle) {
+  const std::string title = Text(1 << 20, 't');
+  const absl::Status status = StatusFromErrorResponse(
+      Response(404, ProblemWith(404, title, "")), kGetToken);
+  const auto resource = GetDetail<google::rpc::ResourceInfo>(status);
+  ASSERT_TRUE(resource.has_value());
+  EXPECT_EQ(resource->description(),
+            absl::StrCat(title.substr(0, 256), kCutMarker));
 }
 
 // --- ReasonFromProblemType ---------------------------------------------------

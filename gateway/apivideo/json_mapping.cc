@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "gateway/apivideo/json_scanner.h"
+#include "gateway/apivideo/upstream_text.h"
 #include "gateway/common/json_string.h"
 #include "gateway/common/status_details.h"
 #include "google/protobuf/util/json_util.h"
@@ -42,10 +43,11 @@ absl::Status ParseJson(absl::string_view json,
       options);
   if (!parsed.ok()) {
     // The parser's message ends with an excerpt and a caret on lines of
-    // their own; the first line says what is wrong.
+    // their own; the first line says what is wrong, and may quote a value of
+    // the body at any length.
     const std::string message = parsed.message().ToString();
-    return Malformed(what, absl::StripAsciiWhitespace(
-                               message.substr(0, message.find('\n'))));
+    return Malformed(what, QuoteUpstreamText(absl::StripAsciiWhitespace(
+                               message.substr(0, message.find('\n')))));
   }
   return absl::OkStatus();
 }

@@ -143,6 +143,17 @@ TEST(ParseUploadToken, MalformedMessageSaysWhatWasWrong) {
   EXPECT_THAT(token.status().message(), HasSubstr("\"token\" is missing"));
 }
 
+TEST(ParseUploadToken, MalformedValueIsQuotedCutInTheMessage) {
+  const std::string value(1 << 20, 'v');
+  const absl::StatusOr<UploadToken> token = ParseUploadToken(
+      absl::StrCat(R"({"token":"to1","ttl":0,"createdAt":")", value, R"("})"));
+  ASSERT_FALSE(token.ok());
+  EXPECT_LE(token.status().message().size(), 1024);
+  EXPECT_THAT(token.status().message(),
+              HasSubstr(absl::StrCat(value.substr(0, 100), "...(truncated)")))
+      << token.status();
+}
+
 class ParseUploadTokenMalformed : public ::testing::TestWithParam<std::string> {
 };
 
