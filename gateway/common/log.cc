@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -35,6 +37,10 @@ char LevelLetter(LogLevel level) {
   const absl::string_view name = LevelName(level);
   return name.empty() ? '?' : absl::ascii_toupper(name.front());
 }
+
+// C0 controls (\n, \r, ESC, ...) and DEL: bytes that could end a text line
+// or rewrite it on a terminal.
+bool IsControlByte(unsigned char c) { return c < 0x20 || c == 0x7f; }
 
 bool NeedsQuotes(absl::string_view value) {
   if (value.empty()) return true;
@@ -82,7 +88,13 @@ constexpr std::size_t kTypicalLineSize = 256;
 
 void AppendTextBody(std::string& out, absl::string_view message,
                     absl::Span<const LogField> fields) {
-  out.append(message.data(), message.size());
+  if (std::any_of(message.begin(), message.end(),
+                  [](unsigned char c) { return IsControlByte(c); })) {
+    // A message may quote upstream text: escaped, it cannot forge lines.
+    out += absl::Utf8SafeCEscape(message);
+  } else {
+    out.append(message.data(), message.size());
+  }
   for (const LogField& field : fields) {
     absl::StrAppend(&out, " ", field.key, "=");
     if (!field.is_number && NeedsQuotes(field.value)) {

@@ -2,6 +2,13 @@
 // Abseil has no absl/log). A line is written with a single write(2), so
 // lines from different threads never interleave. Never pass secrets.
 //
+// One call is one line whatever the message holds (messages may quote
+// api.video's text): JSON escapes every control byte; the text format writes
+// a message that holds a C0 control byte (\n, \r, ESC, ...) or DEL C-escaped
+// with absl::Utf8SafeCEscape ("\n", "\033"; quotes and backslashes are
+// escaped too, UTF-8 is kept), and any other message as it is. Values of
+// fields are quoted and escaped when they hold such bytes, in both formats.
+//
 //   text: 2026-11-28T03:59:07.123Z I rpc method=GetUploadToken code=OK
 //   json: {"time":"2026-11-28T03:59:07.123Z","level":"info","msg":"rpc",
 //          "method":"GetUploadToken","code":"OK"}
@@ -73,8 +80,9 @@ inline void LogError(absl::string_view message) {
 }
 
 // The message and fields as the text format writes them after the time and
-// level: "rpc method=GetUploadToken code=OK". A value that is empty or holds
-// a space, quote or control byte is quoted.
+// level: "rpc method=GetUploadToken code=OK". A message holding a control
+// byte is C-escaped (see the top of this file); a value that is empty or
+// holds a space, quote or control byte is quoted.
 std::string FormatTextBody(absl::string_view message,
                            absl::Span<const LogField> fields);
 

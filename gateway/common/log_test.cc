@@ -29,6 +29,18 @@ TEST(FormatLogLine, TextQuotesValuesWithSpacesOrQuotesAndEmptyOnes) {
             "m a=\"two words\" b=\"say \\\"hi\\\"\" c=\"\"");
 }
 
+TEST(FormatLogLine, TextMessageWithLineBreaksStaysOnOneLine) {
+  const std::string line =
+      FormatLogLine(LogFormat::kText, SomeTime(), LogLevel::kWarning,
+                    "upstream said: bad\n2026-11-28T03:59:08.000Z E forged\r"
+                    "\x1b[2Jcleared",
+                    {});
+  EXPECT_EQ(line.find_first_of("\n\r\x1b"), std::string::npos) << line;
+  EXPECT_EQ(line,
+            "2026-11-28T03:59:07.123Z W upstream said: bad\\n"
+            "2026-11-28T03:59:08.000Z E forged\\r\\033[2Jcleared");
+}
+
 TEST(FormatLogLine, JsonHasNamedFieldsAndBareNumbers) {
   const LogField fields[] = {{"method", "Get"},
                              {"attempts", 2},
