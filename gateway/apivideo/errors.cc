@@ -20,6 +20,13 @@ namespace {
 // AIP-193 caps ErrorInfo.reason at 63 characters.
 constexpr std::size_t kMaxReasonLength = 63;
 
+// The most field violations a BadRequest takes from one problem document
+// (api.video lists one per invalid parameter: four at most for a list
+// request). With each name and description quoted at most 270 bytes, the
+// details stay far below an 8 KiB metadata limit however many problems the
+// body lists.
+constexpr int kMaxFieldViolations = 5;
+
 // The problem document of `response`, when it has a readable one.
 std::optional<json::Problem> ReadProblem(const http::HttpResponse& response) {
   absl::StatusOr<json::Problem> problem = ParseProblem(response.body);
@@ -77,8 +84,10 @@ absl::Status BadRequest(const http::HttpResponse& response,
                       absl::StrCat("api.video rejected the request: ",
                                    DescribeAnswer(response.status, problem)));
   if (problem.has_value()) {
-    auto add_violation = [&status](const json::Problem& p) {
-      if (p.name().empty()) return;
+    int violations = 0;
+    auto add_violation = [&status, &violations](const json::Problem& p) {
+      if (p.name().empty() || violations == kMaxFieldViolations) return;
+      ++violations;
       const std::string description = QuoteUpstreamText(
           p.detail().empty() ? p.title()
                              : absl::StrCat(p.title(), " ", p.detail()));

@@ -22,7 +22,8 @@
 //
 // (1) Each field violation names the parameter or attribute as api.video
 // does ("pageSize"); the gRPC edge renames them to the caller's request
-// fields (service/request_fields.h).
+// fields (service/request_fields.h). At most the first 5 named problems
+// become violations.
 //
 // api.video's own text (a problem's title, detail, type and names) is
 // quoted in messages and details cut to 256 bytes on a UTF-8 boundary and

@@ -492,6 +492,26 @@ TEST(StatusFromErrorResponse, DetailsCarryTheCutText) {
             absl::StrCat(title.substr(0, 256), kCutMarker));
 }
 
+TEST(StatusFromErrorResponse, BadRequestKeepsAtMostFiveFieldViolations) {
+  std::string problems;
+  for (int i = 0; i < 1000; ++i) {
+    absl::StrAppend(&problems, i == 0 ? "" : ",",
+                    R"({"title":"Bad.","name":"f)", i, R"("})");
+  }
+  const absl::Status status = StatusFromErrorResponse(
+      Response(400, absl::StrCat(R"({"title":"Bad.","status":400,"name":"f0",)",
+                                 R"("problems":[)", problems, "]}")),
+      kCreate);
+  const auto bad_request = GetDetail<google::rpc::BadRequest>(status);
+  ASSERT_TRUE(bad_request.has_value());
+  EXPECT_THAT(bad_request->field_violations(),
+              ::testing::ElementsAre(FieldViolationIs("f0", "Bad."),
+                                     FieldViolationIs("f1", "Bad."),
+                                     FieldViolationIs("f2", "Bad."),
+                                     FieldViolationIs("f3", "Bad."),
+                                     FieldViolationIs("f4", "Bad.")));
+}
+
 TEST(StatusFromErrorResponse, NotFoundResourceInfoCarriesTheCutTitle) {
   const std::string title = Text(1 << 20, 't');
   const absl::Status status = StatusFromErrorResponse(
