@@ -26,6 +26,14 @@ struct CurlLoopOptions {
   // kResourceExhausted and closes its connection.
   std::size_t max_response_bytes = 1 << 20;
 
+  // Response header bytes of one transfer, counted as libcurl hands them
+  // over: status lines, header lines, the blank lines ending each block and
+  // trailers, of every block of the transfer (an interim 1xx response's
+  // too). Past it the transfer fails with kResourceExhausted and its
+  // connection is closed. api.video's headers take well under 1 KiB; libcurl
+  // itself allows 100 KiB per header line.
+  std::size_t max_response_header_bytes = 64 << 10;
+
   // Speak HTTP/2 to cleartext http:// upstreams without an Upgrade round
   // trip. Only for upstreams known to speak HTTP/2; https:// upstreams
   // negotiate HTTP/2 through ALPN whatever this says. Needs libcurl >= 8.0.0:

@@ -126,6 +126,18 @@ FakeHttpServer::Handler Respond(int status, const std::string& body,
   return Always(reply);
 }
 
+// About `kib` KiB of response headers: one "X-Filler-<i>" header of 1 KiB
+// (name, value and line end) per KiB.
+testing::HeaderList FillerHeaders(int kib) {
+  testing::HeaderList headers;
+  for (int i = 0; i < kib; ++i) {
+    std::string name = absl::StrCat("X-Filler-", i);
+    std::string value(1024 - name.size() - 4, 'h');  // ": " and CRLF
+    headers.emplace_back(std::move(name), std::move(value));
+  }
+  return headers;
+}
+
 // Answers only once the test calls ReleaseHeld().
 FakeHttpServer::Handler Hold() {
   Reply reply;
@@ -556,6 +568,45 @@ TEST_F(CurlLoopTest, BodyExactlyAtTheCapIsAccepted) {
 
   ASSERT_TRUE(response.ok()) << response.status();
   EXPECT_EQ(response->body.size(), 1024);
+}
+
+TEST_F(CurlLoopTest, ResponseHeadersOverTheCapAreResourceExhausted) {
+  StartServer(Respond(200, "ok", FillerHeaders(70)));
+  StartLoop();
+
+  absl::StatusOr<HttpResponse> response = Fetch(Get(server_->Url("/")));
+
+  EXPECT_THAT(response,
+              FailedWith(absl::StatusCode::kResourceExhausted, Sent::kMaybe));
+  EXPECT_THAT(response.status().message(),
+              HasSubstr("response headers larger than 65536 bytes"));
+}
+
+TEST_F(CurlLoopTest, ResponseHeadersUnderTheCapAreAccepted) {
+  StartServer(Respond(200, "ok", FillerHeaders(60)));
+  StartLoop();
+
+  absl::StatusOr<HttpResponse> response = Fetch(Get(server_->Url("/")));
+
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->body, "ok");
+  EXPECT_NE(response->FindHeader("x-filler-59"), nullptr);
+}
+
+TEST_F(CurlLoopTest, InterimAndFinalResponseHeadersCountTogether) {
+  StartServer([](const RecordedRequest&) {
+    Reply reply;
+    reply.interim_headers = FillerHeaders(40);
+    reply.headers = FillerHeaders(40);
+    reply.body = "ok";
+    return reply;
+  });
+  StartLoop();
+
+  absl::StatusOr<HttpResponse> response = Fetch(Get(server_->Url("/")));
+
+  EXPECT_THAT(response,
+              FailedWith(absl::StatusCode::kResourceExhausted, Sent::kMaybe));
 }
 
 TEST_F(CurlLoopTest, InvalidHeaderFailsWithoutSending) {

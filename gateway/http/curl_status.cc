@@ -13,7 +13,9 @@ namespace gateway::http {
 namespace {
 
 absl::StatusCode CodeFor(const CurlFailure& failure) {
-  if (failure.body_too_large) return absl::StatusCode::kResourceExhausted;
+  if (failure.body_too_large || failure.headers_too_large) {
+    return absl::StatusCode::kResourceExhausted;
+  }
   switch (failure.code) {
     case CURLE_OPERATION_TIMEDOUT:
       return absl::StatusCode::kDeadlineExceeded;
@@ -118,7 +120,10 @@ std::string DescribeRequest(absl::string_view method, absl::string_view url) {
 absl::Status CurlFailureToStatus(const CurlFailure& failure) {
   const absl::StatusCode code = CodeFor(failure);
   std::string message = DescribeRequest(failure.method, failure.url);
-  if (code == absl::StatusCode::kResourceExhausted) {
+  if (failure.headers_too_large) {
+    absl::StrAppend(&message, ": response headers larger than ",
+                    failure.max_header_bytes, " bytes");
+  } else if (code == absl::StatusCode::kResourceExhausted) {
     absl::StrAppend(&message, ": response body larger than ",
                     failure.max_response_bytes, " bytes");
   } else if (code == absl::StatusCode::kDeadlineExceeded) {

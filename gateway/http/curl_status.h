@@ -7,7 +7,8 @@
 //   CURLE_OPERATION_TIMEDOUT                        -> kDeadlineExceeded
 //   resolve / connect / TLS / send / receive errors,
 //   partial body, empty reply, HTTP/2 framing       -> kUnavailable
-//   body over the cap (ours or CURLOPT_MAXFILESIZE) -> kResourceExhausted
+//   body over the cap (ours or CURLOPT_MAXFILESIZE),
+//   headers over our cap                            -> kResourceExhausted
 //   anything else                                   -> kInternal
 //
 // "Not sent" rule, whatever the code: the status is marked not-sent
@@ -40,17 +41,20 @@ struct CurlFailure {
   long request_bytes = 0;  // NOLINT(google-runtime-int): libcurl's type
   // True when our write callback stopped the transfer for size.
   bool body_too_large = false;
+  // True when our header callback stopped the transfer for size.
+  bool headers_too_large = false;
   absl::string_view method;  // "GET", ...
   absl::string_view url;     // The request URL; only its host is reported.
   // The CURLOPT_ERRORBUFFER text, possibly empty. Dropped from the message if
   // it echoes the URL's path or query.
   absl::string_view detail;
   std::size_t max_response_bytes = 0;
+  std::size_t max_header_bytes = 0;
   absl::Duration timeout;
 };
 
 // Never returns OK; `failure.code` must not be CURLE_OK unless
-// `body_too_large` is set.
+// `body_too_large` or `headers_too_large` is set.
 absl::Status CurlFailureToStatus(const CurlFailure& failure);
 
 // Marks `status` not-sent when `request_bytes` is 0 (see the rule above).

@@ -85,6 +85,7 @@ absl::Status CurlTransfer::Configure(CURL* easy,
   const CurlLoopOptions& options = settings.options;
   easy_ = easy;
   max_response_bytes_ = options.max_response_bytes;
+  max_header_bytes_ = options.max_response_header_bytes;
   const absl::string_view method = MethodName(request_.method);
 
   if (deadline_ <= now) return ExpiredBeforeStart();
@@ -233,7 +234,7 @@ absl::StatusOr<HttpResponse> CurlTransfer::Result(CURLcode code) {
         ": the connection closed before an answer; not resent, as the "
         "request may have taken effect"));
   }
-  if (code == CURLE_OK && !body_too_large_) {
+  if (code == CURLE_OK && !body_too_large_ && !headers_too_large_) {
     long status = 0;  // NOLINT(google-runtime-int)
     curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
     response_.status = static_cast<int>(status);
@@ -243,10 +244,12 @@ absl::StatusOr<HttpResponse> CurlTransfer::Result(CURLcode code) {
   failure.code = code;
   failure.request_bytes = RequestBytes();
   failure.body_too_large = body_too_large_;
+  failure.headers_too_large = headers_too_large_;
   failure.method = MethodName(request_.method);
   failure.url = request_.url;
   failure.detail = error_;
   failure.max_response_bytes = max_response_bytes_;
+  failure.max_header_bytes = max_header_bytes_;
   failure.timeout = request_.timeout;
   return CurlFailureToStatus(failure);
 }
@@ -290,9 +293,16 @@ int CurlTransfer::OnPrereq(void* self, char* /*primary_ip*/, char* /*local_ip*/,
 
 std::size_t CurlTransfer::OnHeader(char* data, std::size_t size,
                                    std::size_t count, void* self) {
+  auto* transfer = static_cast<CurlTransfer*>(self);
   const std::size_t length = size * count;
-  static_cast<CurlTransfer*>(self)->AddHeaderLine(
-      absl::string_view(data, length));
+  // Counted across header blocks: an upstream must not get around the cap
+  // by sending many interim responses.
+  if (length > transfer->max_header_bytes_ - transfer->header_bytes_) {
+    transfer->headers_too_large_ = true;
+    return 0;  // Not `length`: libcurl aborts with CURLE_WRITE_ERROR.
+  }
+  transfer->header_bytes_ += length;
+  transfer->AddHeaderLine(absl::string_view(data, length));
   return length;
 }
 

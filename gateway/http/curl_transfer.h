@@ -105,6 +105,9 @@ class CurlTransfer {
       nullptr, &curl_slist_free_all};
   std::size_t max_response_bytes_ = 0;
   bool body_too_large_ = false;
+  std::size_t max_header_bytes_ = 0;
+  std::size_t header_bytes_ = 0;  // Of every header block so far.
+  bool headers_too_large_ = false;
   int attempts_ = 0;             // Requests libcurl was about to send.
   bool resend_refused_ = false;  // OnPrereq stopped a second one.
   HttpResponse response_;

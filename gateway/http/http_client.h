@@ -22,7 +22,7 @@ using TransferId = std::uint64_t;
 //   kUnavailable       no connection, connection lost, TLS failure
 //   kDeadlineExceeded  HttpRequest::timeout elapsed
 //   kCancelled         HttpClient::Cancel was called
-//   kResourceExhausted the response body exceeded the size cap
+//   kResourceExhausted the response body or headers exceeded their size cap
 //   kInternal          anything else (the message says what)
 // Whether the request bytes may have reached the server is recorded on the
 // error; see RequestMayHaveBeenSent().
