@@ -119,6 +119,78 @@ TEST_F(HardeningTest, UpstreamAnswerOverTheCapIsInternal) {
   ExpectStillServing();
 }
 
+TEST_F(HardeningTest, HugeUpstreamProblemStillArrivesAsTheStatus) {
+  // The worst an error body under the 1 MiB cap can hold: 100 KiB of title
+  // and of detail, and many named problems with long names and titles, all
+  // in multibyte characters (3 bytes each once percent-encoded in
+  // grpc-message). Quoted whole, message and details would pass the client's
+  // 8 KiB metadata limit, and it would see a transport error instead.
+  auto text = [](std::size_t kib, absl::string_view character) {
+    std::string text;
+    while (text.size() < kib * 1024) absl::StrAppend(&text, character);
+    return text;
+  };
+  const std::string title = text(100, "\xc3\xa9");
+  std::string problems;
+  for (int i = 0; i < 10; ++i) {
+    absl::StrAppend(&problems, i == 0 ? "" : ",", R"({\"name\":\")", i,
+                    text(20, "\xe2\x82\xac"), R"(\",\"title\":\")",
+                    text(20, "\xe2\x82\xac"), R"(\"})");
+  }
+  ASSERT_TRUE(
+      emulator_
+          ->AddFault(absl::StrCat(
+              R"({"method":"GET","path":"/upload-tokens/toHugeProblem",)",
+              R"("match":"exact","status":400,"body":"{\"type\":)",
+              R"(\"https://docs.api.video/reference/invalid-attribute\",)",
+              R"(\"status\":400,\"name\":\"uploadToken\",\"title\":\")", title,
+              R"(\",\"detail\":\")", text(100, "\xc3\xa9"),
+              R"(\",\"problems\":[)", problems, R"(]}"})"))
+          .ok());
+  grpc::ClientContext context;
+  SetDeadline(context);
+  GetUploadTokenRequest request;
+  request.set_token("toHugeProblem");
+  UploadToken token;
+  grpc::Status status = stub_->GetUploadToken(&context, request, &token);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_message().substr(0, 200);
+  EXPECT_LE(status.error_message().size(), 1024);
+  EXPECT_THAT(status.error_message(),
+              ::testing::HasSubstr(title.substr(0, 256)));
+  auto bad_request = FindDetail<google::rpc::BadRequest>(status);
+  ASSERT_TRUE(bad_request.has_value());
+  EXPECT_EQ(bad_request->field_violations_size(), 5);
+}
+
+TEST_F(HardeningTest, UpstreamHeadersOverTheCapAreInternal) {
+  std::string headers;
+  for (int i = 0; i < 70; ++i) {
+    absl::StrAppend(&headers, i == 0 ? "" : ",", "\"X-Filler-", i, "\":\"",
+                    std::string(1000, 'h'), "\"");
+  }
+  ASSERT_TRUE(
+      emulator_
+          ->AddFault(absl::StrCat(
+              R"({"method":"GET","path":"/upload-tokens/toBigHeaders",)",
+              R"("match":"exact","status":200,"body":"{\"token\":)",
+              R"(\"toBigHeaders\",\"ttl\":0,)",
+              R"(\"createdAt\":\"2020-12-02T10:13:19+00:00\"}",)",
+              R"("headers":{)", headers, "}}"))
+          .ok());
+  grpc::ClientContext context;
+  SetDeadline(context);
+  GetUploadTokenRequest request;
+  request.set_token("toBigHeaders");
+  UploadToken token;
+  grpc::Status status = stub_->GetUploadToken(&context, request, &token);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
+  auto info = FindDetail<google::rpc::ErrorInfo>(status);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "UPSTREAM_RESPONSE_TOO_LARGE");
+  ExpectStillServing();
+}
+
 TEST_F(HardeningTest, UpstreamRedirectIsNotFollowed) {
   ASSERT_TRUE(emulator_
                   ->AddFault(R"({"method":"GET","path":"/upload-tokens/toMoved",
