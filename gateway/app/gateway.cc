@@ -116,12 +116,21 @@ absl::Status Gateway::StartService() {
       secrets_.page_token_secret.empty() ? secrets_.api_key
                                          : secrets_.page_token_secret);
   access_log_ = std::make_unique<observability::AccessLog>(config_.access_log);
-  absl::StatusOr<security::CallerPolicy> callers = security::CallerPolicy::Load(
-      config_.allowed_clients, config_.caller_tokens_file);
+  absl::StatusOr<std::unique_ptr<security::CallerPolicyStore>> callers =
+      security::CallerPolicyStore::Load(config_.allowed_clients,
+                                        config_.caller_tokens_file);
   if (!callers.ok()) return callers.status();
   callers_ = *std::move(callers);
+  if (!config_.caller_tokens_file.empty() &&
+      config_.caller_tokens_reload_interval > absl::ZeroDuration()) {
+    caller_tokens_watcher_ = std::make_unique<security::FileWatcher>(
+        *curl_loop_, "--caller_tokens_file", config_.caller_tokens_file,
+        config_.caller_tokens_reload_interval,
+        [this] { return callers_->ReloadCallerTokens(); });
+    caller_tokens_watcher_->Start();
+  }
   service_ = std::make_unique<service::UploadTokenService>(
-      *api_, *page_tokens_, callers_, scrubber_, *access_log_, metrics_.get(),
+      *api_, *page_tokens_, *callers_, scrubber_, *access_log_, metrics_.get(),
       config_.service);
 
   metrics_registry_.AddCallbackGauge(
@@ -204,6 +213,7 @@ void Gateway::Shutdown(absl::Duration grace) {
   if (server_ != nullptr) server_->Shutdown(grace);
   if (credentials_health_ != nullptr) credentials_health_->Stop();
   if (key_file_watcher_ != nullptr) key_file_watcher_->Stop();
+  if (caller_tokens_watcher_ != nullptr) caller_tokens_watcher_->Stop();
   // Ends every upstream transfer and timer while what their callbacks use
   // (health, authenticator, policies, api) still exists. The metrics server
   // outlives it and must not find it half destroyed.

@@ -33,7 +33,8 @@
 #include "gateway/policy/circuit_breaker.h"
 #include "gateway/policy/rate_limit_gate.h"
 #include "gateway/policy/retry_budget.h"
-#include "gateway/security/caller_policy.h"
+#include "gateway/security/caller_policy_store.h"
+#include "gateway/security/file_watcher.h"
 #include "gateway/security/key_file_watcher.h"
 #include "gateway/security/secret_scrubber.h"
 #include "gateway/server/gateway_server.h"
@@ -117,7 +118,8 @@ class Gateway {
   std::unique_ptr<apivideo::UploadTokenApi> api_;
   std::unique_ptr<service::PageTokenCodec> page_tokens_;
   std::unique_ptr<observability::AccessLog> access_log_;
-  security::CallerPolicy callers_;
+  std::unique_ptr<security::CallerPolicyStore> callers_;
+  std::unique_ptr<security::FileWatcher> caller_tokens_watcher_;
   std::unique_ptr<service::UploadTokenService> service_;
   std::unique_ptr<server::GatewayServer> server_;
   // Last, so that it stops first: its pages read the parts above.

@@ -51,6 +51,11 @@ ABSL_FLAG(std::string, caller_tokens_file, Defaults().caller_tokens_file,
           "must send 'authorization: Bearer <token>' metadata (else "
           "UNAUTHENTICATED); the name goes into the access log.");
 
+ABSL_FLAG(absl::Duration, caller_tokens_reload_interval,
+          Defaults().caller_tokens_reload_interval,
+          "How often to look at --caller_tokens_file for changes (a revoked "
+          "or added token), picked up without a restart; 0: never.");
+
 ABSL_FLAG(int, max_calls_in_flight, Defaults().service.max_calls_in_flight,
           "Calls handled at once; beyond it calls fail at once with "
           "RESOURCE_EXHAUSTED instead of queueing.");
@@ -164,6 +169,8 @@ GatewayConfig ConfigFromFlags() {
   config.server_tls.client_ca_file = absl::GetFlag(FLAGS_client_ca_file);
   config.allowed_clients = absl::GetFlag(FLAGS_allowed_clients);
   config.caller_tokens_file = absl::GetFlag(FLAGS_caller_tokens_file);
+  config.caller_tokens_reload_interval =
+      absl::GetFlag(FLAGS_caller_tokens_reload_interval);
   config.service.max_calls_in_flight = absl::GetFlag(FLAGS_max_calls_in_flight);
   config.service.upstream_timeout = absl::GetFlag(FLAGS_upstream_timeout);
   config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);

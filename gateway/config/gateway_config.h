@@ -50,6 +50,9 @@ struct GatewayConfig {
   std::vector<std::string> allowed_clients;
   // --caller_tokens_file: when set, callers must send a known bearer token.
   std::string caller_tokens_file;
+  // --caller_tokens_reload_interval: how often the caller tokens file is
+  // looked at for changes; zero: never.
+  absl::Duration caller_tokens_reload_interval = absl::Seconds(2);
   // --upstream_timeout, --max_calls_in_flight.
   service::UploadTokenServiceOptions service;
   // --shutdown_grace: how long calls in flight may take to finish once

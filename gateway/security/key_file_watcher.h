@@ -1,11 +1,9 @@
 // Picks up a rotated API key without a restart.
 //
-// Every `interval` the watcher looks at the key file's identity (inode,
-// size, modification time); when it changed, it reads the file again and,
-// if it holds a valid key different from the current one, hands it to
-// `on_new_key`. A file that is briefly missing or empty (a Kubernetes Secret
-// swaps a symlink; an editor writes a new file) keeps the old key: the
-// watcher only logs, and tries again at the next look. Never logs the key.
+// A FileWatcher on the key file: when the file changed and holds a valid key
+// different from the current one, the key goes to `on_new_key`. A file that
+// is briefly missing or empty keeps the old key (FileWatcher says how).
+// Never logs the key.
 
 #ifndef GATEWAY_SECURITY_KEY_FILE_WATCHER_H_
 #define GATEWAY_SECURITY_KEY_FILE_WATCHER_H_
@@ -14,9 +12,11 @@
 #include <string>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gateway/common/scheduler.h"
+#include "gateway/security/file_watcher.h"
 
 namespace gateway::security {
 
@@ -30,37 +30,20 @@ class KeyFileWatcher {
                  KeyCallback on_new_key);
 
   // Starts looking, every `interval`.
-  void Start();
-  // Stops looking. Call before the scheduler shuts down (it would run the
-  // next look at once, and that look would schedule another).
-  void Stop();
+  void Start() { watcher_.Start(); }
+  // Stops looking. Call before the scheduler shuts down.
+  void Stop() { watcher_.Stop(); }
 
   // Looks once, now, on the calling thread. Start() does this periodically.
-  void Check();
+  void Check() { watcher_.Check(); }
 
  private:
-  // What identifies one version of the file, cheaply.
-  struct Stamp {
-    unsigned long long inode = 0;  // NOLINT(google-runtime-int)
-    long long size = -1;           // NOLINT(google-runtime-int)
-    long long mtime_ns = 0;        // NOLINT(google-runtime-int)
-    bool operator==(const Stamp& other) const {
-      return inode == other.inode && size == other.size &&
-             mtime_ns == other.mtime_ns;
-    }
-  };
-  static bool ReadStamp(const std::string& path, Stamp& stamp);
-  void ScheduleNext();
+  absl::Status Reload();
 
-  Scheduler& scheduler_;
-  const std::string path_;
-  const absl::Duration interval_;
   const KeyCallback on_new_key_;
-
   absl::Mutex mu_;
   std::string key_ ABSL_GUARDED_BY(mu_);
-  Stamp stamp_ ABSL_GUARDED_BY(mu_);
-  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
+  FileWatcher watcher_;  // last: its callback uses the members above
 };
 
 }  // namespace gateway::security

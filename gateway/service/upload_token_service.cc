@@ -26,7 +26,7 @@ using ::apivideo::uploadtokens::v1::UploadToken;
 
 UploadTokenService::UploadTokenService(
     apivideo::UploadTokenStub& upstream, const PageTokenCodec& page_tokens,
-    const security::CallerPolicy& callers,
+    const security::CallerPolicyStore& callers,
     const security::SecretScrubber& scrubber,
     const observability::AccessLog& access_log,
     observability::GatewayMetrics* metrics,
@@ -41,9 +41,11 @@ UploadTokenService::UploadTokenService(
 
 absl::StatusOr<std::string> UploadTokenService::AuthorizeCaller(
     grpc::CallbackServerContext& context) const {
+  // The policy as it is when the call starts, whatever reloads come.
+  const std::shared_ptr<const security::CallerPolicy> callers = callers_.Get();
   security::PeerIdentity peer;
   // Each lookup costs; make only those the policy needs.
-  if (callers_.requires_client_identity()) {
+  if (callers->requires_client_identity()) {
     const std::shared_ptr<const grpc::AuthContext> auth =
         context.auth_context();
     peer.authenticated = auth != nullptr && auth->IsPeerAuthenticated();
@@ -58,13 +60,13 @@ absl::StatusOr<std::string> UploadTokenService::AuthorizeCaller(
     }
   }
   std::optional<absl::string_view> authorization;
-  if (callers_.requires_caller_token()) {
+  if (callers->requires_caller_token()) {
     const auto& metadata = context.client_metadata();
     if (auto it = metadata.find("authorization"); it != metadata.end()) {
       authorization = absl::string_view(it->second.data(), it->second.size());
     }
   }
-  return callers_.Authorize(peer, authorization);
+  return callers->Authorize(peer, authorization);
 }
 
 namespace {

@@ -20,7 +20,7 @@
 #include "gateway/observability/access_log.h"
 #include "gateway/observability/gateway_metrics.h"
 #include "gateway/policy/in_flight_limit.h"
-#include "gateway/security/caller_policy.h"
+#include "gateway/security/caller_policy_store.h"
 #include "gateway/security/secret_scrubber.h"
 #include "gateway/service/call_reactor.h"
 #include "gateway/service/page_token.h"
@@ -42,7 +42,7 @@ class UploadTokenService final
   // Every reference must outlive the service; `metrics` may be null.
   UploadTokenService(apivideo::UploadTokenStub& upstream,
                      const PageTokenCodec& page_tokens,
-                     const security::CallerPolicy& callers,
+                     const security::CallerPolicyStore& callers,
                      const security::SecretScrubber& scrubber,
                      const observability::AccessLog& access_log,
                      observability::GatewayMetrics* metrics,
@@ -105,7 +105,7 @@ class UploadTokenService final
 
   apivideo::UploadTokenStub& upstream_;
   const PageTokenCodec& page_tokens_;
-  const security::CallerPolicy& callers_;
+  const security::CallerPolicyStore& callers_;
   observability::GatewayMetrics* const metrics_;
   const UploadTokenServiceOptions options_;
   const ReactorEnvironment reactor_environment_;

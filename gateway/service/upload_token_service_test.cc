@@ -14,6 +14,7 @@
 #include "gateway/apivideo/testing/mock_upload_token_stub.h"
 #include "gateway/common/status_details.h"
 #include "gateway/security/caller_policy.h"
+#include "gateway/security/caller_policy_store.h"
 #include "gateway/service/testing/error_details.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
@@ -114,7 +115,7 @@ class UploadTokenServiceOnMockTest : public ::testing::Test {
 
   upstream_testing::MockUploadTokenStub upstream_;
   PageTokenCodec page_tokens_{"page-token-secret-for-the-unit-test"};
-  security::CallerPolicy callers_;
+  security::CallerPolicyStore callers_{security::CallerPolicy()};
   security::SecretScrubber scrubber_;
   observability::AccessLog access_log_{/*enabled=*/false};
   std::unique_ptr<UploadTokenService> service_;
@@ -278,8 +279,8 @@ TEST_F(UploadTokenServiceOnMockTest,
 
 TEST_F(UploadTokenServiceOnMockTest,
        CallerWithoutTokenIsRefusedWithoutAskingUpstream) {
-  callers_ = security::CallerPolicy(
-      {}, {{security::Sha256Hex("caller-token"), "billing"}});
+  callers_.Replace(security::CallerPolicy(
+      {}, {{security::Sha256Hex("caller-token"), "billing"}}));
   StartServer();
   EXPECT_CALL(upstream_, Get).Times(0);
   EXPECT_EQ(Get(kToken).error_code(), grpc::StatusCode::UNAUTHENTICATED);

@@ -2,6 +2,7 @@
 // identities, and caller tokens, against the real gateway process.
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -157,6 +158,31 @@ TEST_F(CallerSecurityTest, CallerTokensAdmitKnownCallersByName) {
   EXPECT_TRUE(line.ok()) << line.status();
   EXPECT_THAT(gateway_->process().Output(),
               ::testing::Not(::testing::HasSubstr(kCallerToken)));
+}
+
+TEST_F(CallerSecurityTest, RevokedCallerTokenIsRefusedWithoutARestart) {
+  const std::string tokens_file = certs_->Path("caller_tokens");
+  std::ofstream(tokens_file)
+      << "billing " << gateway::security::Sha256Hex(kCallerToken) << "\n";
+  StartGateway({absl::StrCat("--caller_tokens_file=", tokens_file),
+                "--caller_tokens_reload_interval=100ms"});
+  ASSERT_TRUE(List(gateway_->NewChannel(), kCallerToken).ok());
+
+  // The leaked token is replaced by a new one, in a new file renamed into
+  // place as a Secret update does.
+  const std::string new_token = "billing-caller-token-rotated-91c2";
+  std::ofstream(tokens_file + ".new")
+      << "billing " << gateway::security::Sha256Hex(new_token) << "\n";
+  ASSERT_EQ(std::rename((tokens_file + ".new").c_str(), tokens_file.c_str()),
+            0);
+  ASSERT_TRUE(
+      gateway_->process()
+          .WaitForLine("(caller_tokens_file .* changed)", absl::Seconds(10))
+          .ok());
+
+  EXPECT_EQ(List(gateway_->NewChannel(), kCallerToken).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(List(gateway_->NewChannel(), new_token).ok());
 }
 
 TEST_F(CallerSecurityTest, AllowlistWithoutClientCaStopsStartup) {
