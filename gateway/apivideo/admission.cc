@@ -1,23 +1,19 @@
 #include "gateway/apivideo/admission.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
 #include "gateway/common/status_details.h"
-#include "google/rpc/error_details.pb.h"
 
 namespace gateway::apivideo {
 namespace {
 
-// RetryInfo with `delay` rounded up to whole seconds, at least one.
-void AddRetryInfo(absl::Status& status, absl::Duration delay) {
-  google::rpc::RetryInfo retry;
-  const auto seconds =
-      static_cast<std::int64_t>(std::ceil(absl::ToDoubleSeconds(delay)));
-  retry.mutable_retry_delay()->set_seconds(std::max<std::int64_t>(seconds, 1));
-  AddDetail(status, retry);
+// RetryInfo with `delay` rounded up to whole seconds, at least one, and
+// clamped to protobuf's range (AddRetryInfo).
+void AddRetryInfoOfAtLeastOneSecond(absl::Status& status,
+                                    absl::Duration delay) {
+  AddRetryInfo(status, std::max(delay, absl::Seconds(1)));
 }
 
 Admission Refuse(absl::Status status) {
@@ -84,7 +80,7 @@ Admission RateLimitCheck::Admit(const AttemptScope& scope, absl::Time now) {
                    absl::FormatDuration(reset_in),
                    ". The gateway did not send ", scope.route),
       "TOO_MANY_REQUESTS");
-  AddRetryInfo(status, closed_for);
+  AddRetryInfoOfAtLeastOneSecond(status, closed_for);
   Admission admission = Refuse(std::move(status));
   // Tell the caller what api.video last said about the window.
   RateLimit rate_limit;
@@ -122,7 +118,7 @@ Admission CircuitBreakerCheck::Admit(const AttemptScope& scope,
                    "requests for a moment. ",
                    scope.route, " was not sent"),
       "UPSTREAM_CIRCUIT_OPEN");
-  AddRetryInfo(status, admission.retry_at - now);
+  AddRetryInfoOfAtLeastOneSecond(status, admission.retry_at - now);
   return Refuse(std::move(status));
 }
 

@@ -1,6 +1,7 @@
 #include "gateway/apivideo/admission.h"
 
 #include <cstdint>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -179,6 +180,20 @@ TEST(RateLimitCheck, RefusesAUsedUpWindowWithRetryInfoAndTheWindow) {
   EXPECT_EQ(admission.rate_limit->retry_after_seconds, 30);
 }
 
+TEST(RateLimitCheck, RefusalAfterAHugeRetryAfterWaitsAtMostFiveMinutes) {
+  policy::RateLimitGate gate;
+  RateLimitCheck check(gate);
+  check.OnAnswer(
+      Scope(), 0,
+      AnswerWith(429, Exhausted(std::numeric_limits<std::int64_t>::max())),
+      kNow);
+  const Admission admission = check.Admit(Scope(), kNow);
+  ASSERT_EQ(admission.verdict, Verdict::kRefuse);
+  EXPECT_EQ(RetryDelaySeconds(admission.refusal), 300);
+  ASSERT_TRUE(admission.rate_limit.has_value());
+  EXPECT_EQ(admission.rate_limit->retry_after_seconds, 300);
+}
+
 TEST(RateLimitCheck, WaitsForTheWindowWhenTheCallMay) {
   policy::RateLimitGate gate;
   RateLimitCheck check(gate);
@@ -233,6 +248,21 @@ TEST(CircuitBreakerCheck, RefusesWhileOpenWithRetryInfo) {
   EXPECT_EQ(admission.refusal.code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(ErrorReason(admission.refusal), "UPSTREAM_CIRCUIT_OPEN");
   EXPECT_EQ(RetryDelaySeconds(admission.refusal), 1);
+}
+
+// google.protobuf.Duration holds at most 315,576,000,000 s (10,000 years).
+TEST(CircuitBreakerCheck, RetryInfoOfAnEndlessWaitIsProtobufsLongestDuration) {
+  for (const absl::Duration open_for :
+       {absl::Hours(24 * 365) * 20'000, absl::InfiniteDuration()}) {
+    policy::CircuitBreaker breaker(
+        {/*failure_threshold=*/5, open_for, open_for});
+    CircuitBreakerCheck check(breaker);
+    Open(check);
+    const Admission admission = check.Admit(Scope(), kNow);
+    ASSERT_EQ(admission.verdict, Verdict::kRefuse);
+    EXPECT_EQ(RetryDelaySeconds(admission.refusal), 315'576'000'000)
+        << open_for;
+  }
 }
 
 TEST(CircuitBreakerCheck, AnAnswerThatIsNoFailureResetsTheCount) {

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/time.h"
 #include "gateway/apivideo/json_mapping.h"
 #include "gateway/apivideo/rate_limit.h"
 #include "gateway/apivideo/upstream_text.h"
@@ -156,9 +157,7 @@ absl::Status RateLimited(const http::HttpResponse& response,
   }
   absl::Status status(absl::StatusCode::kResourceExhausted, message);
   if (rate_limit.retry_after_seconds.has_value()) {
-    google::rpc::RetryInfo retry;
-    retry.mutable_retry_delay()->set_seconds(*rate_limit.retry_after_seconds);
-    AddDetail(status, retry);
+    AddRetryInfo(status, absl::Seconds(*rate_limit.retry_after_seconds));
   }
   google::rpc::QuotaFailure quota;
   auto* violation = quota.add_violations();

@@ -299,6 +299,17 @@ TEST(StatusFromErrorResponse, TooManyRequestsHasQuotaFailureWithLimit) {
               ::testing::Not(::testing::IsEmpty()));
 }
 
+TEST(StatusFromErrorResponse,
+     TooManyRequestsWithAHugeRetryAfterWaitsFiveMinutes) {
+  const absl::Status status = StatusFromErrorResponse(
+      Response(429, kTooManyRequests,
+               {{"x-ratelimit-retry-after", "9223372036854775807"}}),
+      kCreate);
+  const auto retry = GetDetail<google::rpc::RetryInfo>(status);
+  ASSERT_TRUE(retry.has_value());
+  EXPECT_EQ(retry->retry_delay().seconds(), 300);
+}
+
 TEST(StatusFromErrorResponse, TooManyRequestsWithoutHeadersHasNoRetryInfo) {
   const absl::Status status =
       StatusFromErrorResponse(Response(429, ""), kGetToken);

@@ -1,9 +1,12 @@
 #include "gateway/apivideo/rate_limit.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/time/time.h"
+#include "gateway/policy/rate_limit_gate.h"
 
 namespace gateway::apivideo {
 namespace {
@@ -28,6 +31,12 @@ RateLimit ReadRateLimit(const http::HttpResponse& response) {
   rate_limit.remaining = ReadCount(response, "x-ratelimit-remaining");
   rate_limit.retry_after_seconds =
       ReadCount(response, "x-ratelimit-retry-after");
+  if (rate_limit.retry_after_seconds.has_value()) {
+    const std::int64_t max_seconds =
+        absl::ToInt64Seconds(policy::RateLimitGate::kMaxWait);
+    rate_limit.retry_after_seconds =
+        std::min(*rate_limit.retry_after_seconds, max_seconds);
+  }
   return rate_limit;
 }
 

@@ -61,6 +61,16 @@ TEST(ReadRateLimit, UsesFirstOfRepeatedHeaders) {
   EXPECT_THAT(rate_limit.limit, Optional(100));
 }
 
+// An epoch time or int64's largest value, sent by mistake, is read as the
+// longest wait the gateway believes: five minutes (RateLimitGate::kMaxWait).
+TEST(ReadRateLimit, CapsRetryAfterAtFiveMinutes) {
+  for (const char* huge : {"1800000000", "9223372036854775807"}) {
+    const RateLimit rate_limit =
+        ReadRateLimit(WithHeaders({{"x-ratelimit-retry-after", huge}}));
+    EXPECT_THAT(rate_limit.retry_after_seconds, Optional(300)) << huge;
+  }
+}
+
 class ReadRateLimitInvalid : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ReadRateLimitInvalid, LeavesValueUnset) {

@@ -384,6 +384,18 @@ INSTANTIATE_TEST_SUITE_P(
                       absl::Seconds(30), http::Method::kGet}),
     ::testing::PrintToStringParamName());
 
+// An epoch time sent as X-RateLimit-Retry-After would otherwise close writes
+// until the gateway restarts: no write goes upstream to learn otherwise.
+TEST_F(UpstreamCallTest, EpochTimeAsRetryAfterClosesTheWindowForFiveMinutes) {
+  UseUpTheWindow(http::Method::kPost, /*retry_after=*/"1800000000");
+  upstream_.scheduler.Advance(absl::Minutes(5));
+  Outcome later;
+  Start(http::Method::kPost, later);
+  ASSERT_EQ(client_.started(), 2u);
+  client_.Respond(1, 200, "{}");
+  EXPECT_TRUE(later.result.ok()) << later.result.status();
+}
+
 TEST_F(UpstreamCallTest, CallsWaitForTheWindowWhenConfiguredTo) {
   services_.retry.max_window_wait = absl::Seconds(10);
   UseUpTheWindow(http::Method::kGet, /*retry_after=*/"2");

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/time_util.h"
 
 namespace gateway {
 namespace {
@@ -53,6 +54,17 @@ void AddFieldViolation(absl::Status& status, absl::string_view field,
   violation->set_field(std::string(field));
   violation->set_description(std::string(description));
   AddDetail(status, bad_request);
+}
+
+void AddRetryInfo(absl::Status& status, absl::Duration delay) {
+  const absl::Duration longest =
+      absl::Seconds(google::protobuf::util::TimeUtil::kDurationMaxSeconds);
+  const absl::Duration clamped =
+      std::clamp(delay, absl::ZeroDuration(), longest);
+  google::rpc::RetryInfo retry;
+  retry.mutable_retry_delay()->set_seconds(
+      absl::ToInt64Seconds(absl::Ceil(clamped, absl::Seconds(1))));
+  AddDetail(status, retry);
 }
 
 absl::Status InvalidFieldError(absl::string_view field,

@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -57,6 +58,12 @@ absl::Status MakeError(absl::StatusCode code, absl::string_view message,
 // Adds a BadRequest field violation to `status`, keeping earlier ones.
 void AddFieldViolation(absl::Status& status, absl::string_view field,
                        absl::string_view description);
+
+// Attaches a RetryInfo whose retry_delay is `delay` rounded up to whole
+// seconds, clamped to what a google.protobuf.Duration may hold: negative
+// delays become zero, and longer ones (an infinite delay included) the
+// longest valid Duration, 315,576,000,000 s. A no-op on OK.
+void AddRetryInfo(absl::Status& status, absl::Duration delay);
 
 // An INVALID_ARGUMENT error for one bad request field, with ErrorInfo
 // (reason "INVALID_ARGUMENT") and a BadRequest naming the field. The message

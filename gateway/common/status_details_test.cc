@@ -1,11 +1,13 @@
 #include "gateway/common/status_details.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -126,6 +128,36 @@ TEST(MakeError, SetsCodeMessageAndErrorInfoWithApiVideoDomain) {
   EXPECT_EQ(status.message(), "down");
   EXPECT_THAT(GetDetail<google::rpc::ErrorInfo>(status),
               Optional(ErrorInfoIs("UPSTREAM_DOWN", "api.video")));
+}
+
+// The RetryInfo's delay in seconds, or -1 without one.
+std::int64_t RetryDelaySeconds(absl::Duration delay) {
+  absl::Status status = absl::UnavailableError("later");
+  AddRetryInfo(status, delay);
+  const auto retry = GetDetail<google::rpc::RetryInfo>(status);
+  return retry.has_value() ? retry->retry_delay().seconds() : -1;
+}
+
+TEST(AddRetryInfo, RoundsTheDelayUpToWholeSeconds) {
+  EXPECT_EQ(RetryDelaySeconds(absl::Seconds(7)), 7);
+  EXPECT_EQ(RetryDelaySeconds(absl::Milliseconds(7001)), 8);
+}
+
+TEST(AddRetryInfo, NegativeDelayIsZero) {
+  EXPECT_EQ(RetryDelaySeconds(-absl::Seconds(3)), 0);
+  EXPECT_EQ(RetryDelaySeconds(-absl::InfiniteDuration()), 0);
+}
+
+// google.protobuf.Duration holds at most 315,576,000,000 s (10,000 years).
+TEST(AddRetryInfo, EndlessDelayIsProtobufsLongestDuration) {
+  EXPECT_EQ(RetryDelaySeconds(absl::Hours(24 * 365) * 20'000), 315'576'000'000);
+  EXPECT_EQ(RetryDelaySeconds(absl::InfiniteDuration()), 315'576'000'000);
+}
+
+TEST(AddRetryInfo, IsNoOpOnOkStatus) {
+  absl::Status status;
+  AddRetryInfo(status, absl::Seconds(1));
+  EXPECT_EQ(GetDetail<google::rpc::RetryInfo>(status), std::nullopt);
 }
 
 TEST(AddFieldViolation, KeepsEarlierViolations) {

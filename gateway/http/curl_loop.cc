@@ -209,8 +209,12 @@ TaskId CurlLoop::RunAfter(absl::Duration delay, Task task) {
   Command command;
   command.kind = Command::Kind::kRunTask;
   command.id = id;
-  command.due = Clock::now() + absl::ToChronoNanoseconds(
-                                   std::max(delay, absl::ZeroDuration()));
+  // Delays too long to matter never fall due: now plus an infinite one (or
+  // one past std::chrono's range) would overflow into the past.
+  command.due = delay >= absl::Hours(24 * 365)
+                    ? Clock::time_point::max()
+                    : Clock::now() + absl::ToChronoNanoseconds(
+                                         std::max(delay, absl::ZeroDuration()));
   command.task = std::move(task);
   if (!Post(command)) std::move(command.task)();  // See the header.
   return id;

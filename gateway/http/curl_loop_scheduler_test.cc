@@ -74,6 +74,22 @@ TEST(CurlLoopSchedulerTest, CancelledTaskNeverRuns) {
   EXPECT_FALSE(cancelled_ran.load());
 }
 
+// An infinite delay (or one past std::chrono's range) must not overflow the
+// clock into a due time in the past.
+TEST(CurlLoopSchedulerTest, TaskWithAnEndlessDelayDoesNotRunEarly) {
+  // Declared before the loop, whose shutdown runs the waiting tasks.
+  std::atomic<int> endless_ran{0};
+  auto loop = NewLoop();
+  ASSERT_NE(loop, nullptr);
+  loop->RunAfter(absl::InfiniteDuration(), [&] { ++endless_ran; });
+  loop->RunAfter(absl::Hours(24 * 365) * 1'000, [&] { ++endless_ran; });
+  // A later task proves the loop got past "now".
+  absl::Notification later;
+  loop->RunAfter(absl::Milliseconds(60), [&] { later.Notify(); });
+  ASSERT_TRUE(later.WaitForNotificationWithTimeout(kWait));
+  EXPECT_EQ(endless_ran.load(), 0);
+}
+
 TEST(CurlLoopSchedulerTest, CancelAfterTheTaskRanIsANoOp) {
   auto loop = NewLoop();
   ASSERT_NE(loop, nullptr);

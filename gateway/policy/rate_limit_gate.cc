@@ -11,9 +11,11 @@ void RateLimitGate::Record(RouteKind kind,
   const bool exhausted =
       too_many_requests || (remaining.has_value() && *remaining <= 0);
   if (!exhausted) return;
-  const absl::Duration wait = retry_after_seconds.has_value()
-                                  ? absl::Seconds(*retry_after_seconds)
-                                  : kDefaultWait;
+  const absl::Duration wait =
+      retry_after_seconds.has_value()
+          ? std::clamp(absl::Seconds(*retry_after_seconds),
+                       absl::ZeroDuration(), kMaxWait)
+          : kDefaultWait;
   absl::MutexLock lock(&mu_);
   absl::Time& until = closed_until_[static_cast<int>(kind)];
   until = std::max(until, now + wait);

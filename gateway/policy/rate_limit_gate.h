@@ -28,9 +28,17 @@ class RateLimitGate {
   // Used when an exhausted window gives no X-RateLimit-Retry-After.
   static constexpr absl::Duration kDefaultWait = absl::Seconds(1);
 
+  // The longest the gate stays closed after one answer, whatever its
+  // X-RateLimit-Retry-After says. api.video's windows last one minute, so a
+  // longer wait is a mistake (an epoch time sent as a delay, a bug upstream),
+  // and believing it would close the route until the gateway restarts:
+  // nothing goes upstream meanwhile to learn that the window has reset.
+  // Five windows leave room for a slow reset without trusting the absurd.
+  static constexpr absl::Duration kMaxWait = absl::Minutes(5);
+
   // Records an answer on a route of `kind` received at `now`: its
-  // X-RateLimit-Remaining and -Retry-After (unset when missing), and
-  // whether it was a 429. Thread-safe.
+  // X-RateLimit-Remaining and -Retry-After (unset when missing; capped at
+  // kMaxWait), and whether it was a 429. Thread-safe.
   void Record(RouteKind kind, std::optional<std::int64_t> remaining,
               std::optional<std::int64_t> retry_after_seconds,
               bool too_many_requests, absl::Time now);

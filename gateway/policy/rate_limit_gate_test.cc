@@ -1,5 +1,7 @@
 #include "gateway/policy/rate_limit_gate.h"
 
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -71,6 +73,20 @@ TEST(RateLimitGate, ReopensOnceTheWindowHasPassed) {
   gate.Record(RouteKind::kRead, 0, 30, false, kT0);
   const absl::Time later = kT0 + absl::Seconds(31);
   EXPECT_EQ(gate.OpensAt(RouteKind::kRead, later), later);
+}
+
+// api.video's windows last a minute. A Retry-After that is an epoch time sent
+// by mistake, or int64's largest value, must not close the gate until the
+// gateway restarts: nothing goes upstream meanwhile to reopen it.
+TEST(RateLimitGate, HugeRetryAfterClosesForAtMostFiveMinutes) {
+  for (const std::int64_t retry_after :
+       {std::int64_t{1'800'000'000},
+        std::numeric_limits<std::int64_t>::max()}) {
+    RateLimitGate gate;
+    gate.Record(RouteKind::kWrite, 0, retry_after, true, kT0);
+    EXPECT_EQ(gate.OpensAt(RouteKind::kWrite, kT0), kT0 + absl::Minutes(5))
+        << retry_after;
+  }
 }
 
 TEST(RateLimitGate, ReadsAndWritesAreSeparate) {
