@@ -175,7 +175,13 @@ void UpstreamCall::Send(std::string authorization) {
   }
   for (const auto& header : spec_.trace_headers)
     request.headers.push_back(header);
-  if (!EnterStage(Stage::kTransferring)) return;
+  std::uint64_t send = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stage_ == Stage::kDone) return;
+    stage_ = Stage::kTransferring;
+    send = ++sends_;
+  }
   attempt_started_ = services_.now();
   // Not under the lock: a client that has shut down completes inline.
   const http::TransferId id = services_.client->Start(
@@ -187,7 +193,9 @@ void UpstreamCall::Send(std::string authorization) {
   bool cancel = false;
   {
     absl::MutexLock lock(&mu_);
-    if (stage_ == Stage::kTransferring) {
+    // The transfer may have ended already, and a retry may have started
+    // another: then `id` is finished and must not hide the live one.
+    if (stage_ == Stage::kTransferring && sends_ == send) {
       transfer_ = id;
       cancel = cancel_requested_;
     }

@@ -24,6 +24,7 @@
 #ifndef GATEWAY_APIVIDEO_UPSTREAM_CALL_H_
 #define GATEWAY_APIVIDEO_UPSTREAM_CALL_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -130,7 +131,12 @@ class UpstreamCall : public Cancellable,
 
   absl::Mutex mu_;
   Stage stage_ ABSL_GUARDED_BY(mu_) = Stage::kBusy;
+  // The running attempt's transfer, once its Send() has stored it.
   std::optional<http::TransferId> transfer_ ABSL_GUARDED_BY(mu_);
+  // Numbers each Send(), so that a Send() stores its transfer's id only while
+  // it is the latest: the loop thread may answer an attempt and start the
+  // next one before the Send() that started the first has stored its id.
+  std::uint64_t sends_ ABSL_GUARDED_BY(mu_) = 0;
   std::optional<TaskId> task_ ABSL_GUARDED_BY(mu_);
   bool cancel_requested_ ABSL_GUARDED_BY(mu_) = false;
   UpstreamCompletion done_ ABSL_GUARDED_BY(mu_);

@@ -16,7 +16,11 @@
 #include "absl/time/time.h"
 #include "gateway/apivideo/auth.h"
 #include "gateway/apivideo/testing/fake_upstream.h"
+#include "gateway/common/scheduler.h"
 #include "gateway/common/status_details.h"
+#include "gateway/http/http_client.h"
+#include "gateway/http/http_types.h"
+#include "gateway/http/testing/fake_http_client.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
@@ -544,6 +548,88 @@ INSTANTIATE_TEST_SUITE_P(
         RaceCase{"FailureIsNotRetried", Answer(503),
                  absl::StatusCode::kCancelled},
         RaceCase{"SuccessIsKept", Answer(200), absl::StatusCode::kOk}),
+    ::testing::PrintToStringParamName());
+
+// The loop thread may run attempt 1 to its end, and start attempt 2, while
+// the thread that started attempt 1 is still inside HttpClient::Start: a
+// fast failure, then a retry at once (renewed credentials) or after a
+// backoff whose jitter came out near zero. These fakes replay that order on
+// one thread: the client ends its first transfer before Start returns, and
+// the scheduler runs a task due at once inside RunAfter.
+class FirstAnswerBeforeStartReturnsClient final : public http::HttpClient {
+ public:
+  FirstAnswerBeforeStartReturnsClient(
+      http::testing::FakeHttpClient& fake,
+      absl::StatusOr<http::HttpResponse> first_answer)
+      : fake_(fake), first_answer_(std::move(first_answer)) {}
+
+  http::TransferId Start(http::HttpRequest request,
+                         http::ResponseCallback done) override {
+    const http::TransferId id =
+        fake_.Start(std::move(request), std::move(done));
+    if (fake_.started() == 1) fake_.Complete(0, first_answer_);
+    return id;
+  }
+  void Cancel(http::TransferId id) override { fake_.Cancel(id); }
+
+ private:
+  http::testing::FakeHttpClient& fake_;
+  const absl::StatusOr<http::HttpResponse> first_answer_;
+};
+
+class DueAtOnceInlineScheduler final : public Scheduler {
+ public:
+  explicit DueAtOnceInlineScheduler(Scheduler& later) : later_(later) {}
+
+  TaskId RunAfter(absl::Duration delay, Task task) override {
+    if (delay > absl::ZeroDuration()) {
+      return later_.RunAfter(delay, std::move(task));
+    }
+    std::move(task)();
+    return 0;
+  }
+  void CancelTask(TaskId id) override { later_.CancelTask(id); }
+
+ private:
+  Scheduler& later_;
+};
+
+// A first answer after which a DELETE is tried again without delay.
+struct EarlyRetryCase {
+  const char* name;
+  http::HttpResponse first_answer;
+
+  friend void PrintTo(const EarlyRetryCase& c, std::ostream* os) {
+    *os << c.name;
+  }
+};
+
+using UpstreamCallEarlyRetryTest = UpstreamCallTableTest<EarlyRetryCase>;
+
+TEST_P(UpstreamCallEarlyRetryTest,
+       CancelAbortsARetryThatStartedBeforeTheFirstStartReturned) {
+  FirstAnswerBeforeStartReturnsClient client(client_, GetParam().first_answer);
+  DueAtOnceInlineScheduler scheduler(upstream_.scheduler);
+  RenewingAuthenticator renewing;
+  services_.client = &client;
+  services_.scheduler = &scheduler;
+  services_.authenticator = &renewing;
+  services_.retry.initial_backoff = absl::ZeroDuration();
+  Outcome outcome;
+  auto call = Start(http::Method::kDelete, outcome);
+  ASSERT_EQ(client_.started(), 2u);
+  ASSERT_EQ(client_.running(), 1u);
+  call->Cancel();
+  EXPECT_THAT(client_.cancel_calls(), ::testing::ElementsAre(client_.id(1)));
+  EXPECT_EQ(client_.DeliverCancellations(), 1);
+  ASSERT_EQ(outcome.calls, 1);
+  EXPECT_EQ(outcome.code(), absl::StatusCode::kCancelled);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Answers, UpstreamCallEarlyRetryTest,
+    ::testing::Values(EarlyRetryCase{"RenewedCredentials", Answer(401)},
+                      EarlyRetryCase{"ZeroBackoff", Answer(503)}),
     ::testing::PrintToStringParamName());
 
 TEST_F(UpstreamCallTest, CancelAfterCompletionChangesNothing) {
