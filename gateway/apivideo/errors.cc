@@ -208,6 +208,13 @@ std::string ProblemType(const http::HttpResponse& response) {
   return problem.has_value() ? problem->type() : std::string();
 }
 
+bool IsResourceNotFound(const http::HttpResponse& response) {
+  if (response.status != 404) return false;
+  const std::optional<json::Problem> problem = ReadProblem(response);
+  return problem.has_value() &&
+         ReasonFromProblemType(problem->type()) == "RESOURCE_NOT_FOUND";
+}
+
 absl::Status StatusFromErrorResponse(const http::HttpResponse& response,
                                      const UpstreamOperation& operation) {
   const std::optional<json::Problem> problem = ReadProblem(response);

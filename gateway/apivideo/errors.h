@@ -72,6 +72,12 @@ absl::Status StatusFromTransportError(const absl::Status& transport_error,
 // one.
 std::string ProblemType(const http::HttpResponse& response);
 
+// Whether `response` is api.video's 404 for a resource that does not exist
+// (problem type https://docs.api.video/reference/resource-not-found), as
+// opposed to its 404 for a URL it does not serve (unrecognized-request-url)
+// or a 404 without a problem document.
+bool IsResourceNotFound(const http::HttpResponse& response);
+
 // "RESOURCE_NOT_FOUND" for
 // "https://docs.api.video/reference/resource-not-found"; empty when `type` has
 // no usable last path segment.

@@ -262,6 +262,25 @@ TEST(StatusFromErrorResponse, NotFoundOnCollectionRouteIsInternal) {
   EXPECT_EQ(GetDetail<google::rpc::ResourceInfo>(status), std::nullopt);
 }
 
+// --- IsResourceNotFound ----------------------------------------------------
+
+TEST(IsResourceNotFound, IsTrueForApiVideosResourceNotFound) {
+  EXPECT_TRUE(
+      IsResourceNotFound(Response(404, testing::kResourceNotFoundProblem)));
+}
+
+TEST(IsResourceNotFound, IsFalseForAnyOther404) {
+  EXPECT_FALSE(IsResourceNotFound(
+      Response(404, testing::kUnrecognizedRequestUrlProblem)));
+  EXPECT_FALSE(IsResourceNotFound(Response(404, "")));
+  EXPECT_FALSE(IsResourceNotFound(Response(404, "<html>Not Found</html>")));
+}
+
+TEST(IsResourceNotFound, IsFalseForOtherStatuses) {
+  EXPECT_FALSE(
+      IsResourceNotFound(Response(410, testing::kResourceNotFoundProblem)));
+}
+
 // --- 429 -------------------------------------------------------------------
 
 constexpr char kTooManyRequests[] =

@@ -21,6 +21,7 @@ policy::AttemptOutcome OutcomeOf(
   policy::AttemptOutcome outcome;
   if (answer.ok()) {
     outcome.http_status = answer->status;
+    outcome.resource_not_found = IsResourceNotFound(*answer);
   } else {
     outcome.transport_error = answer.status().code();
     outcome.request_may_have_been_sent =

@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "gateway/apivideo/auth.h"
 #include "gateway/apivideo/testing/fake_upstream.h"
+#include "gateway/apivideo/testing/problem_bodies.h"
 #include "gateway/common/scheduler.h"
 #include "gateway/common/status_details.h"
 #include "gateway/http/http_client.h"
@@ -81,6 +82,18 @@ http::HttpResponse Answer(int status) {
   http::HttpResponse response;
   response.status = status;
   return response;
+}
+http::HttpResponse ProblemAnswer(int status, const char* problem) {
+  http::HttpResponse response = Answer(status);
+  response.body = problem;
+  response.headers.emplace_back("content-type", "application/problem+json");
+  return response;
+}
+http::HttpResponse TokenNotFound() {
+  return ProblemAnswer(404, testing::kResourceNotFoundProblem);
+}
+http::HttpResponse UnrecognizedUrl() {
+  return ProblemAnswer(404, testing::kUnrecognizedRequestUrlProblem);
 }
 
 class UpstreamCallTest : public ::testing::Test {
@@ -191,6 +204,9 @@ INSTANTIATE_TEST_SUITE_P(
                        absl::StatusCode::kNotFound, 404},
         OneAttemptCase{"DeleteNotFound", http::Method::kDelete, Answer(404),
                        absl::StatusCode::kNotFound, 404},
+        // The gateway's URL is wrong: not the caller's to fix.
+        OneAttemptCase{"DeleteUnrecognizedUrl", http::Method::kDelete,
+                       UnrecognizedUrl(), absl::StatusCode::kInternal, 404},
         OneAttemptCase{"GetTimeout", http::Method::kGet,
                        absl::DeadlineExceededError("timed out"),
                        absl::StatusCode::kDeadlineExceeded, 0},
@@ -240,11 +256,31 @@ INSTANTIATE_TEST_SUITE_P(
                   Answer(200), absl::StatusCode::kOk},
         // The first DELETE may have deleted the token: gone is success.
         RetryCase{"DeleteResetThenTokenGone", http::Method::kDelete,
-                  ResetAfterSending(), Answer(404), absl::StatusCode::kOk},
+                  ResetAfterSending(), TokenNotFound(), absl::StatusCode::kOk},
+        // A 404 with no problem document cannot say the token is gone.
+        RetryCase{"DeleteResetThenBareNotFound", http::Method::kDelete,
+                  ResetAfterSending(), Answer(404),
+                  absl::StatusCode::kNotFound},
         // The 503 was a refusal: nothing was deleted, so 404 stands.
         RetryCase{"DeleteRefusedThenNotFound", http::Method::kDelete,
                   Answer(503), Answer(404), absl::StatusCode::kNotFound}),
     ::testing::PrintToStringParamName());
+
+// Only api.video's resource-not-found says the first attempt deleted the
+// token. Its 404 for a URL it does not serve (a wrong --api_base_url, a moved
+// route) says nothing about the token, and fails as it does on a first try.
+TEST_F(UpstreamCallTest, DeleteRetriedIntoAnUnrecognizedUrlIsNoSuccess) {
+  Outcome outcome;
+  Start(http::Method::kDelete, outcome);
+  client_.Complete(0, ResetAfterSending());
+  RunPendingWaits();
+  ASSERT_EQ(client_.started(), 2u);
+  client_.Complete(1, UnrecognizedUrl());
+  ASSERT_EQ(outcome.calls, 1);
+  EXPECT_EQ(outcome.code(), absl::StatusCode::kInternal)
+      << outcome.result.status();
+  EXPECT_EQ(outcome.reason(), "UNRECOGNIZED_REQUEST_URL");
+}
 
 TEST_F(UpstreamCallTest, GetGivesUpAfterMaxAttempts) {
   Outcome outcome;

@@ -68,7 +68,7 @@ RetryDecision RetryPolicy::OnFailure(const AttemptOutcome& outcome,
                                      absl::BitGenRef random) {
   constexpr RetryDecision kGiveUp{RetryDecision::Action::kGiveUp, {}};
   if (operation_ == Operation::kDelete && outcome.http_status == 404 &&
-      may_have_taken_effect_) {
+      outcome.resource_not_found && may_have_taken_effect_) {
     // An earlier attempt most likely did the deed before its answer was lost.
     return {RetryDecision::Action::kSucceeded, {}};
   }

@@ -17,8 +17,10 @@
 //   - Timeouts are not retried: the time is gone.
 //   - A 401 is tried once more with renewed credentials (a bearer token may
 //     have expired in flight), whatever the rules above say.
-//   - A delete that finds the token gone (404) after an earlier attempt that
-//     may have deleted it has succeeded.
+//   - A delete that finds the token gone (a 404 saying the resource does not
+//     exist, AttemptOutcome::resource_not_found) after an earlier attempt
+//     that may have deleted it has succeeded. Any other 404 (an unknown URL)
+//     says nothing about the token and fails as on a first attempt.
 //   - Every retry spends from the shared RetryBudget; an empty budget stops
 //     retries (the upstream is failing for everyone).
 //   - At most RetryOptions::max_attempts attempts in all.
@@ -46,6 +48,10 @@ struct AttemptOutcome {
   absl::StatusCode transport_error = absl::StatusCode::kOk;
   // False only when the transport knows no request byte left this host.
   bool request_may_have_been_sent = true;
+  // A 404 that says the resource the request names does not exist (for
+  // api.video, a problem of type resource-not-found), rather than that the
+  // URL itself is unknown. Set by whoever reads the answer's body.
+  bool resource_not_found = false;
 };
 
 struct RetryOptions {

@@ -26,6 +26,13 @@ AttemptOutcome Answer(int http_status) {
   return outcome;
 }
 
+// A 404 that says the resource does not exist.
+AttemptOutcome ResourceNotFound() {
+  AttemptOutcome outcome = Answer(404);
+  outcome.resource_not_found = true;
+  return outcome;
+}
+
 AttemptOutcome NoAnswer(absl::StatusCode transport_error, bool sent) {
   AttemptOutcome outcome;
   outcome.transport_error = transport_error;
@@ -416,22 +423,33 @@ TEST_F(RetryPolicyTest, DeleteFindingTheTokenGoneAfterAnAmbiguousTrySucceeded) {
   RetryPolicy policy = AfterOneAttempt(Operation::kDelete);
   EXPECT_EQ(Fail(policy, Answer(504)).action, RetryDecision::Action::kRetry);
   policy.OnAttemptStarted();
-  EXPECT_EQ(Fail(policy, Answer(404)).action,
+  EXPECT_EQ(Fail(policy, ResourceNotFound()).action,
             RetryDecision::Action::kSucceeded);
+}
+
+// A 404 for the URL (api.video's unrecognized-request-url) or one that says
+// nothing says nothing about the token either.
+TEST_F(RetryPolicyTest, DeleteFindingAnyOther404AfterAnAmbiguousTryGivesUp) {
+  RetryPolicy policy = AfterOneAttempt(Operation::kDelete);
+  EXPECT_EQ(Fail(policy, Answer(504)).action, RetryDecision::Action::kRetry);
+  policy.OnAttemptStarted();
+  EXPECT_EQ(Fail(policy, Answer(404)).action, RetryDecision::Action::kGiveUp);
 }
 
 TEST_F(RetryPolicyTest, DeleteNotFoundAfterADefiniteFailureGivesUp) {
   RetryPolicy policy = AfterOneAttempt(Operation::kDelete);
   EXPECT_EQ(Fail(policy, Answer(503)).action, RetryDecision::Action::kRetry);
   policy.OnAttemptStarted();
-  EXPECT_EQ(Fail(policy, Answer(404)).action, RetryDecision::Action::kGiveUp);
+  EXPECT_EQ(Fail(policy, ResourceNotFound()).action,
+            RetryDecision::Action::kGiveUp);
 }
 
 TEST_F(RetryPolicyTest, ReadNotFoundAfterAnAmbiguousTryGivesUp) {
   RetryPolicy policy = AfterOneAttempt(Operation::kRead);
   EXPECT_EQ(Fail(policy, Answer(504)).action, RetryDecision::Action::kRetry);
   policy.OnAttemptStarted();
-  EXPECT_EQ(Fail(policy, Answer(404)).action, RetryDecision::Action::kGiveUp);
+  EXPECT_EQ(Fail(policy, ResourceNotFound()).action,
+            RetryDecision::Action::kGiveUp);
 }
 
 }  // namespace

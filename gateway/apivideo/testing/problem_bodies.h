@@ -17,6 +17,17 @@ inline constexpr char kAttributeRequiredProblem[] =
     R"("title":"This attribute must be a ISO-8601 date.",)"
     R"("name":"scheduledAt"}]})";
 
+// 404 on /upload-tokens/{token}: no such token.
+inline constexpr char kResourceNotFoundProblem[] =
+    R"({"type":"https://docs.api.video/reference/resource-not-found",)"
+    R"("title":"The requested resource was not found.",)"
+    R"("name":"uploadToken","status":404})";
+
+// 404 for a URL api.video does not serve (a wrong base path, a moved route).
+inline constexpr char kUnrecognizedRequestUrlProblem[] =
+    R"({"type":"https://docs.api.video/reference/unrecognized-request-url",)"
+    R"("title":"Unrecognized request URL.","status":404})";
+
 }  // namespace gateway::apivideo::testing
 
 #endif  // GATEWAY_APIVIDEO_TESTING_PROBLEM_BODIES_H_
