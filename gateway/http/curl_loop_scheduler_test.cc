@@ -124,10 +124,11 @@ TEST(CurlLoopSchedulerTest, TaskMayStartATransferThatShutdownCancels) {
   loop->RunAfter(absl::Hours(1), [&, raw] {
     HttpRequest request;
     request.url = "http://127.0.0.1:9/never";
-    raw->Start(std::move(request), [&](absl::StatusOr<HttpResponse> result) {
-      code = result.status().code();
-      callbacks.fetch_add(1);
-    });
+    raw->Start(std::move(request),
+               [&](const absl::StatusOr<HttpResponse>& result) {
+                 code = result.status().code();
+                 callbacks.fetch_add(1);
+               });
   });
   loop.reset();
   EXPECT_EQ(callbacks.load(), 1);
