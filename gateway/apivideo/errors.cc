@@ -209,10 +209,8 @@ std::string ProblemType(const http::HttpResponse& response) {
 }
 
 bool IsResourceNotFound(const http::HttpResponse& response) {
-  if (response.status != 404) return false;
-  const std::optional<json::Problem> problem = ReadProblem(response);
-  return problem.has_value() &&
-         ReasonFromProblemType(problem->type()) == "RESOURCE_NOT_FOUND";
+  return response.status == 404 &&
+         ReasonFromProblemType(ProblemType(response)) == "RESOURCE_NOT_FOUND";
 }
 
 absl::Status StatusFromErrorResponse(const http::HttpResponse& response,
