@@ -22,6 +22,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "gateway/common/cut_marker.h"
 
 namespace gateway::apivideo {
 
@@ -29,7 +30,7 @@ namespace gateway::apivideo {
 inline constexpr std::size_t kMaxUpstreamTextBytes = 256;
 
 // What a cut piece ends with.
-inline constexpr absl::string_view kUpstreamTextCutMarker = "...(truncated)";
+inline constexpr absl::string_view kUpstreamTextCutMarker = kCutMarker;
 
 // `text` if it is at most kMaxUpstreamTextBytes long; otherwise its longest
 // prefix of at most that many bytes that ends on a UTF-8 code-point

@@ -1,6 +1,7 @@
 #include "gateway/security/secret_scrubber.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <utility>
 
 #include "absl/strings/cord.h"
@@ -8,10 +9,60 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "gateway/common/cut_marker.h"
 #include "gateway/common/log.h"
 #include "gateway/common/status_details.h"
 
 namespace gateway::security {
+namespace {
+
+// A secret's first bytes right before a cut marker count as the secret when
+// there are at least this many: fewer would match ordinary text too often,
+// and give away too little to matter.
+constexpr std::size_t kMinCutPrefix = 4;
+
+constexpr absl::string_view kRedacted = "[REDACTED]";
+
+// Where the beginning of `secret` (kMinCutPrefix bytes of it or more) that
+// ends at `end` of `text` starts; npos if none does.
+std::size_t CutSecretStart(absl::string_view text, std::size_t end,
+                           absl::string_view secret) {
+  if (end < kMinCutPrefix) return absl::string_view::npos;
+  for (std::size_t start = end - std::min(end, secret.size());
+       start + kMinCutPrefix <= end; ++start) {
+    if (absl::StartsWith(secret, text.substr(start, end - start))) {
+      return start;
+    }
+  }
+  return absl::string_view::npos;
+}
+
+// Whether `text` holds `secret`, whole or cut short by a cut marker.
+bool Holds(absl::string_view text, absl::string_view secret) {
+  if (absl::StrContains(text, secret)) return true;
+  for (std::size_t at = text.find(kCutMarker); at != absl::string_view::npos;
+       at = text.find(kCutMarker, at + kCutMarker.size())) {
+    if (CutSecretStart(text, at, secret) != absl::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Replaces `secret` in `text`, whole or cut short, by kRedacted.
+void RedactIn(std::string& text, absl::string_view secret) {
+  absl::StrReplaceAll({{secret, kRedacted}}, &text);
+  for (std::size_t at = absl::string_view(text).find(kCutMarker);
+       at != absl::string_view::npos;
+       at = absl::string_view(text).find(kCutMarker, at + kCutMarker.size())) {
+    const std::size_t start = CutSecretStart(text, at, secret);
+    if (start == absl::string_view::npos) continue;
+    text.replace(start, at - start, kRedacted.data(), kRedacted.size());
+    at = start + kRedacted.size();
+  }
+}
+
+}  // namespace
 
 SecretScrubber::SecretScrubber(std::function<absl::Time()> now)
     : now_(std::move(now)) {}
@@ -56,18 +107,15 @@ void SecretScrubber::ForEachSecret(Visit visit) const {
 bool SecretScrubber::Contains(absl::string_view text) const {
   bool found = false;
   absl::MutexLock lock(&mu_);
-  ForEachSecret([&](const std::string& secret) {
-    found = found || absl::StrContains(text, secret);
-  });
+  ForEachSecret(
+      [&](const std::string& secret) { found = found || Holds(text, secret); });
   return found;
 }
 
 std::string SecretScrubber::Redact(absl::string_view text) const {
   std::string redacted(text);
   absl::MutexLock lock(&mu_);
-  ForEachSecret([&](const std::string& secret) {
-    absl::StrReplaceAll({{secret, "[REDACTED]"}}, &redacted);
-  });
+  ForEachSecret([&](const std::string& secret) { RedactIn(redacted, secret); });
   return redacted;
 }
 

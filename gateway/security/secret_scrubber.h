@@ -56,10 +56,12 @@ class SecretScrubber {
   // reason "CREDENTIAL_WITHHELD". Thread-safe.
   absl::Status Scrub(absl::Status status) const;
 
-  // Whether `text` holds a secret.
+  // Whether `text` holds a secret: whole, or its beginning (4 bytes or
+  // more) right before a cut marker (common/cut_marker.h), where quoted text
+  // was cut short inside it.
   bool Contains(absl::string_view text) const;
 
-  // `text` with every secret replaced by "[REDACTED]".
+  // `text` with every secret, whole or cut short, replaced by "[REDACTED]".
   std::string Redact(absl::string_view text) const;
 
  private:

@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "gateway/common/cut_marker.h"
 #include "gateway/common/status_details.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
@@ -87,6 +88,35 @@ TEST(SecretScrubber, ShortSecretsAreIgnoredAsTheyMatchOrdinaryText) {
   SecretScrubber scrubber;
   scrubber.AddSecret("abc");
   EXPECT_FALSE(scrubber.Contains("abc"));
+}
+
+// Quoted text may be cut short (common/cut_marker.h), and the cut may fall
+// inside a secret: its beginning is a leak too.
+TEST_F(SecretScrubberTest, KeyCutShortByTruncationIsWithheld) {
+  const std::string key(kKey);
+  const std::string cut = absl::StrCat(
+      "Unknown credential ", key.substr(0, key.size() - 5), kCutMarker);
+
+  const absl::Status scrubbed =
+      scrubber_.Scrub(absl::InvalidArgumentError(cut));
+
+  EXPECT_THAT(scrubbed, MarkedWithheld());
+  EXPECT_THAT(scrubbed.ToString(), Not(HasSubstr(key.substr(0, 8))));
+}
+
+TEST_F(SecretScrubberTest, KeyCutShortIsRedactedInTheLog) {
+  const std::string key(kKey);
+
+  EXPECT_EQ(
+      scrubber_.Redact(absl::StrCat("bad ", key.substr(0, 10), kCutMarker)),
+      absl::StrCat("bad [REDACTED]", kCutMarker));
+}
+
+TEST_F(SecretScrubberTest, TextCutShortAfterOrdinaryWordsIsKept) {
+  const absl::Status status = absl::InvalidArgumentError(
+      absl::StrCat("The attribute is invalid because", kCutMarker));
+
+  EXPECT_EQ(scrubber_.Scrub(status), status);
 }
 
 // Bearer tokens: looked for until they expire, the most recent ones only.
