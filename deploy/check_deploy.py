@@ -19,8 +19,9 @@ and fails, listing every problem, unless:
   Dockerfile's EXPOSE;
 * readiness is a gRPC health probe of the gateway's service (or ""), and
   liveness is not a probe that fails while api.video rejects the key;
-* labels and selectors agree across Deployment, Service, PodDisruptionBudget
-  and HorizontalPodAutoscaler;
+* labels and selectors agree across Deployment, Service, NetworkPolicy,
+  PodDisruptionBudget and HorizontalPodAutoscaler, and the NetworkPolicy
+  admits someone to both container ports;
 * the key comes from the Secret as a file (--api_key_file inside the Secret's
   mount, no subPath, so rotation works), the Secret holds a placeholder only,
   and terminationGracePeriodSeconds outlasts preStop plus --shutdown_grace;
@@ -61,6 +62,7 @@ REQUIRED_KINDS = {
     "Secret": "v1",
     "PodDisruptionBudget": "policy/v1",
     "HorizontalPodAutoscaler": "autoscaling/v2",
+    "NetworkPolicy": "networking.k8s.io/v1",
 }
 # Flags whose values the binary checks only after parsing (in Run()).
 ENUM_FLAGS = {
@@ -342,6 +344,26 @@ class Checker:
             if pselector != selector:
                 self.fail(pwhere, f"selector {pselector} is not the "
                           f"Deployment's {selector}")
+        nwhere, policy = self.one(objects, "NetworkPolicy")
+        if policy is not None:
+            nspec = policy.get("spec") or {}
+            nselector = (nspec.get("podSelector") or {}).get(
+                "matchLabels") or {}
+            if nselector != selector:
+                self.fail(nwhere, f"podSelector {nselector} is not the "
+                          f"Deployment's {selector}")
+            admitted = set()
+            for rule in nspec.get("ingress") or []:
+                for port in rule.get("ports") or []:
+                    number = resolve(port.get("port"))
+                    if number is None:
+                        self.fail(nwhere, f"port {port.get('port')!r} is not "
+                                  "a container port")
+                    admitted.add(number)
+            for name, number in (("grpc", grpc_port),
+                                 ("metrics", resolve("metrics"))):
+                if number not in admitted:
+                    self.fail(nwhere, f"admits nobody to port {name}")
         hwhere, hpa = self.one(objects, "HorizontalPodAutoscaler")
         if hpa is not None:
             hspec = hpa.get("spec") or {}

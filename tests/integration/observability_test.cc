@@ -2,21 +2,33 @@
 // faults, the caller's W3C traceparent arriving at api.video, and structured
 // access-log lines. Real gateway and emulator processes on loopback.
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <csignal>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "tests/testing/emulator_process.h"
@@ -410,6 +422,92 @@ TEST_F(ObservabilityTest, LogLevelWarningHidesTheAccessLog) {
   ASSERT_TRUE(exit_code.ok()) << exit_code.status();
   EXPECT_EQ(*exit_code, 0);
   EXPECT_THAT(gateway_->process().Output(), Not(HasSubstr("rpc method=")));
+}
+
+// A socket connected to the metrics server at `url` ("http://host:port/..."),
+// or -1.
+int ConnectTo(const std::string& url) {
+  const absl::string_view rest = absl::StripPrefix(url, "http://");
+  const absl::string_view host_port = rest.substr(0, rest.find('/'));
+  const std::size_t colon = host_port.rfind(':');
+  int port = 0;
+  if (colon == absl::string_view::npos ||
+      !absl::SimpleAtoi(host_port.substr(colon + 1), &port)) {
+    return -1;
+  }
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  if (inet_pton(AF_INET, std::string(host_port.substr(0, colon)).c_str(),
+                &address.sin_addr) != 1) {
+    return -1;
+  }
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&address),
+              sizeof(address)) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Item 1 of the hardening review: /metrics is the liveness probe, so slow
+// and idle strangers on its port must not starve it, nor health, nor hold
+// up a shutdown.
+TEST_F(ObservabilityTest, SlowAndIdleMetricsClientsStopNoScrapeHealthOrExit) {
+  ASSERT_NO_FATAL_FAILURE(StartGateway({"--shutdown_grace=2s"}));
+  std::vector<int> sockets;
+  for (int i = 0; i < 200; ++i) {  // a flood of idle connections
+    const int fd = ConnectTo(metrics_url_);
+    ASSERT_GE(fd, 0) << "connection " << i;
+    sockets.push_back(fd);
+  }
+  // Slowloris: a request that never ends, one byte every 100 ms.
+  std::atomic<bool> stop{false};
+  std::vector<int> slow;
+  for (int i = 0; i < 4; ++i) {
+    const int fd = ConnectTo(metrics_url_);
+    ASSERT_GE(fd, 0);
+    const char start[] = "GET /metrics HTTP/1.1\r\nX-Slow: ";
+    ASSERT_GT(send(fd, start, sizeof(start) - 1, MSG_NOSIGNAL), 0);
+    slow.push_back(fd);
+  }
+  std::thread dripper([&] {
+    while (!stop.load()) {
+      for (int fd : slow) send(fd, "a", 1, MSG_NOSIGNAL);
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+  });
+  absl::SleepFor(absl::Milliseconds(500));
+
+  const absl::Time scrape_start = absl::Now();
+  EXPECT_THAT(ScrapePage(), HasSubstr("gateway_inflight_calls"));
+  EXPECT_LT(absl::Now() - scrape_start, absl::Seconds(1));
+
+  grpc::ClientContext health_context;
+  SetDeadline(health_context, absl::Seconds(1));
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(kService);
+  grpc::health::v1::HealthCheckResponse health;
+  EXPECT_TRUE(grpc::health::v1::Health::NewStub(gateway_->NewChannel())
+                  ->Check(&health_context, request, &health)
+                  .ok());
+  EXPECT_EQ(health.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+
+  stub_.reset();
+  const absl::Time signalled = absl::Now();
+  gateway_->process().Signal(SIGTERM);
+  auto exit_code = gateway_->process().Wait(absl::Seconds(10));
+  const absl::Duration exit_time = absl::Now() - signalled;
+  stop.store(true);
+  dripper.join();
+  for (int fd : sockets) close(fd);
+  for (int fd : slow) close(fd);
+  ASSERT_TRUE(exit_code.ok()) << exit_code.status();
+  EXPECT_EQ(*exit_code, 0);
+  EXPECT_LT(exit_time, absl::Seconds(2) + absl::Seconds(1))
+      << "the grace is 2 s";
 }
 
 }  // namespace
