@@ -11,6 +11,7 @@
 #ifndef GATEWAY_REFLECTION_REFLECTION_REACTOR_H_
 #define GATEWAY_REFLECTION_REFLECTION_REACTOR_H_
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,36 @@
 
 namespace gateway::reflection {
 
+// How many streams are open, against a cap. Thread-safe.
+class StreamCount {
+ public:
+  explicit StreamCount(int cap) : cap_(cap) {}
+
+  // Counts one more stream; false (and nothing counted) at the cap.
+  bool TryOpen() {
+    int open = open_.load();
+    while (open < cap_) {
+      if (open_.compare_exchange_weak(open, open + 1)) return true;
+    }
+    return false;
+  }
+  void Close() { open_.fetch_sub(1); }
+
+ private:
+  const int cap_;
+  std::atomic<int> open_{0};
+};
+
+// A stream refused before it started: finished at once with `status`.
+template <typename Request, typename Response>
+class RefusedReactor final : public grpc::ServerBidiReactor<Request, Response> {
+ public:
+  explicit RefusedReactor(const grpc::Status& status) { this->Finish(status); }
+
+ private:
+  void OnDone() override { delete this; }
+};
+
 // `Request` and `Response` are ServerReflectionRequest and
 // ServerReflectionResponse of grpc.reflection.v1 or v1alpha. Create with
 // new and return from the service's ServerReflectionInfo handler; it owns
@@ -29,11 +60,13 @@ template <typename Request, typename Response>
 class ReflectionReactor final
     : public grpc::ServerBidiReactor<Request, Response> {
  public:
-  // `index` and `services` must outlive the call (they belong to the
-  // service, which outlives the server).
+  // `index`, `services` and `open_streams` must outlive the call (they
+  // belong to the service, which outlives the server). The stream was
+  // counted in `open_streams`; the reactor uncounts it when it is done.
   ReflectionReactor(const DescriptorIndex& index,
-                    const std::vector<std::string>& services)
-      : index_(index), services_(services) {
+                    const std::vector<std::string>& services,
+                    StreamCount& open_streams)
+      : index_(index), services_(services), open_streams_(open_streams) {
     // gRPC keeps operations started before the stream is bound.
     this->StartRead(&request_);
   }
@@ -57,10 +90,14 @@ class ReflectionReactor final
     this->StartRead(&request_);
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    open_streams_.Close();
+    delete this;
+  }
 
   const DescriptorIndex& index_;
   const std::vector<std::string>& services_;
+  StreamCount& open_streams_;
   // One read or one write is pending at a time, so one of each suffices.
   Request request_;
   Response response_;

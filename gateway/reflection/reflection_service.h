@@ -24,19 +24,27 @@ namespace gateway::reflection {
 template <typename CallbackService, typename Request, typename Response>
 class ReflectionService final : public CallbackService {
  public:
-  // `index` and `services` must outlive the service.
+  // `index`, `services` and `open_streams` must outlive the service.
   ReflectionService(const DescriptorIndex& index,
-                    const std::vector<std::string>& services)
-      : index_(index), services_(services) {}
+                    const std::vector<std::string>& services,
+                    StreamCount& open_streams)
+      : index_(index), services_(services), open_streams_(open_streams) {}
 
   grpc::ServerBidiReactor<Request, Response>* ServerReflectionInfo(
       grpc::CallbackServerContext* /*context*/) override {
-    return new ReflectionReactor<Request, Response>(index_, services_);
+    if (!open_streams_.TryOpen()) {
+      return new RefusedReactor<Request, Response>(grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          "too many reflection streams are open; close one and retry"));
+    }
+    return new ReflectionReactor<Request, Response>(index_, services_,
+                                                    open_streams_);
   }
 
  private:
   const DescriptorIndex& index_;
   const std::vector<std::string>& services_;
+  StreamCount& open_streams_;
 };
 
 using ReflectionServiceV1 =

@@ -32,8 +32,9 @@ ServerReflection::ServerReflection(std::unique_ptr<DescriptorIndex> index,
                                    std::vector<std::string> services)
     : index_(std::move(index)),
       services_(std::move(services)),
-      v1_(*index_, services_),
-      v1alpha_(*index_, services_) {}
+      open_streams_(kMaxOpenStreams),
+      v1_(*index_, services_, open_streams_),
+      v1alpha_(*index_, services_, open_streams_) {}
 
 void ServerReflection::RegisterWith(grpc::ServerBuilder& builder) {
   builder.RegisterService(&v1_);

@@ -34,6 +34,11 @@ namespace gateway::reflection {
 
 class ServerReflection {
  public:
+  // Streams open at once, both versions together; more are refused with
+  // RESOURCE_EXHAUSTED. Reflection sits outside the service's in-flight
+  // limit, and a tool such as grpcurl opens one stream per command.
+  static constexpr int kMaxOpenStreams = 32;
+
   // `serialized_set`: a serialized google.protobuf.FileDescriptorSet with
   // every file to describe and all their imports (protoc --include_imports,
   // and --include_source_info to keep the comments).
@@ -61,6 +66,7 @@ class ServerReflection {
 
   const std::unique_ptr<DescriptorIndex> index_;
   const std::vector<std::string> services_;
+  StreamCount open_streams_;
   ReflectionServiceV1 v1_;
   ReflectionServiceV1Alpha v1alpha_;
 };

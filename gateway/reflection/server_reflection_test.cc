@@ -213,5 +213,41 @@ TEST_F(ServerReflectionServerTest, ManyConcurrentStreams) {
   }
 }
 
+// Reflection is a debugging aid outside the service's in-flight limit: it
+// must not let one client hold any number of streams open.
+TEST_F(ServerReflectionServerTest, StreamsBeyondTheCapAreRefused) {
+  std::vector<std::unique_ptr<V1Call>> open;
+  for (int i = 0; i < ServerReflection::kMaxOpenStreams; ++i) {
+    open.push_back(std::make_unique<V1Call>(channel_));
+    open.back()->request.set_list_services("");
+    ASSERT_TRUE(open.back()->Ask()) << "stream " << i;
+  }
+
+  V1AlphaCall refused(channel_);
+  refused.request.set_list_services("");
+  EXPECT_FALSE(refused.Ask());
+  EXPECT_EQ(refused.stream().Finish().error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+
+  EXPECT_TRUE(open.back()->Close().ok());
+  open.pop_back();
+  // The server's side of the closed stream ends a moment after the client's.
+  const absl::Time deadline = absl::Now() + absl::Seconds(5);
+  bool answered = false;
+  while (!answered && absl::Now() < deadline) {
+    V1Call again(channel_);
+    again.request.set_list_services("");
+    answered = again.Ask();
+    if (answered) {
+      EXPECT_TRUE(again.Close().ok());
+    } else {
+      again.stream().Finish();
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+  }
+  EXPECT_TRUE(answered) << "a place freed by a closed stream is not reused";
+  for (auto& call : open) EXPECT_TRUE(call->Close().ok());
+}
+
 }  // namespace
 }  // namespace gateway::reflection

@@ -45,6 +45,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE,
                              options.max_metadata_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             options.max_concurrent_streams);
   if (options.max_connection_age > absl::ZeroDuration()) {
     const int age_ms = static_cast<int>(std::min<std::int64_t>(
         absl::ToInt64Milliseconds(options.max_connection_age), INT32_MAX));

@@ -28,6 +28,11 @@ struct ServerOptions {
   // in flight get a further grace of the same length), so that clients
   // spread over replicas added since they connected. Zero: never.
   absl::Duration max_connection_age = absl::ZeroDuration();
+  // Calls one client connection may have open at once (HTTP/2
+  // SETTINGS_MAX_CONCURRENT_STREAMS; a client queues more until one ends).
+  // Health watches and reflection streams sit outside the service's
+  // in-flight limit; this bounds what one connection can hold of them.
+  int max_concurrent_streams = 1000;
 };
 
 class GatewayServer {
