@@ -57,6 +57,22 @@ class HardeningTest : public ::testing::Test {
     EXPECT_TRUE(List(ListUploadTokensRequest()).ok());
   }
 
+  // Gets `token`, whose upstream answer is too large in some way: the call
+  // is INTERNAL with UPSTREAM_RESPONSE_TOO_LARGE, and the gateway serves on.
+  void ExpectGetRefusedAsTooLarge(const std::string& token) {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    GetUploadTokenRequest request;
+    request.set_token(token);
+    UploadToken answer;
+    grpc::Status status = stub_->GetUploadToken(&context, request, &answer);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
+    auto info = FindDetail<google::rpc::ErrorInfo>(status);
+    ASSERT_TRUE(info.has_value());
+    EXPECT_EQ(info->reason(), "UPSTREAM_RESPONSE_TOO_LARGE");
+    ExpectStillServing();
+  }
+
   std::unique_ptr<EmulatorProcess> emulator_;
   std::unique_ptr<GatewayProcess> gateway_;
   std::unique_ptr<apivideo::uploadtokens::v1::UploadTokenService::Stub> stub_;
@@ -106,17 +122,7 @@ TEST_F(HardeningTest, UpstreamAnswerOverTheCapIsInternal) {
                       R"("match":"exact","status":200,"body":")",
                       absl::StrReplaceAll(body, {{"\"", "\\\""}}), R"("})"))
                   .ok());
-  grpc::ClientContext context;
-  SetDeadline(context);
-  GetUploadTokenRequest request;
-  request.set_token("toBig");
-  UploadToken token;
-  grpc::Status status = stub_->GetUploadToken(&context, request, &token);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
-  auto info = FindDetail<google::rpc::ErrorInfo>(status);
-  ASSERT_TRUE(info.has_value());
-  EXPECT_EQ(info->reason(), "UPSTREAM_RESPONSE_TOO_LARGE");
-  ExpectStillServing();
+  ExpectGetRefusedAsTooLarge("toBig");
 }
 
 TEST_F(HardeningTest, HugeUpstreamProblemStillArrivesAsTheStatus) {
@@ -178,17 +184,7 @@ TEST_F(HardeningTest, UpstreamHeadersOverTheCapAreInternal) {
               R"(\"createdAt\":\"2020-12-02T10:13:19+00:00\"}",)",
               R"("headers":{)", headers, "}}"))
           .ok());
-  grpc::ClientContext context;
-  SetDeadline(context);
-  GetUploadTokenRequest request;
-  request.set_token("toBigHeaders");
-  UploadToken token;
-  grpc::Status status = stub_->GetUploadToken(&context, request, &token);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
-  auto info = FindDetail<google::rpc::ErrorInfo>(status);
-  ASSERT_TRUE(info.has_value());
-  EXPECT_EQ(info->reason(), "UPSTREAM_RESPONSE_TOO_LARGE");
-  ExpectStillServing();
+  ExpectGetRefusedAsTooLarge("toBigHeaders");
 }
 
 TEST_F(HardeningTest, UpstreamRedirectIsNotFollowed) {

@@ -106,6 +106,32 @@ class SecretsTest : public ::testing::Test {
     return seen;
   }
 
+  // Makes api.video answer a create with a 400 whose title quotes `quoted`
+  // (in which the emulator expands {authorization}), creates a token
+  // through `gateway` and expects the answer withheld; returns everything
+  // the caller saw.
+  std::string CreateAnsweredByAnEcho(GatewayProcess& gateway,
+                                     absl::string_view quoted) {
+    EXPECT_TRUE(
+        emulator_
+            ->AddFault(absl::StrCat(
+                R"({"path":"/upload-tokens","match":"exact","status":400,)",
+                R"("body":"{\"type\":\"https://docs.api.video/reference/invalid-attribute\",)",
+                R"(\"title\":\"Unknown credential )", quoted,
+                R"(\",\"name\":\"ttl\",\"status\":400}"})"))
+            .ok());
+    auto stub = gateway.NewStub();
+    grpc::ClientContext context;
+    SetDeadline(context);
+    UploadToken token;
+    grpc::Status status =
+        stub->CreateUploadToken(&context, CreateUploadTokenRequest(), &token);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    auto info = FindDetail<google::rpc::ErrorInfo>(status);
+    EXPECT_EQ(info.has_value() ? info->reason() : "", "CREDENTIAL_WITHHELD");
+    return Visible(context, status);
+  }
+
   void ExpectNoKeyIn(const std::string& text, const std::string& where) {
     for (const std::string& form : KeyForms()) {
       EXPECT_THAT(text, Not(HasSubstr(form))) << "the key leaked in " << where;
@@ -152,24 +178,10 @@ TEST_F(SecretsTest, KeyNeverShowsInAnswersOrLogsWhateverHappens) {
 TEST_F(SecretsTest, UpstreamThatEchoesTheKeyIsNotRepeated) {
   auto gateway = GatewayProcess::Start(emulator_->base_url(), kKey);
   ASSERT_TRUE(gateway.ok()) << gateway.status();
+
   // A misconfigured upstream (or a proxy) quoting the credential it got.
-  const std::string echo = absl::StrCat(
-      R"({"path":"/upload-tokens","match":"exact","status":400,)",
-      R"("body":"{\"type\":\"https://docs.api.video/reference/invalid-attribute\",)",
-      R"(\"title\":\"Unknown credential )", kKey,
-      R"(\",\"name\":\"ttl\",\"status\":400}"})");
-  ASSERT_TRUE(emulator_->AddFault(echo).ok());
-  auto stub = (*gateway)->NewStub();
-  grpc::ClientContext context;
-  SetDeadline(context);
-  UploadToken token;
-  grpc::Status status =
-      stub->CreateUploadToken(&context, CreateUploadTokenRequest(), &token);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  auto info = FindDetail<google::rpc::ErrorInfo>(status);
-  ASSERT_TRUE(info.has_value());
-  EXPECT_EQ(info->reason(), "CREDENTIAL_WITHHELD");
-  ExpectNoKeyIn(Visible(context, status), "the answer");
+  ExpectNoKeyIn(CreateAnsweredByAnEcho(**gateway, kKey), "the answer");
+
   ExpectNoKeyIn((*gateway)->process().Output(), "the gateway's output");
   EXPECT_TRUE((*gateway)
                   ->process()
@@ -182,27 +194,11 @@ TEST_F(SecretsTest, UpstreamThatEchoesTheBearerTokenIsNotRepeated) {
   auto gateway =
       GatewayProcess::Start(emulator_->base_url(), kKey, {"--auth=bearer"});
   ASSERT_TRUE(gateway.ok()) << gateway.status();
-  // Quotes the "Authorization: Bearer <access token>" the gateway sent.
-  ASSERT_TRUE(
-      emulator_
-          ->AddFault(
-              R"({"path":"/upload-tokens","match":"exact","status":400,)"
-              R"("body":"{\"type\":\"https://docs.api.video/reference/invalid-attribute\",)"
-              R"(\"title\":\"Unknown credential {authorization}\",)"
-              R"(\"name\":\"ttl\",\"status\":400}"})")
-          .ok());
-  auto stub = (*gateway)->NewStub();
-  grpc::ClientContext context;
-  SetDeadline(context);
-  UploadToken token;
-  grpc::Status status =
-      stub->CreateUploadToken(&context, CreateUploadTokenRequest(), &token);
 
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  auto info = FindDetail<google::rpc::ErrorInfo>(status);
-  ASSERT_TRUE(info.has_value());
-  EXPECT_EQ(info->reason(), "CREDENTIAL_WITHHELD");
-  EXPECT_THAT(Visible(context, status), Not(HasSubstr("Bearer")));
+  // Quotes the "Authorization: Bearer <access token>" the gateway sent.
+  EXPECT_THAT(CreateAnsweredByAnEcho(**gateway, "{authorization}"),
+              Not(HasSubstr("Bearer")));
+
   EXPECT_TRUE(
       (*gateway)
           ->process()
