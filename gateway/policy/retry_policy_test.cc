@@ -316,6 +316,16 @@ class RetryPolicyTest : public ::testing::Test {
     return policy.OnFailure(outcome, time_left_, window_wait, random_);
   }
 
+  // What the policy does with `second` after retrying `first`.
+  RetryDecision::Action AfterARetryOf(Operation operation,
+                                      const AttemptOutcome& first,
+                                      const AttemptOutcome& second) {
+    RetryPolicy policy = AfterOneAttempt(operation);
+    EXPECT_EQ(Fail(policy, first).action, RetryDecision::Action::kRetry);
+    policy.OnAttemptStarted();
+    return Fail(policy, second).action;
+  }
+
   RetryOptions options_;
   RetryBudget budget_;
   absl::Duration time_left_ = absl::Seconds(10);
@@ -420,35 +430,24 @@ TEST_F(RetryPolicyTest, TooManyRequestsGivesUpWhenTheWaitTakesOverHalfTheTime) {
 }
 
 TEST_F(RetryPolicyTest, DeleteFindingTheTokenGoneAfterAnAmbiguousTrySucceeded) {
-  RetryPolicy policy = AfterOneAttempt(Operation::kDelete);
-  EXPECT_EQ(Fail(policy, Answer(504)).action, RetryDecision::Action::kRetry);
-  policy.OnAttemptStarted();
-  EXPECT_EQ(Fail(policy, ResourceNotFound()).action,
+  EXPECT_EQ(AfterARetryOf(Operation::kDelete, Answer(504), ResourceNotFound()),
             RetryDecision::Action::kSucceeded);
 }
 
 // A 404 for the URL (api.video's unrecognized-request-url) or one that says
 // nothing says nothing about the token either.
 TEST_F(RetryPolicyTest, DeleteFindingAnyOther404AfterAnAmbiguousTryGivesUp) {
-  RetryPolicy policy = AfterOneAttempt(Operation::kDelete);
-  EXPECT_EQ(Fail(policy, Answer(504)).action, RetryDecision::Action::kRetry);
-  policy.OnAttemptStarted();
-  EXPECT_EQ(Fail(policy, Answer(404)).action, RetryDecision::Action::kGiveUp);
+  EXPECT_EQ(AfterARetryOf(Operation::kDelete, Answer(504), Answer(404)),
+            RetryDecision::Action::kGiveUp);
 }
 
 TEST_F(RetryPolicyTest, DeleteNotFoundAfterADefiniteFailureGivesUp) {
-  RetryPolicy policy = AfterOneAttempt(Operation::kDelete);
-  EXPECT_EQ(Fail(policy, Answer(503)).action, RetryDecision::Action::kRetry);
-  policy.OnAttemptStarted();
-  EXPECT_EQ(Fail(policy, ResourceNotFound()).action,
+  EXPECT_EQ(AfterARetryOf(Operation::kDelete, Answer(503), ResourceNotFound()),
             RetryDecision::Action::kGiveUp);
 }
 
 TEST_F(RetryPolicyTest, ReadNotFoundAfterAnAmbiguousTryGivesUp) {
-  RetryPolicy policy = AfterOneAttempt(Operation::kRead);
-  EXPECT_EQ(Fail(policy, Answer(504)).action, RetryDecision::Action::kRetry);
-  policy.OnAttemptStarted();
-  EXPECT_EQ(Fail(policy, ResourceNotFound()).action,
+  EXPECT_EQ(AfterARetryOf(Operation::kRead, Answer(504), ResourceNotFound()),
             RetryDecision::Action::kGiveUp);
 }
 
