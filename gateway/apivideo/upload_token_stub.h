@@ -48,6 +48,10 @@ using ApiCallback = absl::AnyInvocable<void(ApiResult<T>) &&>;
 struct CallOptions {
   // The caller's deadline: bounds every attempt and wait.
   absl::Time deadline = absl::InfiniteFuture();
+  // Who is calling, as the caller policy names it: the account's quota is
+  // shared fairly among callers, and metrics count per caller. Empty: the
+  // one shared anonymous caller.
+  std::string caller;
   // The W3C trace context to send upstream, already validated
   // (observability/trace_context.h); empty: none.
   std::string traceparent;

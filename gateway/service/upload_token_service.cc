@@ -128,7 +128,7 @@ grpc::ServerUnaryReactor* UploadTokenService::Serve(
   }
   observability::TraceContext trace = TraceContextOf(*context);
   auto* reactor = new CallReactor(
-      context, method, {std::move(caller), std::string(trace.trace_id())},
+      context, method, {caller, std::string(trace.trace_id())},
       reactor_environment_, admitted ? &in_flight_ : nullptr, rpc_metrics);
   if (!refusal.ok()) {
     reactor->Reject(refusal);
@@ -146,6 +146,7 @@ grpc::ServerUnaryReactor* UploadTokenService::Serve(
   }
   apivideo::CallOptions call_options;
   call_options.deadline = *deadline;
+  call_options.caller = std::move(caller);
   call_options.traceparent = std::move(trace.traceparent);
   call_options.tracestate = std::move(trace.tracestate);
   reactor->Attach(

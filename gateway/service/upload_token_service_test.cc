@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
@@ -352,6 +353,22 @@ TEST_F(UploadTokenServiceOnMockTest, CallersTraceContextGoesUpstreamUnchanged) {
   const apivideo::CallOptions seen = OptionsOfAGet(context);
   EXPECT_EQ(seen.traceparent, kTraceparent);
   EXPECT_EQ(seen.tracestate, "vendor=abc");
+}
+
+TEST_F(UploadTokenServiceOnMockTest, CallersNameGoesUpstream) {
+  constexpr char kCallerToken[] = "caller-token-of-billing";
+  callers_.Replace(security::CallerPolicy(
+      {}, {{security::Sha256Hex(kCallerToken), "billing"}}));
+  StartServer();
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", kCallerToken));
+  EXPECT_EQ(OptionsOfAGet(context).caller, "billing");
+}
+
+TEST_F(UploadTokenServiceOnMockTest, CallerWithoutPolicyGoesUpstreamUnnamed) {
+  StartServer();
+  grpc::ClientContext context;
+  EXPECT_EQ(OptionsOfAGet(context).caller, "");
 }
 
 TEST_F(UploadTokenServiceOnMockTest, CancelledCallCancelsItsUpstreamCall) {
