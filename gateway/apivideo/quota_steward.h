@@ -1,0 +1,215 @@
+// Spends the api.video account's rate-limit windows on behalf of every
+// caller of the gateway: a request goes upstream only with a unit of its
+// window reserved here (policy/quota_window.h), and when demand exceeds the
+// window, callers with calls waiting share its units max-min fairly, by
+// weight (policy/fair_queue.h).
+//
+// A call asks for a unit with Acquire. It gets one at once, or waits in its
+// caller's queue while its deadline leaves the time the request itself
+// needs, or is refused at once (RESOURCE_EXHAUSTED, TOO_MANY_REQUESTS, with
+// RetryInfo saying when its caller's next unit is expected and QuotaFailure
+// naming the caller) when the wait cannot fit. A waiter cancelled or out of
+// time leaves the queue at once and takes nothing. Every unit granted must
+// be handed back: Settle with what the answer said of the window, or
+// Release if the request never left.
+//
+// Example:
+//   QuotaAcquisition got = steward.Acquire(request, [](auto grant) {...});
+//   switch (got.result) {
+//     case kGranted: send, then steward.Settle(got.grant, answer); break;
+//     case kRefused: fail with got.refusal; break;
+//     case kQueued:  the callback runs later, unless Cancel(...) is true.
+//   }
+//
+// Thread-safe. Callbacks run on the thread that frees a unit (an answer on
+// the curl loop, a reset timer on the Scheduler), never under the lock.
+
+#ifndef GATEWAY_APIVIDEO_QUOTA_STEWARD_H_
+#define GATEWAY_APIVIDEO_QUOTA_STEWARD_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "gateway/apivideo/rate_limit.h"
+#include "gateway/common/scheduler.h"
+#include "gateway/policy/fair_queue.h"
+#include "gateway/policy/operation.h"
+#include "gateway/policy/quota_window.h"
+
+namespace gateway::apivideo {
+
+// The name under which calls of no named caller share the quota.
+inline constexpr absl::string_view kAnonymousCaller = "anonymous";
+
+struct QuotaStewardOptions {
+  // The fraction of each window the gateway may spend (--quota_share).
+  double share = 1.0;
+  // Callers' weights (--caller_weights_file); 1 for a caller not listed.
+  absl::flat_hash_map<std::string, double> weights;
+};
+
+struct QuotaRequest {
+  policy::RouteKind kind = policy::RouteKind::kRead;
+  // The caller policy's name for the caller; empty: kAnonymousCaller.
+  std::string caller;
+  // The caller's deadline, and the least time a request needs before it:
+  // a call waits at most until deadline - max(this, the answers' recent
+  // latency).
+  absl::Time deadline = absl::InfiniteFuture();
+  absl::Duration min_request_time = absl::ZeroDuration();
+  // For the refusal's message: e.g. "GET /upload-tokens/{token}".
+  absl::string_view route;
+};
+
+// A unit of a window, held by one request.
+struct QuotaGrant {
+  policy::RouteKind kind = policy::RouteKind::kRead;
+  policy::QuotaReservation reservation;
+  absl::Time granted_at;
+};
+
+using QuotaCallback = absl::AnyInvocable<void(absl::StatusOr<QuotaGrant>) &&>;
+
+struct QuotaAcquisition {
+  enum class Result { kGranted, kRefused, kQueued };
+  Result result = Result::kGranted;
+  // kGranted.
+  QuotaGrant grant;
+  // kRefused: the call's error, and what to tell the caller of the window.
+  absl::Status refusal;
+  RateLimit rate_limit;
+  // kQueued: the waiter, for Cancel.
+  std::uint64_t waiter = 0;
+};
+
+// Told what the steward does for each caller; for metrics. Called outside
+// the steward's lock, on any thread.
+class QuotaObserver {
+ public:
+  virtual ~QuotaObserver() = default;
+  // A unit went to `caller` after it waited `waited` (zero: at once).
+  virtual void OnGranted(absl::string_view caller, policy::RouteKind kind,
+                         absl::Duration waited) = 0;
+  // `caller` was refused for want of quota.
+  virtual void OnRefused(absl::string_view caller, policy::RouteKind kind) = 0;
+};
+
+class QuotaSteward {
+ public:
+  // `scheduler` runs the reset and deadline timers; it and `observer`
+  // (may be null) must outlive the steward, and the steward must outlive
+  // every task it gave the scheduler (shut the scheduler down first).
+  QuotaSteward(
+      Scheduler& scheduler, QuotaStewardOptions options,
+      std::function<absl::Time()> now = [] { return absl::Now(); },
+      QuotaObserver* observer = nullptr);
+
+  QuotaSteward(const QuotaSteward&) = delete;
+  QuotaSteward& operator=(const QuotaSteward&) = delete;
+
+  // Asks for a unit of `request.kind`'s window. `on_turn` runs only when
+  // the result is kQueued: exactly once, with the grant or the refusal,
+  // unless Cancel takes the waiter out first.
+  QuotaAcquisition Acquire(const QuotaRequest& request, QuotaCallback on_turn);
+
+  // Takes a queued waiter out; true if it was still waiting (its callback
+  // then never runs), false if its turn has come or gone.
+  bool Cancel(policy::RouteKind kind, std::uint64_t waiter);
+
+  // The granted request was answered, or failed after it may have been
+  // sent: the window learns what the answer said.
+  void Settle(const QuotaGrant& grant, const policy::QuotaAnswer& answer);
+
+  // The granted request was never sent: its unit goes to the next waiter.
+  void Release(const QuotaGrant& grant);
+
+  // How long until a unit of `kind` is expected to be free: zero when one
+  // is, the time to the reset when the window is used up.
+  absl::Duration TimeUntilUnit(policy::RouteKind kind);
+
+  // For metrics.
+  struct Snapshot {
+    // Units left to the gateway in the window; nullopt while unknown.
+    std::optional<std::int64_t> available;
+    std::int64_t in_flight = 0;
+    std::size_t waiting = 0;
+  };
+  Snapshot Snap(policy::RouteKind kind);
+
+ private:
+  struct Waiter {
+    std::string caller;
+    absl::string_view route;
+    QuotaCallback on_turn;
+    absl::Time enqueued_at;
+    std::optional<TaskId> timer;
+  };
+  struct Window {
+    explicit Window(const policy::QuotaWindowOptions& options)
+        : window(options) {}
+    policy::QuotaWindow window;
+    policy::FairQueue queue;
+    absl::flat_hash_map<std::uint64_t, Waiter> waiters;
+    // When the pending reset timer fires; InfinitePast when none.
+    absl::Time reset_timer_at = absl::InfinitePast();
+    // The recent time from grant to answer.
+    absl::Duration latency = absl::Milliseconds(100);
+  };
+  // A grant decided under the lock, delivered outside it.
+  struct Delivery {
+    QuotaCallback on_turn;
+    absl::StatusOr<QuotaGrant> result;
+    std::string caller;
+    absl::Duration waited;
+    std::optional<TaskId> timer;
+  };
+
+  Window& WindowOf(policy::RouteKind kind) {
+    return windows_[static_cast<int>(kind)];
+  }
+  double WeightOf(absl::string_view caller) const;
+  // When `caller`'s next unit is expected, were it to queue now.
+  absl::Time ExpectedTurn(Window& window, absl::string_view caller,
+                          absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status Refusal(policy::RouteKind kind, absl::string_view caller,
+                       absl::string_view route, absl::Time expected,
+                       absl::Time now) const;
+  // Grants units to waiters while the window has some.
+  std::vector<Delivery> Pump(policy::RouteKind kind, absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // When a reset timer must be started for waiters to be served: its time.
+  std::optional<absl::Time> ResetTimerNeeded(Window& window, absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Pumps `kind` and delivers what it granted; starts the reset timer if
+  // waiters remain. Call without the lock.
+  void PumpAndDeliver(policy::RouteKind kind);
+  void StartResetTimer(policy::RouteKind kind, absl::Time at, absl::Time now);
+  void OnWaiterTimeout(policy::RouteKind kind, std::uint64_t waiter);
+  void Deliver(std::vector<Delivery> deliveries, policy::RouteKind kind);
+
+  Scheduler& scheduler_;
+  const QuotaStewardOptions options_;
+  const std::function<absl::Time()> now_;
+  QuotaObserver* const observer_;
+
+  absl::Mutex mu_;
+  std::array<Window, 2> windows_ ABSL_GUARDED_BY(mu_);
+  std::uint64_t next_waiter_ ABSL_GUARDED_BY(mu_) = 1;
+};
+
+}  // namespace gateway::apivideo
+
+#endif  // GATEWAY_APIVIDEO_QUOTA_STEWARD_H_

@@ -1,0 +1,120 @@
+#include "gateway/policy/quota_window.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace gateway::policy {
+namespace {
+
+absl::Duration ResetDelay(std::int64_t retry_after_seconds) {
+  return std::clamp(absl::Seconds(retry_after_seconds), absl::ZeroDuration(),
+                    QuotaWindow::kMaxWait);
+}
+
+}  // namespace
+
+QuotaWindow::QuotaWindow(QuotaWindowOptions options) : options_(options) {}
+
+void QuotaWindow::RollOver(absl::Time now) {
+  if (known_ && now >= resets_at_) {
+    known_ = false;
+    ++epoch_;
+  }
+}
+
+std::int64_t QuotaWindow::KeptBack() const {
+  if (!limit_.has_value()) return 0;
+  const auto usable = static_cast<std::int64_t>(
+      std::floor(static_cast<double>(*limit_) * options_.share));
+  return *limit_ - usable;
+}
+
+std::int64_t QuotaWindow::Available() const {
+  if (!known_) return in_flight_ == 0 ? 1 : 0;
+  return remaining_ - KeptBack() - in_flight_;
+}
+
+std::int64_t QuotaWindow::UsableUnitsPerWindow() const {
+  if (!limit_.has_value()) return 1;
+  return std::max<std::int64_t>(*limit_ - KeptBack(), 1);
+}
+
+std::optional<QuotaReservation> QuotaWindow::TryReserve(absl::Time now) {
+  RollOver(now);
+  if (Available() <= 0) return std::nullopt;
+  ++in_flight_;
+  return QuotaReservation{epoch_};
+}
+
+void QuotaWindow::Release(const QuotaReservation& /*reservation*/) {
+  if (in_flight_ > 0) --in_flight_;
+}
+
+void QuotaWindow::StartWindow(std::int64_t remaining, absl::Time resets_at) {
+  if (known_) ++epoch_;
+  known_ = true;
+  remaining_ = remaining;
+  resets_at_ = resets_at;
+}
+
+void QuotaWindow::Settle(const QuotaReservation& reservation,
+                         const QuotaAnswer& answer, absl::Time now) {
+  if (in_flight_ > 0) --in_flight_;
+  RollOver(now);
+  if (answer.limit.has_value() && *answer.limit > 0) limit_ = *answer.limit;
+  if (answer.too_many_requests) {
+    // api.video's word for now, whatever window the request was counted in.
+    const absl::Time until =
+        now + (answer.retry_after_seconds.has_value()
+                   ? ResetDelay(*answer.retry_after_seconds)
+                   : kDefaultWait);
+    if (!known_ || until > resets_at_ + kResetTolerance) {
+      StartWindow(0, until);
+    } else {
+      remaining_ = 0;
+      resets_at_ = std::max(resets_at_, until);
+    }
+    return;
+  }
+  const bool has_numbers =
+      answer.remaining.has_value() && answer.retry_after_seconds.has_value();
+  if (!has_numbers) {
+    // Nothing learnt; a request that may have reached api.video spent a
+    // unit of the window it was counted in.
+    if (known_ && reservation.epoch == epoch_ && answer.may_have_counted) {
+      remaining_ = std::max<std::int64_t>(remaining_ - 1, 0);
+    }
+    return;
+  }
+  const absl::Duration delay = ResetDelay(*answer.retry_after_seconds);
+  const absl::Time resets_at = now + delay;
+  if (!known_ || resets_at > resets_at_ + kResetTolerance) {
+    // The first answer of a window (the probe's, or one counted after
+    // api.video reset before the gateway expected).
+    if (!known_ && reservation.epoch != epoch_) {
+      // Sent in a window that has ended: its numbers are that window's.
+      return;
+    }
+    StartWindow(*answer.remaining, resets_at);
+    window_length_ = std::max(delay, absl::Seconds(1));
+    return;
+  }
+  if (reservation.epoch != epoch_) return;
+  remaining_ = std::min(remaining_, *answer.remaining);
+  resets_at_ = std::max(resets_at_, resets_at);
+}
+
+std::optional<absl::Time> QuotaWindow::NextUnitAt(absl::Time now) {
+  RollOver(now);
+  if (Available() > 0) return now;
+  if (!known_) return std::nullopt;
+  return resets_at_;
+}
+
+std::optional<std::int64_t> QuotaWindow::available(absl::Time now) {
+  RollOver(now);
+  if (!known_) return std::nullopt;
+  return std::max<std::int64_t>(Available(), 0);
+}
+
+}  // namespace gateway::policy
