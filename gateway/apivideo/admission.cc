@@ -61,49 +61,6 @@ Admission DeadlineCheck::Admit(const AttemptScope& scope, absl::Time now) {
       "UPSTREAM_TIMEOUT"));
 }
 
-Admission RateLimitCheck::Admit(const AttemptScope& scope, absl::Time now) {
-  const absl::Time opens_at = gate_.OpensAt(scope.route_kind, now);
-  if (opens_at <= now) return {};
-  const absl::Duration closed_for = opens_at - now;
-  if (policy::ShouldWaitForWindow(closed_for, scope.max_window_wait,
-                                  scope.deadline - now)) {
-    Admission admission;
-    admission.verdict = Admission::Verdict::kWait;
-    admission.wait = closed_for;
-    return admission;
-  }
-  const absl::Duration reset_in = absl::Ceil(closed_for, absl::Seconds(1));
-  absl::Status status = MakeError(
-      absl::StatusCode::kResourceExhausted,
-      absl::StrCat("api.video's rate limit for the gateway's account is used "
-                   "up; the window resets in ",
-                   absl::FormatDuration(reset_in),
-                   ". The gateway did not send ", scope.route),
-      "TOO_MANY_REQUESTS");
-  AddRetryInfoOfAtLeastOneSecond(status, closed_for);
-  Admission admission = Refuse(std::move(status));
-  // Tell the caller what api.video last said about the window.
-  RateLimit rate_limit;
-  rate_limit.remaining = 0;
-  rate_limit.retry_after_seconds = absl::ToInt64Seconds(reset_in);
-  admission.rate_limit = rate_limit;
-  return admission;
-}
-
-absl::Duration RateLimitCheck::TimeUntilOpen(const AttemptScope& scope,
-                                             absl::Time now) const {
-  return gate_.OpensAt(scope.route_kind, now) - now;
-}
-
-void RateLimitCheck::OnAnswer(const AttemptScope& scope,
-                              std::uint32_t /*ticket*/,
-                              const AttemptAnswer& answer, absl::Time now) {
-  if (answer.outcome.http_status == 0) return;  // No answer, no headers.
-  gate_.Record(scope.route_kind, answer.rate_limit.remaining,
-               answer.rate_limit.retry_after_seconds,
-               answer.outcome.http_status == 429, now);
-}
-
 Admission CircuitBreakerCheck::Admit(const AttemptScope& scope,
                                      absl::Time now) {
   const policy::CircuitBreaker::Admission admission = breaker_.Admit(now);

@@ -5,9 +5,9 @@
 //
 // The checks of the gateway, in the order Gateway builds them:
 //   DeadlineCheck     too little of the caller's deadline left to try
-//   RateLimitCheck    api.video's rate-limit window for the kind of request
-//                     is used up (policy/rate_limit_gate.h)
 //   CircuitBreakerCheck  api.video has been failing (policy/circuit_breaker.h)
+// The account's rate-limit windows are not a check: an attempt waits for
+// its unit of quota, fairly, before the chain is asked (quota_steward.h).
 // A check is shared by every call; it must be thread-safe and quick: it
 // runs on the thread that starts or answers a call, between I/O events.
 
@@ -25,7 +25,6 @@
 #include "gateway/apivideo/rate_limit.h"
 #include "gateway/policy/circuit_breaker.h"
 #include "gateway/policy/operation.h"
-#include "gateway/policy/rate_limit_gate.h"
 #include "gateway/policy/retry_policy.h"
 
 namespace gateway::apivideo {
@@ -37,8 +36,7 @@ struct AttemptScope {
   policy::RouteKind route_kind = policy::RouteKind::kRead;
   // The caller's deadline.
   absl::Time deadline = absl::InfiniteFuture();
-  // RetryOptions::max_window_wait and min_attempt_time of the call.
-  absl::Duration max_window_wait = absl::ZeroDuration();
+  // RetryOptions::min_attempt_time of the call.
   absl::Duration min_attempt_time = absl::ZeroDuration();
 };
 
@@ -116,23 +114,6 @@ class AdmissionChain {
 class DeadlineCheck final : public AdmissionCheck {
  public:
   Admission Admit(const AttemptScope& scope, absl::Time now) override;
-};
-
-// While the request's rate-limit window is used up: waits for it to reset
-// when ShouldWaitForWindow allows, else refuses (RESOURCE_EXHAUSTED,
-// TOO_MANY_REQUESTS, with RetryInfo). Learns the windows from every answer.
-class RateLimitCheck final : public AdmissionCheck {
- public:
-  explicit RateLimitCheck(policy::RateLimitGate& gate) : gate_(gate) {}
-
-  Admission Admit(const AttemptScope& scope, absl::Time now) override;
-  absl::Duration TimeUntilOpen(const AttemptScope& scope,
-                               absl::Time now) const override;
-  void OnAnswer(const AttemptScope& scope, std::uint32_t ticket,
-                const AttemptAnswer& answer, absl::Time now) override;
-
- private:
-  policy::RateLimitGate& gate_;
 };
 
 // While the circuit is open: refuses (UNAVAILABLE, UPSTREAM_CIRCUIT_OPEN,

@@ -6,7 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/time/time.h"
-#include "gateway/policy/rate_limit_gate.h"
+#include "gateway/policy/quota_window.h"
 
 namespace gateway::apivideo {
 namespace {
@@ -33,7 +33,7 @@ RateLimit ReadRateLimit(const http::HttpResponse& response) {
       ReadCount(response, "x-ratelimit-retry-after");
   if (rate_limit.retry_after_seconds.has_value()) {
     const std::int64_t max_seconds =
-        absl::ToInt64Seconds(policy::RateLimitGate::kMaxWait);
+        absl::ToInt64Seconds(policy::QuotaWindow::kMaxWait);
     rate_limit.retry_after_seconds =
         std::min(*rate_limit.retry_after_seconds, max_seconds);
   }

@@ -12,7 +12,7 @@ namespace gateway::apivideo {
 
 // X-RateLimit-Limit / -Remaining / -Retry-After. Each is unset when the
 // header is missing or not a non-negative integer. Retry-After is capped at
-// policy::RateLimitGate::kMaxWait (five minutes; api.video's windows last
+// policy::QuotaWindow::kMaxWait (five minutes; api.video's windows last
 // one), so that a mistaken value such as an epoch time reaches neither the
 // gate nor the caller's RetryInfo and x-ratelimit-retry-after.
 struct RateLimit {

@@ -62,7 +62,7 @@ TEST(ReadRateLimit, UsesFirstOfRepeatedHeaders) {
 }
 
 // An epoch time or int64's largest value, sent by mistake, is read as the
-// longest wait the gateway believes: five minutes (RateLimitGate::kMaxWait).
+// longest wait the gateway believes: five minutes (QuotaWindow::kMaxWait).
 TEST(ReadRateLimit, CapsRetryAfterAtFiveMinutes) {
   for (const char* huge : {"1800000000", "9223372036854775807"}) {
     const RateLimit rate_limit =

@@ -21,6 +21,7 @@ RequestSpec MakeSpec(policy::Operation operation, http::Method method,
   spec.url = std::move(url);
   spec.route = route;
   spec.deadline = options.deadline;
+  spec.caller = options.caller;
   if (!options.traceparent.empty()) {
     spec.trace_headers.emplace_back("traceparent", options.traceparent);
   }

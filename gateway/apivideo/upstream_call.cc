@@ -1,5 +1,6 @@
 #include "gateway/apivideo/upstream_call.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -30,6 +31,18 @@ policy::AttemptOutcome OutcomeOf(
   return outcome;
 }
 
+// What an attempt's answer says of the rate-limit window.
+policy::QuotaAnswer QuotaAnswerOf(const AttemptAnswer& attempt) {
+  policy::QuotaAnswer answer;
+  answer.limit = attempt.rate_limit.limit;
+  answer.remaining = attempt.rate_limit.remaining;
+  answer.retry_after_seconds = attempt.rate_limit.retry_after_seconds;
+  answer.too_many_requests = attempt.outcome.http_status == 429;
+  answer.may_have_counted = attempt.outcome.http_status != 0 ||
+                            attempt.outcome.request_may_have_been_sent;
+  return answer;
+}
+
 bool IsSuccess(int http_status) {
   return http_status >= 200 && http_status <= 299;
 }
@@ -40,7 +53,6 @@ AttemptScope ScopeOf(const RequestSpec& spec,
   scope.route = spec.route;
   scope.route_kind = policy::RouteKindOf(spec.operation);
   scope.deadline = spec.deadline;
-  scope.max_window_wait = options.max_window_wait;
   scope.min_attempt_time = options.min_attempt_time;
   return scope;
 }
@@ -67,11 +79,13 @@ UpstreamCall::UpstreamCall(const UpstreamServices& services, RequestSpec spec,
 void UpstreamCall::Cancel() {
   std::optional<http::TransferId> transfer;
   std::optional<TaskId> task;
+  std::optional<std::uint64_t> waiter;
   UpstreamCompletion done;
   UpstreamCallInfo info;
   {
     absl::MutexLock lock(&mu_);
     if (stage_ == Stage::kDone) return;
+    if (stage_ == Stage::kQueued) waiter = waiter_;
     if (stage_ == Stage::kTransferring) {
       // The transfer's callback finishes the call with CANCELLED; if the
       // transfer is still being started, Send() cancels it once it has an id.
@@ -92,6 +106,8 @@ void UpstreamCall::Cancel() {
     return;
   }
   if (task.has_value()) services_.scheduler->CancelTask(*task);
+  // A turn that came meanwhile finds the call done and gives its unit back.
+  if (waiter.has_value()) services_.quota->Cancel(scope_.route_kind, *waiter);
   if (done) {
     std::move(done)(MakeError(absl::StatusCode::kCancelled,
                               absl::StrCat("the call was cancelled before ",
@@ -128,15 +144,90 @@ void UpstreamCall::Attempt() {
     stage_ = Stage::kBusy;
     task_.reset();
   }
+  AcquireQuota();
+}
+
+void UpstreamCall::AcquireQuota() {
+  if (services_.quota == nullptr) {
+    Admit();
+    return;
+  }
+  std::uint64_t ask = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stage_ == Stage::kDone) return;
+    stage_ = Stage::kQueued;
+    waiter_.reset();
+    ask = ++quota_asks_;
+  }
+  QuotaRequest request;
+  request.kind = scope_.route_kind;
+  request.caller = spec_.caller;
+  request.deadline = spec_.deadline;
+  request.min_request_time = services_.retry.min_attempt_time;
+  request.route = spec_.route;
+  QuotaAcquisition got = services_.quota->Acquire(
+      request, [self = shared_from_this()](absl::StatusOr<QuotaGrant> turn) {
+        self->OnQuotaTurn(std::move(turn));
+      });
+  switch (got.result) {
+    case QuotaAcquisition::Result::kGranted:
+      OnQuotaTurn(got.grant);
+      return;
+    case QuotaAcquisition::Result::kRefused: {
+      absl::MutexLock lock(&mu_);
+      info_.rate_limit = got.rate_limit;
+    }
+      Finish(std::move(got.refusal));
+      return;
+    case QuotaAcquisition::Result::kQueued:
+      break;
+  }
+  bool cancelled = false;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stage_ == Stage::kQueued && quota_asks_ == ask) {
+      waiter_ = got.waiter;
+    } else {
+      // Cancelled before the waiter was stored: take it out here.
+      cancelled = stage_ == Stage::kDone;
+    }
+  }
+  if (cancelled) services_.quota->Cancel(scope_.route_kind, got.waiter);
+}
+
+void UpstreamCall::OnQuotaTurn(absl::StatusOr<QuotaGrant> turn) {
+  if (!turn.ok()) {
+    Finish(turn.status());
+    return;
+  }
+  bool done = false;
+  {
+    absl::MutexLock lock(&mu_);
+    done = stage_ == Stage::kDone;
+    waiter_.reset();
+  }
+  if (done) {
+    services_.quota->Release(*turn);
+    return;
+  }
+  grant_ = *turn;
+  Admit();
+}
+
+void UpstreamCall::Admit() {
   const Admission admission =
       services_.admission->Admit(scope_, services_.now(), tickets_);
   switch (admission.verdict) {
     case Admission::Verdict::kSend:
-      break;
+      Authorize();
+      return;
     case Admission::Verdict::kWait:
+      ReleaseQuota();
       AttemptAfter(admission.wait);
       return;
     case Admission::Verdict::kRefuse:
+      ReleaseQuota();
       if (admission.rate_limit.has_value()) {
         absl::MutexLock lock(&mu_);
         info_.rate_limit = *admission.rate_limit;
@@ -144,16 +235,33 @@ void UpstreamCall::Attempt() {
       Finish(admission.refusal);
       return;
   }
+}
+
+void UpstreamCall::ReleaseQuota() {
+  if (!grant_.has_value()) return;
+  services_.quota->Release(*grant_);
+  grant_.reset();
+}
+
+void UpstreamCall::Authorize() {
+  bool done = false;
   {
     absl::MutexLock lock(&mu_);
-    if (stage_ == Stage::kDone) return;
-    stage_ = Stage::kAuthorizing;
-    retry_.OnAttemptStarted();
-    info_.attempts = retry_.attempts();
+    done = stage_ == Stage::kDone;
+    if (!done) {
+      stage_ = Stage::kAuthorizing;
+      retry_.OnAttemptStarted();
+      info_.attempts = retry_.attempts();
+    }
+  }
+  if (done) {
+    ReleaseQuota();
+    return;
   }
   services_.authenticator->Authorize(
       [self = shared_from_this()](absl::StatusOr<std::string> authorization) {
         if (!authorization.ok()) {
+          self->ReleaseQuota();
           self->Finish(authorization.status());
           return;
         }
@@ -177,11 +285,18 @@ void UpstreamCall::Send(std::string authorization) {
   for (const auto& header : spec_.trace_headers)
     request.headers.push_back(header);
   std::uint64_t send = 0;
+  bool done = false;
   {
     absl::MutexLock lock(&mu_);
-    if (stage_ == Stage::kDone) return;
-    stage_ = Stage::kTransferring;
-    send = ++sends_;
+    done = stage_ == Stage::kDone;
+    if (!done) {
+      stage_ = Stage::kTransferring;
+      send = ++sends_;
+    }
+  }
+  if (done) {
+    ReleaseQuota();
+    return;
   }
   attempt_started_ = services_.now();
   // Not under the lock: a client that has shut down completes inline.
@@ -211,6 +326,10 @@ void UpstreamCall::OnAnswer(absl::StatusOr<http::HttpResponse> answer,
   AttemptAnswer attempt;
   attempt.outcome = OutcomeOf(answer);
   if (answer.ok()) attempt.rate_limit = ReadRateLimit(*answer);
+  if (grant_.has_value()) {
+    services_.quota->Settle(*grant_, QuotaAnswerOf(attempt));
+    grant_.reset();
+  }
   bool cancelled = false;
   {
     absl::MutexLock lock(&mu_);
@@ -259,9 +378,13 @@ void UpstreamCall::OnAnswer(absl::StatusOr<http::HttpResponse> answer,
     Attempt();
     return;
   }
+  absl::Duration window_wait = services_.admission->TimeUntilOpen(scope_, now);
+  if (services_.quota != nullptr) {
+    window_wait = std::max(window_wait,
+                           services_.quota->TimeUntilUnit(scope_.route_kind));
+  }
   const policy::RetryDecision decision = retry_.OnFailure(
-      attempt.outcome, spec_.deadline - now,
-      services_.admission->TimeUntilOpen(scope_, now), Random());
+      attempt.outcome, spec_.deadline - now, window_wait, Random());
   switch (decision.action) {
     case policy::RetryDecision::Action::kSucceeded: {
       http::HttpResponse done;

@@ -2,8 +2,11 @@
 // an asynchronous retry loop, after google-cloud-cpp's AsyncRetryLoop.
 //
 // Each attempt goes through the same steps, none of which blocks a thread:
-//   1. admission (admission.h): a chain of checks may let the attempt go,
-//      make it wait on the Scheduler, or refuse it with the call's error;
+//   1. a unit of the account's rate-limit window, from the QuotaSteward
+//      (quota_steward.h): at once, after a fair wait in the caller's queue,
+//      or refused; then admission (admission.h): a chain of checks may let
+//      the attempt go, make it wait on the Scheduler, or refuse it with the
+//      call's error;
 //   2. authorization: the Authenticator supplies the header, at once or
 //      once it has a token;
 //   3. the transfer, bounded by the caller's deadline;
@@ -40,6 +43,7 @@
 #include "absl/time/time.h"
 #include "gateway/apivideo/admission.h"
 #include "gateway/apivideo/auth.h"
+#include "gateway/apivideo/quota_steward.h"
 #include "gateway/apivideo/upload_token_stub.h"
 #include "gateway/apivideo/upstream_observer.h"
 #include "gateway/common/cancellable.h"
@@ -60,6 +64,9 @@ struct UpstreamServices {
   Authenticator* authenticator = nullptr;
   // Asked before every attempt.
   const AdmissionChain* admission = nullptr;
+  // Reserves a unit of the rate-limit window for every attempt; null: none
+  // is reserved (every attempt goes).
+  QuotaSteward* quota = nullptr;
   policy::RetryBudget* retry_budget = nullptr;
   // Told of every attempt and retry; may be null.
   UpstreamObserver* observer = nullptr;
@@ -83,6 +90,8 @@ struct RequestSpec {
   policy::Operation operation = policy::Operation::kRead;
   // The caller's deadline: no attempt or wait goes past it.
   absl::Time deadline = absl::InfiniteFuture();
+  // Who is calling (CallOptions::caller), for the quota's fair shares.
+  std::string caller;
   // W3C trace context headers (traceparent, tracestate), already checked,
   // sent on every attempt.
   std::vector<std::pair<std::string, std::string>> trace_headers;
@@ -111,10 +120,27 @@ class UpstreamCall : public Cancellable,
                UpstreamCompletion done);
 
  private:
-  enum class Stage { kBusy, kAuthorizing, kWaiting, kTransferring, kDone };
+  enum class Stage {
+    kBusy,
+    kQueued,
+    kAuthorizing,
+    kWaiting,
+    kTransferring,
+    kDone
+  };
 
-  // One attempt: admission, then authorization, then Send.
+  // One attempt: a unit of quota, then admission, then authorization, then
+  // Send. The unit comes first so that a check's verdict (a circuit
+  // breaker's probe) is never left without the attempt it let go.
   void Attempt();
+  // Asks the QuotaSteward for a unit; Admit once it has one.
+  void AcquireQuota();
+  void OnQuotaTurn(absl::StatusOr<QuotaGrant> turn);
+  // Asks the admission chain; Authorize if it lets the attempt go.
+  void Admit();
+  void Authorize();
+  // Gives back the attempt's unit of quota if it was never used.
+  void ReleaseQuota();
   void Send(std::string authorization);
   void OnAnswer(absl::StatusOr<http::HttpResponse> answer,
                 const std::string& authorization);
@@ -138,6 +164,10 @@ class UpstreamCall : public Cancellable,
   // next one before the Send() that started the first has stored its id.
   std::uint64_t sends_ ABSL_GUARDED_BY(mu_) = 0;
   std::optional<TaskId> task_ ABSL_GUARDED_BY(mu_);
+  // The attempt's place in the quota queue, once AcquireQuota() has stored
+  // it; numbered like sends_ for the same reason.
+  std::optional<std::uint64_t> waiter_ ABSL_GUARDED_BY(mu_);
+  std::uint64_t quota_asks_ ABSL_GUARDED_BY(mu_) = 0;
   bool cancel_requested_ ABSL_GUARDED_BY(mu_) = false;
   UpstreamCompletion done_ ABSL_GUARDED_BY(mu_);
 
@@ -149,6 +179,8 @@ class UpstreamCall : public Cancellable,
   policy::RetryPolicy retry_;
   AdmissionChain::Tickets tickets_;
   absl::Time attempt_started_;
+  // The running attempt's unit of quota, from its grant to its answer.
+  std::optional<QuotaGrant> grant_;
 };
 
 }  // namespace gateway::apivideo

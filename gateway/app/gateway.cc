@@ -8,6 +8,7 @@
 #include "gateway/apivideo/bearer_authenticator.h"
 #include "gateway/apivideo/routes.h"
 #include "gateway/common/log.h"
+#include "gateway/config/caller_weights_file.h"
 #include "gateway/observability/trace_context.h"
 #include "gateway/security/server_tls.h"
 
@@ -32,9 +33,9 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(
   absl::Status status = gateway->StartTransport();
   if (status.ok()) {
     gateway->StartCredentials();
-    gateway->StartApi();
-    status = gateway->StartService();
+    status = gateway->StartApi();
   }
+  if (status.ok()) status = gateway->StartService();
   if (status.ok()) status = gateway->StartServer();
   if (status.ok()) status = gateway->StartMetricsServer();
   if (!status.ok()) return status;
@@ -95,17 +96,50 @@ void Gateway::StartCredentials() {
   }
 }
 
-void Gateway::StartApi() {
+absl::Status Gateway::StartApi() {
+  apivideo::QuotaStewardOptions quota = config_.quota;
+  if (!config_.caller_weights_file.empty()) {
+    absl::StatusOr<absl::flat_hash_map<std::string, double>> weights =
+        config::ReadCallerWeightsFile(config_.caller_weights_file);
+    if (!weights.ok()) return weights.status();
+    quota.weights = *std::move(weights);
+  }
+  quota_ = std::make_unique<apivideo::QuotaSteward>(
+      *curl_loop_, std::move(quota), [] { return absl::Now(); },
+      &quota_metrics_observer_);
+  for (policy::RouteKind kind :
+       {policy::RouteKind::kRead, policy::RouteKind::kWrite}) {
+    const std::string window(WindowName(kind));
+    metrics_registry_.AddCallbackGauge(
+        absl::StrCat("gateway_quota_available_", window),
+        absl::StrCat("Units of api.video's ", window,
+                     " window the gateway may still spend (its share, less "
+                     "what is in flight); -1 while the window is not known."),
+        [this, kind] {
+          const std::optional<std::int64_t> available =
+              quota_->Snap(kind).available;
+          return available.has_value() ? static_cast<double>(*available) : -1.0;
+        });
+    metrics_registry_.AddCallbackGauge(
+        absl::StrCat("gateway_quota_waiting_", window),
+        absl::StrCat("Calls waiting for a unit of api.video's ", window,
+                     " window."),
+        [this, kind] {
+          return static_cast<double>(quota_->Snap(kind).waiting);
+        });
+  }
   apivideo::UpstreamServices upstream;
   upstream.client = curl_loop_.get();
   upstream.scheduler = curl_loop_.get();
   upstream.authenticator = authenticator_.get();
   upstream.retry_budget = &retry_budget_;
   upstream.admission = &admission_;
+  upstream.quota = quota_.get();
   upstream.observer = upstream_observers_.get();
   upstream.retry = config_.retry;
   api_ = std::make_unique<apivideo::UploadTokenApi>(
       upstream, *apivideo::ParseBaseUrl(config_.api_base_url));
+  return absl::OkStatus();
 }
 
 absl::Status Gateway::StartService() {

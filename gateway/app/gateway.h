@@ -20,8 +20,10 @@
 #include "gateway/apivideo/admission.h"
 #include "gateway/apivideo/auth.h"
 #include "gateway/apivideo/credentials_health.h"
+#include "gateway/apivideo/quota_steward.h"
 #include "gateway/apivideo/upload_token_api.h"
 #include "gateway/apivideo/upstream_observer.h"
+#include "gateway/app/quota_metrics_observer.h"
 #include "gateway/app/upstream_metrics_observer.h"
 #include "gateway/config/gateway_config.h"
 #include "gateway/http/curl_loop.h"
@@ -29,9 +31,9 @@
 #include "gateway/observability/gateway_metrics.h"
 #include "gateway/observability/metrics.h"
 #include "gateway/observability/metrics_server.h"
+#include "gateway/observability/quota_metrics.h"
 #include "gateway/observability/upstream_metrics.h"
 #include "gateway/policy/circuit_breaker.h"
-#include "gateway/policy/rate_limit_gate.h"
 #include "gateway/policy/retry_budget.h"
 #include "gateway/security/caller_policy_store.h"
 #include "gateway/security/file_watcher.h"
@@ -78,7 +80,7 @@ class Gateway {
   // built.
   absl::Status StartTransport();
   void StartCredentials();
-  void StartApi();
+  absl::Status StartApi();
   absl::Status StartService();
   absl::Status StartServer();
   absl::Status StartMetricsServer();
@@ -95,6 +97,8 @@ class Gateway {
   std::unique_ptr<observability::GatewayMetrics> metrics_;
   observability::UpstreamMetrics upstream_metrics_{metrics_registry_};
   UpstreamMetricsObserver upstream_metrics_observer_{upstream_metrics_};
+  observability::QuotaMetrics quota_metrics_{metrics_registry_};
+  QuotaMetricsObserver quota_metrics_observer_{quota_metrics_};
   std::unique_ptr<http::CurlLoop> curl_loop_;
   // Shutdown() takes curl_loop_ away while the metrics page may still be
   // read; both hold this meanwhile, so a scrape sees the loop or nothing.
@@ -107,14 +111,15 @@ class Gateway {
   std::unique_ptr<apivideo::Authenticator> authenticator_;
   std::unique_ptr<security::KeyFileWatcher> key_file_watcher_;
   policy::RetryBudget retry_budget_;
-  policy::RateLimitGate rate_limits_;
   policy::CircuitBreaker circuit_breaker_;
   // Asked before every upstream attempt, in this order.
   apivideo::DeadlineCheck deadline_check_;
-  apivideo::RateLimitCheck rate_limit_check_{rate_limits_};
   apivideo::CircuitBreakerCheck circuit_breaker_check_{circuit_breaker_};
   const apivideo::AdmissionChain admission_{
-      {&deadline_check_, &rate_limit_check_, &circuit_breaker_check_}};
+      {&deadline_check_, &circuit_breaker_check_}};
+  // The account's rate-limit windows, shared among callers; its timers run
+  // on curl_loop_, which Shutdown() ends first.
+  std::unique_ptr<apivideo::QuotaSteward> quota_;
   std::unique_ptr<apivideo::UploadTokenApi> api_;
   std::unique_ptr<service::PageTokenCodec> page_tokens_;
   std::unique_ptr<observability::AccessLog> access_log_;

@@ -131,10 +131,22 @@ ABSL_FLAG(double, retry_budget_ratio, Defaults().retry_budget.ratio,
           "(plus a small burst).");
 
 ABSL_FLAG(absl::Duration, rate_limit_max_wait, Defaults().retry.max_window_wait,
-          "When api.video's rate-limit window is used up, wait up to this "
-          "long for it to reset (if that takes at most half of the call's "
-          "remaining deadline) instead of failing at once with "
-          "RESOURCE_EXHAUSTED. 0: never wait.");
+          "When api.video answers 429 (another system spent the window), "
+          "wait up to this long for the window to reset and try again (if "
+          "that takes at most half of the call's remaining deadline) instead "
+          "of failing at once with RESOURCE_EXHAUSTED. 0: never wait. Calls "
+          "that find the gateway's own share used up wait in their caller's "
+          "queue while their deadline allows, whatever this says.");
+
+ABSL_FLAG(double, quota_share, Defaults().quota.share,
+          "The fraction of api.video's per-minute rate limits (per kind: "
+          "reads, writes) the gateway may spend, more than 0 and at most 1; "
+          "the rest is left to other systems that use the same API key.");
+
+ABSL_FLAG(std::string, caller_weights_file, Defaults().caller_weights_file,
+          "File of '<caller> <weight>' lines: when calls wait for the "
+          "account's quota, callers share it in proportion to their weights "
+          "(1 when not listed). Empty: equal shares.");
 
 ABSL_FLAG(absl::Duration, health_probe_interval,
           Defaults().health_probe_interval,
@@ -190,6 +202,8 @@ GatewayConfig ConfigFromFlags() {
   config.retry.max_attempts = absl::GetFlag(FLAGS_max_attempts);
   config.retry_budget.ratio = absl::GetFlag(FLAGS_retry_budget_ratio);
   config.retry.max_window_wait = absl::GetFlag(FLAGS_rate_limit_max_wait);
+  config.quota.share = absl::GetFlag(FLAGS_quota_share);
+  config.caller_weights_file = absl::GetFlag(FLAGS_caller_weights_file);
   config.health_probe_interval = absl::GetFlag(FLAGS_health_probe_interval);
 
   config.access_log = absl::GetFlag(FLAGS_access_log);

@@ -84,6 +84,11 @@ absl::Status CheckUpstream(const GatewayConfig& config,
   if (config.retry.max_attempts < 1) {
     return Refuse("--max_attempts must be at least 1 (the first attempt)");
   }
+  if (!(config.quota.share > 0 && config.quota.share <= 1)) {
+    return Refuse(
+        "--quota_share must be more than 0 and at most 1 (the fraction of "
+        "api.video's rate limit the gateway may spend)");
+  }
   if (!(config.retry_budget.ratio >= 0)) {
     return Refuse("--retry_budget_ratio must not be negative");
   }

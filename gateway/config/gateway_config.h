@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "gateway/apivideo/quota_steward.h"
 #include "gateway/common/log.h"
 #include "gateway/http/curl_loop_options.h"
 #include "gateway/policy/retry_budget.h"
@@ -79,6 +80,11 @@ struct GatewayConfig {
   http::CurlLoopOptions transport;
   // --max_attempts, --rate_limit_max_wait.
   policy::RetryOptions retry;
+  // --quota_share; the weights come from --caller_weights_file.
+  apivideo::QuotaStewardOptions quota;
+  // --caller_weights_file: callers' weights in the account's quota; empty:
+  // every caller weighs 1.
+  std::string caller_weights_file;
   // --retry_budget_ratio.
   policy::RetryBudgetOptions retry_budget;
   // --health_probe_interval: how often a rejected key is tried again while

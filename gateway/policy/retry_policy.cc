@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "absl/random/distributions.h"
-#include "gateway/policy/rate_limit_gate.h"
 
 namespace gateway::policy {
 namespace {
@@ -60,6 +59,12 @@ bool RetryPolicy::ShouldRenewCredentials(const AttemptOutcome& outcome) {
   if (outcome.http_status != 401 || credentials_renewed_) return false;
   credentials_renewed_ = true;
   return true;
+}
+
+bool ShouldWaitForWindow(absl::Duration wait, absl::Duration max_wait,
+                         absl::Duration time_left) {
+  return max_wait > absl::ZeroDuration() && wait <= max_wait &&
+         wait <= time_left / 2;
 }
 
 RetryDecision RetryPolicy::OnFailure(const AttemptOutcome& outcome,

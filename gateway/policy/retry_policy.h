@@ -11,7 +11,7 @@
 //   - A 429 is a refusal before any work, so any request may be resent, but
 //     only once its rate-limit window has reset, and only when waiting that
 //     long is allowed (RetryOptions::max_window_wait) and takes at most half
-//     of the time left (ShouldWaitForWindow, rate_limit_gate.h).
+//     of the time left (ShouldWaitForWindow).
 //   - Other retries wait a "full jitter" backoff, and only when the backoff
 //     and one more attempt fit in the time left.
 //   - Timeouts are not retried: the time is gone.
@@ -72,6 +72,13 @@ struct RetryOptions {
 
 // Whether `outcome` may be retried at all, leaving time and budget aside.
 bool IsRetryable(Idempotency idempotency, const AttemptOutcome& outcome);
+
+// Whether a call should wait `wait` for a rate-limit window rather than fail
+// at once: only when waiting is allowed (`max_wait` > 0), `wait` is within
+// `max_wait`, and it takes at most half of the `time_left` before the
+// caller's deadline, leaving the rest for the request itself.
+bool ShouldWaitForWindow(absl::Duration wait, absl::Duration max_wait,
+                         absl::Duration time_left);
 
 // Whether `outcome` leaves it open whether the request took effect: an
 // answer from a proxy (502, 504) or a failure after the request was sent.

@@ -451,5 +451,53 @@ TEST_F(RetryPolicyTest, ReadNotFoundAfterAnAmbiguousTryGivesUp) {
             RetryDecision::Action::kGiveUp);
 }
 
+// --- ShouldWaitForWindow ----------------------------------------------------
+
+struct WaitCase {
+  const char* name;
+  absl::Duration wait;
+  absl::Duration max_wait;
+  absl::Duration time_left;
+  bool should_wait;
+};
+
+void PrintTo(const WaitCase& c, std::ostream* os) { *os << c.name; }
+
+const absl::Duration kOneMs = absl::Milliseconds(1);
+
+const WaitCase kWaitCases[] = {
+    // name, wait, max_wait, time_left, should_wait
+    {"NeverWhenWaitingIsOff", kOneMs, absl::ZeroDuration(), absl::Seconds(60),
+     false},
+    {"WithinMaxWaitAndHalfTheTimeLeft", absl::Seconds(2), absl::Seconds(5),
+     absl::Seconds(10), true},
+    {"ForExactlyMaxWait", absl::Seconds(5), absl::Seconds(5), absl::Seconds(60),
+     true},
+    {"NotBeyondMaxWait", absl::Seconds(5) + kOneMs, absl::Seconds(5),
+     absl::Seconds(60), false},
+    {"ForExactlyHalfTheTimeLeft", absl::Seconds(3), absl::Seconds(10),
+     absl::Seconds(6), true},
+    {"NotForMoreThanHalfTheTimeLeft", absl::Seconds(3) + kOneMs,
+     absl::Seconds(10), absl::Seconds(6), false},
+    {"WithoutDeadline", absl::Seconds(3), absl::Seconds(10),
+     absl::InfiniteDuration(), true},
+    {"NotWhenNoTimeIsLeft", kOneMs, absl::Seconds(10), absl::ZeroDuration(),
+     false},
+};
+
+class ShouldWaitForWindowTest : public ::testing::TestWithParam<WaitCase> {};
+
+TEST_P(ShouldWaitForWindowTest, Waits) {
+  const WaitCase& c = GetParam();
+  EXPECT_EQ(ShouldWaitForWindow(c.wait, c.max_wait, c.time_left),
+            c.should_wait);
+}
+
+INSTANTIATE_TEST_SUITE_P(ShouldWaitForWindow, ShouldWaitForWindowTest,
+                         ::testing::ValuesIn(kWaitCases),
+                         [](const ::testing::TestParamInfo<WaitCase>& info) {
+                           return std::string(info.param.name);
+                         });
+
 }  // namespace
 }  // namespace gateway::policy

@@ -7,11 +7,11 @@
 
 #include "gateway/apivideo/admission.h"
 #include "gateway/apivideo/auth.h"
+#include "gateway/apivideo/quota_steward.h"
 #include "gateway/apivideo/upstream_call.h"
 #include "gateway/common/testing/fake_scheduler.h"
 #include "gateway/http/testing/fake_http_client.h"
 #include "gateway/policy/circuit_breaker.h"
-#include "gateway/policy/rate_limit_gate.h"
 #include "gateway/policy/retry_budget.h"
 
 namespace gateway::apivideo::testing {
@@ -26,6 +26,7 @@ struct FakeUpstream {
     services.authenticator = &authenticator;
     services.retry_budget = &retry_budget;
     services.admission = &admission;
+    services.quota = &quota;
     services.now = [this] { return scheduler.Now(); };
     return services;
   }
@@ -33,14 +34,14 @@ struct FakeUpstream {
   http::testing::FakeHttpClient client;
   gateway::testing::FakeScheduler scheduler;
   policy::RetryBudget retry_budget;
-  policy::RateLimitGate rate_limits;
   policy::CircuitBreaker circuit_breaker;
   // The gateway's admission checks, on the policies above.
   DeadlineCheck deadline_check;
-  RateLimitCheck rate_limit_check{rate_limits};
   CircuitBreakerCheck circuit_breaker_check{circuit_breaker};
-  AdmissionChain admission{
-      {&deadline_check, &rate_limit_check, &circuit_breaker_check}};
+  AdmissionChain admission{{&deadline_check, &circuit_breaker_check}};
+  // The account's rate-limit windows, on the fake clock.
+  QuotaSteward quota{scheduler, QuotaStewardOptions(),
+                     [this] { return scheduler.Now(); }};
 };
 
 }  // namespace gateway::apivideo::testing
