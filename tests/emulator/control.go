@@ -48,6 +48,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			Requests:      s.stats.Requests(),
 			TokensCreated: s.stats.tokensCreated.Load(),
 			ActiveTokens:  s.tokens.ActiveCount(s.clock.NowNano()),
+			RateLimited:   s.stats.rateLimited.Load(),
 		})
 	case path == "/_emulator/requests":
 		if r.Method != http.MethodGet {
@@ -87,6 +88,7 @@ type statsReport struct {
 	Requests      map[string]int64 `json:"requests"`
 	TokensCreated int64            `json:"tokens_created"`
 	ActiveTokens  int              `json:"active_tokens"`
+	RateLimited   int64            `json:"rate_limited"`
 }
 
 func (s *Server) controlAddFault(w http.ResponseWriter, r *http.Request) {

@@ -126,3 +126,17 @@ func TestRateLimitControlReplacesLimitsAndResetsWindows(t *testing.T) {
 		t.Errorf("limit %d remaining %d, want 3 and 2", limit, remaining)
 	}
 }
+
+func TestStatsCountTheLimitersRefusals(t *testing.T) {
+	h := newHarness(t, func(c *config) { c.rateLimitReads = 1 })
+	h.api("GET", "/upload-tokens", "")
+	h.api("GET", "/upload-tokens", "")
+	h.api("GET", "/upload-tokens", "")
+	if got := h.stats().RateLimited; got != 2 {
+		t.Errorf("rate_limited = %d, want 2", got)
+	}
+	h.control("POST", "/_emulator/reset", "")
+	if got := h.stats().RateLimited; got != 0 {
+		t.Errorf("rate_limited after reset = %d, want 0", got)
+	}
+}

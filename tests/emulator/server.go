@@ -176,6 +176,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, t target) {
 	q := s.limits.Take(r.Method, s.clock.NowNano())
 	q.setHeaders(w.Header())
 	if !q.ok {
+		s.stats.rateLimited.Add(1)
 		writeProblem(w, probTooManyRequests)
 		return
 	}

@@ -36,6 +36,9 @@ var routeNames = [numRoutes]string{
 type stats struct {
 	requests      [numRoutes]atomic.Int64
 	tokensCreated atomic.Int64
+	// rateLimited counts the 429s the rate limiter answered (not those of
+	// injected faults): a gateway that reserves before sending makes none.
+	rateLimited atomic.Int64
 }
 
 func (s *stats) Reset() {
@@ -43,6 +46,7 @@ func (s *stats) Reset() {
 		s.requests[i].Store(0)
 	}
 	s.tokensCreated.Store(0)
+	s.rateLimited.Store(0)
 }
 
 func (s *stats) Requests() map[string]int64 {

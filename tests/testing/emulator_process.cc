@@ -157,6 +157,13 @@ absl::StatusOr<int> EmulatorProcess::TokensCreated() {
   return ReadJsonCount(reply->body, "tokens_created");
 }
 
+absl::StatusOr<int> EmulatorProcess::RateLimited() {
+  absl::StatusOr<HttpReply> reply = HttpExchange(
+      "GET", absl::StrCat(base_url_, "/_emulator/stats"), "", control_ca_file_);
+  if (!reply.ok()) return reply.status();
+  return ReadJsonCount(reply->body, "rate_limited");
+}
+
 absl::StatusOr<std::vector<SeenRequest>> EmulatorProcess::RecentRequests(
     int limit) {
   absl::StatusOr<HttpReply> reply = HttpExchange(

@@ -61,6 +61,9 @@ class EmulatorProcess {
   absl::StatusOr<int> RequestCount(const std::string& route);
   // Tokens the emulator has created since the last reset.
   absl::StatusOr<int> TokensCreated();
+  // How many requests the emulator's rate limiter refused with 429 since
+  // start or the last Reset (injected faults aside).
+  absl::StatusOr<int> RateLimited();
   // The last `limit` requests the emulator saw (control calls excluded),
   // oldest first.
   absl::StatusOr<std::vector<SeenRequest>> RecentRequests(int limit = 50);
