@@ -26,7 +26,8 @@ QuotaSteward::QuotaSteward(Scheduler& scheduler, QuotaStewardOptions options,
       options_(std::move(options)),
       now_(std::move(now)),
       observer_(observer),
-      windows_{Window({options_.share}), Window({options_.share})} {}
+      windows_{Window({options_.share, options_.burst}),
+               Window({options_.share, options_.burst})} {}
 
 double QuotaSteward::WeightOf(absl::string_view caller) const {
   auto it = options_.weights.find(caller);
@@ -39,10 +40,10 @@ absl::Time QuotaSteward::ExpectedTurn(Window& w, absl::string_view caller,
   // A window not known yet opens with its probe's answer; how wide is
   // anyone's guess, so do not refuse on a guess.
   if (!next.has_value()) return now + w.latency;
-  const std::size_t ahead = w.queue.WaitersAheadOfNew(caller, WeightOf(caller));
-  const std::int64_t windows_ahead =
-      static_cast<std::int64_t>(ahead) / w.window.UsableUnitsPerWindow();
-  return *next + windows_ahead * w.window.window_length();
+  const std::size_t ahead = w.queue.WaitersAheadOfNew(caller);
+  // Units come at about the gateway's share per window length.
+  return *next + w.window.window_length() * static_cast<double>(ahead) /
+                     static_cast<double>(w.window.UsableUnitsPerWindow());
 }
 
 absl::Status QuotaSteward::Refusal(policy::RouteKind kind,

@@ -57,6 +57,9 @@ inline constexpr absl::string_view kAnonymousCaller = "anonymous";
 struct QuotaStewardOptions {
   // The fraction of each window the gateway may spend (--quota_share).
   double share = 1.0;
+  // The fraction of that share spent at once; the rest is paced over the
+  // window (--quota_burst; policy/quota_window.h).
+  double burst = 0.25;
   // Callers' weights (--caller_weights_file); 1 for a caller not listed.
   absl::flat_hash_map<std::string, double> weights;
 };

@@ -39,7 +39,15 @@ struct Turn {
 
 class QuotaStewardTest : public ::testing::Test {
  protected:
-  void MakeSteward(QuotaStewardOptions options = {}) {
+  // Pacing apart (burst 1) unless a test says otherwise: most tests are
+  // about who gets a window's units, not when.
+  static QuotaStewardOptions Unpaced() {
+    QuotaStewardOptions options;
+    options.burst = 1.0;
+    return options;
+  }
+
+  void MakeSteward(QuotaStewardOptions options = Unpaced()) {
     steward_ = std::make_unique<QuotaSteward>(
         scheduler_, std::move(options), [this] { return scheduler_.Now(); });
   }
@@ -223,7 +231,7 @@ TEST_F(QuotaStewardTest, CallerWithinItsShareIsServedBeforeTheFlood) {
 }
 
 TEST_F(QuotaStewardTest, WeightsShareAWindowInProportion) {
-  QuotaStewardOptions options;
+  QuotaStewardOptions options = Unpaced();
   options.weights["heavy"] = 3;
   MakeSteward(options);
   LearnWindow(9, 0, 5);
@@ -241,6 +249,23 @@ TEST_F(QuotaStewardTest, WeightsShareAWindowInProportion) {
   for (const Turn& turn : light) light_served += turn.done ? 1 : 0;
   EXPECT_EQ(heavy_served + light_served, 9);
   EXPECT_EQ(heavy_served, 7);  // 3:1 of 9, after the probe went first.
+}
+
+TEST_F(QuotaStewardTest, LateCallerFindsAUnitWithinAPacingStep) {
+  QuotaStewardOptions options;
+  options.burst = 0.25;
+  MakeSteward(options);
+  LearnWindow(40, 39, 5);
+  // The flood takes the burst and queues for the rest of the window.
+  std::vector<Turn> flood(60);
+  for (Turn& turn : flood) Ask(Request("flood"), &turn);
+  scheduler_.Advance(absl::Seconds(2));
+  Turn interactive;
+  Ask(Request("interactive"), &interactive);
+  // A unit comes every 125 ms; the next is the interactive caller's.
+  scheduler_.Advance(absl::Milliseconds(125));
+  EXPECT_TRUE(interactive.done);
+  EXPECT_TRUE(interactive.result.ok());
 }
 
 TEST_F(QuotaStewardTest, TooManyRequestsKeepsUnitsUntilRetryAfter) {
@@ -276,8 +301,7 @@ TEST_F(QuotaStewardTest, ObserverHearsGrantsWaitsAndRefusals) {
     std::vector<std::string> granted, refused;
   } recorder;
   steward_ = std::make_unique<QuotaSteward>(
-      scheduler_, QuotaStewardOptions(), [this] { return scheduler_.Now(); },
-      &recorder);
+      scheduler_, Unpaced(), [this] { return scheduler_.Now(); }, &recorder);
   Turn probe, waiter, refused;
   Ask(Request("a"), &probe);
   Ask(Request("b"), &waiter);

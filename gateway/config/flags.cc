@@ -143,6 +143,12 @@ ABSL_FLAG(double, quota_share, Defaults().quota.share,
           "reads, writes) the gateway may spend, more than 0 and at most 1; "
           "the rest is left to other systems that use the same API key.");
 
+ABSL_FLAG(double, quota_burst, Defaults().quota.burst,
+          "The fraction of the gateway's share of a rate-limit window that "
+          "may be spent at once, more than 0 and at most 1; the rest is "
+          "paced evenly over the window, so that callers arriving late in a "
+          "window still find units. 1: no pacing.");
+
 ABSL_FLAG(std::string, caller_weights_file, Defaults().caller_weights_file,
           "File of '<caller> <weight>' lines: when calls wait for the "
           "account's quota, callers share it in proportion to their weights "
@@ -203,6 +209,7 @@ GatewayConfig ConfigFromFlags() {
   config.retry_budget.ratio = absl::GetFlag(FLAGS_retry_budget_ratio);
   config.retry.max_window_wait = absl::GetFlag(FLAGS_rate_limit_max_wait);
   config.quota.share = absl::GetFlag(FLAGS_quota_share);
+  config.quota.burst = absl::GetFlag(FLAGS_quota_burst);
   config.caller_weights_file = absl::GetFlag(FLAGS_caller_weights_file);
   config.health_probe_interval = absl::GetFlag(FLAGS_health_probe_interval);
 

@@ -89,6 +89,11 @@ absl::Status CheckUpstream(const GatewayConfig& config,
         "--quota_share must be more than 0 and at most 1 (the fraction of "
         "api.video's rate limit the gateway may spend)");
   }
+  if (!(config.quota.burst > 0 && config.quota.burst <= 1)) {
+    return Refuse(
+        "--quota_burst must be more than 0 and at most 1 (the fraction of "
+        "the gateway's share of a window spent at once)");
+  }
   if (!(config.retry_budget.ratio >= 0)) {
     return Refuse("--retry_budget_ratio must not be negative");
   }

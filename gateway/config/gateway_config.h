@@ -80,7 +80,8 @@ struct GatewayConfig {
   http::CurlLoopOptions transport;
   // --max_attempts, --rate_limit_max_wait.
   policy::RetryOptions retry;
-  // --quota_share; the weights come from --caller_weights_file.
+  // --quota_share, --quota_burst; the weights come from
+  // --caller_weights_file.
   apivideo::QuotaStewardOptions quota;
   // --caller_weights_file: callers' weights in the account's quota; empty:
   // every caller weighs 1.

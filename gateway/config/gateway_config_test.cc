@@ -1,5 +1,6 @@
 #include "gateway/config/gateway_config.h"
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,32 @@ TEST(ValidateUpstream, RefusesNegativeRetryBudgetRatio) {
   GatewayConfig config = LoopbackConfig();
   config.retry_budget.ratio = -0.5;
   EXPECT_THAT(ProblemWith(config).message(), HasSubstr("--retry_budget_ratio"));
+}
+
+TEST(ValidateUpstream, RefusesAQuotaShareOutsideZeroToOne) {
+  for (double share : {0.0, -0.1, 1.5, std::nan("")}) {
+    GatewayConfig config = LoopbackConfig();
+    config.quota.share = share;
+    EXPECT_THAT(ProblemWith(config).message(), HasSubstr("--quota_share"))
+        << share;
+  }
+}
+
+TEST(ValidateUpstream, RefusesAQuotaBurstOutsideZeroToOne) {
+  for (double burst : {0.0, 2.0}) {
+    GatewayConfig config = LoopbackConfig();
+    config.quota.burst = burst;
+    EXPECT_THAT(ProblemWith(config).message(), HasSubstr("--quota_burst"))
+        << burst;
+  }
+}
+
+TEST(ValidateUpstream, AcceptsTheWholeAccountOrAPartOfIt) {
+  for (double share : {1.0, 0.3}) {
+    GatewayConfig config = LoopbackConfig();
+    config.quota.share = share;
+    EXPECT_TRUE(Validate(config).ok()) << share;
+  }
 }
 
 TEST(ValidateUpstream, RefusesNegativeConnectionCap) {

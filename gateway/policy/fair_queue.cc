@@ -33,7 +33,7 @@ void FairQueue::Push(WaiterId id, absl::string_view caller_name,
   const bool was_idle = caller.waiting.empty();
   if (was_idle) {
     caller.weight = weight > 0 ? weight : 1.0;
-    caller.head_tag = StartTagOf(caller) + 1.0 / caller.weight;
+    caller.head_tag = StartTagOf(caller);
   }
   caller.waiting.push_back({id, arrivals_++});
   locations_[id] = {it->first, std::prev(caller.waiting.end())};
@@ -67,18 +67,17 @@ std::optional<FairQueue::WaiterId> FairQueue::Pop() {
   caller.waiting.pop_front();
   locations_.erase(id);
   virtual_time_ = caller.head_tag;
-  caller.last_tag = caller.head_tag;
+  caller.last_tag = caller.head_tag + 1.0 / caller.weight;
   if (caller.waiting.empty()) {
     ForgetIfIdle(name);
   } else {
-    caller.head_tag = caller.last_tag + 1.0 / caller.weight;
+    caller.head_tag = caller.last_tag;
     Schedule(name, caller);
   }
   return id;
 }
 
-std::size_t FairQueue::WaitersAheadOfNew(absl::string_view caller_name,
-                                         double weight) const {
+std::size_t FairQueue::WaitersAheadOfNew(absl::string_view caller_name) const {
   // The tag the new waiter would get.
   double tag = 0.0;
   std::size_t ahead = 0;
@@ -89,10 +88,9 @@ std::size_t FairQueue::WaitersAheadOfNew(absl::string_view caller_name,
     ahead = own.waiting.size();
     tag = own.head_tag + static_cast<double>(ahead) / own.weight;
   } else {
-    const double w = weight > 0 ? weight : 1.0;
     const double last =
         it != callers_.end() ? it->second.last_tag : virtual_time_;
-    tag = std::max(virtual_time_, last) + 1.0 / w;
+    tag = std::max(virtual_time_, last);
   }
   for (const auto& [other_name, other] : callers_) {
     if (other_name == name || other.waiting.empty()) continue;

@@ -1,14 +1,19 @@
 // The order in which calls waiting for the account's quota are served, so
 // that callers share it max-min fairly, in proportion to their weights.
 //
-// Self-clocked fair queuing (Golestani, 1994): each waiter gets a virtual
-// finish tag, max(now's virtual time, its caller's last tag) + 1/weight, and
-// the waiter with the lowest tag goes next (the earlier arrival on a tie).
-// A caller that asks for less than its share is served as soon as it asks,
-// whatever another caller has queued; callers that ask for more split what
+// Start-time fair queuing (Goyal, Vin and Cheng, 1996): each waiter gets a
+// virtual start tag, max(virtual time, its caller's previous finish tag),
+// and finishes 1/weight later; the waiter with the lowest start tag goes
+// next (the earlier arrival on a tie), and virtual time is the start tag of
+// the last one served. A caller that asks for less than its share is served
+// next whatever another caller has queued (its start tag is virtual time,
+// the backlogged caller's is later); callers that ask for more split what
 // is left by weight. Virtual time advances only with service, so a caller
 // idle for a while gains no credit to flood with later. Within a caller,
 // waiters are served first in, first out.
+//
+// Idle callers are kept while their finish tag is ahead of virtual time;
+// callers are the caller policy's names, so they are few.
 //
 // A plain value: not thread-safe; its owner serialises access.
 
@@ -48,7 +53,7 @@ class FairQueue {
   // How many queued waiters would be served before one that `caller` would
   // push now: its own queued waiters, and those of other callers with a
   // lower tag.
-  std::size_t WaitersAheadOfNew(absl::string_view caller, double weight) const;
+  std::size_t WaitersAheadOfNew(absl::string_view caller) const;
 
   std::size_t size() const { return locations_.size(); }
   bool empty() const { return locations_.empty(); }
@@ -61,9 +66,9 @@ class FairQueue {
   struct Caller {
     std::list<Waiter> waiting;
     double weight = 1.0;
-    // The tag of the caller's last waiter served.
+    // The finish tag of the caller's last waiter served.
     double last_tag = 0.0;
-    // The tag of the first waiting waiter, while any waits.
+    // The start tag of the first waiting waiter, while any waits.
     double head_tag = 0.0;
   };
   // (head tag, head arrival, caller): the callers with waiters, in the

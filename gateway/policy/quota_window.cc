@@ -20,6 +20,25 @@ void QuotaWindow::RollOver(absl::Time now) {
     known_ = false;
     ++epoch_;
   }
+  if (!limit_.has_value()) return;
+  if (refilled_at_ == absl::InfinitePast()) {
+    tokens_ = BucketCapacity();  // The limit was just learnt.
+  } else if (now > refilled_at_) {
+    tokens_ = std::min(
+        BucketCapacity(),
+        tokens_ + RefillRate() * absl::ToDoubleSeconds(now - refilled_at_));
+  }
+  refilled_at_ = std::max(refilled_at_, now);
+}
+
+double QuotaWindow::BucketCapacity() const {
+  return std::max(1.0,
+                  options_.burst * static_cast<double>(UsableUnitsPerWindow()));
+}
+
+double QuotaWindow::RefillRate() const {
+  return static_cast<double>(UsableUnitsPerWindow()) /
+         absl::ToDoubleSeconds(window_length_);
 }
 
 std::int64_t QuotaWindow::KeptBack() const {
@@ -29,9 +48,16 @@ std::int64_t QuotaWindow::KeptBack() const {
   return *limit_ - usable;
 }
 
-std::int64_t QuotaWindow::Available() const {
+std::int64_t QuotaWindow::WindowAvailable() const {
   if (!known_) return in_flight_ == 0 ? 1 : 0;
   return remaining_ - KeptBack() - in_flight_;
+}
+
+std::int64_t QuotaWindow::Available() const {
+  const std::int64_t window = WindowAvailable();
+  // A probe goes whatever the bucket says: it only learns the window.
+  if (!known_ || !limit_.has_value()) return window;
+  return std::min(window, static_cast<std::int64_t>(std::floor(tokens_)));
 }
 
 std::int64_t QuotaWindow::UsableUnitsPerWindow() const {
@@ -43,11 +69,13 @@ std::optional<QuotaReservation> QuotaWindow::TryReserve(absl::Time now) {
   RollOver(now);
   if (Available() <= 0) return std::nullopt;
   ++in_flight_;
+  if (limit_.has_value()) tokens_ = std::max(0.0, tokens_ - 1);
   return QuotaReservation{epoch_};
 }
 
 void QuotaWindow::Release(const QuotaReservation& /*reservation*/) {
   if (in_flight_ > 0) --in_flight_;
+  if (limit_.has_value()) tokens_ = std::min(BucketCapacity(), tokens_ + 1);
 }
 
 void QuotaWindow::StartWindow(std::int64_t remaining, absl::Time resets_at) {
@@ -108,7 +136,12 @@ std::optional<absl::Time> QuotaWindow::NextUnitAt(absl::Time now) {
   RollOver(now);
   if (Available() > 0) return now;
   if (!known_) return std::nullopt;
-  return resets_at_;
+  if (WindowAvailable() <= 0) return resets_at_;
+  // The window has units; the bucket holds them back a moment.
+  const double missing = 1.0 - tokens_;
+  return std::min(resets_at_,
+                  now + absl::Ceil(absl::Seconds(missing / RefillRate()),
+                                   absl::Milliseconds(1)));
 }
 
 std::optional<std::int64_t> QuotaWindow::available(absl::Time now) {

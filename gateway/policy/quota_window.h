@@ -15,6 +15,12 @@
 // (1 - share), and `in_flight` the units reserved and not yet answered,
 // counted as spent because the upstream may already have counted them.
 //
+// Once the limit is known, units are also paced: a token bucket that holds
+// at most `burst` of the gateway's share and refills at share / window
+// length. A burst of calls gets that much at once and the rest spread over
+// the window, so that a caller arriving late in a window still finds units
+// rather than waiting for the next one while another caller took them all.
+//
 // Before an answer has taught the current window's numbers (at start, and
 // again once the window has reset) one request at a time goes: the probe.
 // A reset time known to whole seconds is taken late, never early: the gate
@@ -36,6 +42,9 @@ struct QuotaWindowOptions {
   // The fraction of the account's limit the gateway may spend, in (0, 1];
   // the rest is left to other systems that use the same API key.
   double share = 1.0;
+  // The fraction of the gateway's share of a window that may be spent at
+  // once, in (0, 1]; the rest is paced evenly over the window. 1: no pacing.
+  double burst = 0.25;
 };
 
 // What one answer said about the window; unset: the header was missing.
@@ -100,8 +109,14 @@ class QuotaWindow {
   std::int64_t in_flight() const { return in_flight_; }
 
  private:
-  // Forgets the window's numbers once it has reset.
+  // Forgets the window's numbers once it has reset; refills the pacing
+  // bucket.
   void RollOver(absl::Time now);
+  // The pacing bucket's size and refill rate (units per second).
+  double BucketCapacity() const;
+  double RefillRate() const;
+  // Units the window itself has left, pacing aside.
+  std::int64_t WindowAvailable() const;
   std::int64_t KeptBack() const;
   std::int64_t Available() const;
   void StartWindow(std::int64_t remaining, absl::Time resets_at);
@@ -115,6 +130,9 @@ class QuotaWindow {
   std::int64_t in_flight_ = 0;
   std::uint64_t epoch_ = 0;
   absl::Duration window_length_ = absl::Minutes(1);
+  // The pacing bucket; used once the limit is known.
+  double tokens_ = 0;
+  absl::Time refilled_at_ = absl::InfinitePast();
 };
 
 }  // namespace gateway::policy

@@ -40,8 +40,9 @@ int ReserveAll(QuotaWindow& window, absl::Time now,
 // A window learnt from one probe answered with `remaining` left of `limit`,
 // resetting `retry_after` seconds after kStart.
 QuotaWindow LearntWindow(std::int64_t limit, std::int64_t remaining,
-                         std::int64_t retry_after, double share = 1.0) {
-  QuotaWindow window({share});
+                         std::int64_t retry_after, double share = 1.0,
+                         double burst = 1.0) {
+  QuotaWindow window({share, burst});
   auto probe = window.TryReserve(kStart);
   window.Settle(*probe, Answer(limit, remaining, retry_after), kStart);
   return window;
@@ -167,6 +168,38 @@ TEST(QuotaWindowTest, RequestThatNeverLeftSpendsNothing) {
   no_connection.may_have_counted = false;
   window.Settle(*unit, no_connection, kStart);
   EXPECT_EQ(ReserveAll(window, kStart), 2);
+}
+
+TEST(QuotaWindowTest, BurstIsSpentAtOnceAndTheRestIsPaced) {
+  // 40 units per 5 s, a quarter at once: 10, then one every 125 ms.
+  QuotaWindow window = LearntWindow(40, 39, 5, /*share=*/1.0, /*burst=*/0.25);
+  // The probe went before the limit, and so the bucket, was known.
+  EXPECT_EQ(ReserveAll(window, kStart), 10);
+  EXPECT_EQ(window.NextUnitAt(kStart), kStart + absl::Milliseconds(125));
+  EXPECT_EQ(ReserveAll(window, kStart + absl::Milliseconds(124)), 0);
+  EXPECT_EQ(ReserveAll(window, kStart + absl::Milliseconds(125)), 1);
+  EXPECT_EQ(ReserveAll(window, kStart + absl::Milliseconds(625)), 4);
+}
+
+TEST(QuotaWindowTest, PacingNeverGoesBeyondTheWindow) {
+  QuotaWindow window = LearntWindow(40, 3, 5, /*share=*/1.0, /*burst=*/0.25);
+  EXPECT_EQ(ReserveAll(window, kStart + absl::Seconds(4)), 3);
+  EXPECT_EQ(window.NextUnitAt(kStart + absl::Seconds(4)),
+            kStart + absl::Seconds(5));
+}
+
+TEST(QuotaWindowTest, IdleBucketRefillsOnlyToTheBurst) {
+  QuotaWindow window = LearntWindow(40, 39, 60, /*share=*/1.0, /*burst=*/0.25);
+  ReserveAll(window, kStart);
+  EXPECT_EQ(ReserveAll(window, kStart + absl::Seconds(59)), 10);
+}
+
+TEST(QuotaWindowTest, ReleasedUnitGoesBackToTheBucket) {
+  QuotaWindow window = LearntWindow(40, 39, 5, /*share=*/1.0, /*burst=*/0.25);
+  std::vector<QuotaReservation> taken;
+  ReserveAll(window, kStart, &taken);
+  window.Release(taken.back());
+  EXPECT_EQ(ReserveAll(window, kStart), 1);
 }
 
 TEST(QuotaWindowTest, AvailableIsUnknownUntilTheFirstAnswer) {
