@@ -332,7 +332,8 @@ TEST_F(CachingUploadTokenStubTest, OneWaiterCancellingLeavesTheOthersWaiting) {
   ASSERT_TRUE(b.value().ok());
 }
 
-TEST_F(CachingUploadTokenStubTest, EveryWaiterCancellingCancelsTheUpstreamRead) {
+TEST_F(CachingUploadTokenStubTest,
+       EveryWaiterCancellingCancelsTheUpstreamRead) {
   Make();
   HeldCall<UploadToken> upstream_get;
   HeldCall<UploadToken> next_get;
@@ -363,8 +364,8 @@ TEST_F(CachingUploadTokenStubTest, ConcurrentIdenticalListsShareOneRequest) {
   EXPECT_CALL(upstream_, List(_, _, _)).WillOnce(upstream_list.Action());
   ListQuery other_page;
   other_page.current_page = 2;
-  EXPECT_CALL(upstream_, List(::testing::Field(&ListQuery::current_page, 2), _,
-                              _))
+  EXPECT_CALL(upstream_,
+              List(::testing::Field(&ListQuery::current_page, 2), _, _))
       .WillOnce(AnswerWith<TokenPage>(TokenPage()));
   Answer<TokenPage> a = List();
   Answer<TokenPage> b = List();
