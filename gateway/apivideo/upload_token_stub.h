@@ -26,6 +26,31 @@
 
 namespace gateway::apivideo {
 
+// Where an answer came from (the caller sees it as `x-cache` metadata).
+enum class AnswerSource {
+  // A request of this call's own went upstream (or was refused before it
+  // left): the quota was spent, or would have been, for this call.
+  kMiss,
+  // The gateway's cache answered; nothing went upstream.
+  kHit,
+  // An identical read already in flight answered this call too.
+  kCoalesced,
+};
+
+// "miss", "hit" or "coalesced": the value of `x-cache` and of the metrics'
+// `source` label.
+constexpr absl::string_view AnswerSourceName(AnswerSource source) {
+  switch (source) {
+    case AnswerSource::kHit:
+      return "hit";
+    case AnswerSource::kCoalesced:
+      return "coalesced";
+    case AnswerSource::kMiss:
+      break;
+  }
+  return "miss";
+}
+
 // What happened upstream during one call, for response metadata and logs.
 struct UpstreamCallInfo {
   // The HTTP status of the last answer; 0 when none arrived.
@@ -34,6 +59,9 @@ struct UpstreamCallInfo {
   RateLimit rate_limit;
   // HTTP requests started for the call.
   int attempts = 0;
+  // Where the answer came from. A cache hit has no HTTP status, rate limit
+  // or attempts; a coalesced answer has those of the shared request.
+  AnswerSource source = AnswerSource::kMiss;
 };
 
 template <typename T>

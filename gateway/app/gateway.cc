@@ -139,6 +139,8 @@ absl::Status Gateway::StartApi() {
   upstream.retry = config_.retry;
   api_ = std::make_unique<apivideo::UploadTokenApi>(
       upstream, *apivideo::ParseBaseUrl(config_.api_base_url));
+  cached_api_ = std::make_unique<apivideo::CachingUploadTokenStub>(
+      *api_, config_.read_cache, &answer_metrics_observer_);
   return absl::OkStatus();
 }
 
@@ -164,8 +166,8 @@ absl::Status Gateway::StartService() {
     caller_tokens_watcher_->Start();
   }
   service_ = std::make_unique<service::UploadTokenService>(
-      *api_, *page_tokens_, *callers_, scrubber_, *access_log_, metrics_.get(),
-      config_.service);
+      *cached_api_, *page_tokens_, *callers_, scrubber_, *access_log_,
+      metrics_.get(), config_.service);
 
   metrics_registry_.AddCallbackGauge(
       "gateway_inflight_calls",

@@ -19,15 +19,18 @@
 #include "absl/time/time.h"
 #include "gateway/apivideo/admission.h"
 #include "gateway/apivideo/auth.h"
+#include "gateway/apivideo/caching_upload_token_stub.h"
 #include "gateway/apivideo/credentials_health.h"
 #include "gateway/apivideo/quota_steward.h"
 #include "gateway/apivideo/upload_token_api.h"
 #include "gateway/apivideo/upstream_observer.h"
+#include "gateway/app/answer_metrics_observer.h"
 #include "gateway/app/quota_metrics_observer.h"
 #include "gateway/app/upstream_metrics_observer.h"
 #include "gateway/config/gateway_config.h"
 #include "gateway/http/curl_loop.h"
 #include "gateway/observability/access_log.h"
+#include "gateway/observability/answer_metrics.h"
 #include "gateway/observability/gateway_metrics.h"
 #include "gateway/observability/metrics.h"
 #include "gateway/observability/metrics_server.h"
@@ -99,6 +102,8 @@ class Gateway {
   UpstreamMetricsObserver upstream_metrics_observer_{upstream_metrics_};
   observability::QuotaMetrics quota_metrics_{metrics_registry_};
   QuotaMetricsObserver quota_metrics_observer_{quota_metrics_};
+  observability::AnswerMetrics answer_metrics_{metrics_registry_};
+  AnswerMetricsObserver answer_metrics_observer_{answer_metrics_};
   std::unique_ptr<http::CurlLoop> curl_loop_;
   // Shutdown() takes curl_loop_ away while the metrics page may still be
   // read; both hold this meanwhile, so a scrape sees the loop or nothing.
@@ -121,6 +126,10 @@ class Gateway {
   // on curl_loop_, which Shutdown() ends first.
   std::unique_ptr<apivideo::QuotaSteward> quota_;
   std::unique_ptr<apivideo::UploadTokenApi> api_;
+  // What the service calls: api_ behind the token cache and coalescing.
+  // The health probe calls api_ itself, so that it always reaches
+  // api.video.
+  std::unique_ptr<apivideo::CachingUploadTokenStub> cached_api_;
   std::unique_ptr<service::PageTokenCodec> page_tokens_;
   std::unique_ptr<observability::AccessLog> access_log_;
   std::unique_ptr<security::CallerPolicyStore> callers_;

@@ -159,6 +159,32 @@ ABSL_FLAG(absl::Duration, health_probe_interval,
           "While api.video rejects the gateway's key (health NOT_SERVING), "
           "check it again this often with a one-token read; 0: never.");
 
+// --- Reads served without spending quota -------------------------------------
+
+ABSL_FLAG(absl::Duration, token_cache_max_age,
+          Defaults().read_cache.tokens.max_age,
+          "How long an upload token created or read through the gateway is "
+          "answered from memory (never past its expires_at): how long a token "
+          "deleted elsewhere (the dashboard) may still be reported. 0: no "
+          "token cache.");
+
+ABSL_FLAG(absl::Duration, negative_cache_max_age,
+          Defaults().read_cache.tokens.negative_max_age,
+          "How long GetUploadToken's NOT_FOUND is remembered, so that a storm "
+          "of reads of a bogus token costs one upstream read; 0: not "
+          "remembered.");
+
+ABSL_FLAG(int, token_cache_entries, Defaults().read_cache.tokens.max_entries,
+          "Tokens (and remembered NOT_FOUNDs) kept in memory at most, about "
+          "300 bytes each; the least recently used goes first.");
+
+ABSL_FLAG(absl::Duration, list_cache_max_age,
+          Defaults().read_cache.list_max_age,
+          "How long a page of ListUploadTokens is answered from memory; "
+          "creates and deletes through the gateway drop cached pages. 0: "
+          "pages are not cached (concurrent identical lists still share one "
+          "upstream request).");
+
 // --- Observability -----------------------------------------------------------
 
 ABSL_FLAG(bool, access_log, Defaults().access_log,
@@ -212,6 +238,13 @@ GatewayConfig ConfigFromFlags() {
   config.quota.burst = absl::GetFlag(FLAGS_quota_burst);
   config.caller_weights_file = absl::GetFlag(FLAGS_caller_weights_file);
   config.health_probe_interval = absl::GetFlag(FLAGS_health_probe_interval);
+
+  config.read_cache.tokens.max_age = absl::GetFlag(FLAGS_token_cache_max_age);
+  config.read_cache.tokens.negative_max_age =
+      absl::GetFlag(FLAGS_negative_cache_max_age);
+  config.read_cache.tokens.max_entries =
+      absl::GetFlag(FLAGS_token_cache_entries);
+  config.read_cache.list_max_age = absl::GetFlag(FLAGS_list_cache_max_age);
 
   config.access_log = absl::GetFlag(FLAGS_access_log);
   config.log_format = absl::GetFlag(FLAGS_log_format);

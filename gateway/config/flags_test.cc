@@ -17,6 +17,10 @@ ABSL_DECLARE_FLAG(gateway::config::UpstreamAuth, auth);
 ABSL_DECLARE_FLAG(gateway::LogFormat, log_format);
 ABSL_DECLARE_FLAG(std::vector<std::string>, allowed_clients);
 ABSL_DECLARE_FLAG(double, retry_budget_ratio);
+ABSL_DECLARE_FLAG(absl::Duration, token_cache_max_age);
+ABSL_DECLARE_FLAG(absl::Duration, negative_cache_max_age);
+ABSL_DECLARE_FLAG(int, token_cache_entries);
+ABSL_DECLARE_FLAG(absl::Duration, list_cache_max_age);
 
 namespace gateway::config {
 namespace {
@@ -68,6 +72,29 @@ TEST_F(ConfigFromFlagsTest, FlagsReachTheirFields) {
   EXPECT_EQ(config.log_format, LogFormat::kJson);
   EXPECT_THAT(config.allowed_clients, ElementsAre("a.internal", "b.internal"));
   EXPECT_EQ(config.retry_budget.ratio, 0.25);
+}
+
+TEST_F(ConfigFromFlagsTest, CacheFlagsReachTheReadCacheOptions) {
+  absl::SetFlag(&FLAGS_token_cache_max_age, absl::Seconds(3));
+  absl::SetFlag(&FLAGS_negative_cache_max_age, absl::ZeroDuration());
+  absl::SetFlag(&FLAGS_token_cache_entries, 50);
+  absl::SetFlag(&FLAGS_list_cache_max_age, absl::Seconds(2));
+  const apivideo::ReadCacheOptions cache = ConfigFromFlags().read_cache;
+  EXPECT_EQ(cache.tokens.max_age, absl::Seconds(3));
+  EXPECT_EQ(cache.tokens.negative_max_age, absl::ZeroDuration());
+  EXPECT_EQ(cache.tokens.max_entries, 50);
+  EXPECT_EQ(cache.list_max_age, absl::Seconds(2));
+}
+
+TEST_F(ConfigFromFlagsTest, CacheFlagsDefaultToTheCachesOwnDefaults) {
+  EXPECT_EQ(absl::FindCommandLineFlag("token_cache_max_age")->DefaultValue(),
+            "10s");
+  EXPECT_EQ(absl::FindCommandLineFlag("negative_cache_max_age")->DefaultValue(),
+            "1s");
+  EXPECT_EQ(absl::FindCommandLineFlag("token_cache_entries")->DefaultValue(),
+            "10000");
+  EXPECT_EQ(absl::FindCommandLineFlag("list_cache_max_age")->DefaultValue(),
+            "0");
 }
 
 TEST_F(ConfigFromFlagsTest, HelpShowsTheDefaultsOfTheParts) {

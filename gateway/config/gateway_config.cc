@@ -109,6 +109,22 @@ absl::Status CheckUpstream(const GatewayConfig& config,
   return absl::OkStatus();
 }
 
+absl::Status CheckReadCache(const apivideo::ReadCacheOptions& cache) {
+  if (cache.tokens.max_age < absl::ZeroDuration() ||
+      cache.tokens.negative_max_age < absl::ZeroDuration() ||
+      cache.list_max_age < absl::ZeroDuration()) {
+    return Refuse(
+        "--token_cache_max_age, --negative_cache_max_age and "
+        "--list_cache_max_age must not be negative (0 turns each cache off)");
+  }
+  if (cache.tokens.max_entries < 1) {
+    return Refuse(
+        "--token_cache_entries must be at least 1; to turn the token cache "
+        "off, set --token_cache_max_age=0 and --negative_cache_max_age=0");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 bool AbslParseFlag(absl::string_view text, UpstreamAuth* auth,
@@ -126,6 +142,9 @@ absl::StatusOr<std::vector<std::string>> Validate(const GatewayConfig& config) {
     return status;
   }
   if (absl::Status status = CheckUpstream(config, warnings); !status.ok()) {
+    return status;
+  }
+  if (absl::Status status = CheckReadCache(config.read_cache); !status.ok()) {
     return status;
   }
   return warnings;

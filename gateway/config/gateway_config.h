@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "gateway/apivideo/caching_upload_token_stub.h"
 #include "gateway/apivideo/quota_steward.h"
 #include "gateway/common/log.h"
 #include "gateway/http/curl_loop_options.h"
@@ -91,6 +92,11 @@ struct GatewayConfig {
   // --health_probe_interval: how often a rejected key is tried again while
   // health is NOT_SERVING; zero: never (and no probe at start-up).
   absl::Duration health_probe_interval = absl::Seconds(10);
+
+  // --- Reads served without spending quota ---
+  // --token_cache_max_age, --negative_cache_max_age, --token_cache_entries,
+  // --list_cache_max_age.
+  apivideo::ReadCacheOptions read_cache;
 
   // --- Observability ---
   // --access_log: one line per RPC.

@@ -134,6 +134,43 @@ TEST(ValidateUpstream, RefusesNegativeWaits) {
               HasSubstr("--rate_limit_max_wait"));
 }
 
+// ---- The read caches --------------------------------------------------------
+
+TEST(ValidateReadCache, DefaultsPass) {
+  EXPECT_TRUE(ProblemWith(LoopbackConfig()).ok());
+}
+
+TEST(ValidateReadCache, ZeroMaxAgesTurnTheCachesOffAndPass) {
+  GatewayConfig config = LoopbackConfig();
+  config.read_cache.tokens.max_age = absl::ZeroDuration();
+  config.read_cache.tokens.negative_max_age = absl::ZeroDuration();
+  config.read_cache.list_max_age = absl::ZeroDuration();
+  EXPECT_TRUE(ProblemWith(config).ok());
+}
+
+TEST(ValidateReadCache, RefusesNegativeMaxAges) {
+  GatewayConfig tokens = LoopbackConfig();
+  tokens.read_cache.tokens.max_age = absl::Milliseconds(-1);
+  GatewayConfig not_found = LoopbackConfig();
+  not_found.read_cache.tokens.negative_max_age = absl::Milliseconds(-1);
+  GatewayConfig lists = LoopbackConfig();
+  lists.read_cache.list_max_age = absl::Seconds(-1);
+  for (const GatewayConfig& config : {tokens, not_found, lists}) {
+    const absl::Status problem = ProblemWith(config);
+    EXPECT_EQ(problem.code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(problem.message(),
+                HasSubstr("--token_cache_max_age, --negative_cache_max_age "
+                          "and --list_cache_max_age must not be negative"));
+  }
+}
+
+TEST(ValidateReadCache, RefusesZeroEntries) {
+  GatewayConfig config = LoopbackConfig();
+  config.read_cache.tokens.max_entries = 0;
+  EXPECT_THAT(ProblemWith(config).message(),
+              HasSubstr("--token_cache_entries must be at least 1"));
+}
+
 // ---- Serving ----------------------------------------------------------------
 
 TEST(ValidateServing, TheDefaultsServePlaintextOnEveryAddressWithAWarning) {

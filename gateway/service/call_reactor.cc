@@ -52,6 +52,10 @@ void CallReactor::Complete(const absl::Status& status,
     context_->AddInitialMetadata("x-ratelimit-retry-after",
                                  absl::StrCat(*rate_limit.retry_after_seconds));
   }
+  // Whether the answer cost a read of the account's quota: "miss" did,
+  // "hit" and "coalesced" did not (apivideo/caching_upload_token_stub.h).
+  context_->AddInitialMetadata(
+      "x-cache", std::string(apivideo::AnswerSourceName(upstream.source)));
   FinishWith(status);
 }
 

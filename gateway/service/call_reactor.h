@@ -63,8 +63,9 @@ class CallReactor final : public grpc::ServerUnaryReactor {
   // the RPC cancels it. `call` may already have completed.
   void Attach(const std::shared_ptr<Cancellable>& call);
 
-  // Finishes the RPC with the upstream outcome: the rate-limit headers go
-  // back as metadata, `status` as the gRPC status. Called once, from the
+  // Finishes the RPC with the upstream outcome: the rate-limit headers and
+  // where the answer came from (`x-cache: hit|coalesced|miss`) go back as
+  // metadata, `status` as the gRPC status. Called once, from the
   // upstream callback, after the response message was filled in.
   void Complete(const absl::Status& status,
                 const apivideo::UpstreamCallInfo& upstream);

@@ -217,6 +217,30 @@ TEST_F(UploadTokenServiceOnMockTest, RateLimitHeadersBecomeResponseMetadata) {
                              ::testing::Pair("x-ratelimit-retry-after", "7")}));
 }
 
+TEST_F(UploadTokenServiceOnMockTest, AnswerSourceBecomesXCacheMetadata) {
+  StartServer();
+  apivideo::UpstreamCallInfo from_cache;
+  from_cache.source = apivideo::AnswerSource::kHit;
+  EXPECT_CALL(upstream_, Get(_, _, _))
+      .WillOnce(upstream_testing::AnswerWith<v1::UploadToken>(SomeToken(),
+                                                              from_cache))
+      .WillOnce(upstream_testing::AnswerWith<v1::UploadToken>(
+          absl::NotFoundError("gone")));
+  grpc::ClientContext hit;
+  ASSERT_TRUE(Get(kToken, nullptr, &hit).ok());
+  grpc::ClientContext miss;
+  ASSERT_EQ(Get(kToken, nullptr, &miss).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  const auto x_cache = [](const grpc::ClientContext& context) {
+    auto it = context.GetServerInitialMetadata().find("x-cache");
+    return it == context.GetServerInitialMetadata().end()
+               ? std::string("(none)")
+               : std::string(it->second.data(), it->second.size());
+  };
+  EXPECT_EQ(x_cache(hit), "hit");
+  EXPECT_EQ(x_cache(miss), "miss");
+}
+
 // ---- Errors -----------------------------------------------------------------
 
 TEST_F(UploadTokenServiceOnMockTest,

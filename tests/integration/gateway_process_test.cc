@@ -151,15 +151,18 @@ TEST(GatewayProcessTest, CallsBeyondTheInFlightLimitAreRefusedAtOnce) {
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   auto stub = (*gateway)->NewStub();
 
-  // Two slow calls take both places.
-  GetUploadTokenRequest request;
-  request.set_token("toSlowOne");
+  // Two slow calls take both places. Of two tokens: two reads of one token
+  // would share one upstream request.
+  GetUploadTokenRequest requests[2];
+  requests[0].set_token("toSlowOne");
+  requests[1].set_token("toSlowTwo");
+  const GetUploadTokenRequest& request = requests[0];
   grpc::ClientContext contexts[2];
   UploadToken responses[2];
   PendingCall slow[2];
   for (int i = 0; i < 2; ++i) {
     SetDeadline(contexts[i], absl::Seconds(10));
-    stub->async()->GetUploadToken(&contexts[i], &request, &responses[i],
+    stub->async()->GetUploadToken(&contexts[i], &requests[i], &responses[i],
                                   slow[i].OnDone());
   }
   ASSERT_TRUE(

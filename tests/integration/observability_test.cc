@@ -223,14 +223,15 @@ TEST_F(ObservabilityTest, MetricsCountTheCallsAndFaultsTheyCaused) {
   EXPECT_EQ(sample("grpc_server_handling_seconds_count{" +
                    Rpc("GetUploadToken") + "}"),
             4);
-  // The upstream requests behind them: the invalid call made none, the 503
+  // The upstream requests behind them: the invalid call made none, the read
+  // of the token just created was answered from the token cache, the 503
   // was tried three times.
   EXPECT_EQ(sample("apivideo_upstream_requests_total{route=\"/upload-tokens\","
                    "method=\"POST\",status=\"200\"}"),
             2);
   EXPECT_EQ(sample("apivideo_upstream_requests_total{route=\"/upload-tokens/"
                    "{token}\",method=\"GET\",status=\"200\"}"),
-            1);
+            -1);
   EXPECT_EQ(sample("apivideo_upstream_requests_total{route=\"/upload-tokens/"
                    "{token}\",method=\"GET\",status=\"404\"}"),
             1);
@@ -246,6 +247,16 @@ TEST_F(ObservabilityTest, MetricsCountTheCallsAndFaultsTheyCaused) {
   EXPECT_GE(sample("apivideo_ratelimit_remaining{route=\"/upload-tokens\","
                    "method=\"POST\"}"),
             0);
+  // Where the answers of the calls that got past validation came from.
+  EXPECT_EQ(sample("gateway_answers_total{caller=\"anonymous\","
+                   "operation=\"create\",source=\"miss\"}"),
+            2);
+  EXPECT_EQ(sample("gateway_answers_total{caller=\"anonymous\","
+                   "operation=\"get\",source=\"hit\"}"),
+            1);
+  EXPECT_EQ(sample("gateway_answers_total{caller=\"anonymous\","
+                   "operation=\"get\",source=\"miss\"}"),
+            2);
   EXPECT_EQ(sample("gateway_inflight_calls"), 0);
   EXPECT_EQ(sample("apivideo_upstream_healthy"), 1);
   EXPECT_EQ(sample("apivideo_auth_refreshes_total"), 0);
