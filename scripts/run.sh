@@ -5,6 +5,11 @@
 #                           https://sandbox.api.video).
 #   APIVIDEO_API_KEY unset: against a local api.video emulator started here
 #                           with a throwaway key.
+#                           The emulator applies api.video's production
+#                           rate limits, 500 reads and 200 writes a minute
+#                           (EMULATOR_RATE_LIMITS="READS WRITES" to change),
+#                           so that callers see locally what they will see
+#                           in production.
 # GATEWAY_LISTEN (default [::]:50051) sets the gRPC address; any arguments
 # are passed to the gateway as flags.
 set -euo pipefail
@@ -32,6 +37,7 @@ if [ -n "${APIVIDEO_API_KEY:-}" ]; then
 fi
 
 key="dev-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+read -r rate_reads rate_writes <<<"${EMULATOR_RATE_LIMITS:-500 200}"
 emulator_log=$(mktemp)
 emulator_pid=""
 cleanup() {
@@ -44,7 +50,9 @@ cleanup() {
 trap cleanup EXIT
 
 "$bin/apivideo_emulator" --listen="127.0.0.1:${EMULATOR_PORT:-0}" \
-  --api_key="$key" 2>"$emulator_log" &
+  --api_key="$key" --rate_limit_reads="$rate_reads" \
+  --rate_limit_writes="$rate_writes" --rate_limit_window=60s \
+  2>"$emulator_log" &
 emulator_pid=$!
 emulator_url=""
 for _ in $(seq 1 200); do
@@ -59,6 +67,6 @@ if [ -z "$emulator_url" ]; then
   exit 1
 fi
 
-banner "no APIVIDEO_API_KEY: on the api.video emulator at $emulator_url"
+banner "no APIVIDEO_API_KEY: on the api.video emulator at $emulator_url, $rate_reads reads and $rate_writes writes a minute"
 APIVIDEO_API_KEY=$key "$bin/upload_token_gateway" --listen="$listen" \
   --api_base_url="$emulator_url" "$@"
