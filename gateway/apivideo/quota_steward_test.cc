@@ -21,6 +21,9 @@ using ::gateway::testing::FakeScheduler;
 using policy::RouteKind;
 
 constexpr absl::Duration kLatency = absl::Milliseconds(50);
+// A window learnt to reset in 5 s is taken to reset 1 s later.
+const absl::Duration kReset =
+    absl::Seconds(5) + policy::QuotaWindow::kResetMargin;
 
 policy::QuotaAnswer Answer(std::int64_t limit, std::int64_t remaining,
                            std::int64_t retry_after_seconds) {
@@ -120,9 +123,9 @@ TEST_F(QuotaStewardTest, UsedUpWindowQueuesUntilItsReset) {
   Turn turn;
   ASSERT_EQ(Ask(Request("web"), &turn).result,
             QuotaAcquisition::Result::kQueued);
-  scheduler_.Advance(absl::Seconds(4));
+  scheduler_.Advance(kReset - absl::Milliseconds(1));
   EXPECT_FALSE(turn.done);
-  scheduler_.Advance(absl::Seconds(1));
+  scheduler_.Advance(absl::Milliseconds(1));
   EXPECT_TRUE(turn.done);
   EXPECT_TRUE(turn.result.ok());
 }
@@ -137,13 +140,13 @@ TEST_F(QuotaStewardTest, DeadlineShorterThanTheWaitIsRefusedAtOnce) {
   EXPECT_EQ(ErrorReason(got.refusal), "TOO_MANY_REQUESTS");
   auto retry = GetDetail<google::rpc::RetryInfo>(got.refusal);
   ASSERT_TRUE(retry.has_value());
-  EXPECT_EQ(retry->retry_delay().seconds(), 5);
+  EXPECT_EQ(retry->retry_delay().seconds(), absl::ToInt64Seconds(kReset));
   auto quota = GetDetail<google::rpc::QuotaFailure>(got.refusal);
   ASSERT_TRUE(quota.has_value());
   ASSERT_EQ(quota->violations_size(), 1);
   EXPECT_EQ(quota->violations(0).subject(), "web");
   EXPECT_EQ(got.rate_limit.remaining, 0);
-  EXPECT_EQ(got.rate_limit.retry_after_seconds, 5);
+  EXPECT_EQ(got.rate_limit.retry_after_seconds, absl::ToInt64Seconds(kReset));
 }
 
 TEST_F(QuotaStewardTest, UnnamedCallerIsTheAnonymousCaller) {
@@ -184,7 +187,7 @@ TEST_F(QuotaStewardTest, CancelledWaiterLeavesAndTakesNothing) {
   EXPECT_TRUE(steward_->Cancel(RouteKind::kRead, got.waiter));
   EXPECT_FALSE(steward_->Cancel(RouteKind::kRead, got.waiter));
   EXPECT_EQ(steward_->Snap(RouteKind::kRead).waiting, 1u);
-  scheduler_.Advance(absl::Seconds(5));
+  scheduler_.Advance(kReset);
   EXPECT_FALSE(cancelled.done);
   EXPECT_TRUE(next.done);
 }
@@ -219,7 +222,7 @@ TEST_F(QuotaStewardTest, CallerWithinItsShareIsServedBeforeTheFlood) {
   Ask(Request("interactive"), &interactive);
   // The reset's probe goes to the flood's first waiter, who came first;
   // the next unit is the interactive caller's.
-  scheduler_.Advance(absl::Seconds(5));
+  scheduler_.Advance(kReset);
   ASSERT_TRUE(flood[0].done);
   EXPECT_FALSE(interactive.done);
   steward_->Settle(*flood[0].result, Answer(4, 3, 5));
@@ -240,7 +243,7 @@ TEST_F(QuotaStewardTest, WeightsShareAWindowInProportion) {
     Ask(Request("heavy"), &heavy[i]);
     Ask(Request("light"), &light[i]);
   }
-  scheduler_.Advance(absl::Seconds(5));
+  scheduler_.Advance(kReset);
   // The new window's probe goes first; its answer opens the other eight.
   ASSERT_TRUE(heavy[0].done);
   steward_->Settle(*heavy[0].result, Answer(9, 8, 5));
@@ -276,7 +279,8 @@ TEST_F(QuotaStewardTest, TooManyRequestsKeepsUnitsUntilRetryAfter) {
   too_many.too_many_requests = true;
   too_many.retry_after_seconds = 7;
   steward_->Settle(*turn.result, too_many);
-  EXPECT_EQ(steward_->TimeUntilUnit(RouteKind::kRead), absl::Seconds(7));
+  EXPECT_EQ(steward_->TimeUntilUnit(RouteKind::kRead),
+            absl::Seconds(7) + policy::QuotaWindow::kResetMargin);
 }
 
 TEST_F(QuotaStewardTest, ReadsAndWritesHaveWindowsOfTheirOwn) {

@@ -31,6 +31,10 @@ policy::AttemptOutcome OutcomeOf(
   return outcome;
 }
 
+bool IsSuccess(int http_status) {
+  return http_status >= 200 && http_status <= 299;
+}
+
 // What an attempt's answer says of the rate-limit window.
 policy::QuotaAnswer QuotaAnswerOf(const AttemptAnswer& attempt) {
   policy::QuotaAnswer answer;
@@ -38,13 +42,10 @@ policy::QuotaAnswer QuotaAnswerOf(const AttemptAnswer& attempt) {
   answer.remaining = attempt.rate_limit.remaining;
   answer.retry_after_seconds = attempt.rate_limit.retry_after_seconds;
   answer.too_many_requests = attempt.outcome.http_status == 429;
+  answer.success = IsSuccess(attempt.outcome.http_status);
   answer.may_have_counted = attempt.outcome.http_status != 0 ||
                             attempt.outcome.request_may_have_been_sent;
   return answer;
-}
-
-bool IsSuccess(int http_status) {
-  return http_status >= 200 && http_status <= 299;
 }
 
 AttemptScope ScopeOf(const RequestSpec& spec,

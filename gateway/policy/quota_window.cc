@@ -2,13 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace gateway::policy {
 namespace {
 
 absl::Duration ResetDelay(std::int64_t retry_after_seconds) {
   return std::clamp(absl::Seconds(retry_after_seconds), absl::ZeroDuration(),
-                    QuotaWindow::kMaxWait);
+                    QuotaWindow::kMaxWait) +
+         QuotaWindow::kResetMargin;
 }
 
 }  // namespace
@@ -54,6 +56,7 @@ std::int64_t QuotaWindow::WindowAvailable() const {
 }
 
 std::int64_t QuotaWindow::Available() const {
+  if (unmetered_) return std::numeric_limits<std::int64_t>::max();
   const std::int64_t window = WindowAvailable();
   // A probe goes whatever the bucket says: it only learns the window.
   if (!known_ || !limit_.has_value()) return window;
@@ -92,6 +95,7 @@ void QuotaWindow::Settle(const QuotaReservation& reservation,
   if (answer.limit.has_value() && *answer.limit > 0) limit_ = *answer.limit;
   if (answer.too_many_requests) {
     // api.video's word for now, whatever window the request was counted in.
+    unmetered_ = false;
     const absl::Time until =
         now + (answer.retry_after_seconds.has_value()
                    ? ResetDelay(*answer.retry_after_seconds)
@@ -106,6 +110,11 @@ void QuotaWindow::Settle(const QuotaReservation& reservation,
   }
   const bool has_numbers =
       answer.remaining.has_value() && answer.retry_after_seconds.has_value();
+  if (answer.remaining.has_value()) {
+    unmetered_ = false;
+  } else if (answer.success) {
+    unmetered_ = true;
+  }
   if (!has_numbers) {
     // Nothing learnt; a request that may have reached api.video spent a
     // unit of the window it was counted in.
@@ -124,7 +133,7 @@ void QuotaWindow::Settle(const QuotaReservation& reservation,
       return;
     }
     StartWindow(*answer.remaining, resets_at);
-    window_length_ = std::max(delay, absl::Seconds(1));
+    window_length_ = std::max(delay - kResetMargin, absl::Seconds(1));
     return;
   }
   if (reservation.epoch != epoch_) return;

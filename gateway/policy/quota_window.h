@@ -23,6 +23,9 @@
 //
 // Before an answer has taught the current window's numbers (at start, and
 // again once the window has reset) one request at a time goes: the probe.
+// A success without X-RateLimit-Remaining says the upstream meters nothing
+// (a base URL that is not api.video): then nothing is held back until an
+// answer says otherwise.
 // A reset time known to whole seconds is taken late, never early: the gate
 // then opens up to a second after api.video's, rather than before it.
 //
@@ -56,6 +59,8 @@ struct QuotaAnswer {
   // False when the request certainly never reached api.video (no
   // connection), so its unit was not spent.
   bool may_have_counted = true;
+  // A 2xx answer.
+  bool success = false;
 };
 
 // A unit reserved from the window; hand it back with Settle or Release.
@@ -76,6 +81,10 @@ class QuotaWindow {
   // to a later window: api.video reset its counter before the gateway
   // expected (its Retry-After is rounded to whole seconds).
   static constexpr absl::Duration kResetTolerance = absl::Milliseconds(1500);
+  // Added to every reset time learnt: api.video does not say how it rounds
+  // Retry-After to whole seconds, and a window taken to reset early draws
+  // 429s, one taken to reset late only idles.
+  static constexpr absl::Duration kResetMargin = absl::Seconds(1);
 
   explicit QuotaWindow(QuotaWindowOptions options = {});
 
@@ -124,6 +133,8 @@ class QuotaWindow {
   const QuotaWindowOptions options_;
   // Whether `remaining_` and `resets_at_` describe the current window.
   bool known_ = false;
+  // The latest success had no rate-limit headers.
+  bool unmetered_ = false;
   std::optional<std::int64_t> limit_;
   std::int64_t remaining_ = 0;
   absl::Time resets_at_ = absl::InfinitePast();

@@ -8,6 +8,8 @@ namespace gateway::policy {
 namespace {
 
 const absl::Time kStart = absl::FromUnixSeconds(1'800'000'000);
+// Every reset time learnt is taken this much late.
+const absl::Duration kMargin = QuotaWindow::kResetMargin;
 
 QuotaAnswer Answer(std::int64_t limit, std::int64_t remaining,
                    std::int64_t retry_after_seconds) {
@@ -79,7 +81,7 @@ TEST(QuotaWindowTest, OvertakenAnswerDoesNotGiveUnitsBack) {
     window.Settle(taken[i], Answer(40, 0, 5), kStart);
   }
   EXPECT_EQ(ReserveAll(window, kStart), 0);
-  EXPECT_EQ(window.NextUnitAt(kStart), kStart + absl::Seconds(5));
+  EXPECT_EQ(window.NextUnitAt(kStart), kStart + absl::Seconds(5) + kMargin);
 }
 
 TEST(QuotaWindowTest, ReleasedUnitIsFreeAgain) {
@@ -104,12 +106,12 @@ TEST(QuotaWindowTest, OthersSpendingComesOutOfTheGatewaysShare) {
   EXPECT_EQ(ReserveAll(window, kStart), 5);
 }
 
-TEST(QuotaWindowTest, UsedUpWindowOpensAtItsReset) {
+TEST(QuotaWindowTest, UsedUpWindowOpensAtItsResetTakenLate) {
   QuotaWindow window = LearntWindow(40, 0, 5);
-  EXPECT_EQ(ReserveAll(window, kStart + absl::Seconds(4)), 0);
-  EXPECT_EQ(window.NextUnitAt(kStart), kStart + absl::Seconds(5));
+  EXPECT_EQ(ReserveAll(window, kStart + absl::Seconds(5)), 0);
+  EXPECT_EQ(window.NextUnitAt(kStart), kStart + absl::Seconds(5) + kMargin);
   // Reset: the new window is unknown, so one probe goes.
-  EXPECT_EQ(ReserveAll(window, kStart + absl::Seconds(5)), 1);
+  EXPECT_EQ(ReserveAll(window, kStart + absl::Seconds(5) + kMargin), 1);
 }
 
 TEST(QuotaWindowTest, TooManyRequestsClosesTheWindowUntilRetryAfter) {
@@ -117,8 +119,9 @@ TEST(QuotaWindowTest, TooManyRequestsClosesTheWindowUntilRetryAfter) {
   auto unit = window.TryReserve(kStart);
   window.Settle(*unit, TooManyRequests(3), kStart + absl::Seconds(1));
   EXPECT_EQ(ReserveAll(window, kStart + absl::Seconds(1)), 0);
+  // The window's own reset, the later of the two.
   EXPECT_EQ(window.NextUnitAt(kStart + absl::Seconds(1)),
-            kStart + absl::Seconds(5));
+            kStart + absl::Seconds(5) + kMargin);
 }
 
 TEST(QuotaWindowTest, TooManyRequestsWithoutRetryAfterWaitsOneSecond) {
@@ -132,7 +135,8 @@ TEST(QuotaWindowTest, TooManyRequestsWithoutRetryAfterWaitsOneSecond) {
 
 TEST(QuotaWindowTest, AbsurdRetryAfterIsCapped) {
   QuotaWindow window = LearntWindow(40, 0, 1'800'000'000);
-  EXPECT_EQ(window.NextUnitAt(kStart), kStart + QuotaWindow::kMaxWait);
+  EXPECT_EQ(window.NextUnitAt(kStart),
+            kStart + QuotaWindow::kMaxWait + kMargin);
 }
 
 TEST(QuotaWindowTest, AnswerOfAnEndedWindowTeachesNothing) {
@@ -185,7 +189,7 @@ TEST(QuotaWindowTest, PacingNeverGoesBeyondTheWindow) {
   QuotaWindow window = LearntWindow(40, 3, 5, /*share=*/1.0, /*burst=*/0.25);
   EXPECT_EQ(ReserveAll(window, kStart + absl::Seconds(4)), 3);
   EXPECT_EQ(window.NextUnitAt(kStart + absl::Seconds(4)),
-            kStart + absl::Seconds(5));
+            kStart + absl::Seconds(5) + kMargin);
 }
 
 TEST(QuotaWindowTest, IdleBucketRefillsOnlyToTheBurst) {
@@ -199,6 +203,26 @@ TEST(QuotaWindowTest, ReleasedUnitGoesBackToTheBucket) {
   std::vector<QuotaReservation> taken;
   ReserveAll(window, kStart, &taken);
   window.Release(taken.back());
+  EXPECT_EQ(ReserveAll(window, kStart), 1);
+}
+
+TEST(QuotaWindowTest, SuccessWithoutRateLimitHeadersHoldsNothingBack) {
+  QuotaWindow window;
+  auto probe = window.TryReserve(kStart);
+  QuotaAnswer unmetered;
+  unmetered.success = true;
+  window.Settle(*probe, unmetered, kStart);
+  EXPECT_EQ(ReserveAll(window, kStart), 10'001);  // ReserveAll's own cap.
+  // An answer with the headers meters the route again.
+  window.Settle(*probe, Answer(40, 0, 5), kStart);
+  EXPECT_EQ(ReserveAll(window, kStart), 0);
+}
+
+TEST(QuotaWindowTest, ErrorWithoutRateLimitHeadersKeepsTheProbe) {
+  QuotaWindow window;
+  auto probe = window.TryReserve(kStart);
+  QuotaAnswer bad_gateway;  // A proxy's 502: not a success.
+  window.Settle(*probe, bad_gateway, kStart);
   EXPECT_EQ(ReserveAll(window, kStart), 1);
 }
 
