@@ -44,6 +44,7 @@ using ::testing_support::GatewayProcess;
 using ::testing_support::PendingCall;
 using ::testing_support::SetDeadline;
 using ::testing_support::Subprocess;
+using ::testing_support::TeachTheRateLimitWindows;
 
 constexpr char kApiKey[] = "process-test-key-2b7d91";
 
@@ -141,15 +142,16 @@ TEST(GatewayProcessTest, ReflectionListsTheServices) {
 TEST(GatewayProcessTest, CallsBeyondTheInFlightLimitAreRefusedAtOnce) {
   auto emulator = EmulatorProcess::Start(kApiKey);
   ASSERT_TRUE(emulator.ok()) << emulator.status();
+  auto gateway = GatewayProcess::Start((*emulator)->base_url(), kApiKey,
+                                       {"--max_calls_in_flight=2"});
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  auto stub = (*gateway)->NewStub();
+  ASSERT_TRUE(TeachTheRateLimitWindows(*stub));
   ASSERT_TRUE((*emulator)
                   ->AddFault(R"({"method":"GET","path":"/upload-tokens/",
                      "match":"prefix","action":"respond","latency_ms":1000,
                      "times":2})")
                   .ok());
-  auto gateway = GatewayProcess::Start((*emulator)->base_url(), kApiKey,
-                                       {"--max_calls_in_flight=2"});
-  ASSERT_TRUE(gateway.ok()) << gateway.status();
-  auto stub = (*gateway)->NewStub();
 
   // Two slow calls take both places. Of two tokens: two reads of one token
   // would share one upstream request.
@@ -166,7 +168,7 @@ TEST(GatewayProcessTest, CallsBeyondTheInFlightLimitAreRefusedAtOnce) {
                                   slow[i].OnDone());
   }
   ASSERT_TRUE(
-      (*emulator)->WaitForRequests("GET /upload-tokens/{token}", 2).ok());
+      (*emulator)->WaitForRequests("GET /upload-tokens/{token}", 3).ok());
 
   grpc::ClientContext refused_context;
   SetDeadline(refused_context);

@@ -295,6 +295,7 @@ TEST_F(ObservabilityTest, InFlightGaugeSeesASlowCall) {
 TEST_F(ObservabilityTest, WaitingGaugeSeesACallOverTheUpstreamCap) {
   ASSERT_NO_FATAL_FAILURE(
       StartGateway({"--upstream_max_concurrent_requests=1"}));
+  ASSERT_TRUE(testing_support::TeachTheRateLimitWindows(*stub_));
   ASSERT_TRUE(emulator_
                   ->AddFault(R"({"method":"GET","path":"/upload-tokens/toSlow",
                      "match":"exact","latency_ms":3000,"status":404})")
@@ -313,7 +314,7 @@ TEST_F(ObservabilityTest, WaitingGaugeSeesACallOverTheUpstreamCap) {
   testing_support::PendingCall waiting_call;
   stub_->async()->GetUploadToken(&slow_context, &slow_request, &slow_response,
                                  slow_call.OnDone());
-  ASSERT_TRUE(emulator_->WaitForRequests("GET /upload-tokens/{token}", 1).ok());
+  ASSERT_TRUE(emulator_->WaitForRequests("GET /upload-tokens/{token}", 2).ok());
   stub_->async()->GetUploadToken(&waiting_context, &waiting_request,
                                  &waiting_response, waiting_call.OnDone());
 
@@ -331,7 +332,7 @@ TEST_F(ObservabilityTest, WaitingGaugeSeesACallOverTheUpstreamCap) {
   };
   EXPECT_EQ(waiting_requests(1), 1);
   EXPECT_EQ(emulator_->RequestCount("GET /upload-tokens/{token}").value_or(-1),
-            1);
+            2);
   // The client's call ends at once; the gateway hears of it a little later.
   waiting_context.TryCancel();
   EXPECT_TRUE(waiting_call.Wait(absl::Seconds(10)));

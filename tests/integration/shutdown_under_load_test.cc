@@ -52,14 +52,16 @@ TEST(ShutdownUnderLoadTest, EveryCallInFlightGetsAFinalStatus) {
   // and stay so until the gateway cancels them, however slowly a loaded
   // machine sends the 1,000 requests (2 s was not enough: the first answers
   // came back before the grace period ended).
-  ASSERT_TRUE((*emulator)
-                  ->AddFault(R"({"method":"GET","path":"/upload-tokens/",
-                     "match":"prefix","action":"respond","latency_ms":15000})")
-                  .ok());
   auto gateway =
       GatewayProcess::Start((*emulator)->base_url(), kApiKey,
                             {"--shutdown_grace=500ms", "--access_log=false"});
   ASSERT_TRUE(gateway.ok()) << gateway.status();
+  ASSERT_TRUE(
+      testing_support::TeachTheRateLimitWindows(*(*gateway)->NewStub()));
+  ASSERT_TRUE((*emulator)
+                  ->AddFault(R"({"method":"GET","path":"/upload-tokens/",
+                     "match":"prefix","action":"respond","latency_ms":15000})")
+                  .ok());
 
   std::vector<std::unique_ptr<UploadTokenService::Stub>> stubs;
   for (int i = 0; i < kChannels; ++i) {
@@ -87,7 +89,7 @@ TEST(ShutdownUnderLoadTest, EveryCallInFlightGetsAFinalStatus) {
     calls.push_back(std::move(call));
   }
   ASSERT_TRUE((*emulator)
-                  ->WaitForRequests("GET /upload-tokens/{token}", kCalls,
+                  ->WaitForRequests("GET /upload-tokens/{token}", kCalls + 1,
                                     absl::Seconds(30))
                   .ok());
 

