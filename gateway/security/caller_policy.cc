@@ -5,10 +5,9 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "gateway/common/config_lines.h"
 #include "gateway/common/files.h"
 #include "gateway/common/status_details.h"
 
@@ -63,23 +62,18 @@ CallerPolicy::ReadCallerTokensFile(const std::string& path) {
       ReadFile(path, "the caller tokens file");
   if (!contents.ok()) return contents.status();
   absl::flat_hash_map<std::string, std::string> hashes;
-  int number = 0;
-  for (absl::string_view line : absl::StrSplit(*contents, '\n')) {
-    ++number;
-    const absl::string_view text = absl::StripAsciiWhitespace(line);
-    if (text.empty() || absl::StartsWith(text, "#")) continue;
-    const std::vector<absl::string_view> fields =
-        absl::StrSplit(text, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+  for (const ConfigLine& line : ConfigLines(*contents)) {
+    const std::vector<absl::string_view>& fields = line.fields;
     if (fields.size() != 2 || fields[1].size() != 64 ||
         !IsLowerHex(fields[1])) {
       return absl::FailedPreconditionError(absl::StrCat(
-          path, ":", number,
+          path, ":", line.number,
           ": expected \"<name> <lowercase hex SHA-256 of the token>\""));
     }
     if (!hashes.emplace(std::string(fields[1]), std::string(fields[0]))
              .second) {
       return absl::FailedPreconditionError(
-          absl::StrCat(path, ":", number, ": the same token hash twice"));
+          absl::StrCat(path, ":", line.number, ": the same token hash twice"));
     }
   }
   return hashes;
