@@ -18,6 +18,7 @@
 #include "tests/testing/emulator_process.h"
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/grpc_calls.h"
+#include "tests/testing/shared_emulator_test.h"
 
 namespace {
 
@@ -207,21 +208,12 @@ std::vector<Case> Cases() {
   return cases;
 }
 
-class FaultMatrixTest : public ::testing::TestWithParam<Case> {
+class FaultMatrixTest : public testing_support::SharedEmulatorTest<
+                            kApiKey, ::testing::TestWithParam<Case>> {
  protected:
-  static void SetUpTestSuite() {
-    auto emulator = EmulatorProcess::Start(kApiKey);
-    ASSERT_TRUE(emulator.ok()) << emulator.status();
-    emulator_ = emulator->release();
-  }
-  static void TearDownTestSuite() {
-    delete emulator_;
-    emulator_ = nullptr;
-  }
-
   void SetUp() override {
-    ASSERT_NE(emulator_, nullptr);
-    ASSERT_TRUE(emulator_->Reset().ok());
+    SharedEmulatorTest::SetUp();
+    if (HasFatalFailure()) return;
     // A fresh gateway: no circuit-breaker or rate-limit state from others.
     // Its token cache is off: the token created below would otherwise be
     // answered from memory, and a fault injected for a Get of it would
@@ -282,13 +274,10 @@ class FaultMatrixTest : public ::testing::TestWithParam<Case> {
                         R"(","match":"exact",)", c.spec, "}");
   }
 
-  static EmulatorProcess* emulator_;
   std::unique_ptr<GatewayProcess> gateway_;
   std::unique_ptr<apivideo::uploadtokens::v1::UploadTokenService::Stub> stub_;
   UploadToken token_;
 };
-
-EmulatorProcess* FaultMatrixTest::emulator_ = nullptr;
 
 TEST_P(FaultMatrixTest, GivesTheDocumentedCodeReasonAndAttempts) {
   const Case& c = GetParam();

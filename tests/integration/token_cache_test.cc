@@ -15,6 +15,7 @@
 #include "tests/testing/emulator_process.h"
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/grpc_calls.h"
+#include "tests/testing/shared_emulator_test.h"
 
 namespace {
 
@@ -41,24 +42,8 @@ std::string XCache(const grpc::ClientContext& context) {
 
 // One emulator for the suite, reset before each test; each test starts the
 // gateway with the flags it is about.
-class TokenCacheTest : public ::testing::Test {
+class TokenCacheTest : public testing_support::SharedEmulatorTest<kApiKey> {
  protected:
-  static void SetUpTestSuite() {
-    auto emulator = EmulatorProcess::Start(kApiKey);
-    ASSERT_TRUE(emulator.ok()) << emulator.status();
-    emulator_ = emulator->release();
-  }
-
-  static void TearDownTestSuite() {
-    delete emulator_;
-    emulator_ = nullptr;
-  }
-
-  void SetUp() override {
-    ASSERT_NE(emulator_, nullptr);
-    ASSERT_TRUE(emulator_->Reset().ok());
-  }
-
   void StartGateway(std::vector<std::string> flags = {}) {
     auto gateway =
         GatewayProcess::Start(emulator_->base_url(), kApiKey, std::move(flags));
@@ -104,12 +89,9 @@ class TokenCacheTest : public ::testing::Test {
     return count.value_or(-1);
   }
 
-  static EmulatorProcess* emulator_;
   std::unique_ptr<GatewayProcess> gateway_;
   std::unique_ptr<UploadTokenService::Stub> stub_;
 };
-
-EmulatorProcess* TokenCacheTest::emulator_ = nullptr;
 
 TEST_F(TokenCacheTest, CreateThenGetIsOneWriteAndNoRead) {
   StartGateway();

@@ -22,6 +22,7 @@
 #include "tests/testing/emulator_process.h"
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/grpc_calls.h"
+#include "tests/testing/shared_emulator_test.h"
 
 namespace {
 
@@ -53,22 +54,12 @@ std::string MetadataValue(
 // One emulator for the suite, reset before each test; a fresh gateway for
 // each test, so that no test sees another's rate-limit window or circuit
 // breaker state.
-class UploadTokenServiceTest : public ::testing::Test {
+class UploadTokenServiceTest
+    : public testing_support::SharedEmulatorTest<kApiKey> {
  protected:
-  static void SetUpTestSuite() {
-    auto emulator = EmulatorProcess::Start(kApiKey);
-    ASSERT_TRUE(emulator.ok()) << emulator.status();
-    emulator_ = emulator->release();
-  }
-
-  static void TearDownTestSuite() {
-    delete emulator_;
-    emulator_ = nullptr;
-  }
-
   void SetUp() override {
-    ASSERT_NE(emulator_, nullptr);
-    ASSERT_TRUE(emulator_->Reset().ok());
+    SharedEmulatorTest::SetUp();
+    if (HasFatalFailure()) return;
     auto gateway = GatewayProcess::Start(emulator_->base_url(), kApiKey);
     ASSERT_TRUE(gateway.ok()) << gateway.status();
     gateway_ = *std::move(gateway);
@@ -131,12 +122,9 @@ class UploadTokenServiceTest : public ::testing::Test {
     return tokens;
   }
 
-  static EmulatorProcess* emulator_;
   std::unique_ptr<GatewayProcess> gateway_;
   std::unique_ptr<UploadTokenService::Stub> stub_;
 };
-
-EmulatorProcess* UploadTokenServiceTest::emulator_ = nullptr;
 
 TEST_F(UploadTokenServiceTest, CreateReturnsTokenThatExpiresAfterTtl) {
   UploadToken token = MustCreate(3600);
