@@ -177,13 +177,16 @@ class ReadCoalescer {
       flight.waiters.clear();
       flight.upstream.reset();
     }
-    for (std::size_t i = 0; i < waiters.size(); ++i) {
-      // The last one may take the result itself; the others get copies.
-      ApiResult<Value> answer =
-          i + 1 == waiters.size() ? std::move(result) : result;
-      if (waiters[i].joined) answer.upstream.source = AnswerSource::kCoalesced;
-      std::move(waiters[i].done)(std::move(answer));
+    if (waiters.empty()) return;
+    // The others get copies; the last one takes the result itself.
+    const auto deliver = [](Waiter& waiter, ApiResult<Value> answer) {
+      if (waiter.joined) answer.upstream.source = AnswerSource::kCoalesced;
+      std::move(waiter.done)(std::move(answer));
+    };
+    for (std::size_t i = 0; i + 1 < waiters.size(); ++i) {
+      deliver(waiters[i], result);
     }
+    deliver(waiters.back(), std::move(result));
   }
 
   // One waiter's way out of its flight.
