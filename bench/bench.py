@@ -30,6 +30,8 @@ import threading
 import time
 import urllib.request
 
+import stewardship
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 API_KEY = "bench" + "0" * 27
 SERVICE = "apivideo.uploadtokens.v1.UploadTokenService"
@@ -466,6 +468,9 @@ def main():
     ap.add_argument("--gateway-binary",
                     help="measure this upload_token_gateway instead (before/after)")
     ap.add_argument("--skip-little", action="store_true")
+    ap.add_argument("--skip-stewardship", action="store_true")
+    ap.add_argument("--stewardship-only", action="store_true",
+                    help="only the rows of 'Sharing one account'")
     args = ap.parse_args()
     global GATEWAY_BINARY
     GATEWAY_BINARY = args.gateway_binary
@@ -505,6 +510,11 @@ def run(args, bin_dir, tmp, procs):
         return f"http://127.0.0.1:{port}/{SERVICE}/{m}"
 
     results = {"machine": machine(), "seconds": secs}
+
+    if args.stewardship_only:
+        steward = stewardship_rows(args, bin_dir, tmp, procs, emulator, frames, None)
+        stewardship.print_rows(steward)
+        return 0
 
     if args.smoke:
         rows = {}
@@ -619,11 +629,14 @@ def run(args, bin_dir, tmp, procs):
                                                epoll=mode == "epoll")
         procs.stop(slow)
 
+    steward = {} if args.skip_stewardship else stewardship_rows(
+        args, bin_dir, tmp, procs, emulator, frames, extra["floor_server_1"]["p50_us"])
     results.update(gateway=rows, gateway_1=gw1, gateway_runs=gw_runs,
                    floor_server=rows_floor, floor_curl=rows_curl, little=little,
-                   little_curl=little_curl,
+                   little_curl=little_curl, stewardship=steward,
                    **extra)
     print_table(rows, results, little)
+    stewardship.print_rows(steward)
     log(f"bench took {time.time() - t_start:.0f} s; results in memory only"
         if not args.json else f"bench took {time.time() - t_start:.0f} s")
     if args.json:
@@ -631,6 +644,34 @@ def run(args, bin_dir, tmp, procs):
             json.dump(results, f, indent=1)
     bad = [m for m in METHODS if rows[m]["grpc_errors"] or rows[m]["http_failures"]]
     return 1 if bad else 0
+
+
+def stewardship_rows(args, bin_dir, tmp, procs, emulator, frames, floor_p50_us):
+    """The rows of 'Sharing one account' (bench/stewardship.py)."""
+    secs = args.seconds
+    m = "GetUploadToken"
+    if floor_p50_us is None:
+        floor = start_floor_server(procs, bin_dir)
+        floor_p50_us = h2load(f"http://127.0.0.1:{floor.port}/{SERVICE}/{m}", tmp,
+                              1, 1, secs, data=frames[m], pid=floor.pid)["p50_us"]
+        procs.stop(floor)
+    log("a cache hit at 1 in flight")
+    cached = start_gateway(procs, "gateway_cached", bin_dir, emulator.url,
+                           ["--token_cache_max_age=1h"])
+    url = f"http://127.0.0.1:{cached.port}/{SERVICE}/{m}"
+    grpc_status_sample(cached.port, m, frames[m], tmp)  # fills the cache
+    hit = h2load(url, tmp, 1, 1, secs, data=frames[m], pid=cached.pid)
+    procs.stop(cached)
+    rows = {"cache_hit": {"p50_us": hit["p50_us"], "floor_p50_us": floor_p50_us,
+                          "ratio": hit["p50_us"] / floor_p50_us}}
+    for cache in (False, True):
+        log(f"a read-heavy mix, token cache {'on' if cache else 'off'}")
+        rows["mix_cache_on" if cache else "mix_cache_off"] = stewardship.mix(
+            start_emulator, start_gateway, procs, bin_dir, max(secs, 5), cache)
+    log("a flood beside an interactive caller (about 20 s)")
+    rows["flood"] = stewardship.flood(start_emulator, start_gateway, procs, bin_dir,
+                                      tmp, max(20, secs))
+    return rows
 
 
 def median_row(runs):
