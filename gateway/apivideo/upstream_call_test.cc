@@ -546,6 +546,33 @@ TEST_F(UpstreamCallTest, CancelDuringBackoffEndsAtOnceAndNeverRetries) {
   EXPECT_EQ(outcome.calls, 1);
 }
 
+TEST_F(UpstreamCallTest, CancelWhileWaitingForQuotaEndsAtOnceAndSendsNothing) {
+  UseUpTheWindow(http::Method::kGet, /*retry_after=*/"2");
+  Outcome outcome;
+  auto call = Start(http::Method::kGet, outcome);
+  ASSERT_EQ(outcome.calls, 0);  // Waiting for the window.
+  call->Cancel();
+  ASSERT_EQ(outcome.calls, 1);
+  EXPECT_EQ(outcome.code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(upstream_.quota.Snap(policy::RouteKind::kRead).waiting, 0u);
+  upstream_.scheduler.Advance(absl::Seconds(2) + kMargin);
+  EXPECT_EQ(client_.started(), 1u);
+  EXPECT_EQ(outcome.calls, 1);
+}
+
+TEST_F(UpstreamCallTest, AttemptRefusedAfterItsUnitGivesTheUnitBack) {
+  // The probe's unit goes to a call the deadline check then refuses...
+  Outcome refused;
+  Start(http::Method::kGet, refused, /*time_left=*/absl::Milliseconds(1));
+  ASSERT_EQ(refused.code(), absl::StatusCode::kDeadlineExceeded);
+  // ...and is free again for the next call, which goes at once.
+  Outcome next;
+  Start(http::Method::kGet, next);
+  EXPECT_EQ(client_.started(), 1u);
+  client_.Respond(0, 200, "{}");
+  EXPECT_TRUE(next.result.ok());
+}
+
 TEST_F(UpstreamCallTest, CancelDuringTransferAbortsIt) {
   Outcome outcome;
   auto call = Start(http::Method::kGet, outcome);
