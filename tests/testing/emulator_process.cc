@@ -27,7 +27,12 @@ absl::StatusOr<int> ReadJsonCount(const std::string& json,
                                   const std::string& key) {
   const std::string needle = absl::StrCat("\"", key, "\":");
   const std::size_t at = json.find(needle);
-  if (at == std::string::npos) return 0;
+  // A misspelt route or a field the emulator lacks is an error, never 0:
+  // "nothing was sent" must not pass by a typo.
+  if (at == std::string::npos) {
+    return absl::NotFoundError(
+        absl::StrCat("the emulator's stats have no \"", key, "\": ", json));
+  }
   std::size_t start = at + needle.size();
   while (start < json.size() && json[start] == ' ') ++start;
   std::size_t end = start;
