@@ -26,6 +26,9 @@ packages=(
   openssl ca-certificates
   # nghttpd, the real HTTP/2 server the HTTP/2 upstream tests run against
   nghttp2-server
+  # gateway/redis: hiredis's async API on libevent; the real redis-server
+  # its tests (and the integration tests of sharing) run against
+  redis-server libhiredis-dev libevent-dev
   # deploy/check_deploy.py reads the Kubernetes manifests
   python3-yaml
   # the generated clients (clients/, make clients) and their example tests:

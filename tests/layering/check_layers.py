@@ -23,14 +23,15 @@ ALLOWED = {
     "reflection": set(),
     "observability": {"common"},
     "http": {"common"},
+    "redis": {"common"},
     "security": {"common"},
-    "apivideo": {"common", "http", "policy"},
+    "apivideo": {"common", "http", "policy", "redis"},
     "service": {"common", "observability", "policy", "apivideo", "security"},
     "server": {"common", "reflection"},
     "config": {"common", "http", "policy", "apivideo", "security", "service",
                "server"},
     "app": {"common", "observability", "http", "policy", "apivideo",
-            "security", "service", "server", "config"},
+            "security", "service", "server", "config", "redis"},
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"gateway/([A-Za-z0-9_]+)/',
