@@ -77,6 +77,21 @@ std::optional<FairQueue::WaiterId> FairQueue::Pop() {
   return id;
 }
 
+std::optional<FairQueue::WaiterId> FairQueue::Peek() const {
+  if (turns_.empty()) return std::nullopt;
+  return callers_.at(std::get<2>(*turns_.begin())).waiting.front().id;
+}
+
+std::string FairQueue::CallerOf(WaiterId id) const {
+  auto it = locations_.find(id);
+  return it != locations_.end() ? it->second.caller : std::string();
+}
+
+std::size_t FairQueue::WaitingOf(absl::string_view caller) const {
+  auto it = callers_.find(caller);
+  return it != callers_.end() ? it->second.waiting.size() : 0;
+}
+
 std::size_t FairQueue::WaitersAheadOfNew(absl::string_view caller_name) const {
   // The tag the new waiter would get.
   double tag = 0.0;

@@ -50,6 +50,15 @@ class FairQueue {
   // Takes out and returns the waiter to serve next; nullopt when empty.
   std::optional<WaiterId> Pop();
 
+  // The waiter Pop would return now, left queued; nullopt when empty.
+  std::optional<WaiterId> Peek() const;
+
+  // The caller of a queued waiter; empty if it is not queued.
+  std::string CallerOf(WaiterId id) const;
+
+  // How many waiters `caller` has queued.
+  std::size_t WaitingOf(absl::string_view caller) const;
+
   // How many queued waiters would be served before one that `caller` would
   // push now: its own queued waiters, and those of other callers with a
   // lower tag.

@@ -113,5 +113,37 @@ TEST(FairQueueTest, CallerJustServedGoesAfterANewcomer) {
   EXPECT_THAT(PopN(queue, 2), ElementsAre(3, 2));
 }
 
+TEST(FairQueueTest, PeekShowsWhatPopTakesAndLeavesItQueued) {
+  FairQueue queue;
+  queue.Push(1, "flood", 1.0);
+  queue.Push(2, "flood", 1.0);
+  queue.Push(3, "interactive", 1.0);
+  ASSERT_EQ(queue.Pop(), 1u);
+  // The interactive caller's start tag is now below the flood's next one.
+  EXPECT_EQ(queue.Peek(), 3u);
+  EXPECT_EQ(queue.size(), 2u);
+  EXPECT_EQ(queue.Pop(), 3u);
+  EXPECT_EQ(queue.Peek(), 2u);
+}
+
+TEST(FairQueueTest, EmptyQueuePeeksNothing) {
+  FairQueue queue;
+  EXPECT_EQ(queue.Peek(), std::nullopt);
+}
+
+TEST(FairQueueTest, CountsAndNamesEachCallersWaiters) {
+  FairQueue queue;
+  queue.Push(1, "flood", 1.0);
+  queue.Push(2, "flood", 1.0);
+  queue.Push(3, "interactive", 1.0);
+  EXPECT_EQ(queue.WaitingOf("flood"), 2u);
+  EXPECT_EQ(queue.WaitingOf("interactive"), 1u);
+  EXPECT_EQ(queue.WaitingOf("nobody"), 0u);
+  EXPECT_EQ(queue.CallerOf(3), "interactive");
+  queue.Remove(3);
+  EXPECT_EQ(queue.CallerOf(3), "");
+  EXPECT_EQ(queue.WaitingOf("interactive"), 0u);
+}
+
 }  // namespace
 }  // namespace gateway::policy
