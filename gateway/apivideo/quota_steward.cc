@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "gateway/common/log.h"
 #include "gateway/common/status_details.h"
 #include "google/rpc/error_details.pb.h"
 
@@ -17,6 +20,23 @@ absl::string_view KindName(policy::RouteKind kind) {
 // Weight of the newest sample in the latency's moving average.
 constexpr double kLatencyWeight = 0.2;
 
+// The share of the steward's own window: all of the gateway's share, or,
+// when replicas share the windows, what one replica may spend alone while
+// the shared state is unreachable.
+double OwnShare(const QuotaStewardOptions& options) {
+  return options.shared != nullptr
+             ? std::min(options.fallback_share, options.share)
+             : options.share;
+}
+
+// How long the steward keeps to its own window after the shared state
+// failed to answer, before it asks the shared state again.
+const absl::Duration kLocalAfterSharedError = absl::Seconds(1);
+// The longest between two asks for a waiting caller: the shared state
+// forgets a waiting caller that was not asked for within
+// RedisSharedQuotaOptions::waiting_ttl.
+const absl::Duration kMaxSharedRetry = absl::Milliseconds(500);
+
 }  // namespace
 
 QuotaSteward::QuotaSteward(Scheduler& scheduler, QuotaStewardOptions options,
@@ -26,8 +46,15 @@ QuotaSteward::QuotaSteward(Scheduler& scheduler, QuotaStewardOptions options,
       options_(std::move(options)),
       now_(std::move(now)),
       observer_(observer),
-      windows_{Window({options_.share, options_.burst}),
-               Window({options_.share, options_.burst})} {}
+      windows_{Window({OwnShare(options_), options_.burst}),
+               Window({OwnShare(options_), options_.burst})},
+      replica_(absl::StrFormat("%016x",
+                               absl::Uniform<std::uint64_t>(absl::BitGen()))) {}
+
+bool QuotaSteward::UsesShared(const Window& w, absl::Time now) const {
+  return options_.shared != nullptr && now >= w.local_until &&
+         options_.shared->available();
+}
 
 double QuotaSteward::WeightOf(absl::string_view caller) const {
   auto it = options_.weights.find(caller);
@@ -36,6 +63,14 @@ double QuotaSteward::WeightOf(absl::string_view caller) const {
 
 absl::Time QuotaSteward::ExpectedTurn(Window& w, absl::string_view caller,
                                       absl::Time now) {
+  if (UsesShared(w, now)) {
+    const SharedQuotaDecision& said = w.shared_said;
+    if (!said.usable_per_window.has_value()) return now + w.latency;
+    const std::size_t ahead = w.queue.WaitersAheadOfNew(caller);
+    return std::max(now, w.shared_next_unit_at) +
+           said.window_length * static_cast<double>(ahead) /
+               static_cast<double>(*said.usable_per_window);
+  }
   const std::optional<absl::Time> next = w.window.NextUnitAt(now);
   // A window not known yet opens with its probe's answer; how wide is
   // anyone's guess, so do not refuse on a guess.
@@ -80,15 +115,18 @@ QuotaAcquisition QuotaSteward::Acquire(const QuotaRequest& request,
   QuotaAcquisition out;
   std::optional<absl::Time> reset_at;
   absl::Time latest_start;
+  bool shared = false;
   {
     absl::MutexLock lock(&mu_);
     Window& w = WindowOf(kind);
+    // A shared unit is asked for by the head of the queue.
+    shared = UsesShared(w, now);
     // Nobody overtakes a queue: while calls wait, a free unit is theirs.
     std::optional<policy::QuotaReservation> reservation;
-    if (w.queue.empty()) reservation = w.window.TryReserve(now);
+    if (!shared && w.queue.empty()) reservation = w.window.TryReserve(now);
     if (reservation.has_value()) {
       out.result = QuotaAcquisition::Result::kGranted;
-      out.grant = {kind, *reservation, now};
+      out.grant = {kind, *reservation, now, {}};
     } else {
       latest_start =
           request.deadline - std::max(request.min_request_time, w.latency);
@@ -103,10 +141,13 @@ QuotaAcquisition QuotaSteward::Acquire(const QuotaRequest& request,
         out.result = QuotaAcquisition::Result::kQueued;
         out.waiter = next_waiter_++;
         w.queue.Push(out.waiter, caller, WeightOf(caller));
-        w.waiters.emplace(
-            out.waiter,
-            Waiter{caller, request.route, std::move(on_turn), now, {}});
-        reset_at = ResetTimerNeeded(w, now);
+        w.waiters.emplace(out.waiter, Waiter{caller,
+                                             request.route,
+                                             std::move(on_turn),
+                                             now,
+                                             {},
+                                             latest_start});
+        if (!shared) reset_at = ResetTimerNeeded(w, now);
       }
     }
   }
@@ -140,6 +181,9 @@ QuotaAcquisition QuotaSteward::Acquire(const QuotaRequest& request,
       if (stale) scheduler_.CancelTask(timer);
       break;
     }
+  }
+  if (shared && out.result == QuotaAcquisition::Result::kQueued) {
+    PumpShared(kind);
   }
   return out;
 }
@@ -192,7 +236,7 @@ std::vector<QuotaSteward::Delivery> QuotaSteward::Pump(policy::RouteKind kind,
     auto it = w.waiters.find(id);
     Waiter& waiter = it->second;
     deliveries.push_back(
-        {std::move(waiter.on_turn), QuotaGrant{kind, *reservation, now},
+        {std::move(waiter.on_turn), QuotaGrant{kind, *reservation, now, {}},
          std::move(waiter.caller), now - waiter.enqueued_at, waiter.timer});
     w.waiters.erase(it);
   }
@@ -221,7 +265,7 @@ void QuotaSteward::StartResetTimer(policy::RouteKind kind, absl::Time at,
       Window& w = WindowOf(kind);
       if (w.reset_timer_at == at) w.reset_timer_at = absl::InfinitePast();
     }
-    PumpAndDeliver(kind);
+    PumpEither(kind);
   });
 }
 
@@ -243,7 +287,11 @@ void QuotaSteward::Deliver(std::vector<Delivery> deliveries,
   for (Delivery& delivery : deliveries) {
     if (delivery.timer.has_value()) scheduler_.CancelTask(*delivery.timer);
     if (observer_ != nullptr) {
-      observer_->OnGranted(delivery.caller, kind, delivery.waited);
+      if (delivery.result.ok()) {
+        observer_->OnGranted(delivery.caller, kind, delivery.waited);
+      } else {
+        observer_->OnRefused(delivery.caller, kind);
+      }
     }
     std::move(delivery.on_turn)(std::move(delivery.result));
   }
@@ -252,28 +300,170 @@ void QuotaSteward::Deliver(std::vector<Delivery> deliveries,
 void QuotaSteward::Settle(const QuotaGrant& grant,
                           const policy::QuotaAnswer& answer) {
   const absl::Time now = now_();
+  const policy::RouteKind kind = grant.kind;
   {
     absl::MutexLock lock(&mu_);
-    Window& w = WindowOf(grant.kind);
+    Window& w = WindowOf(kind);
     const absl::Duration sample = now - grant.granted_at;
     w.latency = w.latency * (1 - kLatencyWeight) + sample * kLatencyWeight;
-    w.window.Settle(grant.reservation, answer, now);
+    if (grant.shared_reservation.empty()) {
+      w.window.Settle(grant.reservation, answer, now);
+    }
   }
-  PumpAndDeliver(grant.kind);
+  if (grant.shared_reservation.empty()) {
+    PumpEither(kind);
+    return;
+  }
+  options_.shared->Settle(kind, grant.shared_reservation,
+                          grant.reservation.epoch, answer,
+                          [this, kind] { PumpEither(kind); });
 }
 
 void QuotaSteward::Release(const QuotaGrant& grant) {
+  const policy::RouteKind kind = grant.kind;
+  if (!grant.shared_reservation.empty()) {
+    options_.shared->Release(kind, grant.shared_reservation,
+                             [this, kind] { PumpEither(kind); });
+    return;
+  }
   {
     absl::MutexLock lock(&mu_);
-    WindowOf(grant.kind).window.Release(grant.reservation);
+    WindowOf(kind).window.Release(grant.reservation);
   }
-  PumpAndDeliver(grant.kind);
+  PumpEither(kind);
+}
+
+std::vector<QuotaSteward::Delivery> QuotaSteward::RefuseWaitersPast(
+    policy::RouteKind kind, absl::Time next_unit_at, absl::Time now) {
+  std::vector<Delivery> refusals;
+  Window& w = WindowOf(kind);
+  std::vector<std::uint64_t> late;
+  for (const auto& [id, waiter] : w.waiters) {
+    if (waiter.latest_start < next_unit_at) late.push_back(id);
+  }
+  for (const std::uint64_t id : late) {
+    w.queue.Remove(id);
+    auto it = w.waiters.find(id);
+    Waiter& waiter = it->second;
+    refusals.push_back(
+        {std::move(waiter.on_turn),
+         Refusal(kind, waiter.caller, waiter.route, next_unit_at, now),
+         std::move(waiter.caller), absl::ZeroDuration(), waiter.timer});
+    w.waiters.erase(it);
+  }
+  return refusals;
+}
+
+void QuotaSteward::PumpEither(policy::RouteKind kind) {
+  bool shared = false;
+  {
+    absl::MutexLock lock(&mu_);
+    shared = UsesShared(WindowOf(kind), now_());
+  }
+  if (shared) {
+    PumpShared(kind);
+  } else {
+    PumpAndDeliver(kind);
+  }
+}
+
+void QuotaSteward::PumpShared(policy::RouteKind kind) {
+  SharedQuotaRequest request;
+  request.kind = kind;
+  {
+    absl::MutexLock lock(&mu_);
+    Window& w = WindowOf(kind);
+    if (w.shared_pending || w.shared_retry_at != absl::InfinitePast()) return;
+    const std::optional<std::uint64_t> head = w.queue.Peek();
+    if (!head.has_value()) return;
+    request.caller = w.queue.CallerOf(*head);
+    request.weight = WeightOf(request.caller);
+    request.more_waiting = w.queue.WaitingOf(request.caller) > 1;
+    request.reservation = absl::StrCat(replica_, "-", next_reservation_++);
+    w.shared_pending = true;
+  }
+  options_.shared->Reserve(
+      request, [this, kind, reservation = request.reservation](
+                   absl::StatusOr<SharedQuotaDecision> decision) {
+        OnSharedDecision(kind, reservation, std::move(decision));
+      });
+}
+
+void QuotaSteward::OnSharedDecision(
+    policy::RouteKind kind, const std::string& reservation,
+    absl::StatusOr<SharedQuotaDecision> decision) {
+  const absl::Time now = now_();
+  std::vector<Delivery> deliveries;
+  bool give_back = false;
+  bool ask_again = false;
+  bool fall_back = false;
+  std::optional<absl::Duration> retry;
+  {
+    absl::MutexLock lock(&mu_);
+    Window& w = WindowOf(kind);
+    w.shared_pending = false;
+    if (!decision.ok()) {
+      // Unreachable or slow: this replica spends alone for a while.
+      w.local_until = now + kLocalAfterSharedError;
+      fall_back = true;
+    } else {
+      w.shared_said = *decision;
+      if (!decision->granted) {
+        retry = std::min(decision->retry_after, kMaxSharedRetry);
+        w.shared_next_unit_at = now + decision->retry_after;
+        w.shared_retry_at = now + *retry;
+        // Calls that cannot wait that long learn it now, not at their
+        // deadline.
+        deliveries = RefuseWaitersPast(kind, w.shared_next_unit_at, now);
+      } else if (const std::optional<std::uint64_t> id = w.queue.Pop()) {
+        w.shared_next_unit_at = now;
+        auto it = w.waiters.find(*id);
+        Waiter& waiter = it->second;
+        QuotaGrant grant{kind, {decision->epoch}, now, reservation};
+        deliveries.push_back({std::move(waiter.on_turn), std::move(grant),
+                              std::move(waiter.caller),
+                              now - waiter.enqueued_at, waiter.timer});
+        w.waiters.erase(it);
+        ask_again = true;
+      } else {
+        give_back = true;  // Its waiter left meanwhile.
+      }
+    }
+  }
+  if (fall_back) {
+    Log(LogLevel::kWarning,
+        "quota: the shared window did not answer; this replica spends on its "
+        "own accounting for a while",
+        {LogField("window", KindName(kind)),
+         LogField("error", decision.status().ToString()),
+         LogField("for", absl::FormatDuration(kLocalAfterSharedError))});
+    PumpAndDeliver(kind);
+    return;
+  }
+  if (give_back) {
+    options_.shared->Release(kind, reservation,
+                             [this, kind] { PumpEither(kind); });
+  }
+  if (retry.has_value()) {
+    scheduler_.RunAfter(*retry, [this, kind] {
+      {
+        absl::MutexLock lock(&mu_);
+        WindowOf(kind).shared_retry_at = absl::InfinitePast();
+      }
+      PumpEither(kind);
+    });
+  }
+  Deliver(std::move(deliveries), kind);
+  if (ask_again) PumpShared(kind);
 }
 
 absl::Duration QuotaSteward::TimeUntilUnit(policy::RouteKind kind) {
   const absl::Time now = now_();
   absl::MutexLock lock(&mu_);
   Window& w = WindowOf(kind);
+  if (UsesShared(w, now)) {
+    return std::max(w.shared_next_unit_at - now, absl::ZeroDuration());
+  }
   const std::optional<absl::Time> next = w.window.NextUnitAt(now);
   if (!next.has_value()) return w.latency;
   return std::max(*next - now, absl::ZeroDuration());
@@ -283,6 +473,9 @@ QuotaSteward::Snapshot QuotaSteward::Snap(policy::RouteKind kind) {
   const absl::Time now = now_();
   absl::MutexLock lock(&mu_);
   Window& w = WindowOf(kind);
+  if (UsesShared(w, now)) {
+    return {w.shared_said.available, 0, w.queue.size()};
+  }
   return {w.window.available(now), w.window.in_flight(), w.queue.size()};
 }
 

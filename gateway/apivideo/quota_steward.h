@@ -21,8 +21,16 @@
 //     case kQueued:  the callback runs later, unless Cancel(...) is true.
 //   }
 //
+// With a SharedQuota (replicas sharing Redis), the windows and the fair
+// queuing's turns are the shared ones: a call always queues here, and the
+// head of the queue asks the shared state for a unit, one request at a
+// time per kind. While the shared state cannot be reached the steward
+// spends on its own window, at `fallback_share` of the account: it cannot
+// see what the other replicas spend.
+//
 // Thread-safe. Callbacks run on the thread that frees a unit (an answer on
-// the curl loop, a reset timer on the Scheduler), never under the lock.
+// the curl loop, a reset timer on the Scheduler, a shared decision on the
+// Redis loop), never under the lock.
 
 #ifndef GATEWAY_APIVIDEO_QUOTA_STEWARD_H_
 #define GATEWAY_APIVIDEO_QUOTA_STEWARD_H_
@@ -44,6 +52,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gateway/apivideo/rate_limit.h"
+#include "gateway/apivideo/shared_quota.h"
 #include "gateway/common/scheduler.h"
 #include "gateway/policy/fair_queue.h"
 #include "gateway/policy/operation.h"
@@ -62,6 +71,13 @@ struct QuotaStewardOptions {
   double burst = 0.25;
   // Callers' weights (--caller_weights_file); 1 for a caller not listed.
   absl::flat_hash_map<std::string, double> weights;
+  // The windows shared by the replicas (--redis_address); null: this
+  // process's own. Must outlive the steward.
+  SharedQuota* shared = nullptr;
+  // With `shared`: the share the steward spends on its own accounting while
+  // the shared state is unreachable (--redis_fallback_share), at most
+  // `share`.
+  double fallback_share = 0.25;
 };
 
 struct QuotaRequest {
@@ -82,6 +98,9 @@ struct QuotaGrant {
   policy::RouteKind kind = policy::RouteKind::kRead;
   policy::QuotaReservation reservation;
   absl::Time granted_at;
+  // The unit's name in the shared state; empty: a unit of the steward's
+  // own window.
+  std::string shared_reservation;
 };
 
 using QuotaCallback = absl::AnyInvocable<void(absl::StatusOr<QuotaGrant>) &&>;
@@ -159,6 +178,8 @@ class QuotaSteward {
     QuotaCallback on_turn;
     absl::Time enqueued_at;
     std::optional<TaskId> timer;
+    // The latest the call may be granted a unit.
+    absl::Time latest_start = absl::InfiniteFuture();
   };
   struct Window {
     explicit Window(const policy::QuotaWindowOptions& options)
@@ -170,6 +191,14 @@ class QuotaSteward {
     absl::Time reset_timer_at = absl::InfinitePast();
     // The recent time from grant to answer.
     absl::Duration latency = absl::Milliseconds(100);
+    // With a shared state: a Reserve is on its way; the time of the pending
+    // retry timer (InfinitePast: none); until when the own window is used
+    // because the shared state failed; and what it last said.
+    bool shared_pending = false;
+    absl::Time shared_retry_at = absl::InfinitePast();
+    absl::Time local_until = absl::InfinitePast();
+    absl::Time shared_next_unit_at = absl::InfinitePast();
+    SharedQuotaDecision shared_said;
   };
   // A grant decided under the lock, delivered outside it.
   struct Delivery {
@@ -202,6 +231,21 @@ class QuotaSteward {
   void StartResetTimer(policy::RouteKind kind, absl::Time at, absl::Time now);
   void OnWaiterTimeout(policy::RouteKind kind, std::uint64_t waiter);
   void Deliver(std::vector<Delivery> deliveries, policy::RouteKind kind);
+  // Whether `window`'s units come from the shared state now.
+  bool UsesShared(const Window& window, absl::Time now) const;
+  // Asks the shared state for a unit for the head of the queue, unless a
+  // request or a retry timer is already pending. Call without the lock.
+  void PumpShared(policy::RouteKind kind);
+  void OnSharedDecision(policy::RouteKind kind, const std::string& reservation,
+                        absl::StatusOr<SharedQuotaDecision> decision);
+  // Takes out the waiters whose deadline comes before `next_unit_at`: their
+  // refusals, to deliver outside the lock.
+  std::vector<Delivery> RefuseWaitersPast(policy::RouteKind kind,
+                                          absl::Time next_unit_at,
+                                          absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Pumps the shared state or the own window, whichever is in use.
+  void PumpEither(policy::RouteKind kind);
 
   Scheduler& scheduler_;
   const QuotaStewardOptions options_;
@@ -211,6 +255,9 @@ class QuotaSteward {
   absl::Mutex mu_;
   std::array<Window, 2> windows_ ABSL_GUARDED_BY(mu_);
   std::uint64_t next_waiter_ ABSL_GUARDED_BY(mu_) = 1;
+  // Names this process's shared reservations apart from other replicas'.
+  const std::string replica_;
+  std::uint64_t next_reservation_ ABSL_GUARDED_BY(mu_) = 1;
 };
 
 }  // namespace gateway::apivideo
