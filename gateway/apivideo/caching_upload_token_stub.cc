@@ -7,7 +7,11 @@
 #include <optional>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "gateway/common/log.h"
 
 namespace gateway::apivideo {
 namespace {
@@ -31,14 +35,87 @@ std::string KeyOf(const ListQuery& query) {
                       query.current_page, "/", query.page_size);
 }
 
+// The handle of a Get waiting for the shared store: cancels the wait, or,
+// once the store said "miss", the upstream read that followed.
+class SharedRead final : public Cancellable {
+ public:
+  explicit SharedRead(ApiCallback<UploadToken> done) : done_(std::move(done)) {}
+
+  void Cancel() override {
+    ApiCallback<UploadToken> done;
+    std::shared_ptr<Cancellable> next;
+    {
+      absl::MutexLock lock(&mu_);
+      if (cancelled_) return;
+      cancelled_ = true;
+      done = std::move(done_);
+      done_ = nullptr;
+      next = next_;
+    }
+    if (done != nullptr) {
+      // Still waiting for the store: whatever it says will be dropped.
+      ApiResult<UploadToken> result{
+          absl::CancelledError("the call was cancelled"), {}};
+      std::move(done)(std::move(result));
+    } else if (next != nullptr) {
+      next->Cancel();
+    }
+  }
+
+  // The caller's callback, when the store answers; null if cancelled.
+  ApiCallback<UploadToken> Take() {
+    absl::MutexLock lock(&mu_);
+    ApiCallback<UploadToken> done = std::move(done_);
+    done_ = nullptr;
+    return done;
+  }
+
+  // The read that followed a miss, to cancel with this one.
+  void Follow(std::shared_ptr<Cancellable> next) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (!cancelled_) {
+        next_ = std::move(next);
+        return;
+      }
+    }
+    // Cancelled while the read was being started.
+    if (next != nullptr) next->Cancel();
+  }
+
+ private:
+  absl::Mutex mu_;
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  ApiCallback<UploadToken> done_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<Cancellable> next_ ABSL_GUARDED_BY(mu_);
+};
+
+// A callback that logs a failed write to the shared store, then answers.
+template <typename T>
+SharedTokenStore::DoneCallback AnswerAfterStore(absl::string_view what,
+                                                ApiResult<T> result,
+                                                ApiCallback<T> done) {
+  return [what, result = std::move(result),
+          done = std::move(done)](absl::Status stored) mutable {
+    if (!stored.ok()) {
+      Log(LogLevel::kWarning,
+          "shared token cache: write failed; other replicas may not see it",
+          {LogField("operation", what), LogField("error", stored.ToString())});
+    }
+    std::move(done)(std::move(result));
+  };
+}
+
 }  // namespace
 
 CachingUploadTokenStub::CachingUploadTokenStub(UploadTokenStub& upstream,
                                                const ReadCacheOptions& options,
-                                               AnswerObserver* observer)
+                                               AnswerObserver* observer,
+                                               SharedTokenStore* shared)
     : upstream_(upstream),
       options_(options),
       observer_(observer),
+      shared_(shared),
       tokens_(options.tokens, options.now),
       pages_(static_cast<std::size_t>(std::max(options.list_max_entries, 1))) {}
 
@@ -66,20 +143,65 @@ std::shared_ptr<Cancellable> CachingUploadTokenStub::Create(
         // Even a failed create may have made a token (a timeout after
         // api.video acted): pages from before may lack it.
         ForgetPages();
+        if (result.value.ok() && SharedAvailable()) {
+          // So that a read on any replica is a hit: the caller hears of
+          // the token once it is shared (or sharing failed).
+          const UploadToken token = *result.value;
+          shared_->AddCreated(
+              token,
+              AnswerAfterStore("create", std::move(result), std::move(done)));
+          return;
+        }
         std::move(done)(std::move(result));
       });
+}
+
+bool CachingUploadTokenStub::SharedAvailable() const {
+  return shared_ != nullptr && shared_->available();
 }
 
 std::shared_ptr<Cancellable> CachingUploadTokenStub::Get(
     absl::string_view token, const CallOptions& options,
     ApiCallback<UploadToken> done) {
   done = Observed("get", options, std::move(done));
+  if (!SharedAvailable()) return LocalGet(token, options, std::move(done));
+  auto read = std::make_shared<SharedRead>(std::move(done));
+  shared_->Find(token, [this, read, token = std::string(token),
+                        options](SharedTokenStore::FindResult found) {
+    ApiCallback<UploadToken> done = read->Take();
+    if (done == nullptr) return;  // cancelled meanwhile
+    if (!found.ok()) {
+      // The store could not answer: as if there were none.
+      read->Follow(LocalGet(token, options, std::move(done)));
+      return;
+    }
+    if (found->has_value()) {
+      ApiResult<UploadToken> result{**std::move(found), {}};
+      result.upstream.source = AnswerSource::kHit;
+      std::move(done)(std::move(result));
+      return;
+    }
+    // Not the local cache: it may hold what another replica deleted.
+    read->Follow(UpstreamGet(token, options, std::move(done)));
+  });
+  return read;
+}
+
+std::shared_ptr<Cancellable> CachingUploadTokenStub::LocalGet(
+    absl::string_view token, const CallOptions& options,
+    ApiCallback<UploadToken> done) {
   if (std::optional<absl::StatusOr<UploadToken>> cached = tokens_.Find(token)) {
     ApiResult<UploadToken> result{*std::move(cached), {}};
     result.upstream.source = AnswerSource::kHit;
     std::move(done)(std::move(result));
     return AnsweredHandle();
   }
+  return UpstreamGet(token, options, std::move(done));
+}
+
+std::shared_ptr<Cancellable> CachingUploadTokenStub::UpstreamGet(
+    absl::string_view token, const CallOptions& options,
+    ApiCallback<UploadToken> done) {
   // A joining read leaves this lambda unused: the flight already running
   // asked upstream with the options of the read that started it.
   return gets_.Join(
@@ -92,6 +214,9 @@ std::shared_ptr<Cancellable> CachingUploadTokenStub::Get(
             [this, token, generation, flight_done = std::move(flight_done)](
                 ApiResult<UploadToken> result) mutable {
               tokens_.AddAnswer(token, result.value, generation);
+              // The store keeps tokens and NOT_FOUNDs, unless the token was
+              // deleted meanwhile on any replica.
+              if (SharedAvailable()) shared_->AddAnswer(token, result.value);
               std::move(flight_done)(std::move(result));
             });
       },
@@ -149,6 +274,13 @@ std::shared_ptr<Cancellable> CachingUploadTokenStub::Delete(
         tokens_.Forget(token);
         gets_.Detach(token);
         ForgetPages();
+        if (SharedAvailable()) {
+          // No replica answers the token once the caller hears of the
+          // delete (unless the store failed: then it may, for max age).
+          shared_->Forget(token, AnswerAfterStore("delete", std::move(result),
+                                                  std::move(done)));
+          return;
+        }
         std::move(done)(std::move(result));
       });
 }

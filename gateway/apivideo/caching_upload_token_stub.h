@@ -14,13 +14,29 @@
 //   - keeps what it knows true of writes made through the gateway: a Create
 //     enters the cache, a Delete leaves it, and either drops cached pages.
 //     A write made elsewhere shows once the entry's max age has passed.
+// Shared mode (--redis_address): given a SharedTokenStore
+// (shared_token_store.h), replicas of the gateway share the token cache.
+// While the store is available():
+//   - Get asks the store first: a token or a remembered NOT_FOUND is a hit;
+//     a miss goes upstream as above (coalesced) and the answer is added to
+//     the store; an error of the store falls back to the local cache;
+//   - Create answers once the new token is in the store, so that a Get on
+//     any replica is a hit;
+//   - Delete answers once the store has forgotten the token (and left a
+//     tombstone that keeps a Get in flight anywhere from storing it again),
+//     so no replica reports it after the Delete returned.
+// A store error only loses the sharing, never the call. While the store
+// is not available() everything is local, as without it; the local cache
+// keeps what this replica writes and reads in either mode, ready for then.
+// Lists are always local.
 // Errors other than a Get's NOT_FOUND are never cached, so a fault upstream
 // always reaches the caller who asked upstream. Each answer says where it
 // came from (UpstreamCallInfo::source); an AnswerObserver, if given, hears
 // of every answer, for metrics.
 //
 // Thread-safe: calls start on gRPC threads, answers arrive on the curl loop
-// thread. A cache hit calls `done` before the operation returns. No
+// thread (or the store's thread, e.g. the Redis client's loop). A local
+// cache hit calls `done` before the operation returns. No
 // callback runs under a lock of this class or of its parts.
 
 #ifndef GATEWAY_APIVIDEO_CACHING_UPLOAD_TOKEN_STUB_H_
@@ -35,6 +51,7 @@
 #include "absl/time/time.h"
 #include "gateway/apivideo/expiring_lru_cache.h"
 #include "gateway/apivideo/read_coalescer.h"
+#include "gateway/apivideo/shared_token_store.h"
 #include "gateway/apivideo/token_cache.h"
 #include "gateway/apivideo/upload_token_stub.h"
 
@@ -71,11 +88,13 @@ class AnswerObserver {
 
 class CachingUploadTokenStub final : public UploadTokenStub {
  public:
-  // `upstream`, and `observer` when not null, must outlive this object and
-  // every call started through it.
+  // `upstream`, and `observer` and `shared` when not null, must outlive
+  // this object and every call started through it. `shared` null: the
+  // local cache alone.
   CachingUploadTokenStub(UploadTokenStub& upstream,
                          const ReadCacheOptions& options,
-                         AnswerObserver* observer = nullptr);
+                         AnswerObserver* observer = nullptr,
+                         SharedTokenStore* shared = nullptr);
 
   std::shared_ptr<Cancellable> Create(std::int32_t ttl_seconds,
                                       const CallOptions& options,
@@ -95,6 +114,17 @@ class CachingUploadTokenStub final : public UploadTokenStub {
   template <typename T>
   ApiCallback<T> Observed(absl::string_view operation,
                           const CallOptions& options, ApiCallback<T> done);
+  // Whether the shared store is to be asked now.
+  bool SharedAvailable() const;
+  // Get from the local cache, else upstream (coalesced).
+  std::shared_ptr<Cancellable> LocalGet(absl::string_view token,
+                                        const CallOptions& options,
+                                        ApiCallback<UploadToken> done);
+  // Get upstream, joining an identical read in flight; the answer is kept
+  // locally and in the shared store.
+  std::shared_ptr<Cancellable> UpstreamGet(absl::string_view token,
+                                           const CallOptions& options,
+                                           ApiCallback<UploadToken> done);
   // After a write through the gateway: no cached or in-flight page from
   // before it answers a read that starts after it.
   void ForgetPages();
@@ -102,6 +132,7 @@ class CachingUploadTokenStub final : public UploadTokenStub {
   UploadTokenStub& upstream_;
   const ReadCacheOptions options_;
   AnswerObserver* const observer_;
+  SharedTokenStore* const shared_;
   TokenCache tokens_;
   ExpiringLruCache<TokenPage> pages_;
   ReadCoalescer<UploadToken> gets_;

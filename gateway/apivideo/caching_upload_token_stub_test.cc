@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "gateway/apivideo/testing/fake_shared_token_store.h"
 #include "gateway/apivideo/testing/mock_upload_token_stub.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -22,6 +23,7 @@ namespace {
 
 using ::gateway::apivideo::testing::AnswerWith;
 using ::gateway::apivideo::testing::CountingCancellable;
+using ::gateway::apivideo::testing::FakeSharedTokenStore;
 using ::gateway::apivideo::testing::MockUploadTokenStub;
 using ::testing::_;
 
@@ -445,6 +447,207 @@ TEST_F(CachingUploadTokenStubTest, ObserverHearsEachAnswerWithItsCaller) {
   EXPECT_THAT(observer_.seen,
               ::testing::ElementsAre(Seen{"alice", "get", AnswerSource::kMiss},
                                      Seen{"", "get", AnswerSource::kHit}));
+}
+
+// ---- The shared store (replicas sharing one Redis)
+// ---------------------------
+
+class SharedCachingUploadTokenStubTest : public CachingUploadTokenStubTest {
+ protected:
+  // Replica A (the fixture's stub_ over upstream_) and replica B (over
+  // upstream_b_), both over store_.
+  void MakeReplicas(ReadCacheOptions options = {}) {
+    options.now = [this] { return now_; };
+    stub_ = std::make_unique<CachingUploadTokenStub>(upstream_, options,
+                                                     &observer_, &store_);
+    replica_b_ = std::make_unique<CachingUploadTokenStub>(upstream_b_, options,
+                                                          nullptr, &store_);
+  }
+
+  Answer<UploadToken> GetOnB(absl::string_view token) {
+    Answer<UploadToken> answer;
+    replica_b_->Get(token, {}, answer.Callback());
+    return answer;
+  }
+
+  FakeSharedTokenStore store_;
+  MockUploadTokenStub upstream_b_;
+  std::unique_ptr<CachingUploadTokenStub> replica_b_;
+};
+
+TEST_F(SharedCachingUploadTokenStubTest, SharedHitAnswersWithoutUpstream) {
+  MakeReplicas();
+  store_.AddAnswer(kToken, TokenNamed(kToken));
+  EXPECT_CALL(upstream_, Get(_, _, _)).Times(0);
+  Answer<UploadToken> got = Get(kToken);
+  ASSERT_TRUE(got.value().ok());
+  EXPECT_EQ(got.value()->token(), kToken);
+  EXPECT_EQ(got.source(), AnswerSource::kHit);
+}
+
+TEST_F(SharedCachingUploadTokenStubTest,
+       SharedNotFoundIsAnsweredWithTheRememberedStatus) {
+  MakeReplicas();
+  store_.AddAnswer(kToken, absl::NotFoundError("upload token was not found"));
+  EXPECT_CALL(upstream_, Get(_, _, _)).Times(0);
+  Answer<UploadToken> got = Get(kToken);
+  EXPECT_EQ(got.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(got.value().status().message(), "upload token was not found");
+  EXPECT_EQ(got.source(), AnswerSource::kHit);
+}
+
+TEST_F(SharedCachingUploadTokenStubTest, SharedMissGoesUpstreamAndStoresIt) {
+  MakeReplicas();
+  ExpectGets(kToken, 1, TokenNamed(kToken));
+  Answer<UploadToken> got = Get(kToken);
+  ASSERT_TRUE(got.value().ok());
+  EXPECT_EQ(got.source(), AnswerSource::kMiss);
+  std::optional<absl::StatusOr<UploadToken>> stored = store_.Stored(kToken);
+  ASSERT_TRUE(stored.has_value());
+  ASSERT_TRUE(stored->ok());
+  EXPECT_EQ((*stored)->token(), kToken);
+}
+
+TEST_F(SharedCachingUploadTokenStubTest,
+       CreateOnOneReplicaIsAHitOnAnotherWithoutUpstreamRead) {
+  MakeReplicas();
+  EXPECT_CALL(upstream_, Create(_, _, _))
+      .WillOnce(AnswerWith<UploadToken>(TokenNamed(kToken)));
+  EXPECT_CALL(upstream_b_, Get(_, _, _)).Times(0);
+  ASSERT_TRUE(Create().value().ok());
+  Answer<UploadToken> got = GetOnB(kToken);
+  ASSERT_TRUE(got.value().ok());
+  EXPECT_EQ(got.value()->token(), kToken);
+  EXPECT_EQ(got.source(), AnswerSource::kHit);
+}
+
+TEST_F(SharedCachingUploadTokenStubTest,
+       DeleteOnOneReplicaMakesAnotherAskUpstream) {
+  MakeReplicas();
+  EXPECT_CALL(upstream_b_, Get(kToken, _, _))
+      .WillOnce(AnswerWith<UploadToken>(TokenNamed(kToken)))
+      .WillOnce(AnswerWith<UploadToken>(absl::NotFoundError("gone")));
+  EXPECT_CALL(upstream_, Delete(kToken, _, _))
+      .WillOnce(AnswerWith<google::protobuf::Empty>(google::protobuf::Empty()));
+  ASSERT_TRUE(GetOnB(kToken).value().ok());  // B caches it (shared, local)
+  ASSERT_TRUE(Delete(kToken).value().ok());
+  Answer<UploadToken> after = GetOnB(kToken);
+  EXPECT_EQ(after.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(after.source(), AnswerSource::kMiss);
+}
+
+TEST_F(SharedCachingUploadTokenStubTest,
+       GetInFlightDuringADeleteElsewhereIsNotStored) {
+  MakeReplicas();
+  HeldCall<UploadToken> before_delete;
+  EXPECT_CALL(upstream_b_, Get(kToken, _, _)).WillOnce(before_delete.Action());
+  EXPECT_CALL(upstream_, Delete(kToken, _, _))
+      .WillOnce(AnswerWith<google::protobuf::Empty>(google::protobuf::Empty()));
+  Answer<UploadToken> early = GetOnB(kToken);
+  ASSERT_TRUE(Delete(kToken).value().ok());
+  before_delete.Complete(TokenNamed(kToken));
+  EXPECT_TRUE(early.value().ok());
+  EXPECT_FALSE(store_.Stored(kToken).has_value());
+}
+
+TEST_F(SharedCachingUploadTokenStubTest,
+       UnavailableStoreLeavesTheLocalCacheInCharge) {
+  MakeReplicas();
+  store_.set_available(false);
+  ExpectGets(kToken, 1, TokenNamed(kToken));
+  EXPECT_EQ(Get(kToken).source(), AnswerSource::kMiss);
+  EXPECT_EQ(Get(kToken).source(), AnswerSource::kHit);
+  EXPECT_EQ(store_.finds(), 0);
+  EXPECT_FALSE(store_.Stored(kToken).has_value());
+}
+
+TEST_F(SharedCachingUploadTokenStubTest, FindErrorFallsBackToUpstreamAnswer) {
+  MakeReplicas();
+  store_.set_error(absl::UnavailableError("redis: not connected"));
+  ExpectGets(kToken, 1, TokenNamed(kToken));
+  Answer<UploadToken> got = Get(kToken);
+  ASSERT_TRUE(got.value().ok());
+  EXPECT_EQ(got.value()->token(), kToken);
+  EXPECT_EQ(got.source(), AnswerSource::kMiss);
+}
+
+TEST_F(SharedCachingUploadTokenStubTest, FindErrorFallsBackToTheLocalCache) {
+  MakeReplicas();
+  ExpectGets(kToken, 1, TokenNamed(kToken));
+  Get(kToken);  // kept locally too
+  store_.set_error(absl::DeadlineExceededError("redis: too slow"));
+  EXPECT_EQ(Get(kToken).source(), AnswerSource::kHit);
+}
+
+TEST_F(SharedCachingUploadTokenStubTest,
+       DeleteAnswersOnlyAfterForgetCompleted) {
+  MakeReplicas();
+  EXPECT_CALL(upstream_, Delete(kToken, _, _))
+      .WillOnce(AnswerWith<google::protobuf::Empty>(google::protobuf::Empty()));
+  store_.set_hold(true);
+  Answer<google::protobuf::Empty> deleted = Delete(kToken);
+  EXPECT_FALSE(deleted.answered());
+  EXPECT_EQ(store_.ReleaseHeld(), 1u);
+  EXPECT_EQ(deleted.times(), 1);
+  EXPECT_TRUE(deleted.value().ok());
+  EXPECT_TRUE(store_.Tombstoned(kToken));
+}
+
+TEST_F(SharedCachingUploadTokenStubTest, ForgetErrorStillAnswersTheDeleteOk) {
+  MakeReplicas();
+  EXPECT_CALL(upstream_, Delete(kToken, _, _))
+      .WillOnce(AnswerWith<google::protobuf::Empty>(google::protobuf::Empty()));
+  store_.set_error(absl::UnavailableError("redis: connection lost"));
+  EXPECT_TRUE(Delete(kToken).value().ok());
+}
+
+TEST_F(SharedCachingUploadTokenStubTest,
+       CreateAnswersOnlyAfterTheTokenIsShared) {
+  MakeReplicas();
+  EXPECT_CALL(upstream_, Create(_, _, _))
+      .WillOnce(AnswerWith<UploadToken>(TokenNamed(kToken)));
+  store_.set_hold(true);
+  Answer<UploadToken> created = Create();
+  EXPECT_FALSE(created.answered());
+  store_.ReleaseHeld();
+  ASSERT_TRUE(created.value().ok());
+  EXPECT_EQ(created.value()->token(), kToken);
+}
+
+TEST_F(SharedCachingUploadTokenStubTest, CreateStoreErrorStillAnswersTheToken) {
+  MakeReplicas();
+  EXPECT_CALL(upstream_, Create(_, _, _))
+      .WillOnce(AnswerWith<UploadToken>(TokenNamed(kToken)));
+  store_.set_error(absl::UnavailableError("redis: connection lost"));
+  Answer<UploadToken> created = Create();
+  ASSERT_TRUE(created.value().ok());
+  EXPECT_EQ(created.value()->token(), kToken);
+}
+
+TEST_F(SharedCachingUploadTokenStubTest,
+       CancelWhileFindIsPendingAnswersCancelledOnce) {
+  MakeReplicas();
+  EXPECT_CALL(upstream_, Get(_, _, _)).Times(0);
+  store_.set_hold(true);
+  Answer<UploadToken> got;
+  std::shared_ptr<Cancellable> handle = stub_->Get(kToken, {}, got.Callback());
+  handle->Cancel();
+  EXPECT_EQ(got.code(), absl::StatusCode::kCancelled);
+  store_.ReleaseHeld();  // the store's miss comes too late: dropped
+  EXPECT_EQ(got.times(), 1);
+}
+
+TEST_F(SharedCachingUploadTokenStubTest,
+       CancelAfterASharedMissCancelsTheUpstreamRead) {
+  MakeReplicas();
+  HeldCall<UploadToken> upstream_get;
+  EXPECT_CALL(upstream_, Get(kToken, _, _)).WillOnce(upstream_get.Action());
+  Answer<UploadToken> got;
+  std::shared_ptr<Cancellable> handle = stub_->Get(kToken, {}, got.Callback());
+  handle->Cancel();
+  EXPECT_EQ(got.code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(upstream_get.handle->cancels(), 1);
+  EXPECT_EQ(got.times(), 1);
 }
 
 }  // namespace
