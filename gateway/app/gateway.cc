@@ -1,5 +1,6 @@
 #include "gateway/app/gateway.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -7,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "gateway/apivideo/bearer_authenticator.h"
 #include "gateway/apivideo/routes.h"
+#include "gateway/common/host_port.h"
 #include "gateway/common/log.h"
 #include "gateway/config/caller_weights_file.h"
 #include "gateway/observability/trace_context.h"
@@ -96,8 +98,41 @@ void Gateway::StartCredentials() {
   }
 }
 
+void Gateway::StartRedis() {
+  if (config_.redis_address.empty()) return;
+  const HostPort address = *ParseHostPort(config_.redis_address);
+  redis::RedisClientOptions options;
+  options.host = address.host;
+  options.port = address.port;
+  options.password = secrets_.redis_password;
+  options.command_timeout = config_.redis_timeout;
+  redis_ = std::make_unique<redis::RedisClient>(std::move(options));
+  metrics_registry_.AddCallbackGauge(
+      "gateway_redis_connected",
+      "1 while the connection to --redis_address is up: replicas share the "
+      "windows and the token cache; 0: this replica is on its own "
+      "accounting and cache until it is back.",
+      [this] { return redis_->connected() ? 1.0 : 0.0; });
+  apivideo::RedisSharedQuotaOptions shared;
+  shared.window = {config_.quota.share, config_.quota.burst};
+  // A request outlives its call's deadline by little; this frees the units
+  // of a replica that died with requests in flight.
+  shared.lease =
+      std::max(absl::Seconds(30), 2 * config_.service.upstream_timeout);
+  shared_quota_ = std::make_unique<apivideo::RedisSharedQuota>(*redis_, shared);
+  const apivideo::TokenCacheOptions& cache = config_.read_cache.tokens;
+  // With the token cache off, a read would only ask Redis in vain.
+  if (cache.max_age > absl::ZeroDuration() ||
+      cache.negative_max_age > absl::ZeroDuration()) {
+    shared_tokens_ =
+        std::make_unique<apivideo::RedisTokenStore>(*redis_, cache);
+  }
+}
+
 absl::Status Gateway::StartApi() {
+  StartRedis();
   apivideo::QuotaStewardOptions quota = config_.quota;
+  quota.shared = shared_quota_.get();
   if (!config_.caller_weights_file.empty()) {
     absl::StatusOr<absl::flat_hash_map<std::string, double>> weights =
         config::ReadCallerWeightsFile(config_.caller_weights_file);
@@ -140,7 +175,8 @@ absl::Status Gateway::StartApi() {
   api_ = std::make_unique<apivideo::UploadTokenApi>(
       upstream, *apivideo::ParseBaseUrl(config_.api_base_url));
   cached_api_ = std::make_unique<apivideo::CachingUploadTokenStub>(
-      *api_, config_.read_cache, &answer_metrics_observer_);
+      *api_, config_.read_cache, &answer_metrics_observer_,
+      shared_tokens_.get());
   return absl::OkStatus();
 }
 
@@ -250,6 +286,8 @@ void Gateway::Shutdown(absl::Duration grace) {
   if (credentials_health_ != nullptr) credentials_health_->Stop();
   if (key_file_watcher_ != nullptr) key_file_watcher_->Stop();
   if (caller_tokens_watcher_ != nullptr) caller_tokens_watcher_->Stop();
+  // Answers from Redis may start timers on curl_loop_: none after this.
+  if (redis_ != nullptr) redis_->Shutdown();
   // Ends every upstream transfer and timer while what their callbacks use
   // (health, authenticator, policies, api) still exists. The metrics server
   // outlives it and must not find it half destroyed.

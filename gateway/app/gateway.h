@@ -22,6 +22,8 @@
 #include "gateway/apivideo/caching_upload_token_stub.h"
 #include "gateway/apivideo/credentials_health.h"
 #include "gateway/apivideo/quota_steward.h"
+#include "gateway/apivideo/redis_shared_quota.h"
+#include "gateway/apivideo/redis_token_store.h"
 #include "gateway/apivideo/upload_token_api.h"
 #include "gateway/apivideo/upstream_observer.h"
 #include "gateway/app/answer_metrics_observer.h"
@@ -38,6 +40,7 @@
 #include "gateway/observability/upstream_metrics.h"
 #include "gateway/policy/circuit_breaker.h"
 #include "gateway/policy/retry_budget.h"
+#include "gateway/redis/redis_client.h"
 #include "gateway/security/caller_policy_store.h"
 #include "gateway/security/file_watcher.h"
 #include "gateway/security/key_file_watcher.h"
@@ -55,6 +58,8 @@ struct GatewaySecrets {
   // What page tokens are signed with; empty: `api_key`. Replicas must share
   // it for a listing to continue on any of them.
   std::string page_token_secret;
+  // AUTH for --redis_address; empty: none.
+  std::string redis_password;
 };
 
 class Gateway {
@@ -83,6 +88,8 @@ class Gateway {
   // built.
   absl::Status StartTransport();
   void StartCredentials();
+  // With --redis_address: the connection and what replicas share over it.
+  void StartRedis();
   absl::Status StartApi();
   absl::Status StartService();
   absl::Status StartServer();
@@ -122,6 +129,12 @@ class Gateway {
   apivideo::CircuitBreakerCheck circuit_breaker_check_{circuit_breaker_};
   const apivideo::AdmissionChain admission_{
       {&deadline_check_, &circuit_breaker_check_}};
+  // With --redis_address: the state replicas share, over one connection.
+  // Shutdown() ends the connection before curl_loop_, whose timers the
+  // steward's answers from Redis may start.
+  std::unique_ptr<redis::RedisClient> redis_;
+  std::unique_ptr<apivideo::RedisSharedQuota> shared_quota_;
+  std::unique_ptr<apivideo::RedisTokenStore> shared_tokens_;
   // The account's rate-limit windows, shared among callers; its timers run
   // on curl_loop_, which Shutdown() ends first.
   std::unique_ptr<apivideo::QuotaSteward> quota_;

@@ -49,6 +49,12 @@ absl::StatusOr<GatewaySecrets> LoadSecrets(
     if (!secret.ok()) return secret.status();
     secrets.page_token_secret = *std::move(secret);
   }
+  if (!config.redis_password_file.empty()) {
+    absl::StatusOr<std::string> password =
+        security::LoadRedisPassword(config.redis_password_file);
+    if (!password.ok()) return password.status();
+    secrets.redis_password = *std::move(password);
+  }
   return secrets;
 }
 

@@ -154,6 +154,25 @@ ABSL_FLAG(std::string, caller_weights_file, Defaults().caller_weights_file,
           "account's quota, callers share it in proportion to their weights "
           "(1 when not listed). Empty: equal shares.");
 
+ABSL_FLAG(std::string, redis_address, Defaults().redis_address,
+          "HOST:PORT of a Redis server (7 or later) through which replicas "
+          "of the gateway share api.video's rate-limit windows, the callers' "
+          "fair shares and the token cache. Empty: each process on its own.");
+
+ABSL_FLAG(std::string, redis_password_file, Defaults().redis_password_file,
+          "File holding the password of --redis_address (AUTH); empty: "
+          "none.");
+
+ABSL_FLAG(absl::Duration, redis_timeout, Defaults().redis_timeout,
+          "The longest a call waits on Redis; past it the gateway goes on "
+          "with this process's own accounting and cache.");
+
+ABSL_FLAG(double, redis_fallback_share, Defaults().quota.fallback_share,
+          "While Redis is unreachable, the fraction of api.video's rate "
+          "limits each replica spends on its own accounting, more than 0 and "
+          "at most 1 (never more than --quota_share): about --quota_share "
+          "divided by the number of replicas.");
+
 ABSL_FLAG(absl::Duration, health_probe_interval,
           Defaults().health_probe_interval,
           "While api.video rejects the gateway's key (health NOT_SERVING), "
@@ -237,6 +256,10 @@ GatewayConfig ConfigFromFlags() {
   config.quota.share = absl::GetFlag(FLAGS_quota_share);
   config.quota.burst = absl::GetFlag(FLAGS_quota_burst);
   config.caller_weights_file = absl::GetFlag(FLAGS_caller_weights_file);
+  config.redis_address = absl::GetFlag(FLAGS_redis_address);
+  config.redis_password_file = absl::GetFlag(FLAGS_redis_password_file);
+  config.redis_timeout = absl::GetFlag(FLAGS_redis_timeout);
+  config.quota.fallback_share = absl::GetFlag(FLAGS_redis_fallback_share);
   config.health_probe_interval = absl::GetFlag(FLAGS_health_probe_interval);
 
   config.read_cache.tokens.max_age = absl::GetFlag(FLAGS_token_cache_max_age);

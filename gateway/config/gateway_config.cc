@@ -94,6 +94,24 @@ absl::Status CheckUpstream(const GatewayConfig& config,
         "--quota_burst must be more than 0 and at most 1 (the fraction of "
         "the gateway's share of a window spent at once)");
   }
+  if (!config.redis_address.empty()) {
+    absl::StatusOr<HostPort> redis = ParseHostPort(config.redis_address);
+    if (!redis.ok())
+      return Refuse(
+          absl::StrCat("--redis_address: ", redis.status().message()));
+    if (redis->host.empty() || redis->port == 0) {
+      return Refuse("--redis_address must name a host and a port (HOST:PORT)");
+    }
+  }
+  if (config.redis_timeout <= absl::ZeroDuration()) {
+    return Refuse("--redis_timeout must be more than 0");
+  }
+  if (!(config.quota.fallback_share > 0 && config.quota.fallback_share <= 1)) {
+    return Refuse(
+        "--redis_fallback_share must be more than 0 and at most 1 (the "
+        "fraction of the account one replica spends alone while Redis is "
+        "unreachable)");
+  }
   if (!(config.retry_budget.ratio >= 0)) {
     return Refuse("--retry_budget_ratio must not be negative");
   }

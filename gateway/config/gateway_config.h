@@ -89,6 +89,16 @@ struct GatewayConfig {
   std::string caller_weights_file;
   // --retry_budget_ratio.
   policy::RetryBudgetOptions retry_budget;
+  // --- Replicas sharing the account ---
+  // --redis_address: HOST:PORT of the Redis server through which replicas
+  // share the windows, the fair shares and the token cache; empty: each
+  // process on its own. --redis_fallback_share is quota.fallback_share.
+  std::string redis_address;
+  // --redis_password_file: AUTH's password; empty: none.
+  std::string redis_password_file;
+  // --redis_timeout: the longest a call waits on Redis before the gateway
+  // goes on without it.
+  absl::Duration redis_timeout = absl::Milliseconds(100);
   // --health_probe_interval: how often a rejected key is tried again while
   // health is NOT_SERVING; zero: never (and no probe at start-up).
   absl::Duration health_probe_interval = absl::Seconds(10);

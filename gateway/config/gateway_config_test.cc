@@ -120,6 +120,39 @@ TEST(ValidateUpstream, AcceptsTheWholeAccountOrAPartOfIt) {
   }
 }
 
+TEST(ValidateReplicas, AcceptsARedisHostAndPort) {
+  for (const char* address : {"redis:6379", "10.0.0.7:6380", "[::1]:6379"}) {
+    GatewayConfig config = LoopbackConfig();
+    config.redis_address = address;
+    EXPECT_TRUE(Validate(config).ok()) << address;
+  }
+}
+
+TEST(ValidateReplicas, RefusesARedisAddressWithoutHostOrPort) {
+  for (const char* address : {"redis", ":6379", "redis:0", "redis:port"}) {
+    GatewayConfig config = LoopbackConfig();
+    config.redis_address = address;
+    EXPECT_THAT(ProblemWith(config).message(), HasSubstr("--redis_address"))
+        << address;
+  }
+}
+
+TEST(ValidateReplicas, RefusesARedisTimeoutOfZero) {
+  GatewayConfig config = LoopbackConfig();
+  config.redis_timeout = absl::ZeroDuration();
+  EXPECT_THAT(ProblemWith(config).message(), HasSubstr("--redis_timeout"));
+}
+
+TEST(ValidateReplicas, RefusesAFallbackShareOutsideZeroToOne) {
+  for (double share : {0.0, 1.5, std::nan("")}) {
+    GatewayConfig config = LoopbackConfig();
+    config.quota.fallback_share = share;
+    EXPECT_THAT(ProblemWith(config).message(),
+                HasSubstr("--redis_fallback_share"))
+        << share;
+  }
+}
+
 TEST(ValidateUpstream, RefusesNegativeConnectionCap) {
   GatewayConfig config = LoopbackConfig();
   config.transport.max_host_connections = -1;

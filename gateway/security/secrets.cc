@@ -20,6 +20,24 @@ absl::StatusOr<std::string> LoadPageTokenSecret(absl::string_view file) {
   return secret;
 }
 
+absl::StatusOr<std::string> LoadRedisPassword(absl::string_view file) {
+  absl::StatusOr<std::string> contents =
+      ReadFile(file, "--redis_password_file");
+  if (!contents.ok()) return contents.status();
+  std::string password(absl::StripAsciiWhitespace(*contents));
+  if (password.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("--redis_password_file ", file, " is empty"));
+  }
+  for (const char c : password) {
+    if (absl::ascii_iscntrl(static_cast<unsigned char>(c))) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "--redis_password_file ", file, " holds a control character"));
+    }
+  }
+  return password;
+}
+
 absl::StatusOr<std::string> LoadApiKey(absl::string_view key_file,
                                        const char* env_value) {
   std::string key;

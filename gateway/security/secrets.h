@@ -26,6 +26,11 @@ absl::StatusOr<std::string> LoadApiKey(absl::string_view key_file,
 // whitespace dropped, at least 16 bytes left.
 absl::StatusOr<std::string> LoadPageTokenSecret(absl::string_view file);
 
+// The password of the Redis server the replicas share state through, from
+// `file`: surrounding whitespace dropped; empty or with control characters
+// (it goes into a command line of the protocol) is refused.
+absl::StatusOr<std::string> LoadRedisPassword(absl::string_view file);
+
 }  // namespace gateway::security
 
 #endif  // GATEWAY_SECURITY_SECRETS_H_

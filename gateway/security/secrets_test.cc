@@ -39,6 +39,27 @@ TEST(LoadPageTokenSecret, MissingFileIsError) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+TEST(LoadRedisPassword, ReadsPasswordWithoutSurroundingWhitespace) {
+  const TempFile file("\n  s3cret-redis \n");
+  absl::StatusOr<std::string> password = LoadRedisPassword(file.path());
+  ASSERT_TRUE(password.ok()) << password.status();
+  EXPECT_EQ(*password, "s3cret-redis");
+}
+
+TEST(LoadRedisPassword, EmptyFileIsError) {
+  const TempFile file(" \n");
+  EXPECT_EQ(LoadRedisPassword(file.path()).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(LoadRedisPassword, ControlCharacterIsErrorWithoutThePassword) {
+  const TempFile file("zq9x\rkv7");
+  absl::StatusOr<std::string> password = LoadRedisPassword(file.path());
+  ASSERT_EQ(password.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(password.status().message(), HasSubstr("control character"));
+  EXPECT_THAT(password.status().message(), Not(HasSubstr("zq9x")));
+}
+
 TEST(LoadApiKey, ReadsKeyFromFileWithoutSurroundingWhitespace) {
   const TempFile file(absl::StrCat("  \n\t", kFileKey, "\r\n\n"));
   const absl::StatusOr<std::string> key = LoadApiKey(file.path(), nullptr);
