@@ -3,7 +3,7 @@
 // required fields, enums). Run by `make test` (ctest: deploy_schema_check),
 // after `npm ci` here (make node-deps):
 //
-//   node deploy/schema/validate.mjs deploy/kubernetes
+//   node deploy/schema/validate.mjs deploy/kubernetes deploy/kubernetes/redis
 //
 // Then it breaks the objects in memory a few ways and fails unless the
 // schemas reject each, so that a validator that accepts anything cannot
@@ -50,7 +50,7 @@ function load(directory) {
       }
       const object = document.toJS();
       if (object == null || object.kind === "Kustomization") continue;
-      objects.push({ file, object });
+      objects.push({ file: path.join(directory, file), object });
     }
   }
   return objects;
@@ -72,13 +72,17 @@ const breakages = [
    (o) => { o.spec.selector = "app.kubernetes.io/name=upload-token-gateway"; }],
 ];
 
-const directory = process.argv[2] ?? "deploy/kubernetes";
+// The breakages below take the first object of their kind: give the
+// gateway's directory first.
+const directories = process.argv.length > 2 ? process.argv.slice(2) : ["deploy/kubernetes"];
 const failures = [];
 let objects = [];
-try {
-  objects = load(directory);
-} catch (error) {
-  failures.push(error.message);
+for (const directory of directories) {
+  try {
+    objects = objects.concat(load(directory));
+  } catch (error) {
+    failures.push(`${directory}: ${error.message}`);
+  }
 }
 for (const { file, object } of objects) {
   const problem = await complaint(object);
