@@ -8,6 +8,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gateway/redis/redis_client.h"
+#include "gateway/redis/testing/connected_client.h"
 #include "gateway/redis/testing/redis_server.h"
 #include "gtest/gtest.h"
 
@@ -34,15 +35,10 @@ class RedisSharedQuotaTest : public ::testing::Test {
         redis::RedisServer::Start();
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
-    redis::RedisClientOptions options;
-    options.port = server_->port();
-    options.command_timeout = absl::Seconds(2);
-    client_ = std::make_unique<redis::RedisClient>(options);
-    const absl::Time give_up = absl::Now() + absl::Seconds(10);
-    while (!client_->connected() && absl::Now() < give_up) {
-      absl::SleepFor(absl::Milliseconds(5));
-    }
-    ASSERT_TRUE(client_->connected());
+    absl::StatusOr<std::unique_ptr<redis::RedisClient>> client =
+        redis::ConnectedClient(*server_);
+    ASSERT_TRUE(client.ok()) << client.status();
+    client_ = *std::move(client);
   }
 
   // A replica's view of the shared windows.

@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "gateway/common/status_details.h"
 #include "gateway/redis/redis_client.h"
+#include "gateway/redis/testing/connected_client.h"
 #include "gateway/redis/testing/redis_server.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
@@ -46,15 +47,10 @@ class RedisTokenStoreTest : public ::testing::Test {
         redis::RedisServer::Start();
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
-    redis::RedisClientOptions options;
-    options.port = server_->port();
-    options.command_timeout = absl::Seconds(2);
-    client_ = std::make_unique<redis::RedisClient>(options);
-    const absl::Time give_up = absl::Now() + kWait;
-    while (!client_->connected() && absl::Now() < give_up) {
-      absl::SleepFor(absl::Milliseconds(10));
-    }
-    ASSERT_TRUE(client_->connected());
+    absl::StatusOr<std::unique_ptr<redis::RedisClient>> client =
+        redis::ConnectedClient(*server_);
+    ASSERT_TRUE(client.ok()) << client.status();
+    client_ = *std::move(client);
   }
 
   RedisTokenStore& Store(TokenCacheOptions options = {}) {

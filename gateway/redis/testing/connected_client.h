@@ -1,0 +1,22 @@
+// A RedisClient to a test's RedisServer, connected before the test goes on:
+// for the tests of what is kept in Redis, which are not about connecting.
+
+#ifndef GATEWAY_REDIS_TESTING_CONNECTED_CLIENT_H_
+#define GATEWAY_REDIS_TESTING_CONNECTED_CLIENT_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "gateway/redis/redis_client.h"
+#include "gateway/redis/testing/redis_server.h"
+
+namespace gateway::redis {
+
+// A client of `server` (its port, a 2 s command timeout), once connected;
+// an error if it is not within 10 s.
+absl::StatusOr<std::unique_ptr<RedisClient>> ConnectedClient(
+    const RedisServer& server);
+
+}  // namespace gateway::redis
+
+#endif  // GATEWAY_REDIS_TESTING_CONNECTED_CLIENT_H_
