@@ -3,24 +3,22 @@
 // at a small scale, and callers told apart by their caller tokens.
 
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
-#include "gateway/security/caller_policy.h"
 #include "gateway/service/testing/error_details.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
+#include "tests/testing/caller_tokens.h"
 #include "tests/testing/emulator_process.h"
+#include "tests/testing/flood_scenario.h"
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/grpc_calls.h"
 
@@ -28,10 +26,14 @@ namespace {
 
 namespace v1 = ::apivideo::uploadtokens::v1;
 using ::gateway::service::testing::FindDetail;
+using ::testing_support::Authenticate;
 using ::testing_support::EmulatorProcess;
+using ::testing_support::FloodOutcome;
 using ::testing_support::GatewayProcess;
 using ::testing_support::PendingCall;
+using ::testing_support::RunFloodBesideInteractiveCaller;
 using ::testing_support::SetDeadline;
+using ::testing_support::WriteCallerTokensFile;
 
 constexpr char kApiKey[] = "quota-sharing-test-key";
 constexpr char kFloodToken[] = "caller-token-of-the-flood";
@@ -46,10 +48,8 @@ class QuotaSharingTest : public ::testing::Test {
     emulator_ = *std::move(emulator);
     tokens_file_ =
         absl::StrCat(::testing::TempDir(), "/quota_caller_tokens_", getpid());
-    std::ofstream(tokens_file_)
-        << "flood " << gateway::security::Sha256Hex(kFloodToken) << "\n"
-        << "interactive " << gateway::security::Sha256Hex(kInteractiveToken)
-        << "\n";
+    WriteCallerTokensFile(tokens_file_, {{"flood", kFloodToken},
+                                         {"interactive", kInteractiveToken}});
     // The token cache off: these tests are about the reads that do go
     // upstream, and a cache would answer most of them.
     auto gateway = GatewayProcess::Start(
@@ -87,11 +87,6 @@ class QuotaSharingTest : public ::testing::Test {
     return stub_->GetUploadToken(&context, request, &response);
   }
 
-  static void Authenticate(grpc::ClientContext& context,
-                           const char* caller_token) {
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", caller_token));
-  }
-
   std::unique_ptr<EmulatorProcess> emulator_;
   std::unique_ptr<GatewayProcess> gateway_;
   std::unique_ptr<v1::UploadTokenService::Stub> stub_;
@@ -105,49 +100,28 @@ TEST_F(QuotaSharingTest, FloodNeitherStarvesAnotherCallerNorDrawsA429) {
   std::vector<std::string> tokens;
   for (int i = 0; i < 5; ++i) tokens.push_back(MustCreate());
 
-  std::atomic<bool> stop{false};
-  std::atomic<int> flood_ok{0};
-  std::atomic<int> flood_calls{0};
-  std::vector<std::thread> flood;
-  for (int thread = 0; thread < 8; ++thread) {
-    flood.emplace_back([&, thread] {
-      for (int i = thread; !stop.load(); ++i) {
-        const grpc::Status status =
-            Get(tokens[i % tokens.size()], kFloodToken, absl::Seconds(6));
-        ++flood_calls;
-        if (status.ok()) ++flood_ok;
-      }
-    });
-  }
-  constexpr int kInteractiveCalls = 12;
-  int interactive_ok = 0;
-  std::string failures;
-  absl::Duration slowest;
-  for (int i = 0; i < kInteractiveCalls; ++i) {
-    const absl::Time started = absl::Now();
-    const grpc::Status status =
-        Get(tokens[i % tokens.size()], kInteractiveToken, absl::Seconds(10));
-    slowest = std::max(slowest, absl::Now() - started);
-    if (status.ok()) {
-      ++interactive_ok;
-    } else {
-      absl::StrAppend(&failures, status.error_message(), "\n");
-    }
-    absl::SleepFor(absl::Seconds(1) - (absl::Now() - started));
-  }
-  stop = true;
-  for (std::thread& thread : flood) thread.join();
+  const FloodOutcome outcome = RunFloodBesideInteractiveCaller(
+      /*flood_threads=*/8, /*interactive_calls=*/12,
+      [&](int, int i) {
+        return Get(tokens[i % tokens.size()], kFloodToken, absl::Seconds(6));
+      },
+      [&](int i) {
+        return Get(tokens[i % tokens.size()], kInteractiveToken,
+                   absl::Seconds(10));
+      });
 
-  EXPECT_EQ(interactive_ok, kInteractiveCalls) << failures;
+  EXPECT_EQ(outcome.interactive_ok, outcome.interactive_calls)
+      << outcome.interactive_failures;
   EXPECT_EQ(*emulator_->RateLimited(), 0);
   // The flood got the rest of the windows.
-  EXPECT_GT(flood_ok.load(), 40);
+  EXPECT_GT(outcome.flood_ok, 40);
   // For the log, not asserted: how long the interactive caller waited at
   // most (pacing keeps it near one pacing step, 125 ms here).
-  RecordProperty("interactive_slowest_ms",
-                 static_cast<int>(absl::ToInt64Milliseconds(slowest)));
-  RecordProperty("flood_calls", flood_calls.load());
-  RecordProperty("flood_ok", flood_ok.load());
+  RecordProperty(
+      "interactive_slowest_ms",
+      static_cast<int>(absl::ToInt64Milliseconds(outcome.interactive_slowest)));
+  RecordProperty("flood_calls", outcome.flood_calls);
+  RecordProperty("flood_ok", outcome.flood_ok);
 }
 
 TEST_F(QuotaSharingTest, DeadlineShorterThanTheWaitIsRefusedAtOnce) {

@@ -2,10 +2,8 @@
 // with small rate-limit windows), sharing its windows, the callers' fair
 // shares and the token cache through a real redis-server.
 
-#include <algorithm>
 #include <atomic>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -15,13 +13,14 @@
 #include "absl/time/clock.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
 #include "gateway/redis/testing/redis_server.h"
-#include "gateway/security/caller_policy.h"
 #include "gateway/service/testing/error_details.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
+#include "tests/testing/caller_tokens.h"
 #include "tests/testing/emulator_process.h"
+#include "tests/testing/flood_scenario.h"
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/grpc_calls.h"
 
@@ -30,9 +29,14 @@ namespace {
 namespace v1 = ::apivideo::uploadtokens::v1;
 using ::gateway::redis::RedisServer;
 using ::gateway::service::testing::FindDetail;
+using ::testing_support::Authenticate;
 using ::testing_support::EmulatorProcess;
+using ::testing_support::FloodOutcome;
+using ::testing_support::PendingCall;
 using ::testing_support::GatewayProcess;
+using ::testing_support::RunFloodBesideInteractiveCaller;
 using ::testing_support::SetDeadline;
+using ::testing_support::WriteCallerTokensFile;
 
 constexpr char kApiKey[] = "replicas-sharing-test-key";
 constexpr char kFloodToken[] = "caller-token-of-the-flood";
@@ -75,10 +79,8 @@ class ReplicasSharingTest : public ::testing::Test {
     redis_ = *std::move(redis);
     tokens_file_ = absl::StrCat(::testing::TempDir(),
                                 "/replicas_caller_tokens_", getpid());
-    std::ofstream(tokens_file_)
-        << "flood " << gateway::security::Sha256Hex(kFloodToken) << "\n"
-        << "interactive " << gateway::security::Sha256Hex(kInteractiveToken)
-        << "\n";
+    WriteCallerTokensFile(tokens_file_, {{"flood", kFloodToken},
+                                         {"interactive", kInteractiveToken}});
   }
 
   void TearDown() override { std::remove(tokens_file_.c_str()); }
@@ -102,11 +104,6 @@ class ReplicasSharingTest : public ::testing::Test {
       stubs_.push_back((*gateway)->NewStub());
       replicas_.push_back(*std::move(gateway));
     }
-  }
-
-  static void Authenticate(grpc::ClientContext& context,
-                           const char* caller_token) {
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", caller_token));
   }
 
   std::string MustCreate(int replica) {
@@ -165,41 +162,22 @@ TEST_F(ReplicasSharingTest,
   std::vector<std::string> tokens;
   for (int i = 0; i < 5; ++i) tokens.push_back(MustCreate(i % kReplicas));
 
-  std::atomic<bool> stop{false};
-  std::atomic<int> flood_ok{0};
-  std::vector<std::thread> flood;
-  for (int thread = 0; thread < 3 * kReplicas; ++thread) {
-    flood.emplace_back([&, thread] {
-      for (int i = thread; !stop.load(); ++i) {
-        if (Get(thread % kReplicas, tokens[i % tokens.size()], kFloodToken,
-                absl::Seconds(6))
-                .ok()) {
-          ++flood_ok;
-        }
-      }
-    });
-  }
-  constexpr int kInteractiveCalls = 12;
-  int interactive_ok = 0;
-  std::string failures;
-  for (int i = 0; i < kInteractiveCalls; ++i) {
-    const absl::Time started = absl::Now();
-    const grpc::Status status = Get(i % kReplicas, tokens[i % tokens.size()],
-                                    kInteractiveToken, absl::Seconds(10));
-    if (status.ok()) {
-      ++interactive_ok;
-    } else {
-      absl::StrAppend(&failures, status.error_message(), "\n");
-    }
-    absl::SleepFor(absl::Seconds(1) - (absl::Now() - started));
-  }
-  stop = true;
-  for (std::thread& thread : flood) thread.join();
+  const FloodOutcome outcome = RunFloodBesideInteractiveCaller(
+      /*flood_threads=*/3 * kReplicas, /*interactive_calls=*/12,
+      [&](int thread, int i) {
+        return Get(thread % kReplicas, tokens[i % tokens.size()], kFloodToken,
+                   absl::Seconds(6));
+      },
+      [&](int i) {
+        return Get(i % kReplicas, tokens[i % tokens.size()], kInteractiveToken,
+                   absl::Seconds(10));
+      });
 
-  EXPECT_EQ(interactive_ok, kInteractiveCalls) << failures;
+  EXPECT_EQ(outcome.interactive_ok, outcome.interactive_calls)
+      << outcome.interactive_failures;
   EXPECT_EQ(*emulator_->RateLimited(), 0);
-  EXPECT_GT(flood_ok.load(), 40);
-  RecordProperty("flood_ok", flood_ok.load());
+  EXPECT_GT(outcome.flood_ok, 40);
+  RecordProperty("flood_ok", outcome.flood_ok);
 }
 
 TEST_F(ReplicasSharingTest, TokenCreatedOnOneReplicaIsACacheHitOnTheOthers) {
@@ -247,6 +225,34 @@ TEST_F(ReplicasSharingTest, SharedWindowUsedUpElsewhereRefusesAtOnce) {
   auto retry = FindDetail<google::rpc::RetryInfo>(status);
   ASSERT_TRUE(retry.has_value());
   EXPECT_GT(retry->retry_delay().seconds(), 50);
+  EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens/{token}"), 2);
+  EXPECT_EQ(*emulator_->RateLimited(), 0);
+}
+
+TEST_F(ReplicasSharingTest, WaiterCancelledOnOneReplicaTakesNothing) {
+  StartReplicas({"--token_cache_max_age=0", "--negative_cache_max_age=0"});
+  ASSERT_TRUE(emulator_->SetRateLimits(1, 10, 2).ok());
+  const std::string token = MustCreate(0);
+  ASSERT_TRUE(Get(0, token, kInteractiveToken, absl::Seconds(5)).ok());
+
+  // Replica 1 waits for the next window on the shared state's word.
+  grpc::ClientContext context;
+  SetDeadline(context, absl::Seconds(10));
+  Authenticate(context, kInteractiveToken);
+  v1::GetUploadTokenRequest request;
+  request.set_token(token);
+  v1::UploadToken response;
+  PendingCall waiting;
+  stubs_[1]->async()->GetUploadToken(&context, &request, &response,
+                                     waiting.OnDone());
+  absl::SleepFor(absl::Milliseconds(200));
+  context.TryCancel();
+  ASSERT_TRUE(waiting.Wait(absl::Seconds(5)));
+  EXPECT_EQ(waiting.status().error_code(), grpc::StatusCode::CANCELLED);
+
+  // The next window's unit goes to a call on replica 2, and the cancelled
+  // one never reached api.video.
+  EXPECT_TRUE(Get(2, token, kInteractiveToken, absl::Seconds(10)).ok());
   EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens/{token}"), 2);
   EXPECT_EQ(*emulator_->RateLimited(), 0);
 }
