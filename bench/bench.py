@@ -664,13 +664,36 @@ def stewardship_rows(args, bin_dir, tmp, procs, emulator, frames, floor_p50_us):
     procs.stop(cached)
     rows = {"cache_hit": {"p50_us": hit["p50_us"], "floor_p50_us": floor_p50_us,
                           "ratio": hit["p50_us"] / floor_p50_us}}
-    for cache in (False, True):
-        log(f"a read-heavy mix, token cache {'on' if cache else 'off'}")
-        rows["mix_cache_on" if cache else "mix_cache_off"] = stewardship.mix(
-            start_emulator, start_gateway, procs, bin_dir, max(secs, 5), cache)
-    log("a flood beside an interactive caller (about 20 s)")
-    rows["flood"] = stewardship.flood(start_emulator, start_gateway, procs, bin_dir,
-                                      tmp, max(20, secs))
+    log("a cache hit in Redis (replicas' shared cache) at 1 in flight")
+    redis = stewardship.start_redis(procs, "redis_cached")
+    shared = start_gateway(procs, "gateway_shared_cache", bin_dir, emulator.url,
+                           ["--token_cache_max_age=1h",
+                            f"--redis_address={redis.address}"])
+    url = f"http://127.0.0.1:{shared.port}/{SERVICE}/{m}"
+    grpc_status_sample(shared.port, m, frames[m], tmp)  # fills the cache
+    hit = h2load(url, tmp, 1, 1, secs, data=frames[m], pid=shared.pid)
+    procs.stop(shared)
+    procs.stop(redis)
+    rows["cache_hit_redis"] = {"p50_us": hit["p50_us"], "floor_p50_us": floor_p50_us,
+                               "ratio": hit["p50_us"] / floor_p50_us}
+    for replicas in (1, 3):
+        suffix = "" if replicas == 1 else "_3"
+        for cache in (False, True):
+            log(f"a read-heavy mix on {replicas} gateway(s), token cache "
+                f"{'on' if cache else 'off'}")
+            rows[("mix_cache_on" if cache else "mix_cache_off") + suffix] = \
+                stewardship.mix(start_emulator, start_gateway, procs, bin_dir,
+                                max(secs, 5), cache, replicas)
+        log(f"a flood beside an interactive caller on {replicas} gateway(s) (about 20 s)")
+        rows["flood" + suffix] = stewardship.flood(
+            start_emulator, start_gateway, procs, bin_dir, tmp, max(20, secs), replicas)
+    # The same three gateways, each on its own: what Redis changes.
+    log("a read-heavy mix on 3 gateways without Redis, token cache on")
+    rows["mix_cache_on_3_alone"] = stewardship.mix(
+        start_emulator, start_gateway, procs, bin_dir, max(secs, 5), True, 3, shared=False)
+    log("a flood beside an interactive caller on 3 gateways without Redis (about 20 s)")
+    rows["flood_3_alone"] = stewardship.flood(
+        start_emulator, start_gateway, procs, bin_dir, tmp, max(20, secs), 3, shared=False)
     return rows
 
 

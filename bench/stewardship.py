@@ -13,14 +13,18 @@ and a Python gRPC client (Debian's python3-grpcio, the stubs in clients/python):
   requests per call;
 - (bench.py adds the p50 of a cache hit against the gRPC floor's.)
 
-All with one gateway; three replicas sharing Redis are not built yet.
+Each with one gateway, and again with three gateway processes sharing one
+redis-server (--redis_address): the flood's threads and the interactive
+caller's calls spread over the three, the mix's workers too.
 """
 
 import hashlib
 import json
 import os
 import random
+import socket
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -54,22 +58,64 @@ def upstream_requests(stats):
     return sum(v for k, v in stats["requests"].items() if "/upload-tokens" in k)
 
 
+def start_redis(procs, name):
+    """A redis-server on a free loopback port, nothing on disk."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = procs.start(name, ["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                              "--save", "", "--appendonly", "no"])
+    end = time.time() + 20
+    while time.time() < end:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as c:
+                c.sendall(b"PING\r\n")
+                if c.recv(16).startswith(b"+PONG"):
+                    proc.address = f"127.0.0.1:{port}"
+                    return proc
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{name} did not start; see {proc.stderr_path}")
+
+
+def start_replicas(start_gateway, procs, name, bin_dir, upstream, flags, replicas,
+                   shared=True):
+    """`replicas` gateways; with more than one and `shared`, sharing a new
+    redis-server. The processes to stop, and the gateways."""
+    if not shared:
+        gateways = [start_gateway(procs, f"{name}_{i}", bin_dir, upstream, flags)
+                    for i in range(replicas)]
+        return gateways, gateways
+    if replicas == 1:
+        gateway = start_gateway(procs, name, bin_dir, upstream, flags)
+        return [gateway], [gateway]
+    redis = start_redis(procs, name + "_redis")
+    gateways = [start_gateway(procs, f"{name}_{i}", bin_dir, upstream,
+                              flags + [f"--redis_address={redis.address}"])
+                for i in range(replicas)]
+    return gateways + [redis], gateways
+
+
 def stub_for(port):
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
     grpc.channel_ready_future(channel).result(timeout=20)
     return channel, pb_grpc.UploadTokenServiceStub(channel)
 
 
-def flood(start_emulator, start_gateway, procs, bin_dir, tmp, seconds):
-    """The interactive caller beside a flood, on one gateway."""
+def flood(start_emulator, start_gateway, procs, bin_dir, tmp, seconds, replicas=1,
+          shared=True):
+    """The interactive caller beside a flood, on `replicas` gateways (sharing
+    Redis unless not `shared`)."""
     emulator = start_emulator(procs, "emulator_flood", bin_dir, latency="20ms")
     tokens_file = os.path.join(tmp, "caller_tokens")
     with open(tokens_file, "w") as f:
         for name, token in (("flood", FLOOD_TOKEN), ("interactive", INTERACTIVE_TOKEN)):
             f.write(f"{name} {hashlib.sha256(token.encode()).hexdigest()}\n")
-    gateway = start_gateway(procs, "gateway_flood", bin_dir, emulator.url,
-                            [f"--caller_tokens_file={tokens_file}"])
-    channel, stub = stub_for(gateway.port)
+    processes, gateways = start_replicas(
+        start_gateway, procs, "gateway_flood", bin_dir, emulator.url,
+        [f"--caller_tokens_file={tokens_file}"], replicas, shared)
+    channels, stubs = zip(*(stub_for(g.port) for g in gateways))
+    stub = stubs[0]
     as_interactive = (("authorization", f"Bearer {INTERACTIVE_TOKEN}"),)
     as_flood = (("authorization", f"Bearer {FLOOD_TOKEN}"),)
     tokens = [stub.CreateUploadToken(pb.CreateUploadTokenRequest(), timeout=20,
@@ -82,6 +128,7 @@ def flood(start_emulator, start_gateway, procs, bin_dir, tmp, seconds):
 
     def flood_thread(i):
         n = i
+        stub = stubs[i % len(stubs)]
         while not stop.is_set():
             try:
                 stub.GetUploadToken(pb.GetUploadTokenRequest(token=tokens[n % 5]),
@@ -99,8 +146,9 @@ def flood(start_emulator, start_gateway, procs, bin_dir, tmp, seconds):
     for i in range(calls):
         started = time.monotonic()
         try:
-            stub.GetUploadToken(pb.GetUploadTokenRequest(token=tokens[i % 5]),
-                                timeout=10, metadata=as_interactive)
+            stubs[i % len(stubs)].GetUploadToken(
+                pb.GetUploadTokenRequest(token=tokens[i % 5]), timeout=10,
+                metadata=as_interactive)
             ok += 1
         except grpc.RpcError:
             pass
@@ -111,9 +159,10 @@ def flood(start_emulator, start_gateway, procs, bin_dir, tmp, seconds):
     for t in threads:
         t.join()
     after = emulator_stats(emulator)
-    channel.close()
-    procs.stop(gateway)
-    procs.stop(emulator)
+    for channel in channels:
+        channel.close()
+    for proc in processes + [emulator]:
+        procs.stop(proc)
     return {
         "interactive_calls": calls,
         "interactive_ok": ok,
@@ -126,13 +175,17 @@ def flood(start_emulator, start_gateway, procs, bin_dir, tmp, seconds):
     }
 
 
-def mix(start_emulator, start_gateway, procs, bin_dir, seconds, cache):
-    """Upstream requests per call of a read-heavy mix."""
+def mix(start_emulator, start_gateway, procs, bin_dir, seconds, cache, replicas=1,
+        shared=True):
+    """Upstream requests per call of a read-heavy mix, on `replicas` gateways
+    (sharing Redis unless not `shared`)."""
     emulator = start_emulator(procs, "emulator_mix", bin_dir)
     flags = [] if not cache else ["--token_cache_max_age=10s",
                                   "--negative_cache_max_age=1s"]
-    gateway = start_gateway(procs, "gateway_mix", bin_dir, emulator.url, flags)
-    channel, stub = stub_for(gateway.port)
+    processes, gateways = start_replicas(start_gateway, procs, "gateway_mix", bin_dir,
+                                       emulator.url, flags, replicas, shared)
+    channels, stubs = zip(*(stub_for(g.port) for g in gateways))
+    stub = stubs[0]
     tokens = [stub.CreateUploadToken(pb.CreateUploadTokenRequest(ttl=3600),
                                      timeout=20).token for _ in range(100)]
     before = emulator_stats(emulator)
@@ -141,6 +194,7 @@ def mix(start_emulator, start_gateway, procs, bin_dir, seconds, cache):
 
     def worker(i):
         rng = random.Random(i)
+        stub = stubs[i % len(stubs)]
         while not stop.is_set():
             if rng.random() < 0.1:
                 stub.CreateUploadToken(pb.CreateUploadTokenRequest(ttl=3600), timeout=20)
@@ -159,9 +213,10 @@ def mix(start_emulator, start_gateway, procs, bin_dir, seconds, cache):
     for t in threads:
         t.join()
     after = emulator_stats(emulator)
-    channel.close()
-    procs.stop(gateway)
-    procs.stop(emulator)
+    for channel in channels:
+        channel.close()
+    for proc in processes + [emulator]:
+        procs.stop(proc)
     total = sum(calls)
     upstream = upstream_requests(after) - upstream_requests(before)
     return {"calls": total, "upstream_requests": upstream,
@@ -170,22 +225,31 @@ def mix(start_emulator, start_gateway, procs, bin_dir, seconds, cache):
 
 def print_rows(r):
     print()
-    print("Sharing one account (one gateway; three replicas need Redis, not built yet)")
-    f = r.get("flood")
-    if f:
-        print(f"  flood beside an interactive caller, 40 reads / 5 s: interactive "
+    print("Sharing one account (1 gateway, and 3 sharing one redis-server)")
+    for name, how in (("flood", "1 gateway"), ("flood_3_alone", "3 gateways, no Redis"),
+                      ("flood_3", "3 gateways, Redis")):
+        f = r.get(name)
+        if not f:
+            continue
+        print(f"  {how}, flood beside an interactive caller, 40 reads / 5 s: interactive "
               f"{f['interactive_ok']}/{f['interactive_calls']} OK "
               f"({100.0 * f['interactive_ok'] / f['interactive_calls']:.0f} %), "
               f"p50 {f['interactive_p50_ms']:.0f} ms, slowest {f['interactive_max_ms']:.0f} ms; "
               f"flood {f['flood_ok']} OK; upstream reads {f['upstream_reads']}; "
               f"429s from the limiter {f['rate_limited']}")
-    for name in ("mix_cache_off", "mix_cache_on"):
+    for name, how in (("mix_cache_off", "1 gateway, token cache off"),
+                      ("mix_cache_on", "1 gateway, token cache on"),
+                      ("mix_cache_off_3", "3 gateways, Redis, token cache off"),
+                      ("mix_cache_on_3_alone", "3 gateways, no Redis, token cache on"),
+                      ("mix_cache_on_3", "3 gateways, Redis, token cache on")):
         m = r.get(name)
         if m:
-            print(f"  read-heavy mix, token cache {name[-3:].strip('_')}: {m['calls']} calls, "
+            print(f"  {how}, read-heavy mix: {m['calls']} calls, "
                   f"{m['upstream_requests']} upstream requests, "
                   f"{m['upstream_per_call']:.3f} per call")
-    h = r.get("cache_hit")
-    if h:
-        print(f"  GetUploadToken cache hit at 1 in flight: p50 {h['p50_us'] / 1000:.3f} ms; "
-              f"gRPC floor {h['floor_p50_us'] / 1000:.3f} ms; ratio {h['ratio']:.2f}")
+    for name, where in (("cache_hit", "in memory"), ("cache_hit_redis", "in Redis")):
+        h = r.get(name)
+        if h:
+            print(f"  GetUploadToken cache hit {where} at 1 in flight: "
+                  f"p50 {h['p50_us'] / 1000:.3f} ms; gRPC floor "
+                  f"{h['floor_p50_us'] / 1000:.3f} ms; ratio {h['ratio']:.2f}")
