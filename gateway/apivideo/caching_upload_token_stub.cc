@@ -96,7 +96,7 @@ SharedTokenStore::DoneCallback AnswerAfterStore(absl::string_view what,
                                                 ApiResult<T> result,
                                                 ApiCallback<T> done) {
   return [what, result = std::move(result),
-          done = std::move(done)](absl::Status stored) mutable {
+          done = std::move(done)](const absl::Status& stored) mutable {
     if (!stored.ok()) {
       Log(LogLevel::kWarning,
           "shared token cache: write failed; other replicas may not see it",

@@ -286,8 +286,8 @@ void RedisSharedQuota::Reserve(const SharedQuotaRequest& request,
             absl::StrCat(absl::ToInt64Milliseconds(options_.lease)),
             absl::StrCat(absl::ToInt64Milliseconds(options_.waiting_ttl)),
             request.reservation}),
-      [done =
-           std::move(done)](absl::StatusOr<redis::RedisReply> reply) mutable {
+      [done = std::move(done)](
+          const absl::StatusOr<redis::RedisReply>& reply) mutable {
         std::move(done)(DecisionOf(reply));
       });
 }
@@ -305,7 +305,8 @@ void RedisSharedQuota::Settle(policy::RouteKind kind,
             answer.may_have_counted ? "1" : "0", answer.success ? "1" : "0",
             absl::StrCat(options_.window.share),
             absl::StrCat(options_.window.burst)}),
-      [done = std::move(done)](absl::StatusOr<redis::RedisReply>) mutable {
+      [done =
+           std::move(done)](const absl::StatusOr<redis::RedisReply>&) mutable {
         std::move(done)();
       });
 }
@@ -313,13 +314,13 @@ void RedisSharedQuota::Settle(policy::RouteKind kind,
 void RedisSharedQuota::Release(policy::RouteKind kind,
                                const std::string& reservation,
                                SharedQuotaDone done) {
-  redis_.Command(
-      Eval(ReleaseScript(), kind,
-           {reservation, absl::StrCat(options_.window.share),
-            absl::StrCat(options_.window.burst)}),
-      [done = std::move(done)](absl::StatusOr<redis::RedisReply>) mutable {
-        std::move(done)();
-      });
+  redis_.Command(Eval(ReleaseScript(), kind,
+                      {reservation, absl::StrCat(options_.window.share),
+                       absl::StrCat(options_.window.burst)}),
+                 [done = std::move(done)](
+                     const absl::StatusOr<redis::RedisReply>&) mutable {
+                   std::move(done)();
+                 });
 }
 
 }  // namespace gateway::apivideo

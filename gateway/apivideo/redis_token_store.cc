@@ -124,8 +124,8 @@ void RedisTokenStore::Find(absl::string_view token, FindCallback done) {
   redis_.Command(
       {"GET", EntryKey(token)},
       [logged = malformed_logged_, key = EntryKey(token),
-       done =
-           std::move(done)](absl::StatusOr<redis::RedisReply> reply) mutable {
+       done = std::move(done)](
+          const absl::StatusOr<redis::RedisReply>& reply) mutable {
         if (!reply.ok()) {
           std::move(done)(reply.status());
           return;
@@ -170,7 +170,7 @@ void RedisTokenStore::AddCreated(const UploadToken& token, DoneCallback done) {
   redis_.Command({"SET", EntryKey(token.token()), Encode(token), "PX",
                   absl::StrCat(ttl_ms)},
                  [done = std::move(done)](
-                     absl::StatusOr<redis::RedisReply> reply) mutable {
+                     const absl::StatusOr<redis::RedisReply>& reply) mutable {
                    std::move(done)(StatusOf(reply));
                  });
 }
@@ -189,20 +189,20 @@ void RedisTokenStore::AddAnswer(absl::string_view token,
     if (ttl_ms <= 0) {
       // Not remembered, but whatever was known of the token is gone.
       redis_.Command({"DEL", EntryKey(token)},
-                     [](absl::StatusOr<redis::RedisReply>) {});
+                     [](const absl::StatusOr<redis::RedisReply>&) {});
       return;
     }
   }
   redis_.Command({"EVAL", std::string(kSetUnlessDeleted), "2", EntryKey(token),
                   TombstoneKey(token), Encode(answer), absl::StrCat(ttl_ms)},
-                 [](absl::StatusOr<redis::RedisReply>) {});
+                 [](const absl::StatusOr<redis::RedisReply>&) {});
 }
 
 void RedisTokenStore::Forget(absl::string_view token, DoneCallback done) {
   redis_.Command({"EVAL", std::string(kDeleteAndMark), "2", EntryKey(token),
                   TombstoneKey(token), absl::StrCat(Millis(options_.max_age))},
                  [done = std::move(done)](
-                     absl::StatusOr<redis::RedisReply> reply) mutable {
+                     const absl::StatusOr<redis::RedisReply>& reply) mutable {
                    std::move(done)(StatusOf(reply));
                  });
 }

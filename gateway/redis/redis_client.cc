@@ -115,16 +115,17 @@ class RedisClient::Loop {
   }
 
   void Command(std::vector<std::string> argv, RedisCallback done) {
-    bool queued = false;
+    RedisCallback refused;
     {
       absl::MutexLock lock(&mu_);
-      if (!stopping_) {
+      if (stopping_) {
+        refused = std::move(done);
+      } else {
         queue_.push_back(Queued{std::move(argv), std::move(done)});
-        queued = true;
       }
     }
-    if (!queued) {
-      std::move(done)(absl::CancelledError("redis: client shut down"));
+    if (refused != nullptr) {
+      std::move(refused)(absl::CancelledError("redis: client shut down"));
       return;
     }
     Wake();
@@ -186,11 +187,11 @@ class RedisClient::Loop {
       return;
     }
     for (Queued& command : queued) {
-      Send(std::move(command.argv), std::move(command.done));
+      Send(command.argv, std::move(command.done));
     }
   }
 
-  void Send(std::vector<std::string> argv, RedisCallback done) {
+  void Send(const std::vector<std::string>& argv, RedisCallback done) {
     if (state_ != State::kConnected || context_ == nullptr) {
       std::move(done)(absl::UnavailableError(
           absl::StrCat("redis: not connected to ", address_)));

@@ -3,13 +3,13 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -81,7 +81,7 @@ bool AnswersPing(int port) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(
-    Options options) {
+    const Options& options) {
   if (access(options.binary.c_str(), X_OK) != 0) {
     return absl::FailedPreconditionError(
         absl::StrCat(options.binary,
@@ -125,10 +125,11 @@ absl::Status RedisServer::Launch() {
                                    "--loglevel",
                                    "warning"};
   if (!options_.password.empty()) {
-    args.push_back("--requirepass");
+    args.emplace_back("--requirepass");
     args.push_back(options_.password);
   }
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
   const pid_t parent = getpid();

@@ -36,7 +36,8 @@ class RedisServer {
 
   // Starts the server and waits until it answers PING (or asks for the
   // password). An error when it cannot start within some seconds.
-  static absl::StatusOr<std::unique_ptr<RedisServer>> Start(Options options);
+  static absl::StatusOr<std::unique_ptr<RedisServer>> Start(
+      const Options& options);
   static absl::StatusOr<std::unique_ptr<RedisServer>> Start();
 
   ~RedisServer();
