@@ -16,6 +16,7 @@
 #include "gateway/service/testing/error_details.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "tests/testing/caller_tokens.h"
@@ -32,8 +33,9 @@ using ::gateway::service::testing::FindDetail;
 using ::testing_support::Authenticate;
 using ::testing_support::EmulatorProcess;
 using ::testing_support::FloodOutcome;
-using ::testing_support::PendingCall;
 using ::testing_support::GatewayProcess;
+using ::testing_support::HttpExchange;
+using ::testing_support::PendingCall;
 using ::testing_support::RunFloodBesideInteractiveCaller;
 using ::testing_support::SetDeadline;
 using ::testing_support::WriteCallerTokensFile;
@@ -91,10 +93,14 @@ class ReplicasSharingTest : public ::testing::Test {
       std::vector<std::string> all = {
           absl::StrCat("--caller_tokens_file=", tokens_file_),
           absl::StrCat("--redis_address=", redis_->address()),
-          "--redis_timeout=200ms"};
+          "--redis_timeout=200ms", "--metrics_listen=127.0.0.1:0"};
       all.insert(all.end(), flags.begin(), flags.end());
       auto gateway = GatewayProcess::Start(emulator_->base_url(), kApiKey, all);
       ASSERT_TRUE(gateway.ok()) << gateway.status();
+      auto metrics = (*gateway)->process().WaitForLine(
+          "metrics on (http://\\S+/metrics)", absl::Seconds(5));
+      ASSERT_TRUE(metrics.ok()) << metrics.status();
+      metrics_urls_.push_back(*metrics);
       // Connected to Redis before the test goes on.
       ASSERT_TRUE((*gateway)
                       ->process()
@@ -104,6 +110,28 @@ class ReplicasSharingTest : public ::testing::Test {
       stubs_.push_back((*gateway)->NewStub());
       replicas_.push_back(*std::move(gateway));
     }
+  }
+
+  // The replica's gateway_redis_connected; -1 when the page lacks it.
+  int RedisConnectedGauge(int replica) {
+    auto page = HttpExchange("GET", metrics_urls_[replica]);
+    if (!page.ok()) return -1;
+    const std::string name = "\ngateway_redis_connected ";
+    const size_t at = page->body.find(name);
+    if (at == std::string::npos) return -1;
+    return page->body[at + name.size()] - '0';
+  }
+
+  grpc::health::v1::HealthCheckResponse::ServingStatus Health(int replica) {
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(5));
+    grpc::health::v1::HealthCheckResponse response;
+    const grpc::Status status =
+        grpc::health::v1::Health::NewStub(replicas_[replica]->NewChannel())
+            ->Check(&context, grpc::health::v1::HealthCheckRequest(),
+                    &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.status();
   }
 
   std::string MustCreate(int replica) {
@@ -149,6 +177,7 @@ class ReplicasSharingTest : public ::testing::Test {
   std::unique_ptr<RedisServer> redis_;
   std::vector<std::unique_ptr<GatewayProcess>> replicas_;
   std::vector<std::unique_ptr<v1::UploadTokenService::Stub>> stubs_;
+  std::vector<std::string> metrics_urls_;
   std::string tokens_file_;
 };
 
@@ -286,6 +315,10 @@ TEST_F(ReplicasSharingTest,
                              absl::Seconds(5)));
   }
   absl::SleepFor(absl::Seconds(2));
+  for (int replica = 0; replica < kReplicas; ++replica) {
+    EXPECT_EQ(RedisConnectedGauge(replica), 0) << "replica " << replica;
+    EXPECT_EQ(Health(replica), grpc::health::v1::HealthCheckResponse::SERVING);
+  }
   ASSERT_TRUE(redis_->Restart().ok());
   for (auto& replica : replicas_) {
     // The second "connected" line: the reconnection.
@@ -296,6 +329,9 @@ TEST_F(ReplicasSharingTest,
   absl::SleepFor(absl::Seconds(1));
   stop = true;
   for (std::thread& thread : callers) thread.join();
+  for (int replica = 0; replica < kReplicas; ++replica) {
+    EXPECT_EQ(RedisConnectedGauge(replica), 1) << "replica " << replica;
+  }
   EXPECT_EQ(failed.load(), 0) << first_failure;
   EXPECT_GT(calls.load(), 20);
 
