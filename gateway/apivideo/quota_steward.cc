@@ -373,10 +373,18 @@ void QuotaSteward::PumpShared(policy::RouteKind kind) {
   {
     absl::MutexLock lock(&mu_);
     Window& w = WindowOf(kind);
-    if (w.shared_pending || w.shared_retry_at != absl::InfinitePast()) return;
+    if (w.shared_pending) return;
     const std::optional<std::uint64_t> head = w.queue.Peek();
     if (!head.has_value()) return;
     request.caller = w.queue.CallerOf(*head);
+    // Refused, the ask waits for its retry timer; but a caller new at the
+    // head asks now, so that the shared state counts it among the waiting
+    // before the other replicas' callers take the next unit.
+    if (w.shared_retry_at != absl::InfinitePast() &&
+        request.caller == w.shared_asked_for) {
+      return;
+    }
+    w.shared_asked_for = request.caller;
     request.weight = WeightOf(request.caller);
     request.more_waiting = w.queue.WaitingOf(request.caller) > 1;
     request.reservation = absl::StrCat(replica_, "-", next_reservation_++);
@@ -397,7 +405,7 @@ void QuotaSteward::OnSharedDecision(
   bool give_back = false;
   bool ask_again = false;
   bool fall_back = false;
-  std::optional<absl::Duration> retry;
+  std::optional<absl::Time> retry_at;
   {
     absl::MutexLock lock(&mu_);
     Window& w = WindowOf(kind);
@@ -409,14 +417,22 @@ void QuotaSteward::OnSharedDecision(
     } else {
       w.shared_said = *decision;
       if (!decision->granted) {
-        retry = std::min(decision->retry_after, kMaxSharedRetry);
+        const absl::Time at =
+            now + std::min(decision->retry_after, kMaxSharedRetry);
         w.shared_next_unit_at = now + decision->retry_after;
-        w.shared_retry_at = now + *retry;
+        // One retry timer at a time: the earliest.
+        if (w.shared_retry_at == absl::InfinitePast() ||
+            at < w.shared_retry_at) {
+          w.shared_retry_at = at;
+          retry_at = at;
+        }
         // Calls that cannot wait that long learn it now, not at their
         // deadline.
         deliveries = RefuseWaitersPast(kind, w.shared_next_unit_at, now);
       } else if (const std::optional<std::uint64_t> id = w.queue.Pop()) {
         w.shared_next_unit_at = now;
+        // Units are coming: the next waiter asks at once.
+        w.shared_retry_at = absl::InfinitePast();
         auto it = w.waiters.find(*id);
         Waiter& waiter = it->second;
         QuotaGrant grant{kind, {decision->epoch}, now, reservation};
@@ -444,11 +460,12 @@ void QuotaSteward::OnSharedDecision(
     options_.shared->Release(kind, reservation,
                              [this, kind] { PumpEither(kind); });
   }
-  if (retry.has_value()) {
-    scheduler_.RunAfter(*retry, [this, kind] {
+  if (retry_at.has_value()) {
+    scheduler_.RunAfter(*retry_at - now, [this, kind, at = *retry_at] {
       {
         absl::MutexLock lock(&mu_);
-        WindowOf(kind).shared_retry_at = absl::InfinitePast();
+        Window& w = WindowOf(kind);
+        if (w.shared_retry_at == at) w.shared_retry_at = absl::InfinitePast();
       }
       PumpEither(kind);
     });

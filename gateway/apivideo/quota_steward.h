@@ -192,10 +192,12 @@ class QuotaSteward {
     // The recent time from grant to answer.
     absl::Duration latency = absl::Milliseconds(100);
     // With a shared state: a Reserve is on its way; the time of the pending
-    // retry timer (InfinitePast: none); until when the own window is used
-    // because the shared state failed; and what it last said.
+    // retry timer (InfinitePast: none) and the caller last asked for; until
+    // when the own window is used because the shared state failed; and what
+    // it last said.
     bool shared_pending = false;
     absl::Time shared_retry_at = absl::InfinitePast();
+    std::string shared_asked_for;
     absl::Time local_until = absl::InfinitePast();
     absl::Time shared_next_unit_at = absl::InfinitePast();
     SharedQuotaDecision shared_said;

@@ -181,6 +181,29 @@ TEST_F(SharedQuotaStewardTest, RefusedAskIsRepeatedWhenTheSharedStateSays) {
   EXPECT_TRUE(turn.result.ok());
 }
 
+TEST_F(SharedQuotaStewardTest,
+       CallerNewAtTheHeadAsksWithoutWaitingForTheRetry) {
+  Turn served, flood, interactive;
+  Ask("flood", &served);
+  shared_.Answer(FakeSharedQuota::Granted());
+  Ask("flood", &flood);
+  shared_.Answer(FakeSharedQuota::NotYet(absl::Milliseconds(200)));
+  ASSERT_TRUE(shared_.asks.empty());
+  // The interactive caller, served less than the flood, is now the head:
+  // it asks at once, so the shared state knows it waits.
+  Ask("interactive", &interactive);
+  ASSERT_EQ(shared_.asks.size(), 1u);
+  EXPECT_EQ(shared_.asks[0].request.caller, "interactive");
+}
+
+TEST_F(SharedQuotaStewardTest, SameCallerAtTheHeadWaitsForTheRetry) {
+  Turn first, second;
+  Ask("web", &first);
+  shared_.Answer(FakeSharedQuota::NotYet(absl::Milliseconds(200)));
+  Ask("web", &second);
+  EXPECT_TRUE(shared_.asks.empty());
+}
+
 TEST_F(SharedQuotaStewardTest, LongWaitIsAskedAgainOftenEnoughToStayInLine) {
   Turn turn;
   Ask("web", &turn);
