@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Installs, from Debian 12's own archive, whatever the build and tests need
 # and the machine lacks. Quick and silent when everything is there.
-# Usage: scripts/install-deps.sh [bazel|bench|fuzz]
+# Usage: scripts/install-deps.sh [--list] [bazel|bench|fuzz]
+#   --list: print the packages, one a line, and install nothing
+#     (scripts/check_system_files.py reads them).
 #   bazel: also Debian's Bazel 4.2.3 and the rules it needs (make test-bazel).
 #   fuzz: also clang 14, its libFuzzer and sanitizer runtimes, clang-tidy and
 #     clang-format (make fuzz, make tidy, make format-check).
 #   bench: also what make bench and make bench-smoke run (bench/README.md).
 set -euo pipefail
+
+list=false
+if [ "${1:-}" = --list ]; then
+  list=true
+  shift
+fi
 
 packages=(
   # C++ toolchain and build
@@ -43,6 +51,9 @@ packages=(
   default-jdk-headless libgrpc-java libprotobuf-java libnetty-java
   libperfmark-java libgoogle-gson-java libgeronimo-annotation-1.3-spec-java
   protobuf-compiler-grpc-java-plugin
+  # grpc-java needs Guava (com.google.common), but Debian's libgrpc-java does
+  # not depend on libguava-java: without it clients_java_example fails
+  libguava-java
 )
 if [ "${1:-}" = bazel ]; then
   packages+=(bazel-bootstrap bazel-platforms bazel-skylib bazel-rules-java)
@@ -53,6 +64,11 @@ fi
 if [ "${1:-}" = bench ]; then
   # h2load and nghttp, nginx (a yardstick), Google Benchmark, profilers.
   packages+=(nghttp2-client nginx-light libbenchmark-dev linux-perf valgrind)
+fi
+
+if $list; then
+  printf '%s\n' "${packages[@]}"
+  exit 0
 fi
 
 missing=()
