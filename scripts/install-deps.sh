@@ -3,7 +3,7 @@
 # and the machine lacks. Quick and silent when everything is there.
 # Usage: scripts/install-deps.sh [--list] [bazel|bench|fuzz]
 #   --list: print the packages, one a line, and install nothing
-#     (scripts/check_system_files.py reads them).
+#     (scripts/check_system_files.py reads them), nodejs and npm included.
 #   bazel: also Debian's Bazel 4.2.3 and the rules it needs (make test-bazel).
 #   fuzz: also clang 14, its libFuzzer and sanitizer runtimes, clang-tidy and
 #     clang-format (make fuzz, make tidy, make format-check).
@@ -44,6 +44,9 @@ packages=(
   # github.com/golang/protobuf 1.5, not the 1.3 it would pull in)
   protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev
   golang-google-genproto-dev golang-github-golang-protobuf-1-5-dev
+  # the generated code imports google.golang.org/protobuf itself (which only
+  # golang-github-golang-protobuf-1-5-dev pulls in otherwise)
+  golang-google-protobuf-dev
   # Python, for /usr/bin/python3
   python3-grpcio python3-protobuf
   # Java: grpc-java with the netty transport, javac, and protoc's grpc-java
@@ -54,6 +57,9 @@ packages=(
   # grpc-java needs Guava (com.google.common), but Debian's libgrpc-java does
   # not depend on libguava-java: without it clients_java_example fails
   libguava-java
+  # clients/java/build-offline.sh puts these on the classpath too (only
+  # libguava-java pulls them in otherwise)
+  libjsr305-java liberror-prone-java
 )
 if [ "${1:-}" = bazel ]; then
   packages+=(bazel-bootstrap bazel-platforms bazel-skylib bazel-rules-java)
@@ -67,7 +73,8 @@ if [ "${1:-}" = bench ]; then
 fi
 
 if $list; then
-  printf '%s\n' "${packages[@]}"
+  # nodejs and npm too: installed below when no node is on PATH.
+  printf '%s\n' "${packages[@]}" nodejs npm
   exit 0
 fi
 
