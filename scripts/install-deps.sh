@@ -56,10 +56,8 @@ packages=(
   protobuf-compiler-grpc-java-plugin
   # grpc-java needs Guava (com.google.common), but Debian's libgrpc-java does
   # not depend on libguava-java: without it clients_java_example fails
+  # (it brings jsr305 and error_prone_annotations, also on the classpath)
   libguava-java
-  # clients/java/build-offline.sh puts these on the classpath too (only
-  # libguava-java pulls them in otherwise)
-  libjsr305-java liberror-prone-java
 )
 if [ "${1:-}" = bazel ]; then
   packages+=(bazel-bootstrap bazel-platforms bazel-skylib bazel-rules-java)
