@@ -9,7 +9,9 @@ libraries the built programs link, CMake package configs and .proto files,
 the Java client's jars, the Go client's packages under /usr/share/gocode, the
 Python modules the tests import, the programs and protoc plugins the build and
 tests start), asks dpkg which package owns each, and fails unless that package
-is in install-deps.sh's list or in what those packages depend on, transitively.
+is in install-deps.sh's list or in what those packages depend on, transitively
+(or is Essential: on every Debian). A file no package owns (a node in
+/usr/local/bin, say) is a note.
 
   scripts/check_system_files.py --source-dir DIR --build-dir DIR
       [--packages-from FILE]   (package names, one a line, instead of
@@ -243,25 +245,29 @@ def parse_dependencies(field):
 
 
 def installed_packages():
-    """{package: [dependency groups]}, {virtual or real name: {packages}}."""
+    """{package: [dependency groups]}, {virtual or real name: {packages}},
+    and the Essential packages (on every Debian system, install-deps.sh or
+    not), from one dpkg-query."""
     out = subprocess.run(
         ["dpkg-query", "-W", "-f",
-         "${db:Status-Abbrev}\t${Package}\t${Provides}\t${Depends}\t"
-         "${Pre-Depends}\n"],
+         "${db:Status-Abbrev}\t${Package}\t${Essential}\t${Provides}\t"
+         "${Depends}\t${Pre-Depends}\n"],
         capture_output=True, text=True, check=True).stdout
-    depends, provides = {}, {}
+    depends, provides, essential = {}, {}, set()
     for line in out.splitlines():
         fields = line.split("\t")
-        if len(fields) != 5 or not fields[0].startswith("ii"):
+        if len(fields) != 6 or not fields[0].startswith("ii"):
             continue
-        _, package, provided, deps, predeps = fields
+        _, package, is_essential, provided, deps, predeps = fields
+        if is_essential == "yes":
+            essential.add(package)
         depends.setdefault(package, []).extend(
             parse_dependencies(deps) + parse_dependencies(predeps))
         provides.setdefault(package, set()).add(package)
         for group in parse_dependencies(provided):
             for name in group:
                 provides.setdefault(name, set()).add(package)
-    return depends, provides
+    return depends, provides, essential
 
 
 def closure(roots, depends, provides):
@@ -343,8 +349,11 @@ def main():
         base = [p for p in base if p]
     else:
         base = install_deps_list(source_dir)
+    # The benchmarks (bench/, bin/bench_*) may use what `install-deps.sh
+    # bench` adds to the base list.
+    everyday = set(install_deps_list(source_dir))
     bench = base + [p for p in install_deps_list(source_dir, "bench")
-                    if p not in install_deps_list(source_dir)]
+                    if p not in everyday]
 
     notes = []
     files = depfile_headers(build_dir) + linked_libraries(build_dir)
@@ -357,9 +366,9 @@ def main():
     if not any(f.why == "header" for f in files):
         notes.append(f"no depfiles (*.o.d) under {build_dir}: build first")
 
-    depends, provides = installed_packages()
-    allowed = {"base": closure(base, depends, provides),
-               "bench": closure(bench, depends, provides)}
+    depends, provides, essential = installed_packages()
+    allowed = {"base": closure(base + sorted(essential), depends, provides),
+               "bench": closure(bench + sorted(essential), depends, provides)}
 
     by_path = {}
     for f in files:
