@@ -21,6 +21,7 @@ DIRS = {"source": ROOT, "build": os.path.join(ROOT, "build")}
 
 
 def load_check():
+    sys.dont_write_bytecode = True  # no scripts/__pycache__ in the checkout
     spec = importlib.util.spec_from_file_location("check_system_files", CHECK)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
