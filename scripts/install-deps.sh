@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Installs, from Debian 12's own archive, whatever the build and tests need
 # and the machine lacks. Quick and silent when everything is there.
-# Usage: scripts/install-deps.sh [bazel|bench|fuzz]
+# Usage: scripts/install-deps.sh [--list] [bazel|bench|fuzz]
+#   --list: print the packages, one a line, and install nothing
+#     (scripts/check_system_files.py reads them), nodejs and npm included.
 #   bazel: also Debian's Bazel 4.2.3 and the rules it needs (make test-bazel).
 #   fuzz: also clang 14, its libFuzzer and sanitizer runtimes, clang-tidy and
 #     clang-format (make fuzz, make tidy, make format-check).
 #   bench: also what make bench and make bench-smoke run (bench/README.md).
 set -euo pipefail
+
+list=false
+if [ "${1:-}" = --list ]; then
+  list=true
+  shift
+fi
 
 packages=(
   # C++ toolchain and build
@@ -36,6 +44,9 @@ packages=(
   # github.com/golang/protobuf 1.5, not the 1.3 it would pull in)
   protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev
   golang-google-genproto-dev golang-github-golang-protobuf-1-5-dev
+  # the generated code imports google.golang.org/protobuf itself (which only
+  # golang-github-golang-protobuf-1-5-dev pulls in otherwise)
+  golang-google-protobuf-dev
   # Python, for /usr/bin/python3
   python3-grpcio python3-protobuf
   # Java: grpc-java with the netty transport, javac, and protoc's grpc-java
@@ -43,6 +54,10 @@ packages=(
   default-jdk-headless libgrpc-java libprotobuf-java libnetty-java
   libperfmark-java libgoogle-gson-java libgeronimo-annotation-1.3-spec-java
   protobuf-compiler-grpc-java-plugin
+  # grpc-java needs Guava (com.google.common), but Debian's libgrpc-java does
+  # not depend on libguava-java: without it clients_java_example fails
+  # (it brings jsr305 and error_prone_annotations, also on the classpath)
+  libguava-java
 )
 if [ "${1:-}" = bazel ]; then
   packages+=(bazel-bootstrap bazel-platforms bazel-skylib bazel-rules-java)
@@ -53,6 +68,12 @@ fi
 if [ "${1:-}" = bench ]; then
   # h2load and nghttp, nginx (a yardstick), Google Benchmark, profilers.
   packages+=(nghttp2-client nginx-light libbenchmark-dev linux-perf valgrind)
+fi
+
+if $list; then
+  # nodejs and npm too: installed below when no node is on PATH.
+  printf '%s\n' "${packages[@]}" nodejs npm
+  exit 0
 fi
 
 missing=()
