@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "gateway/apivideo/bearer_authenticator.h"
 #include "gateway/apivideo/routes.h"
+#include "gateway/app/build_info.h"
 #include "gateway/common/host_port.h"
 #include "gateway/common/log.h"
 #include "gateway/config/caller_weights_file.h"
@@ -50,6 +51,16 @@ Gateway::Gateway(config::GatewayConfig config, GatewaySecrets secrets)
       retry_budget_(config_.retry_budget) {}
 
 absl::Status Gateway::StartTransport() {
+  const BuildInfo& build = GetBuildInfo();
+  // Prometheus exporters' convention: the build in labels, the value 1.
+  metrics_registry_
+      .Gauges("gateway_build_info",
+              "The running build: its version, git commit and build type "
+              "(always 1).")
+      .Add({{"version", std::string(build.version)},
+            {"commit", std::string(build.commit)},
+            {"build_type", std::string(build.build_type)}})
+      .Set(1);
   metrics_ = std::make_unique<observability::GatewayMetrics>(
       metrics_registry_, UploadTokenService::service_full_name(),
       std::vector<absl::string_view>{"CreateUploadToken", "GetUploadToken",

@@ -15,8 +15,10 @@
 
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "gateway/app/build_info.h"
 #include "gateway/app/gateway.h"
 #include "gateway/common/log.h"
 #include "gateway/config/flags.h"
@@ -72,6 +74,10 @@ int Run() {
   config::GatewayConfig config = config::ConfigFromFlags();
   SetLogFormat(config.log_format);
   SetMinLogLevel(config.log_level);
+  const BuildInfo& build = GetBuildInfo();
+  LogLifecycle(absl::StrCat("upload_token_gateway ", build.version, " (commit ",
+                            build.commit, ", ", build.build_type,
+                            ") starting"));
   if (absl::Status off = security::DisableCoreDumps(); !off.ok()) {
     return Fail(off.message());
   }
@@ -116,6 +122,10 @@ int main(int argc, char** argv) {
       "Serves apivideo.uploadtokens.v1.UploadTokenService over gRPC by "
       "calling api.video's REST API.\nThe API key comes from "
       "$APIVIDEO_API_KEY or --api_key_file.");
+  // --version: the build and the libraries' versions (app/build_info.h).
+  absl::FlagsUsageConfig usage;
+  usage.version_string = [] { return gateway::app::VersionText(); };
+  absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
   return gateway::app::Run();
 }

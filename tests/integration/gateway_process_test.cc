@@ -97,6 +97,23 @@ TEST(GatewayProcessTest, RefusesPlainHttpToRemoteHost) {
   EXPECT_THAT((*process)->Output(), HasSubstr("refusing plain http"));
 }
 
+TEST(GatewayProcessTest, VersionPrintsTheBuildAndTheLibrariesAndExits) {
+  auto process = Subprocess::Start(
+      {absl::StrCat(BinaryDir(), "/upload_token_gateway"), "--version"});
+  ASSERT_TRUE(process.ok()) << process.status();
+  auto exit_status = (*process)->Wait(absl::Seconds(10));
+  ASSERT_TRUE(exit_status.ok()) << exit_status.status();
+  EXPECT_TRUE(WIFEXITED(*exit_status));
+  EXPECT_EQ(WEXITSTATUS(*exit_status), 0);
+  const std::string output = (*process)->Output();
+  ASSERT_FALSE(testing_support::SourceVersion().empty());
+  EXPECT_THAT(output, HasSubstr(absl::StrCat("upload_token_gateway ",
+                                             testing_support::SourceVersion(),
+                                             " (commit ")));
+  EXPECT_THAT(output, HasSubstr("\ngRPC "));
+  EXPECT_THAT(output, HasSubstr("\nlibcurl "));
+}
+
 TEST(GatewayProcessTest, MissingApiKeyStopsStartup) {
   auto process =
       Subprocess::Start({absl::StrCat(BinaryDir(), "/upload_token_gateway"),

@@ -40,6 +40,7 @@ namespace {
 using ::apivideo::uploadtokens::v1::CreateUploadTokenRequest;
 using ::apivideo::uploadtokens::v1::GetUploadTokenRequest;
 using ::apivideo::uploadtokens::v1::UploadToken;
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing_support::EmulatorProcess;
@@ -271,6 +272,18 @@ TEST_F(ObservabilityTest, NoLabelCarriesATokenOrTheKey) {
   ASSERT_THAT(page, HasSubstr("apivideo_upstream_requests_total"));
   EXPECT_THAT(page, Not(HasSubstr(token)));
   EXPECT_THAT(page, Not(HasSubstr(kApiKey)));
+}
+
+TEST_F(ObservabilityTest, BuildInfoGaugeAndStartLineNameTheVersion) {
+  ASSERT_NO_FATAL_FAILURE(StartGateway());
+  const std::string version = testing_support::SourceVersion();
+  ASSERT_FALSE(version.empty());
+  EXPECT_THAT(ScrapePage(),
+              ContainsRegex(absl::StrCat("gateway_build_info\\{[^}]*version=\"",
+                                         version, "\"[^}]*\\} 1")));
+  EXPECT_THAT(
+      gateway_->process().Output(),
+      HasSubstr(absl::StrCat("upload_token_gateway ", version, " (commit ")));
 }
 
 TEST_F(ObservabilityTest, InFlightGaugeSeesASlowCall) {

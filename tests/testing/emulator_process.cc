@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <fstream>
+#include <string>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -47,6 +49,13 @@ absl::StatusOr<int> ReadJsonCount(const std::string& json,
 }  // namespace
 
 std::string BinaryDir() { return GATEWAY_TEST_BINARY_DIR; }
+
+std::string SourceVersion() {
+  std::ifstream file(absl::StrCat(GATEWAY_TEST_SOURCE_DIR, "/VERSION"));
+  std::string version;
+  std::getline(file, version);
+  return version;
+}
 
 absl::StatusOr<HttpReply> HttpExchange(absl::string_view method,
                                        const std::string& url,

@@ -18,6 +18,10 @@ namespace testing_support {
 // The directory holding the built binaries (build/bin).
 std::string BinaryDir();
 
+// The project's version, as the VERSION file at the root of the sources
+// says (what the gateway's --version and gateway_build_info must show).
+std::string SourceVersion();
+
 // A plain HTTP exchange, for talking to the emulator directly.
 struct HttpReply {
   long status = 0;
