@@ -31,14 +31,11 @@ policy::QuotaAnswer Answer(std::int64_t limit, std::int64_t remaining,
 class RedisSharedQuotaTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<redis::RedisServer>> server =
-        redis::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    absl::StatusOr<std::unique_ptr<redis::RedisClient>> client =
-        redis::ConnectedClient(*server_);
-    ASSERT_TRUE(client.ok()) << client.status();
-    client_ = *std::move(client);
+    absl::StatusOr<redis::RedisWithClient> redis =
+        redis::StartRedisWithClient();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    server_ = std::move(redis->server);
+    client_ = std::move(redis->client);
   }
 
   // A replica's view of the shared windows.

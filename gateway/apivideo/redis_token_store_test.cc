@@ -43,14 +43,11 @@ UploadToken TokenNamed(absl::string_view name, absl::Time created,
 class RedisTokenStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<redis::RedisServer>> server =
-        redis::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    absl::StatusOr<std::unique_ptr<redis::RedisClient>> client =
-        redis::ConnectedClient(*server_);
-    ASSERT_TRUE(client.ok()) << client.status();
-    client_ = *std::move(client);
+    absl::StatusOr<redis::RedisWithClient> redis =
+        redis::StartRedisWithClient();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    server_ = std::move(redis->server);
+    client_ = std::move(redis->client);
   }
 
   RedisTokenStore& Store(TokenCacheOptions options = {}) {

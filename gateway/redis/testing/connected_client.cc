@@ -26,4 +26,13 @@ absl::StatusOr<std::unique_ptr<RedisClient>> ConnectedClient(
   return client;
 }
 
+absl::StatusOr<RedisWithClient> StartRedisWithClient() {
+  absl::StatusOr<std::unique_ptr<RedisServer>> server = RedisServer::Start();
+  if (!server.ok()) return server.status();
+  absl::StatusOr<std::unique_ptr<RedisClient>> client =
+      ConnectedClient(**server);
+  if (!client.ok()) return client.status();
+  return RedisWithClient{*std::move(server), *std::move(client)};
+}
+
 }  // namespace gateway::redis

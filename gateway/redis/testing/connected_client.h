@@ -17,6 +17,13 @@ namespace gateway::redis {
 absl::StatusOr<std::unique_ptr<RedisClient>> ConnectedClient(
     const RedisServer& server);
 
+// A new server, and a client connected to it.
+struct RedisWithClient {
+  std::unique_ptr<RedisServer> server;
+  std::unique_ptr<RedisClient> client;
+};
+absl::StatusOr<RedisWithClient> StartRedisWithClient();
+
 }  // namespace gateway::redis
 
 #endif  // GATEWAY_REDIS_TESTING_CONNECTED_CLIENT_H_
