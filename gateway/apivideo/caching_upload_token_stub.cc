@@ -16,18 +16,6 @@
 namespace gateway::apivideo {
 namespace {
 
-// The handle of a call answered before it returned: nothing to cancel.
-class Answered final : public Cancellable {
- public:
-  void Cancel() override {}
-};
-
-std::shared_ptr<Cancellable> AnsweredHandle() {
-  static const auto* const answered =
-      new std::shared_ptr<Cancellable>(std::make_shared<Answered>());
-  return *answered;
-}
-
 // Identical lists have identical keys: the same page of the same order.
 std::string KeyOf(const ListQuery& query) {
   return absl::StrCat(static_cast<int>(query.sort_field), "/",

@@ -15,15 +15,18 @@
 #include "absl/time/time.h"
 #include "gateway/apivideo/testing/fake_shared_token_store.h"
 #include "gateway/apivideo/testing/mock_upload_token_stub.h"
+#include "gateway/apivideo/testing/stub_answers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace gateway::apivideo {
 namespace {
 
+using ::gateway::apivideo::testing::Answer;
 using ::gateway::apivideo::testing::AnswerWith;
 using ::gateway::apivideo::testing::CountingCancellable;
 using ::gateway::apivideo::testing::FakeSharedTokenStore;
+using ::gateway::apivideo::testing::HeldCall;
 using ::gateway::apivideo::testing::MockUploadTokenStub;
 using ::testing::_;
 
@@ -41,51 +44,6 @@ UploadToken TokenNamed(absl::string_view name, int ttl = 0) {
   }
   return token;
 }
-
-// What one call was answered with. Copies share it, so that a call answered
-// after the helper that started it returned is still seen.
-template <typename T>
-class Answer {
- public:
-  ApiCallback<T> Callback() {
-    return [state = state_](ApiResult<T> answer) {
-      ++state->times;
-      state->result = std::move(answer);
-    };
-  }
-  int times() const { return state_->times; }
-  bool answered() const { return state_->times > 0; }
-  const absl::StatusOr<T>& value() const { return state_->result->value; }
-  absl::StatusCode code() const { return value().status().code(); }
-  AnswerSource source() const { return state_->result->upstream.source; }
-
- private:
-  struct State {
-    int times = 0;
-    std::optional<ApiResult<T>> result;
-  };
-  std::shared_ptr<State> state_ = std::make_shared<State>();
-};
-
-// An upstream operation held open until the test answers it.
-template <typename T>
-struct HeldCall {
-  auto Action() {
-    return [this](auto&&, const CallOptions& options, ApiCallback<T> done) {
-      this->options = options;
-      this->done = std::move(done);
-      return handle;
-    };
-  }
-  void Complete(absl::StatusOr<T> value) {
-    std::move(done)(ApiResult<T>{std::move(value), {}});
-  }
-
-  CallOptions options;
-  ApiCallback<T> done;
-  std::shared_ptr<CountingCancellable> handle =
-      std::make_shared<CountingCancellable>();
-};
 
 class RecordingObserver final : public AnswerObserver {
  public:

@@ -4,6 +4,8 @@
 #ifndef GATEWAY_COMMON_CANCELLABLE_H_
 #define GATEWAY_COMMON_CANCELLABLE_H_
 
+#include <memory>
+
 namespace gateway {
 
 class Cancellable {
@@ -14,6 +16,18 @@ class Cancellable {
   // reports CANCELLED. Thread-safe, never blocks, may be called repeatedly.
   virtual void Cancel() = 0;
 };
+
+// The handle of work that ended before its start returned (answered from a
+// cache, refused at once): there is nothing to cancel.
+inline std::shared_ptr<Cancellable> AnsweredHandle() {
+  class Answered final : public Cancellable {
+   public:
+    void Cancel() override {}
+  };
+  static const auto* const answered =
+      new std::shared_ptr<Cancellable>(std::make_shared<Answered>());
+  return *answered;
+}
 
 }  // namespace gateway
 
