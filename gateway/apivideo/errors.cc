@@ -65,7 +65,7 @@ void AttachErrorInfo(absl::Status& status, int http_status,
   std::string reason;
   if (problem.has_value()) reason = ReasonFromProblemType(problem->type());
   info.set_reason(reason.empty() ? FallbackReason(http_status) : reason);
-  info.set_domain(std::string(kErrorDomain));
+  info.set_domain(std::string(kApiVideoErrorDomain));
   auto& metadata = *info.mutable_metadata();
   metadata["httpStatus"] = absl::StrCat(http_status);
   if (problem.has_value()) {

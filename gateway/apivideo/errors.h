@@ -13,10 +13,13 @@
 //   no connection, reset          UNAVAILABLE
 //   too slow for the deadline     DEADLINE_EXCEEDED
 //
-// Every error also carries an ErrorInfo (domain "api.video") whose reason is
-// the problem's `type` slug in UPPER_SNAKE_CASE (".../resource-not-found" ->
-// "RESOURCE_NOT_FOUND"), or a gateway reason such as "UPSTREAM_UNREACHABLE"
-// when api.video sent no problem document. An upstream 401/403 is INTERNAL,
+// Every error that relays an HTTP answer carries an ErrorInfo (domain
+// "api.video", metadata httpStatus) whose reason is the problem's `type` slug
+// in UPPER_SNAKE_CASE (".../resource-not-found" -> "RESOURCE_NOT_FOUND"), or
+// a gateway reason such as "UPSTREAM_UNAVAILABLE" when api.video sent no
+// problem document. A transport failure (no answer at all) is the gateway's
+// own observation and carries the gateway's domain, with a reason such as
+// "UPSTREAM_UNREACHABLE". An upstream 401/403 is INTERNAL,
 // never UNAUTHENTICATED: the caller did nothing wrong, the gateway's own
 // credentials are bad.
 //
@@ -40,6 +43,9 @@
 #include "gateway/http/http_types.h"
 
 namespace gateway::apivideo {
+
+// The ErrorInfo domain of errors that relay one of api.video's answers.
+inline constexpr absl::string_view kApiVideoErrorDomain = "api.video";
 
 // The resource type named in ResourceInfo for upload tokens.
 inline constexpr absl::string_view kUploadTokenResourceType =

@@ -629,7 +629,7 @@ TEST_P(StatusFromTransportErrorTest, MapsCodeAndReason) {
       absl::Status(c.transport, "curl said no"), kGetToken);
   EXPECT_EQ(status.code(), c.code);
   EXPECT_EQ(ErrorInfoOf(status).reason(), c.reason);
-  EXPECT_EQ(ErrorInfoOf(status).domain(), "api.video");
+  EXPECT_EQ(ErrorInfoOf(status).domain(), "upload-token-gateway");
   EXPECT_THAT(status.message(), HasSubstr("GET /upload-tokens/{token}"));
   EXPECT_THAT(status.message(), HasSubstr("curl said no"));
 }

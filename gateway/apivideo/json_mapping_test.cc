@@ -41,7 +41,7 @@ MATCHER(IsMalformedUpstreamResponse, "") {
   }
   const auto info = GetDetail<google::rpc::ErrorInfo>(status);
   if (!info.has_value() || info->reason() != "UPSTREAM_MALFORMED_RESPONSE" ||
-      info->domain() != "api.video") {
+      info->domain() != "upload-token-gateway") {
     *result_listener << "ErrorInfo is "
                      << (info.has_value() ? info->ShortDebugString()
                                           : "absent");

@@ -40,7 +40,7 @@ absl::Status MakeError(absl::StatusCode code, absl::string_view message,
   absl::Status status(code, message);
   google::rpc::ErrorInfo info;
   info.set_reason(std::string(reason));
-  info.set_domain(std::string(kErrorDomain));
+  info.set_domain(std::string(kGatewayErrorDomain));
   AddDetail(status, info);
   return status;
 }
@@ -111,7 +111,7 @@ google::rpc::Status ToRpcStatus(const absl::Status& status) {
   if (!GetDetail<google::rpc::ErrorInfo>(status).has_value()) {
     google::rpc::ErrorInfo info;
     info.set_reason(absl::StatusCodeToString(status.code()));
-    info.set_domain(std::string(kErrorDomain));
+    info.set_domain(std::string(kGatewayErrorDomain));
     payloads.emplace_back(TypeUrlOf(info), info.SerializeAsString());
   }
   std::sort(payloads.begin(), payloads.end());

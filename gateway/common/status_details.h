@@ -30,8 +30,11 @@
 
 namespace gateway {
 
-// The ErrorInfo domain of every error the gateway reports.
-inline constexpr absl::string_view kErrorDomain = "api.video";
+// The ErrorInfo domain of the errors the gateway makes itself: validation,
+// the caller's policy, overload, a failed connection. Errors that relay one
+// of api.video's answers carry api.video's domain instead
+// (apivideo/errors.h), so a caller can tell who refused.
+inline constexpr absl::string_view kGatewayErrorDomain = "upload-token-gateway";
 
 // "type.googleapis.com/<full message name>", the Any type URL of `message`.
 std::string TypeUrlOf(const google::protobuf::Message& message);
@@ -51,7 +54,7 @@ std::optional<T> GetDetail(const absl::Status& status) {
   return detail;
 }
 
-// Makes an error with an ErrorInfo (domain kErrorDomain) already attached.
+// Makes an error with an ErrorInfo (domain kGatewayErrorDomain) attached.
 absl::Status MakeError(absl::StatusCode code, absl::string_view message,
                        absl::string_view reason);
 

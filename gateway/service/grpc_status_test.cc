@@ -87,7 +87,7 @@ TEST(ToGrpcStatus, DetailsRoundTripThroughExtractErrorDetails) {
     } else if (any.Is<google::rpc::ErrorInfo>()) {
       google::rpc::ErrorInfo unpacked;
       ASSERT_TRUE(any.UnpackTo(&unpacked));
-      EXPECT_EQ(unpacked.domain(), "api.video");
+      EXPECT_EQ(unpacked.domain(), "upload-token-gateway");
       EXPECT_EQ(unpacked.reason(), "NOT_FOUND");
       found_error_info = true;
     }
