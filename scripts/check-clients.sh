@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Fails when the committed client code (clients/) is not what
 # scripts/gen-clients.sh makes from proto/ now, i.e. when `make clients` was
-# not run after a proto change; and when `buf lint` finds a problem.
+# not run after a proto change; when `buf lint` finds a problem; and when
+# `buf breaking` finds a change that breaks callers already deployed,
+# against the proto of the commit in proto/BREAKING_BASELINE (the last landed
+# API; move it forward when a release is cut).
 # Needs `npm ci` in clients/node and clients/tools (make test does it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,6 +17,14 @@ if [ ! -x "$buf" ]; then
   exit 1
 fi
 (cd "$root" && "$buf" lint)
+
+baseline=$(tr -d '[:space:]' < "$root/proto/BREAKING_BASELINE")
+if ! git -C "$root" cat-file -e "$baseline^{commit}" 2>/dev/null; then
+  echo "check-clients: the breaking-change baseline $baseline is not in this" \
+    "clone (a shallow clone?): fetch it, e.g. git fetch --unshallow" >&2
+  exit 1
+fi
+(cd "$root" && "$buf" breaking --against ".git#ref=$baseline")
 
 "$root/scripts/gen-clients.sh" "$tmp"
 # The generated paths only (see gen-clients.sh); Python's __pycache__ aside.

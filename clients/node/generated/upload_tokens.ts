@@ -30,8 +30,17 @@ export interface ProtoGrpcType {
          * 
          * Errors follow google/rpc/code.proto and carry google.rpc.Status details in
          * the `grpc-status-details-bin` trailer: every error has a google.rpc.ErrorInfo
-         * (domain "api.video"); invalid requests add google.rpc.BadRequest, unknown
-         * tokens google.rpc.ResourceInfo, and rate-limited calls google.rpc.RetryInfo.
+         * whose domain says who produced it: "api.video" for api.video's own answers,
+         * "upload-token-gateway" for the reasons the gateway makes itself (validation,
+         * the caller's policy, overload). Invalid requests add google.rpc.BadRequest,
+         * unknown or forbidden tokens google.rpc.ResourceInfo, rate-limited calls
+         * google.rpc.RetryInfo, and a used-up caller quota google.rpc.QuotaFailure.
+         * 
+         * When the gateway runs with a caller policy file, each caller (the service
+         * that its bearer token names) may be limited: a maximum and default ttl,
+         * creates per minute, live tokens, read-only, and what it may do with tokens
+         * another caller created. A forbidden RPC or another caller's token is
+         * PERMISSION_DENIED; a used-up quota RESOURCE_EXHAUSTED.
          * api.video's rate-limit headers come back as the response metadata
          * `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-retry-after`.
          */

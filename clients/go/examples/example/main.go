@@ -14,6 +14,7 @@ import (
 	uploadtokensv1 "github.com/apivideo/upload-token-gateway/clients/go/apivideo/uploadtokens/v1"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/proto"
 )
 
 func check(ok bool, what string) {
@@ -69,7 +70,7 @@ func main() {
 	for i := 0; i < 5; i++ {
 		ctx, cancel := call()
 		token, err := client.CreateUploadToken(ctx,
-			&uploadtokensv1.CreateUploadTokenRequest{Ttl: int32(3600 + i)})
+			&uploadtokensv1.CreateUploadTokenRequest{Ttl: proto.Int32(int32(3600 + i))})
 		cancel()
 		must(err, "create")
 		check(token.Token != "" && token.Ttl == int32(3600+i), "create")

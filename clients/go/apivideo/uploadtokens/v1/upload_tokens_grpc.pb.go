@@ -29,12 +29,16 @@ type UploadTokenServiceClient interface {
 	// Gets one upload token (GET /upload-tokens/{token}).
 	//
 	// NOT_FOUND, with a google.rpc.ResourceInfo naming the token, when the token
-	// does not exist, has been deleted, or has expired.
+	// does not exist, has been deleted, or has expired. PERMISSION_DENIED when
+	// the caller's policy does not let it read tokens that another caller
+	// created.
 	GetUploadToken(ctx context.Context, in *GetUploadTokenRequest, opts ...grpc.CallOption) (*UploadToken, error)
 	// Deletes an upload token (DELETE /upload-tokens/{token}); uploads that use
 	// it are refused from then on.
 	//
 	// NOT_FOUND when the token does not exist, has been deleted, or has expired.
+	// PERMISSION_DENIED when the caller is read-only or its policy does not let
+	// it delete tokens that another caller created.
 	DeleteUploadToken(ctx context.Context, in *DeleteUploadTokenRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
 }
 
@@ -97,12 +101,16 @@ type UploadTokenServiceServer interface {
 	// Gets one upload token (GET /upload-tokens/{token}).
 	//
 	// NOT_FOUND, with a google.rpc.ResourceInfo naming the token, when the token
-	// does not exist, has been deleted, or has expired.
+	// does not exist, has been deleted, or has expired. PERMISSION_DENIED when
+	// the caller's policy does not let it read tokens that another caller
+	// created.
 	GetUploadToken(context.Context, *GetUploadTokenRequest) (*UploadToken, error)
 	// Deletes an upload token (DELETE /upload-tokens/{token}); uploads that use
 	// it are refused from then on.
 	//
 	// NOT_FOUND when the token does not exist, has been deleted, or has expired.
+	// PERMISSION_DENIED when the caller is read-only or its policy does not let
+	// it delete tokens that another caller created.
 	DeleteUploadToken(context.Context, *DeleteUploadTokenRequest) (*emptypb.Empty, error)
 	mustEmbedUnimplementedUploadTokenServiceServer()
 }

@@ -27,10 +27,15 @@ class UploadTokenClient:
     def _timeout(self, timeout: Optional[float]) -> float:
         return self.timeout if timeout is None else timeout
 
-    def create(self, ttl: int = 0, timeout: Optional[float] = None) -> pb.UploadToken:
-        """Creates a token valid for `ttl` seconds (0: never expires)."""
-        return self.stub.CreateUploadToken(
-            pb.CreateUploadTokenRequest(ttl=ttl), timeout=self._timeout(timeout))
+    def create(self, ttl: Optional[int] = None,
+               timeout: Optional[float] = None) -> pb.UploadToken:
+        """Creates a token valid for `ttl` seconds (0: never expires).
+
+        Without `ttl`, the gateway applies the caller's policy default.
+        """
+        request = pb.CreateUploadTokenRequest() if ttl is None else \
+            pb.CreateUploadTokenRequest(ttl=ttl)
+        return self.stub.CreateUploadToken(request, timeout=self._timeout(timeout))
 
     def get(self, token: str, timeout: Optional[float] = None) -> pb.UploadToken:
         return self.stub.GetUploadToken(
@@ -41,21 +46,24 @@ class UploadTokenClient:
             pb.DeleteUploadTokenRequest(token=token), timeout=self._timeout(timeout))
 
     def list_page(self, page_size: int = 0, page_token: str = "", order_by: str = "",
-                  timeout: Optional[float] = None) -> pb.ListUploadTokensResponse:
+                  timeout: Optional[float] = None,
+                  filter: str = "") -> pb.ListUploadTokensResponse:
+        """One page; `filter` e.g. 'creator = "web"' (the proto's grammar)."""
         return self.stub.ListUploadTokens(
             pb.ListUploadTokensRequest(page_size=page_size, page_token=page_token,
-                                       order_by=order_by),
+                                       order_by=order_by, filter=filter),
             timeout=self._timeout(timeout))
 
     def iter_tokens(self, page_size: int = 0, order_by: str = "",
-                    timeout: Optional[float] = None) -> Iterator[pb.UploadToken]:
+                    timeout: Optional[float] = None,
+                    filter: str = "") -> Iterator[pb.UploadToken]:
         """Yields every token of every page, fetching pages as needed.
 
         The deadline applies to each page's call, not to the whole walk.
         """
         page_token = ""
         while True:
-            page = self.list_page(page_size, page_token, order_by, timeout)
+            page = self.list_page(page_size, page_token, order_by, timeout, filter)
             yield from page.upload_tokens
             page_token = page.next_page_token
             if not page_token:

@@ -26,14 +26,16 @@ class GetUploadTokenRequest(_message.Message):
     def __init__(self, token: _Optional[str] = ...) -> None: ...
 
 class ListUploadTokensRequest(_message.Message):
-    __slots__ = ["order_by", "page_size", "page_token"]
+    __slots__ = ["filter", "order_by", "page_size", "page_token"]
+    FILTER_FIELD_NUMBER: _ClassVar[int]
     ORDER_BY_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    filter: str
     order_by: str
     page_size: int
     page_token: str
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., order_by: _Optional[str] = ...) -> None: ...
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., order_by: _Optional[str] = ..., filter: _Optional[str] = ...) -> None: ...
 
 class ListUploadTokensResponse(_message.Message):
     __slots__ = ["next_page_token", "total_size", "upload_tokens"]
@@ -46,13 +48,15 @@ class ListUploadTokensResponse(_message.Message):
     def __init__(self, upload_tokens: _Optional[_Iterable[_Union[UploadToken, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
 
 class UploadToken(_message.Message):
-    __slots__ = ["created_at", "expires_at", "token", "ttl"]
+    __slots__ = ["created_at", "creator", "expires_at", "token", "ttl"]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    CREATOR_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
     TOKEN_FIELD_NUMBER: _ClassVar[int]
     TTL_FIELD_NUMBER: _ClassVar[int]
     created_at: _timestamp_pb2.Timestamp
+    creator: str
     expires_at: _timestamp_pb2.Timestamp
     token: str
     ttl: int
-    def __init__(self, token: _Optional[str] = ..., ttl: _Optional[int] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, token: _Optional[str] = ..., ttl: _Optional[int] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., creator: _Optional[str] = ...) -> None: ...

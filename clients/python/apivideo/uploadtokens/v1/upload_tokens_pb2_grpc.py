@@ -11,8 +11,17 @@ class UploadTokenServiceStub(object):
 
     Errors follow google/rpc/code.proto and carry google.rpc.Status details in
     the `grpc-status-details-bin` trailer: every error has a google.rpc.ErrorInfo
-    (domain "api.video"); invalid requests add google.rpc.BadRequest, unknown
-    tokens google.rpc.ResourceInfo, and rate-limited calls google.rpc.RetryInfo.
+    whose domain says who produced it: "api.video" for api.video's own answers,
+    "upload-token-gateway" for the reasons the gateway makes itself (validation,
+    the caller's policy, overload). Invalid requests add google.rpc.BadRequest,
+    unknown or forbidden tokens google.rpc.ResourceInfo, rate-limited calls
+    google.rpc.RetryInfo, and a used-up caller quota google.rpc.QuotaFailure.
+
+    When the gateway runs with a caller policy file, each caller (the service
+    that its bearer token names) may be limited: a maximum and default ttl,
+    creates per minute, live tokens, read-only, and what it may do with tokens
+    another caller created. A forbidden RPC or another caller's token is
+    PERMISSION_DENIED; a used-up quota RESOURCE_EXHAUSTED.
     api.video's rate-limit headers come back as the response metadata
     `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-retry-after`.
     """
@@ -50,8 +59,17 @@ class UploadTokenServiceServicer(object):
 
     Errors follow google/rpc/code.proto and carry google.rpc.Status details in
     the `grpc-status-details-bin` trailer: every error has a google.rpc.ErrorInfo
-    (domain "api.video"); invalid requests add google.rpc.BadRequest, unknown
-    tokens google.rpc.ResourceInfo, and rate-limited calls google.rpc.RetryInfo.
+    whose domain says who produced it: "api.video" for api.video's own answers,
+    "upload-token-gateway" for the reasons the gateway makes itself (validation,
+    the caller's policy, overload). Invalid requests add google.rpc.BadRequest,
+    unknown or forbidden tokens google.rpc.ResourceInfo, rate-limited calls
+    google.rpc.RetryInfo, and a used-up caller quota google.rpc.QuotaFailure.
+
+    When the gateway runs with a caller policy file, each caller (the service
+    that its bearer token names) may be limited: a maximum and default ttl,
+    creates per minute, live tokens, read-only, and what it may do with tokens
+    another caller created. A forbidden RPC or another caller's token is
+    PERMISSION_DENIED; a used-up quota RESOURCE_EXHAUSTED.
     api.video's rate-limit headers come back as the response metadata
     `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-retry-after`.
     """
@@ -78,7 +96,9 @@ class UploadTokenServiceServicer(object):
         """Gets one upload token (GET /upload-tokens/{token}).
 
         NOT_FOUND, with a google.rpc.ResourceInfo naming the token, when the token
-        does not exist, has been deleted, or has expired.
+        does not exist, has been deleted, or has expired. PERMISSION_DENIED when
+        the caller's policy does not let it read tokens that another caller
+        created.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -89,6 +109,8 @@ class UploadTokenServiceServicer(object):
         it are refused from then on.
 
         NOT_FOUND when the token does not exist, has been deleted, or has expired.
+        PERMISSION_DENIED when the caller is read-only or its policy does not let
+        it delete tokens that another caller created.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -129,8 +151,17 @@ class UploadTokenService(object):
 
     Errors follow google/rpc/code.proto and carry google.rpc.Status details in
     the `grpc-status-details-bin` trailer: every error has a google.rpc.ErrorInfo
-    (domain "api.video"); invalid requests add google.rpc.BadRequest, unknown
-    tokens google.rpc.ResourceInfo, and rate-limited calls google.rpc.RetryInfo.
+    whose domain says who produced it: "api.video" for api.video's own answers,
+    "upload-token-gateway" for the reasons the gateway makes itself (validation,
+    the caller's policy, overload). Invalid requests add google.rpc.BadRequest,
+    unknown or forbidden tokens google.rpc.ResourceInfo, rate-limited calls
+    google.rpc.RetryInfo, and a used-up caller quota google.rpc.QuotaFailure.
+
+    When the gateway runs with a caller policy file, each caller (the service
+    that its bearer token names) may be limited: a maximum and default ttl,
+    creates per minute, live tokens, read-only, and what it may do with tokens
+    another caller created. A forbidden RPC or another caller's token is
+    PERMISSION_DENIED; a used-up quota RESOURCE_EXHAUSTED.
     api.video's rate-limit headers come back as the response metadata
     `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-retry-after`.
     """

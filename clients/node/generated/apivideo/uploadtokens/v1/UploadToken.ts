@@ -27,6 +27,13 @@ export interface UploadToken {
    * When the token stops working: created_at + ttl. Unset when ttl is 0.
    */
   'expiresAt'?: (_google_protobuf_Timestamp | null);
+  /**
+   * Output only. The caller (the service named by its bearer token) that
+   * created the token through the gateway. Empty when that is not known: the
+   * token was created elsewhere (api.video's dashboard, another client) or
+   * before the gateway recorded creators.
+   */
+  'creator'?: (string);
 }
 
 /**
@@ -54,4 +61,11 @@ export interface UploadToken__Output {
    * When the token stops working: created_at + ttl. Unset when ttl is 0.
    */
   'expiresAt': (_google_protobuf_Timestamp__Output | null);
+  /**
+   * Output only. The caller (the service named by its bearer token) that
+   * created the token through the gateway. Empty when that is not known: the
+   * token was created elsewhere (api.video's dashboard, another client) or
+   * before the gateway recorded creators.
+   */
+  'creator': (string);
 }

@@ -15,8 +15,17 @@ import type { UploadToken as _apivideo_uploadtokens_v1_UploadToken, UploadToken_
  * 
  * Errors follow google/rpc/code.proto and carry google.rpc.Status details in
  * the `grpc-status-details-bin` trailer: every error has a google.rpc.ErrorInfo
- * (domain "api.video"); invalid requests add google.rpc.BadRequest, unknown
- * tokens google.rpc.ResourceInfo, and rate-limited calls google.rpc.RetryInfo.
+ * whose domain says who produced it: "api.video" for api.video's own answers,
+ * "upload-token-gateway" for the reasons the gateway makes itself (validation,
+ * the caller's policy, overload). Invalid requests add google.rpc.BadRequest,
+ * unknown or forbidden tokens google.rpc.ResourceInfo, rate-limited calls
+ * google.rpc.RetryInfo, and a used-up caller quota google.rpc.QuotaFailure.
+ * 
+ * When the gateway runs with a caller policy file, each caller (the service
+ * that its bearer token names) may be limited: a maximum and default ttl,
+ * creates per minute, live tokens, read-only, and what it may do with tokens
+ * another caller created. A forbidden RPC or another caller's token is
+ * PERMISSION_DENIED; a used-up quota RESOURCE_EXHAUSTED.
  * api.video's rate-limit headers come back as the response metadata
  * `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-retry-after`.
  */
@@ -45,6 +54,8 @@ export interface UploadTokenServiceClient extends grpc.Client {
    * it are refused from then on.
    * 
    * NOT_FOUND when the token does not exist, has been deleted, or has expired.
+   * PERMISSION_DENIED when the caller is read-only or its policy does not let
+   * it delete tokens that another caller created.
    */
   DeleteUploadToken(argument: _apivideo_uploadtokens_v1_DeleteUploadTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_google_protobuf_Empty__Output>): grpc.ClientUnaryCall;
   DeleteUploadToken(argument: _apivideo_uploadtokens_v1_DeleteUploadTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_google_protobuf_Empty__Output>): grpc.ClientUnaryCall;
@@ -55,6 +66,8 @@ export interface UploadTokenServiceClient extends grpc.Client {
    * it are refused from then on.
    * 
    * NOT_FOUND when the token does not exist, has been deleted, or has expired.
+   * PERMISSION_DENIED when the caller is read-only or its policy does not let
+   * it delete tokens that another caller created.
    */
   deleteUploadToken(argument: _apivideo_uploadtokens_v1_DeleteUploadTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_google_protobuf_Empty__Output>): grpc.ClientUnaryCall;
   deleteUploadToken(argument: _apivideo_uploadtokens_v1_DeleteUploadTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_google_protobuf_Empty__Output>): grpc.ClientUnaryCall;
@@ -65,7 +78,9 @@ export interface UploadTokenServiceClient extends grpc.Client {
    * Gets one upload token (GET /upload-tokens/{token}).
    * 
    * NOT_FOUND, with a google.rpc.ResourceInfo naming the token, when the token
-   * does not exist, has been deleted, or has expired.
+   * does not exist, has been deleted, or has expired. PERMISSION_DENIED when
+   * the caller's policy does not let it read tokens that another caller
+   * created.
    */
   GetUploadToken(argument: _apivideo_uploadtokens_v1_GetUploadTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
   GetUploadToken(argument: _apivideo_uploadtokens_v1_GetUploadTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
@@ -75,7 +90,9 @@ export interface UploadTokenServiceClient extends grpc.Client {
    * Gets one upload token (GET /upload-tokens/{token}).
    * 
    * NOT_FOUND, with a google.rpc.ResourceInfo naming the token, when the token
-   * does not exist, has been deleted, or has expired.
+   * does not exist, has been deleted, or has expired. PERMISSION_DENIED when
+   * the caller's policy does not let it read tokens that another caller
+   * created.
    */
   getUploadToken(argument: _apivideo_uploadtokens_v1_GetUploadTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
   getUploadToken(argument: _apivideo_uploadtokens_v1_GetUploadTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
@@ -108,8 +125,17 @@ export interface UploadTokenServiceClient extends grpc.Client {
  * 
  * Errors follow google/rpc/code.proto and carry google.rpc.Status details in
  * the `grpc-status-details-bin` trailer: every error has a google.rpc.ErrorInfo
- * (domain "api.video"); invalid requests add google.rpc.BadRequest, unknown
- * tokens google.rpc.ResourceInfo, and rate-limited calls google.rpc.RetryInfo.
+ * whose domain says who produced it: "api.video" for api.video's own answers,
+ * "upload-token-gateway" for the reasons the gateway makes itself (validation,
+ * the caller's policy, overload). Invalid requests add google.rpc.BadRequest,
+ * unknown or forbidden tokens google.rpc.ResourceInfo, rate-limited calls
+ * google.rpc.RetryInfo, and a used-up caller quota google.rpc.QuotaFailure.
+ * 
+ * When the gateway runs with a caller policy file, each caller (the service
+ * that its bearer token names) may be limited: a maximum and default ttl,
+ * creates per minute, live tokens, read-only, and what it may do with tokens
+ * another caller created. A forbidden RPC or another caller's token is
+ * PERMISSION_DENIED; a used-up quota RESOURCE_EXHAUSTED.
  * api.video's rate-limit headers come back as the response metadata
  * `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-retry-after`.
  */
@@ -126,6 +152,8 @@ export interface UploadTokenServiceHandlers extends grpc.UntypedServiceImplement
    * it are refused from then on.
    * 
    * NOT_FOUND when the token does not exist, has been deleted, or has expired.
+   * PERMISSION_DENIED when the caller is read-only or its policy does not let
+   * it delete tokens that another caller created.
    */
   DeleteUploadToken: grpc.handleUnaryCall<_apivideo_uploadtokens_v1_DeleteUploadTokenRequest__Output, _google_protobuf_Empty>;
   
@@ -133,7 +161,9 @@ export interface UploadTokenServiceHandlers extends grpc.UntypedServiceImplement
    * Gets one upload token (GET /upload-tokens/{token}).
    * 
    * NOT_FOUND, with a google.rpc.ResourceInfo naming the token, when the token
-   * does not exist, has been deleted, or has expired.
+   * does not exist, has been deleted, or has expired. PERMISSION_DENIED when
+   * the caller's policy does not let it read tokens that another caller
+   * created.
    */
   GetUploadToken: grpc.handleUnaryCall<_apivideo_uploadtokens_v1_GetUploadTokenRequest__Output, _apivideo_uploadtokens_v1_UploadToken>;
   

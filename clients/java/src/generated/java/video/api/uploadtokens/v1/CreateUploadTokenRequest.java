@@ -47,16 +47,37 @@ private static final long serialVersionUID = 0L;
             video.api.uploadtokens.v1.CreateUploadTokenRequest.class, video.api.uploadtokens.v1.CreateUploadTokenRequest.Builder.class);
   }
 
+  private int bitField0_;
   public static final int TTL_FIELD_NUMBER = 1;
   private int ttl_ = 0;
   /**
    * <pre>
-   * Seconds until the new token expires, from 0 to 2147483647. 0 (the
-   * default) creates a token that never expires. Negative values are
-   * INVALID_ARGUMENT.
+   * Seconds until the new token expires, from 0 to 2147483647; 0 creates a
+   * token that never expires. Negative values are INVALID_ARGUMENT.
+   * When not set, the caller's policy default applies (0 when the gateway has
+   * no policy for the caller). A ttl above the caller's maximum, or 0 when the
+   * caller may not create tokens that never expire, is INVALID_ARGUMENT with a
+   * google.rpc.BadRequest on `ttl` that names the limit.
    * </pre>
    *
-   * <code>int32 ttl = 1;</code>
+   * <code>optional int32 ttl = 1;</code>
+   * @return Whether the ttl field is set.
+   */
+  @java.lang.Override
+  public boolean hasTtl() {
+    return ((bitField0_ & 0x00000001) != 0);
+  }
+  /**
+   * <pre>
+   * Seconds until the new token expires, from 0 to 2147483647; 0 creates a
+   * token that never expires. Negative values are INVALID_ARGUMENT.
+   * When not set, the caller's policy default applies (0 when the gateway has
+   * no policy for the caller). A ttl above the caller's maximum, or 0 when the
+   * caller may not create tokens that never expire, is INVALID_ARGUMENT with a
+   * google.rpc.BadRequest on `ttl` that names the limit.
+   * </pre>
+   *
+   * <code>optional int32 ttl = 1;</code>
    * @return The ttl.
    */
   @java.lang.Override
@@ -78,7 +99,7 @@ private static final long serialVersionUID = 0L;
   @java.lang.Override
   public void writeTo(com.google.protobuf.CodedOutputStream output)
                       throws java.io.IOException {
-    if (ttl_ != 0) {
+    if (((bitField0_ & 0x00000001) != 0)) {
       output.writeInt32(1, ttl_);
     }
     getUnknownFields().writeTo(output);
@@ -90,7 +111,7 @@ private static final long serialVersionUID = 0L;
     if (size != -1) return size;
 
     size = 0;
-    if (ttl_ != 0) {
+    if (((bitField0_ & 0x00000001) != 0)) {
       size += com.google.protobuf.CodedOutputStream
         .computeInt32Size(1, ttl_);
     }
@@ -109,8 +130,11 @@ private static final long serialVersionUID = 0L;
     }
     video.api.uploadtokens.v1.CreateUploadTokenRequest other = (video.api.uploadtokens.v1.CreateUploadTokenRequest) obj;
 
-    if (getTtl()
-        != other.getTtl()) return false;
+    if (hasTtl() != other.hasTtl()) return false;
+    if (hasTtl()) {
+      if (getTtl()
+          != other.getTtl()) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -122,8 +146,10 @@ private static final long serialVersionUID = 0L;
     }
     int hash = 41;
     hash = (19 * hash) + getDescriptor().hashCode();
-    hash = (37 * hash) + TTL_FIELD_NUMBER;
-    hash = (53 * hash) + getTtl();
+    if (hasTtl()) {
+      hash = (37 * hash) + TTL_FIELD_NUMBER;
+      hash = (53 * hash) + getTtl();
+    }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -291,9 +317,12 @@ private static final long serialVersionUID = 0L;
 
     private void buildPartial0(video.api.uploadtokens.v1.CreateUploadTokenRequest result) {
       int from_bitField0_ = bitField0_;
+      int to_bitField0_ = 0;
       if (((from_bitField0_ & 0x00000001) != 0)) {
         result.ttl_ = ttl_;
+        to_bitField0_ |= 0x00000001;
       }
+      result.bitField0_ |= to_bitField0_;
     }
 
     @java.lang.Override
@@ -340,7 +369,7 @@ private static final long serialVersionUID = 0L;
 
     public Builder mergeFrom(video.api.uploadtokens.v1.CreateUploadTokenRequest other) {
       if (other == video.api.uploadtokens.v1.CreateUploadTokenRequest.getDefaultInstance()) return this;
-      if (other.getTtl() != 0) {
+      if (other.hasTtl()) {
         setTtl(other.getTtl());
       }
       this.mergeUnknownFields(other.getUnknownFields());
@@ -394,12 +423,32 @@ private static final long serialVersionUID = 0L;
     private int ttl_ ;
     /**
      * <pre>
-     * Seconds until the new token expires, from 0 to 2147483647. 0 (the
-     * default) creates a token that never expires. Negative values are
-     * INVALID_ARGUMENT.
+     * Seconds until the new token expires, from 0 to 2147483647; 0 creates a
+     * token that never expires. Negative values are INVALID_ARGUMENT.
+     * When not set, the caller's policy default applies (0 when the gateway has
+     * no policy for the caller). A ttl above the caller's maximum, or 0 when the
+     * caller may not create tokens that never expire, is INVALID_ARGUMENT with a
+     * google.rpc.BadRequest on `ttl` that names the limit.
      * </pre>
      *
-     * <code>int32 ttl = 1;</code>
+     * <code>optional int32 ttl = 1;</code>
+     * @return Whether the ttl field is set.
+     */
+    @java.lang.Override
+    public boolean hasTtl() {
+      return ((bitField0_ & 0x00000001) != 0);
+    }
+    /**
+     * <pre>
+     * Seconds until the new token expires, from 0 to 2147483647; 0 creates a
+     * token that never expires. Negative values are INVALID_ARGUMENT.
+     * When not set, the caller's policy default applies (0 when the gateway has
+     * no policy for the caller). A ttl above the caller's maximum, or 0 when the
+     * caller may not create tokens that never expire, is INVALID_ARGUMENT with a
+     * google.rpc.BadRequest on `ttl` that names the limit.
+     * </pre>
+     *
+     * <code>optional int32 ttl = 1;</code>
      * @return The ttl.
      */
     @java.lang.Override
@@ -408,12 +457,15 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Seconds until the new token expires, from 0 to 2147483647. 0 (the
-     * default) creates a token that never expires. Negative values are
-     * INVALID_ARGUMENT.
+     * Seconds until the new token expires, from 0 to 2147483647; 0 creates a
+     * token that never expires. Negative values are INVALID_ARGUMENT.
+     * When not set, the caller's policy default applies (0 when the gateway has
+     * no policy for the caller). A ttl above the caller's maximum, or 0 when the
+     * caller may not create tokens that never expire, is INVALID_ARGUMENT with a
+     * google.rpc.BadRequest on `ttl` that names the limit.
      * </pre>
      *
-     * <code>int32 ttl = 1;</code>
+     * <code>optional int32 ttl = 1;</code>
      * @param value The ttl to set.
      * @return This builder for chaining.
      */
@@ -426,12 +478,15 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Seconds until the new token expires, from 0 to 2147483647. 0 (the
-     * default) creates a token that never expires. Negative values are
-     * INVALID_ARGUMENT.
+     * Seconds until the new token expires, from 0 to 2147483647; 0 creates a
+     * token that never expires. Negative values are INVALID_ARGUMENT.
+     * When not set, the caller's policy default applies (0 when the gateway has
+     * no policy for the caller). A ttl above the caller's maximum, or 0 when the
+     * caller may not create tokens that never expire, is INVALID_ARGUMENT with a
+     * google.rpc.BadRequest on `ttl` that names the limit.
      * </pre>
      *
-     * <code>int32 ttl = 1;</code>
+     * <code>optional int32 ttl = 1;</code>
      * @return This builder for chaining.
      */
     public Builder clearTtl() {

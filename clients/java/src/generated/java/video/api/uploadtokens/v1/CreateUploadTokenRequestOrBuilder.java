@@ -9,12 +9,29 @@ public interface CreateUploadTokenRequestOrBuilder extends
 
   /**
    * <pre>
-   * Seconds until the new token expires, from 0 to 2147483647. 0 (the
-   * default) creates a token that never expires. Negative values are
-   * INVALID_ARGUMENT.
+   * Seconds until the new token expires, from 0 to 2147483647; 0 creates a
+   * token that never expires. Negative values are INVALID_ARGUMENT.
+   * When not set, the caller's policy default applies (0 when the gateway has
+   * no policy for the caller). A ttl above the caller's maximum, or 0 when the
+   * caller may not create tokens that never expire, is INVALID_ARGUMENT with a
+   * google.rpc.BadRequest on `ttl` that names the limit.
    * </pre>
    *
-   * <code>int32 ttl = 1;</code>
+   * <code>optional int32 ttl = 1;</code>
+   * @return Whether the ttl field is set.
+   */
+  boolean hasTtl();
+  /**
+   * <pre>
+   * Seconds until the new token expires, from 0 to 2147483647; 0 creates a
+   * token that never expires. Negative values are INVALID_ARGUMENT.
+   * When not set, the caller's policy default applies (0 when the gateway has
+   * no policy for the caller). A ttl above the caller's maximum, or 0 when the
+   * caller may not create tokens that never expire, is INVALID_ARGUMENT with a
+   * google.rpc.BadRequest on `ttl` that names the limit.
+   * </pre>
+   *
+   * <code>optional int32 ttl = 1;</code>
    * @return The ttl.
    */
   int getTtl();

@@ -22,6 +22,7 @@ private static final long serialVersionUID = 0L;
   private ListUploadTokensRequest() {
     pageToken_ = "";
     orderBy_ = "";
+    filter_ = "";
   }
 
   @java.lang.Override
@@ -170,6 +171,69 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int FILTER_FIELD_NUMBER = 4;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object filter_ = "";
+  /**
+   * <pre>
+   * Which tokens to list (a subset of https://google.aip.dev/160). Empty
+   * lists every active token. `creator = "web"` lists the active tokens that
+   * the caller "web" created through the gateway; such a list is answered from
+   * the gateway's own record, spends none of api.video's read quota, and does
+   * not see a token deleted outside the gateway until a Get or Delete of it
+   * finds it gone. `creator = ""` (tokens of no known creator) is not supported
+   * yet. Anything else is INVALID_ARGUMENT with a google.rpc.BadRequest on
+   * `filter`. A page_token must be used with the filter of the call that
+   * returned it.
+   * </pre>
+   *
+   * <code>string filter = 4;</code>
+   * @return The filter.
+   */
+  @java.lang.Override
+  public java.lang.String getFilter() {
+    java.lang.Object ref = filter_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      filter_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * Which tokens to list (a subset of https://google.aip.dev/160). Empty
+   * lists every active token. `creator = "web"` lists the active tokens that
+   * the caller "web" created through the gateway; such a list is answered from
+   * the gateway's own record, spends none of api.video's read quota, and does
+   * not see a token deleted outside the gateway until a Get or Delete of it
+   * finds it gone. `creator = ""` (tokens of no known creator) is not supported
+   * yet. Anything else is INVALID_ARGUMENT with a google.rpc.BadRequest on
+   * `filter`. A page_token must be used with the filter of the call that
+   * returned it.
+   * </pre>
+   *
+   * <code>string filter = 4;</code>
+   * @return The bytes for filter.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getFilterBytes() {
+    java.lang.Object ref = filter_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      filter_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -193,6 +257,9 @@ private static final long serialVersionUID = 0L;
     if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(orderBy_)) {
       com.google.protobuf.GeneratedMessageV3.writeString(output, 3, orderBy_);
     }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(filter_)) {
+      com.google.protobuf.GeneratedMessageV3.writeString(output, 4, filter_);
+    }
     getUnknownFields().writeTo(output);
   }
 
@@ -211,6 +278,9 @@ private static final long serialVersionUID = 0L;
     }
     if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(orderBy_)) {
       size += com.google.protobuf.GeneratedMessageV3.computeStringSize(3, orderBy_);
+    }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(filter_)) {
+      size += com.google.protobuf.GeneratedMessageV3.computeStringSize(4, filter_);
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -233,6 +303,8 @@ private static final long serialVersionUID = 0L;
         .equals(other.getPageToken())) return false;
     if (!getOrderBy()
         .equals(other.getOrderBy())) return false;
+    if (!getFilter()
+        .equals(other.getFilter())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -250,6 +322,8 @@ private static final long serialVersionUID = 0L;
     hash = (53 * hash) + getPageToken().hashCode();
     hash = (37 * hash) + ORDER_BY_FIELD_NUMBER;
     hash = (53 * hash) + getOrderBy().hashCode();
+    hash = (37 * hash) + FILTER_FIELD_NUMBER;
+    hash = (53 * hash) + getFilter().hashCode();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -386,6 +460,7 @@ private static final long serialVersionUID = 0L;
       pageSize_ = 0;
       pageToken_ = "";
       orderBy_ = "";
+      filter_ = "";
       return this;
     }
 
@@ -427,6 +502,9 @@ private static final long serialVersionUID = 0L;
       }
       if (((from_bitField0_ & 0x00000004) != 0)) {
         result.orderBy_ = orderBy_;
+      }
+      if (((from_bitField0_ & 0x00000008) != 0)) {
+        result.filter_ = filter_;
       }
     }
 
@@ -487,6 +565,11 @@ private static final long serialVersionUID = 0L;
         bitField0_ |= 0x00000004;
         onChanged();
       }
+      if (!other.getFilter().isEmpty()) {
+        filter_ = other.filter_;
+        bitField0_ |= 0x00000008;
+        onChanged();
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -528,6 +611,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000004;
               break;
             } // case 26
+            case 34: {
+              filter_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00000008;
+              break;
+            } // case 34
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -800,6 +888,138 @@ private static final long serialVersionUID = 0L;
       checkByteStringIsUtf8(value);
       orderBy_ = value;
       bitField0_ |= 0x00000004;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object filter_ = "";
+    /**
+     * <pre>
+     * Which tokens to list (a subset of https://google.aip.dev/160). Empty
+     * lists every active token. `creator = "web"` lists the active tokens that
+     * the caller "web" created through the gateway; such a list is answered from
+     * the gateway's own record, spends none of api.video's read quota, and does
+     * not see a token deleted outside the gateway until a Get or Delete of it
+     * finds it gone. `creator = ""` (tokens of no known creator) is not supported
+     * yet. Anything else is INVALID_ARGUMENT with a google.rpc.BadRequest on
+     * `filter`. A page_token must be used with the filter of the call that
+     * returned it.
+     * </pre>
+     *
+     * <code>string filter = 4;</code>
+     * @return The filter.
+     */
+    public java.lang.String getFilter() {
+      java.lang.Object ref = filter_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        filter_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Which tokens to list (a subset of https://google.aip.dev/160). Empty
+     * lists every active token. `creator = "web"` lists the active tokens that
+     * the caller "web" created through the gateway; such a list is answered from
+     * the gateway's own record, spends none of api.video's read quota, and does
+     * not see a token deleted outside the gateway until a Get or Delete of it
+     * finds it gone. `creator = ""` (tokens of no known creator) is not supported
+     * yet. Anything else is INVALID_ARGUMENT with a google.rpc.BadRequest on
+     * `filter`. A page_token must be used with the filter of the call that
+     * returned it.
+     * </pre>
+     *
+     * <code>string filter = 4;</code>
+     * @return The bytes for filter.
+     */
+    public com.google.protobuf.ByteString
+        getFilterBytes() {
+      java.lang.Object ref = filter_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        filter_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Which tokens to list (a subset of https://google.aip.dev/160). Empty
+     * lists every active token. `creator = "web"` lists the active tokens that
+     * the caller "web" created through the gateway; such a list is answered from
+     * the gateway's own record, spends none of api.video's read quota, and does
+     * not see a token deleted outside the gateway until a Get or Delete of it
+     * finds it gone. `creator = ""` (tokens of no known creator) is not supported
+     * yet. Anything else is INVALID_ARGUMENT with a google.rpc.BadRequest on
+     * `filter`. A page_token must be used with the filter of the call that
+     * returned it.
+     * </pre>
+     *
+     * <code>string filter = 4;</code>
+     * @param value The filter to set.
+     * @return This builder for chaining.
+     */
+    public Builder setFilter(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      filter_ = value;
+      bitField0_ |= 0x00000008;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Which tokens to list (a subset of https://google.aip.dev/160). Empty
+     * lists every active token. `creator = "web"` lists the active tokens that
+     * the caller "web" created through the gateway; such a list is answered from
+     * the gateway's own record, spends none of api.video's read quota, and does
+     * not see a token deleted outside the gateway until a Get or Delete of it
+     * finds it gone. `creator = ""` (tokens of no known creator) is not supported
+     * yet. Anything else is INVALID_ARGUMENT with a google.rpc.BadRequest on
+     * `filter`. A page_token must be used with the filter of the call that
+     * returned it.
+     * </pre>
+     *
+     * <code>string filter = 4;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearFilter() {
+      filter_ = getDefaultInstance().getFilter();
+      bitField0_ = (bitField0_ & ~0x00000008);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Which tokens to list (a subset of https://google.aip.dev/160). Empty
+     * lists every active token. `creator = "web"` lists the active tokens that
+     * the caller "web" created through the gateway; such a list is answered from
+     * the gateway's own record, spends none of api.video's read quota, and does
+     * not see a token deleted outside the gateway until a Get or Delete of it
+     * finds it gone. `creator = ""` (tokens of no known creator) is not supported
+     * yet. Anything else is INVALID_ARGUMENT with a google.rpc.BadRequest on
+     * `filter`. A page_token must be used with the filter of the call that
+     * returned it.
+     * </pre>
+     *
+     * <code>string filter = 4;</code>
+     * @param value The bytes for filter to set.
+     * @return This builder for chaining.
+     */
+    public Builder setFilterBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      filter_ = value;
+      bitField0_ |= 0x00000008;
       onChanged();
       return this;
     }

@@ -68,4 +68,40 @@ public interface ListUploadTokensRequestOrBuilder extends
    */
   com.google.protobuf.ByteString
       getOrderByBytes();
+
+  /**
+   * <pre>
+   * Which tokens to list (a subset of https://google.aip.dev/160). Empty
+   * lists every active token. `creator = "web"` lists the active tokens that
+   * the caller "web" created through the gateway; such a list is answered from
+   * the gateway's own record, spends none of api.video's read quota, and does
+   * not see a token deleted outside the gateway until a Get or Delete of it
+   * finds it gone. `creator = ""` (tokens of no known creator) is not supported
+   * yet. Anything else is INVALID_ARGUMENT with a google.rpc.BadRequest on
+   * `filter`. A page_token must be used with the filter of the call that
+   * returned it.
+   * </pre>
+   *
+   * <code>string filter = 4;</code>
+   * @return The filter.
+   */
+  java.lang.String getFilter();
+  /**
+   * <pre>
+   * Which tokens to list (a subset of https://google.aip.dev/160). Empty
+   * lists every active token. `creator = "web"` lists the active tokens that
+   * the caller "web" created through the gateway; such a list is answered from
+   * the gateway's own record, spends none of api.video's read quota, and does
+   * not see a token deleted outside the gateway until a Get or Delete of it
+   * finds it gone. `creator = ""` (tokens of no known creator) is not supported
+   * yet. Anything else is INVALID_ARGUMENT with a google.rpc.BadRequest on
+   * `filter`. A page_token must be used with the filter of the call that
+   * returned it.
+   * </pre>
+   *
+   * <code>string filter = 4;</code>
+   * @return The bytes for filter.
+   */
+  com.google.protobuf.ByteString
+      getFilterBytes();
 }

@@ -23,6 +23,7 @@ private static final long serialVersionUID = 0L;
   }
   private UploadToken() {
     token_ = "";
+    creator_ = "";
   }
 
   @java.lang.Override
@@ -191,6 +192,59 @@ private static final long serialVersionUID = 0L;
     return expiresAt_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : expiresAt_;
   }
 
+  public static final int CREATOR_FIELD_NUMBER = 5;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object creator_ = "";
+  /**
+   * <pre>
+   * Output only. The caller (the service named by its bearer token) that
+   * created the token through the gateway. Empty when that is not known: the
+   * token was created elsewhere (api.video's dashboard, another client) or
+   * before the gateway recorded creators.
+   * </pre>
+   *
+   * <code>string creator = 5;</code>
+   * @return The creator.
+   */
+  @java.lang.Override
+  public java.lang.String getCreator() {
+    java.lang.Object ref = creator_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      creator_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * Output only. The caller (the service named by its bearer token) that
+   * created the token through the gateway. Empty when that is not known: the
+   * token was created elsewhere (api.video's dashboard, another client) or
+   * before the gateway recorded creators.
+   * </pre>
+   *
+   * <code>string creator = 5;</code>
+   * @return The bytes for creator.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getCreatorBytes() {
+    java.lang.Object ref = creator_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      creator_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -217,6 +271,9 @@ private static final long serialVersionUID = 0L;
     if (expiresAt_ != null) {
       output.writeMessage(4, getExpiresAt());
     }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(creator_)) {
+      com.google.protobuf.GeneratedMessageV3.writeString(output, 5, creator_);
+    }
     getUnknownFields().writeTo(output);
   }
 
@@ -240,6 +297,9 @@ private static final long serialVersionUID = 0L;
     if (expiresAt_ != null) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(4, getExpiresAt());
+    }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(creator_)) {
+      size += com.google.protobuf.GeneratedMessageV3.computeStringSize(5, creator_);
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -270,6 +330,8 @@ private static final long serialVersionUID = 0L;
       if (!getExpiresAt()
           .equals(other.getExpiresAt())) return false;
     }
+    if (!getCreator()
+        .equals(other.getCreator())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -293,6 +355,8 @@ private static final long serialVersionUID = 0L;
       hash = (37 * hash) + EXPIRES_AT_FIELD_NUMBER;
       hash = (53 * hash) + getExpiresAt().hashCode();
     }
+    hash = (37 * hash) + CREATOR_FIELD_NUMBER;
+    hash = (53 * hash) + getCreator().hashCode();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -440,6 +504,7 @@ private static final long serialVersionUID = 0L;
         expiresAtBuilder_.dispose();
         expiresAtBuilder_ = null;
       }
+      creator_ = "";
       return this;
     }
 
@@ -488,6 +553,9 @@ private static final long serialVersionUID = 0L;
         result.expiresAt_ = expiresAtBuilder_ == null
             ? expiresAt_
             : expiresAtBuilder_.build();
+      }
+      if (((from_bitField0_ & 0x00000010) != 0)) {
+        result.creator_ = creator_;
       }
     }
 
@@ -549,6 +617,11 @@ private static final long serialVersionUID = 0L;
       if (other.hasExpiresAt()) {
         mergeExpiresAt(other.getExpiresAt());
       }
+      if (!other.getCreator().isEmpty()) {
+        creator_ = other.creator_;
+        bitField0_ |= 0x00000010;
+        onChanged();
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -599,6 +672,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000008;
               break;
             } // case 34
+            case 42: {
+              creator_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00000010;
+              break;
+            } // case 42
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1068,6 +1146,113 @@ private static final long serialVersionUID = 0L;
         expiresAt_ = null;
       }
       return expiresAtBuilder_;
+    }
+
+    private java.lang.Object creator_ = "";
+    /**
+     * <pre>
+     * Output only. The caller (the service named by its bearer token) that
+     * created the token through the gateway. Empty when that is not known: the
+     * token was created elsewhere (api.video's dashboard, another client) or
+     * before the gateway recorded creators.
+     * </pre>
+     *
+     * <code>string creator = 5;</code>
+     * @return The creator.
+     */
+    public java.lang.String getCreator() {
+      java.lang.Object ref = creator_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        creator_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Output only. The caller (the service named by its bearer token) that
+     * created the token through the gateway. Empty when that is not known: the
+     * token was created elsewhere (api.video's dashboard, another client) or
+     * before the gateway recorded creators.
+     * </pre>
+     *
+     * <code>string creator = 5;</code>
+     * @return The bytes for creator.
+     */
+    public com.google.protobuf.ByteString
+        getCreatorBytes() {
+      java.lang.Object ref = creator_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        creator_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Output only. The caller (the service named by its bearer token) that
+     * created the token through the gateway. Empty when that is not known: the
+     * token was created elsewhere (api.video's dashboard, another client) or
+     * before the gateway recorded creators.
+     * </pre>
+     *
+     * <code>string creator = 5;</code>
+     * @param value The creator to set.
+     * @return This builder for chaining.
+     */
+    public Builder setCreator(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      creator_ = value;
+      bitField0_ |= 0x00000010;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Output only. The caller (the service named by its bearer token) that
+     * created the token through the gateway. Empty when that is not known: the
+     * token was created elsewhere (api.video's dashboard, another client) or
+     * before the gateway recorded creators.
+     * </pre>
+     *
+     * <code>string creator = 5;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearCreator() {
+      creator_ = getDefaultInstance().getCreator();
+      bitField0_ = (bitField0_ & ~0x00000010);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Output only. The caller (the service named by its bearer token) that
+     * created the token through the gateway. Empty when that is not known: the
+     * token was created elsewhere (api.video's dashboard, another client) or
+     * before the gateway recorded creators.
+     * </pre>
+     *
+     * <code>string creator = 5;</code>
+     * @param value The bytes for creator to set.
+     * @return This builder for chaining.
+     */
+    public Builder setCreatorBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      creator_ = value;
+      bitField0_ |= 0x00000010;
+      onChanged();
+      return this;
     }
     @java.lang.Override
     public final Builder setUnknownFields(

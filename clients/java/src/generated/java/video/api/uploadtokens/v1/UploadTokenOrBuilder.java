@@ -93,4 +93,30 @@ public interface UploadTokenOrBuilder extends
    * <code>.google.protobuf.Timestamp expires_at = 4;</code>
    */
   com.google.protobuf.TimestampOrBuilder getExpiresAtOrBuilder();
+
+  /**
+   * <pre>
+   * Output only. The caller (the service named by its bearer token) that
+   * created the token through the gateway. Empty when that is not known: the
+   * token was created elsewhere (api.video's dashboard, another client) or
+   * before the gateway recorded creators.
+   * </pre>
+   *
+   * <code>string creator = 5;</code>
+   * @return The creator.
+   */
+  java.lang.String getCreator();
+  /**
+   * <pre>
+   * Output only. The caller (the service named by its bearer token) that
+   * created the token through the gateway. Empty when that is not known: the
+   * token was created elsewhere (api.video's dashboard, another client) or
+   * before the gateway recorded creators.
+   * </pre>
+   *
+   * <code>string creator = 5;</code>
+   * @return The bytes for creator.
+   */
+  com.google.protobuf.ByteString
+      getCreatorBytes();
 }

@@ -7,8 +7,16 @@ import static io.grpc.MethodDescriptor.generateFullMethodName;
  * Manages api.video upload tokens.
  * Errors follow google/rpc/code.proto and carry google.rpc.Status details in
  * the `grpc-status-details-bin` trailer: every error has a google.rpc.ErrorInfo
- * (domain "api.video"); invalid requests add google.rpc.BadRequest, unknown
- * tokens google.rpc.ResourceInfo, and rate-limited calls google.rpc.RetryInfo.
+ * whose domain says who produced it: "api.video" for api.video's own answers,
+ * "upload-token-gateway" for the reasons the gateway makes itself (validation,
+ * the caller's policy, overload). Invalid requests add google.rpc.BadRequest,
+ * unknown or forbidden tokens google.rpc.ResourceInfo, rate-limited calls
+ * google.rpc.RetryInfo, and a used-up caller quota google.rpc.QuotaFailure.
+ * When the gateway runs with a caller policy file, each caller (the service
+ * that its bearer token names) may be limited: a maximum and default ttl,
+ * creates per minute, live tokens, read-only, and what it may do with tokens
+ * another caller created. A forbidden RPC or another caller's token is
+ * PERMISSION_DENIED; a used-up quota RESOURCE_EXHAUSTED.
  * api.video's rate-limit headers come back as the response metadata
  * `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-retry-after`.
  * </pre>
@@ -197,8 +205,16 @@ public final class UploadTokenServiceGrpc {
    * Manages api.video upload tokens.
    * Errors follow google/rpc/code.proto and carry google.rpc.Status details in
    * the `grpc-status-details-bin` trailer: every error has a google.rpc.ErrorInfo
-   * (domain "api.video"); invalid requests add google.rpc.BadRequest, unknown
-   * tokens google.rpc.ResourceInfo, and rate-limited calls google.rpc.RetryInfo.
+   * whose domain says who produced it: "api.video" for api.video's own answers,
+   * "upload-token-gateway" for the reasons the gateway makes itself (validation,
+   * the caller's policy, overload). Invalid requests add google.rpc.BadRequest,
+   * unknown or forbidden tokens google.rpc.ResourceInfo, rate-limited calls
+   * google.rpc.RetryInfo, and a used-up caller quota google.rpc.QuotaFailure.
+   * When the gateway runs with a caller policy file, each caller (the service
+   * that its bearer token names) may be limited: a maximum and default ttl,
+   * creates per minute, live tokens, read-only, and what it may do with tokens
+   * another caller created. A forbidden RPC or another caller's token is
+   * PERMISSION_DENIED; a used-up quota RESOURCE_EXHAUSTED.
    * api.video's rate-limit headers come back as the response metadata
    * `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-retry-after`.
    * </pre>
@@ -231,7 +247,9 @@ public final class UploadTokenServiceGrpc {
      * <pre>
      * Gets one upload token (GET /upload-tokens/{token}).
      * NOT_FOUND, with a google.rpc.ResourceInfo naming the token, when the token
-     * does not exist, has been deleted, or has expired.
+     * does not exist, has been deleted, or has expired. PERMISSION_DENIED when
+     * the caller's policy does not let it read tokens that another caller
+     * created.
      * </pre>
      */
     public void getUploadToken(video.api.uploadtokens.v1.GetUploadTokenRequest request,
@@ -244,6 +262,8 @@ public final class UploadTokenServiceGrpc {
      * Deletes an upload token (DELETE /upload-tokens/{token}); uploads that use
      * it are refused from then on.
      * NOT_FOUND when the token does not exist, has been deleted, or has expired.
+     * PERMISSION_DENIED when the caller is read-only or its policy does not let
+     * it delete tokens that another caller created.
      * </pre>
      */
     public void deleteUploadToken(video.api.uploadtokens.v1.DeleteUploadTokenRequest request,
@@ -290,8 +310,16 @@ public final class UploadTokenServiceGrpc {
    * Manages api.video upload tokens.
    * Errors follow google/rpc/code.proto and carry google.rpc.Status details in
    * the `grpc-status-details-bin` trailer: every error has a google.rpc.ErrorInfo
-   * (domain "api.video"); invalid requests add google.rpc.BadRequest, unknown
-   * tokens google.rpc.ResourceInfo, and rate-limited calls google.rpc.RetryInfo.
+   * whose domain says who produced it: "api.video" for api.video's own answers,
+   * "upload-token-gateway" for the reasons the gateway makes itself (validation,
+   * the caller's policy, overload). Invalid requests add google.rpc.BadRequest,
+   * unknown or forbidden tokens google.rpc.ResourceInfo, rate-limited calls
+   * google.rpc.RetryInfo, and a used-up caller quota google.rpc.QuotaFailure.
+   * When the gateway runs with a caller policy file, each caller (the service
+   * that its bearer token names) may be limited: a maximum and default ttl,
+   * creates per minute, live tokens, read-only, and what it may do with tokens
+   * another caller created. A forbidden RPC or another caller's token is
+   * PERMISSION_DENIED; a used-up quota RESOURCE_EXHAUSTED.
    * api.video's rate-limit headers come back as the response metadata
    * `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-retry-after`.
    * </pre>
@@ -336,7 +364,9 @@ public final class UploadTokenServiceGrpc {
      * <pre>
      * Gets one upload token (GET /upload-tokens/{token}).
      * NOT_FOUND, with a google.rpc.ResourceInfo naming the token, when the token
-     * does not exist, has been deleted, or has expired.
+     * does not exist, has been deleted, or has expired. PERMISSION_DENIED when
+     * the caller's policy does not let it read tokens that another caller
+     * created.
      * </pre>
      */
     public void getUploadToken(video.api.uploadtokens.v1.GetUploadTokenRequest request,
@@ -350,6 +380,8 @@ public final class UploadTokenServiceGrpc {
      * Deletes an upload token (DELETE /upload-tokens/{token}); uploads that use
      * it are refused from then on.
      * NOT_FOUND when the token does not exist, has been deleted, or has expired.
+     * PERMISSION_DENIED when the caller is read-only or its policy does not let
+     * it delete tokens that another caller created.
      * </pre>
      */
     public void deleteUploadToken(video.api.uploadtokens.v1.DeleteUploadTokenRequest request,
@@ -364,8 +396,16 @@ public final class UploadTokenServiceGrpc {
    * Manages api.video upload tokens.
    * Errors follow google/rpc/code.proto and carry google.rpc.Status details in
    * the `grpc-status-details-bin` trailer: every error has a google.rpc.ErrorInfo
-   * (domain "api.video"); invalid requests add google.rpc.BadRequest, unknown
-   * tokens google.rpc.ResourceInfo, and rate-limited calls google.rpc.RetryInfo.
+   * whose domain says who produced it: "api.video" for api.video's own answers,
+   * "upload-token-gateway" for the reasons the gateway makes itself (validation,
+   * the caller's policy, overload). Invalid requests add google.rpc.BadRequest,
+   * unknown or forbidden tokens google.rpc.ResourceInfo, rate-limited calls
+   * google.rpc.RetryInfo, and a used-up caller quota google.rpc.QuotaFailure.
+   * When the gateway runs with a caller policy file, each caller (the service
+   * that its bearer token names) may be limited: a maximum and default ttl,
+   * creates per minute, live tokens, read-only, and what it may do with tokens
+   * another caller created. A forbidden RPC or another caller's token is
+   * PERMISSION_DENIED; a used-up quota RESOURCE_EXHAUSTED.
    * api.video's rate-limit headers come back as the response metadata
    * `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-retry-after`.
    * </pre>
@@ -408,7 +448,9 @@ public final class UploadTokenServiceGrpc {
      * <pre>
      * Gets one upload token (GET /upload-tokens/{token}).
      * NOT_FOUND, with a google.rpc.ResourceInfo naming the token, when the token
-     * does not exist, has been deleted, or has expired.
+     * does not exist, has been deleted, or has expired. PERMISSION_DENIED when
+     * the caller's policy does not let it read tokens that another caller
+     * created.
      * </pre>
      */
     public video.api.uploadtokens.v1.UploadToken getUploadToken(video.api.uploadtokens.v1.GetUploadTokenRequest request) {
@@ -421,6 +463,8 @@ public final class UploadTokenServiceGrpc {
      * Deletes an upload token (DELETE /upload-tokens/{token}); uploads that use
      * it are refused from then on.
      * NOT_FOUND when the token does not exist, has been deleted, or has expired.
+     * PERMISSION_DENIED when the caller is read-only or its policy does not let
+     * it delete tokens that another caller created.
      * </pre>
      */
     public com.google.protobuf.Empty deleteUploadToken(video.api.uploadtokens.v1.DeleteUploadTokenRequest request) {
@@ -434,8 +478,16 @@ public final class UploadTokenServiceGrpc {
    * Manages api.video upload tokens.
    * Errors follow google/rpc/code.proto and carry google.rpc.Status details in
    * the `grpc-status-details-bin` trailer: every error has a google.rpc.ErrorInfo
-   * (domain "api.video"); invalid requests add google.rpc.BadRequest, unknown
-   * tokens google.rpc.ResourceInfo, and rate-limited calls google.rpc.RetryInfo.
+   * whose domain says who produced it: "api.video" for api.video's own answers,
+   * "upload-token-gateway" for the reasons the gateway makes itself (validation,
+   * the caller's policy, overload). Invalid requests add google.rpc.BadRequest,
+   * unknown or forbidden tokens google.rpc.ResourceInfo, rate-limited calls
+   * google.rpc.RetryInfo, and a used-up caller quota google.rpc.QuotaFailure.
+   * When the gateway runs with a caller policy file, each caller (the service
+   * that its bearer token names) may be limited: a maximum and default ttl,
+   * creates per minute, live tokens, read-only, and what it may do with tokens
+   * another caller created. A forbidden RPC or another caller's token is
+   * PERMISSION_DENIED; a used-up quota RESOURCE_EXHAUSTED.
    * api.video's rate-limit headers come back as the response metadata
    * `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-retry-after`.
    * </pre>
@@ -480,7 +532,9 @@ public final class UploadTokenServiceGrpc {
      * <pre>
      * Gets one upload token (GET /upload-tokens/{token}).
      * NOT_FOUND, with a google.rpc.ResourceInfo naming the token, when the token
-     * does not exist, has been deleted, or has expired.
+     * does not exist, has been deleted, or has expired. PERMISSION_DENIED when
+     * the caller's policy does not let it read tokens that another caller
+     * created.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<video.api.uploadtokens.v1.UploadToken> getUploadToken(
@@ -494,6 +548,8 @@ public final class UploadTokenServiceGrpc {
      * Deletes an upload token (DELETE /upload-tokens/{token}); uploads that use
      * it are refused from then on.
      * NOT_FOUND when the token does not exist, has been deleted, or has expired.
+     * PERMISSION_DENIED when the caller is read-only or its policy does not let
+     * it delete tokens that another caller created.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<com.google.protobuf.Empty> deleteUploadToken(
