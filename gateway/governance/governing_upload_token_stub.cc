@@ -1,0 +1,177 @@
+#include "gateway/governance/governing_upload_token_stub.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "gateway/common/status_details.h"
+#include "gateway/governance/caller_rules.h"
+#include "google/rpc/error_details.pb.h"
+
+namespace gateway::governance {
+namespace {
+
+using apivideo::ApiCallback;
+using apivideo::ApiResult;
+using apivideo::CallOptions;
+using apivideo::TokenPage;
+using apivideo::UploadToken;
+
+absl::Time ToTime(const google::protobuf::Timestamp& timestamp) {
+  return absl::FromUnixSeconds(timestamp.seconds()) +
+         absl::Nanoseconds(timestamp.nanos());
+}
+
+// A call refused before it went upstream.
+template <typename T>
+std::shared_ptr<Cancellable> Refuse(absl::Status status, ApiCallback<T>& done) {
+  std::move(done)(ApiResult<T>{std::move(status), {}});
+  return AnsweredHandle();
+}
+
+absl::Status LiveTokensExceeded(absl::string_view caller, int max_live,
+                                absl::Time next_expiry, absl::Time now) {
+  absl::Status status = MakeError(
+      absl::StatusCode::kResourceExhausted,
+      absl::StrCat("caller \"", caller, "\" holds its maximum of ", max_live,
+                   " live upload tokens (max_live_tokens); delete one or "
+                   "wait until one expires"),
+      "CALLER_LIVE_TOKENS_EXCEEDED");
+  google::rpc::QuotaFailure failure;
+  google::rpc::QuotaFailure::Violation* violation = failure.add_violations();
+  violation->set_subject(absl::StrCat("caller:", caller));
+  violation->set_description(
+      absl::StrCat("at most ", max_live, " live upload tokens"));
+  AddDetail(status, failure);
+  if (next_expiry != absl::InfiniteFuture()) {
+    AddRetryInfo(status, next_expiry - now);
+  }
+  return status;
+}
+
+}  // namespace
+
+GoverningUploadTokenStub::GoverningUploadTokenStub(
+    apivideo::UploadTokenStub& upstream, const CallerRulesStore& rules,
+    OwnershipIndex& ownership, CreateRateLimiter& create_rate,
+    std::function<absl::Time()> now)
+    : upstream_(upstream),
+      rules_(rules),
+      ownership_(ownership),
+      create_rate_(create_rate),
+      now_(std::move(now)) {}
+
+std::string GoverningUploadTokenStub::CreatorOf(absl::string_view token) const {
+  std::optional<Ownership> ownership = ownership_.Find(token, now_());
+  return ownership.has_value() ? std::move(ownership->creator) : "";
+}
+
+std::shared_ptr<Cancellable> GoverningUploadTokenStub::Create(
+    std::int32_t ttl_seconds, const CallOptions& options,
+    ApiCallback<UploadToken> done) {
+  const std::shared_ptr<const CallerRules> rules = rules_.Get();
+  const CallerLimits& limits = rules->For(options.caller);
+  const absl::Time now = now_();
+  if (absl::Status rate = create_rate_.TryCreate(
+          options.caller, limits.creates_per_minute, now);
+      !rate.ok()) {
+    return Refuse(std::move(rate), done);
+  }
+  if (!ownership_.TryReserveCreate(options.caller, limits.max_live_tokens,
+                                   now)) {
+    create_rate_.Refund(options.caller, now);
+    return Refuse(
+        LiveTokensExceeded(options.caller, limits.max_live_tokens,
+                           ownership_.NextExpiryOf(options.caller, now), now),
+        done);
+  }
+  return upstream_.Create(
+      ttl_seconds, options,
+      [this, caller = options.caller,
+       done = std::move(done)](ApiResult<UploadToken> result) mutable {
+        if (result.value.ok()) {
+          UploadToken& token = *result.value;
+          Ownership ownership;
+          ownership.creator = caller;
+          ownership.ttl_seconds = token.ttl();
+          ownership.created_at =
+              token.has_created_at() ? ToTime(token.created_at()) : now_();
+          if (token.has_expires_at()) {
+            ownership.expires_at = ToTime(token.expires_at());
+          }
+          ownership_.Record(token.token(), std::move(ownership), now_());
+          token.set_creator(caller);
+        }
+        ownership_.EndCreate(caller);
+        std::move(done)(std::move(result));
+      });
+}
+
+std::shared_ptr<Cancellable> GoverningUploadTokenStub::List(
+    const apivideo::ListQuery& query, const CallOptions& options,
+    ApiCallback<TokenPage> done) {
+  return upstream_.List(
+      query, options,
+      [this, done = std::move(done)](ApiResult<TokenPage> result) mutable {
+        if (result.value.ok()) {
+          for (UploadToken& token : result.value->tokens) {
+            token.set_creator(CreatorOf(token.token()));
+          }
+        }
+        std::move(done)(std::move(result));
+      });
+}
+
+std::shared_ptr<Cancellable> GoverningUploadTokenStub::Get(
+    absl::string_view token, const CallOptions& options,
+    ApiCallback<UploadToken> done) {
+  const std::shared_ptr<const CallerRules> rules = rules_.Get();
+  const std::optional<Ownership> ownership = ownership_.Find(token, now_());
+  std::optional<absl::string_view> creator;
+  if (ownership.has_value()) creator = ownership->creator;
+  if (absl::Status access =
+          CheckTokenAccess(rules->For(options.caller), options.caller,
+                           TokenAccess::kRead, token, creator);
+      !access.ok()) {
+    return Refuse(std::move(access), done);
+  }
+  return upstream_.Get(
+      token, options,
+      [this, token = std::string(token),
+       creator = ownership.has_value() ? ownership->creator : "",
+       done = std::move(done)](ApiResult<UploadToken> result) mutable {
+        if (result.value.ok()) {
+          result.value->set_creator(creator);
+        } else if (absl::IsNotFound(result.value.status())) {
+          ownership_.Forget(token);
+        }
+        std::move(done)(std::move(result));
+      });
+}
+
+std::shared_ptr<Cancellable> GoverningUploadTokenStub::Delete(
+    absl::string_view token, const CallOptions& options,
+    ApiCallback<google::protobuf::Empty> done) {
+  const std::shared_ptr<const CallerRules> rules = rules_.Get();
+  const std::optional<Ownership> ownership = ownership_.Find(token, now_());
+  std::optional<absl::string_view> creator;
+  if (ownership.has_value()) creator = ownership->creator;
+  if (absl::Status access =
+          CheckTokenAccess(rules->For(options.caller), options.caller,
+                           TokenAccess::kDelete, token, creator);
+      !access.ok()) {
+    return Refuse(std::move(access), done);
+  }
+  return upstream_.Delete(
+      token, options,
+      [this, token = std::string(token), done = std::move(done)](
+          ApiResult<google::protobuf::Empty> result) mutable {
+        if (result.value.ok() || absl::IsNotFound(result.value.status())) {
+          ownership_.Forget(token);
+        }
+        std::move(done)(std::move(result));
+      });
+}
+
+}  // namespace gateway::governance
