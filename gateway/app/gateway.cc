@@ -12,6 +12,7 @@
 #include "gateway/common/host_port.h"
 #include "gateway/common/log.h"
 #include "gateway/config/caller_weights_file.h"
+#include "gateway/governance/audit_replay.h"
 #include "gateway/observability/trace_context.h"
 #include "gateway/security/server_tls.h"
 
@@ -38,6 +39,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(
     gateway->StartCredentials();
     status = gateway->StartApi();
   }
+  if (status.ok()) status = gateway->StartGovernance();
   if (status.ok()) status = gateway->StartService();
   if (status.ok()) status = gateway->StartServer();
   if (status.ok()) status = gateway->StartMetricsServer();
@@ -191,6 +193,52 @@ absl::Status Gateway::StartApi() {
   return absl::OkStatus();
 }
 
+absl::Status Gateway::StartGovernance() {
+  absl::StatusOr<std::unique_ptr<governance::CallerRulesStore>> rules =
+      governance::CallerRulesStore::Load(config_.caller_policy_file);
+  if (!rules.ok()) return rules.status();
+  caller_rules_ = *std::move(rules);
+  if (!config_.caller_policy_file.empty()) {
+    if (config_.caller_policy_reload_interval > absl::ZeroDuration()) {
+      caller_rules_watcher_ = std::make_unique<security::FileWatcher>(
+          *curl_loop_, "--caller_policy_file", config_.caller_policy_file,
+          config_.caller_policy_reload_interval,
+          [this] { return caller_rules_->Reload(); });
+      caller_rules_watcher_->Start();
+    }
+    metrics_registry_.AddCallbackGauge(
+        "gateway_caller_policy_reload_failures",
+        "Reloads of --caller_policy_file that failed since start; the rules "
+        "in use are those of the last good file.",
+        [this] {
+          return static_cast<double>(caller_rules_->reload_failures());
+        });
+  }
+  if (!config_.audit_log.empty()) {
+    absl::StatusOr<int> replayed =
+        governance::ReplayAuditLog(config_.audit_log, absl::Now(), ownership_);
+    if (!replayed.ok()) return replayed.status();
+    absl::StatusOr<std::unique_ptr<governance::AuditLogFile>> audit_log =
+        governance::AuditLogFile::Open(config_.audit_log);
+    if (!audit_log.ok()) return audit_log.status();
+    audit_log_ = *std::move(audit_log);
+    Log(LogLevel::kInfo, "ownership of tokens rebuilt from --audit_log",
+        {{"events", *replayed}, {"tokens", ownership_.size()}});
+    metrics_registry_.AddCallbackGauge(
+        "gateway_audit_write_failures",
+        "Audit events that could not be written to --audit_log since start.",
+        [this] { return static_cast<double>(audit_log_->write_failures()); });
+  }
+  metrics_registry_.AddCallbackGauge(
+      "gateway_owned_tokens",
+      "Upload tokens whose creator the gateway knows (created through it, "
+      "neither deleted nor known to be expired).",
+      [this] { return static_cast<double>(ownership_.size()); });
+  governed_api_ = std::make_unique<governance::GoverningUploadTokenStub>(
+      *cached_api_, *caller_rules_, ownership_, create_rate_);
+  return absl::OkStatus();
+}
+
 absl::Status Gateway::StartService() {
   if (!secrets_.page_token_secret.empty()) {
     scrubber_.AddSecret(secrets_.page_token_secret);
@@ -212,9 +260,13 @@ absl::Status Gateway::StartService() {
         [this] { return callers_->ReloadCallerTokens(); });
     caller_tokens_watcher_->Start();
   }
+  service::ServiceGovernance governance;
+  governance.rules = caller_rules_.get();
+  governance.ownership = &ownership_;
+  governance.audit = audit_log_.get();
   service_ = std::make_unique<service::UploadTokenService>(
-      *cached_api_, *page_tokens_, *callers_, scrubber_, *access_log_,
-      metrics_.get(), config_.service);
+      *governed_api_, *page_tokens_, *callers_, governance, scrubber_,
+      *access_log_, metrics_.get(), config_.service);
 
   metrics_registry_.AddCallbackGauge(
       "gateway_inflight_calls",
@@ -297,6 +349,7 @@ void Gateway::Shutdown(absl::Duration grace) {
   if (credentials_health_ != nullptr) credentials_health_->Stop();
   if (key_file_watcher_ != nullptr) key_file_watcher_->Stop();
   if (caller_tokens_watcher_ != nullptr) caller_tokens_watcher_->Stop();
+  if (caller_rules_watcher_ != nullptr) caller_rules_watcher_->Stop();
   // Answers from Redis may start timers on curl_loop_: none after this.
   if (redis_ != nullptr) redis_->Shutdown();
   // Ends every upstream transfer and timer while what their callbacks use

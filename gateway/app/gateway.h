@@ -30,6 +30,11 @@
 #include "gateway/app/quota_metrics_observer.h"
 #include "gateway/app/upstream_metrics_observer.h"
 #include "gateway/config/gateway_config.h"
+#include "gateway/governance/audit_trail.h"
+#include "gateway/governance/caller_rules_store.h"
+#include "gateway/governance/create_rate_limiter.h"
+#include "gateway/governance/governing_upload_token_stub.h"
+#include "gateway/governance/ownership_index.h"
 #include "gateway/http/curl_loop.h"
 #include "gateway/observability/access_log.h"
 #include "gateway/observability/answer_metrics.h"
@@ -91,6 +96,9 @@ class Gateway {
   // With --redis_address: the connection and what replicas share over it.
   void StartRedis();
   absl::Status StartApi();
+  // The caller rules, the ownership of tokens (rebuilt from --audit_log)
+  // and the audit trail, around the api.
+  absl::Status StartGovernance();
   absl::Status StartService();
   absl::Status StartServer();
   absl::Status StartMetricsServer();
@@ -143,6 +151,15 @@ class Gateway {
   // The health probe calls api_ itself, so that it always reaches
   // api.video.
   std::unique_ptr<apivideo::CachingUploadTokenStub> cached_api_;
+  // Governance: each caller's rules (reloaded by their watcher), who
+  // created which token, and the audit trail. What the service calls is
+  // governed_api_, in front of cached_api_.
+  std::unique_ptr<governance::CallerRulesStore> caller_rules_;
+  std::unique_ptr<security::FileWatcher> caller_rules_watcher_;
+  governance::OwnershipIndex ownership_;
+  governance::CreateRateLimiter create_rate_;
+  std::unique_ptr<governance::AuditLogFile> audit_log_;
+  std::unique_ptr<governance::GoverningUploadTokenStub> governed_api_;
   std::unique_ptr<service::PageTokenCodec> page_tokens_;
   std::unique_ptr<observability::AccessLog> access_log_;
   std::unique_ptr<security::CallerPolicyStore> callers_;

@@ -121,13 +121,13 @@ TEST(GetDetail, ReturnsNulloptWhenPayloadDoesNotParse) {
   EXPECT_EQ(GetDetail<google::rpc::RetryInfo>(status), std::nullopt);
 }
 
-TEST(MakeError, SetsCodeMessageAndErrorInfoWithApiVideoDomain) {
+TEST(MakeError, SetsCodeMessageAndErrorInfoWithGatewayDomain) {
   const absl::Status status =
       MakeError(absl::StatusCode::kUnavailable, "down", "UPSTREAM_DOWN");
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(status.message(), "down");
   EXPECT_THAT(GetDetail<google::rpc::ErrorInfo>(status),
-              Optional(ErrorInfoIs("UPSTREAM_DOWN", "api.video")));
+              Optional(ErrorInfoIs("UPSTREAM_DOWN", "upload-token-gateway")));
 }
 
 // The RetryInfo's delay in seconds, or -1 without one.
@@ -175,8 +175,9 @@ TEST(InvalidFieldError, IsInvalidArgumentWithBadRequestAndErrorInfo) {
   EXPECT_EQ(status.message(), "invalid request: ttl: must not be negative");
   EXPECT_THAT(FieldViolationsOf(status),
               ElementsAre(FieldViolationIs("ttl", "must not be negative")));
-  EXPECT_THAT(GetDetail<google::rpc::ErrorInfo>(status),
-              Optional(ErrorInfoIs("INVALID_ARGUMENT", "api.video")));
+  EXPECT_THAT(
+      GetDetail<google::rpc::ErrorInfo>(status),
+      Optional(ErrorInfoIs("INVALID_ARGUMENT", "upload-token-gateway")));
 }
 
 TEST(FieldViolations, EmptyIsOk) {
@@ -217,14 +218,15 @@ TEST(ToRpcStatus, CopiesCodeAndMessage) {
 TEST(ToRpcStatus, AddsErrorInfoNamedAfterCodeWhenMissing) {
   const google::rpc::Status rpc = ToRpcStatus(absl::NotFoundError("gone"));
   EXPECT_THAT(DetailsOfType<google::rpc::ErrorInfo>(rpc),
-              ElementsAre(ErrorInfoIs("NOT_FOUND", "api.video")));
+              ElementsAre(ErrorInfoIs("NOT_FOUND", "upload-token-gateway")));
 }
 
 TEST(ToRpcStatus, KeepsGivenErrorInfoWithoutAddingAnother) {
   const google::rpc::Status rpc = ToRpcStatus(
       MakeError(absl::StatusCode::kNotFound, "gone", "RESOURCE_NOT_FOUND"));
-  EXPECT_THAT(DetailsOfType<google::rpc::ErrorInfo>(rpc),
-              ElementsAre(ErrorInfoIs("RESOURCE_NOT_FOUND", "api.video")));
+  EXPECT_THAT(
+      DetailsOfType<google::rpc::ErrorInfo>(rpc),
+      ElementsAre(ErrorInfoIs("RESOURCE_NOT_FOUND", "upload-token-gateway")));
 }
 
 TEST(ToRpcStatus, SortsDetailsByTypeUrl) {
@@ -258,7 +260,7 @@ TEST(ToRpcStatus, EncodingDoesNotDependOnOrderDetailsWereAdded) {
 TEST(ToRpcStatus, EncodesMapFieldsOfDetailsDeterministically) {
   google::rpc::ErrorInfo info;
   info.set_reason("R");
-  info.set_domain("api.video");
+  info.set_domain("upload-token-gateway");
   for (int i = 0; i < 32; ++i) {
     (*info.mutable_metadata())[absl::StrCat("key", i)] = absl::StrCat(i);
   }

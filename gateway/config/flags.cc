@@ -56,6 +56,22 @@ ABSL_FLAG(absl::Duration, caller_tokens_reload_interval,
           "How often to look at --caller_tokens_file for changes (a revoked "
           "or added token), picked up without a restart; 0: never.");
 
+ABSL_FLAG(std::string, caller_policy_file, Defaults().caller_policy_file,
+          "Each caller's rules on upload tokens: the longest and default ttl, "
+          "tokens that never expire, creates per minute, live tokens, "
+          "read-only, and what it may do with tokens it did not create (text "
+          "format; docs/operations.md). Empty: no rules.");
+
+ABSL_FLAG(absl::Duration, caller_policy_reload_interval,
+          Defaults().caller_policy_reload_interval,
+          "How often to look at --caller_policy_file for changes, picked up "
+          "without a restart (a bad file keeps the rules in use); 0: never.");
+
+ABSL_FLAG(std::string, audit_log, Defaults().audit_log,
+          "File to append audit events to (JSON lines: every Create and "
+          "Delete, and every refused attempt); read at start to rebuild who "
+          "created which token. Empty: none.");
+
 ABSL_FLAG(int, max_calls_in_flight, Defaults().service.max_calls_in_flight,
           "Calls handled at once; beyond it calls fail at once with "
           "RESOURCE_EXHAUSTED instead of queueing.");
@@ -234,6 +250,10 @@ GatewayConfig ConfigFromFlags() {
   config.caller_tokens_file = absl::GetFlag(FLAGS_caller_tokens_file);
   config.caller_tokens_reload_interval =
       absl::GetFlag(FLAGS_caller_tokens_reload_interval);
+  config.caller_policy_file = absl::GetFlag(FLAGS_caller_policy_file);
+  config.caller_policy_reload_interval =
+      absl::GetFlag(FLAGS_caller_policy_reload_interval);
+  config.audit_log = absl::GetFlag(FLAGS_audit_log);
   config.service.max_calls_in_flight = absl::GetFlag(FLAGS_max_calls_in_flight);
   config.service.upstream_timeout = absl::GetFlag(FLAGS_upstream_timeout);
   config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);

@@ -55,6 +55,17 @@ struct GatewayConfig {
   // --caller_tokens_reload_interval: how often the caller tokens file is
   // looked at for changes; zero: never.
   absl::Duration caller_tokens_reload_interval = absl::Seconds(2);
+  // --caller_policy_file: each caller's rules on tokens (the text format of
+  // gateway/governance/caller_policies.proto); empty: no rules, every
+  // caller may do anything, as before governance.
+  std::string caller_policy_file;
+  // --caller_policy_reload_interval: how often the policy file is looked at
+  // for changes; zero: never.
+  absl::Duration caller_policy_reload_interval = absl::Seconds(2);
+  // --audit_log: the file audit events are appended to, one JSON line each,
+  // and from which the ownership of tokens is rebuilt at start; empty: no
+  // audit log, and ownership is forgotten at restart.
+  std::string audit_log;
   // --upstream_timeout, --max_calls_in_flight.
   service::UploadTokenServiceOptions service;
   // --shutdown_grace: how long calls in flight may take to finish once

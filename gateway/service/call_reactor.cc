@@ -3,7 +3,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "gateway/common/status_details.h"
 #include "gateway/service/grpc_status.h"
+#include "google/protobuf/util/time_util.h"
 
 namespace gateway::service {
 
@@ -22,6 +24,14 @@ CallReactor::CallReactor(grpc::CallbackServerContext* context,
 void CallReactor::Reject(const absl::Status& status) {
   FinishWith(status);
   Unref();
+}
+
+void CallReactor::AuditTo(governance::AuditTrail& trail,
+                          governance::AuditEvent draft,
+                          const apivideo::UploadToken* created) {
+  audit_trail_ = &trail;
+  audit_event_ = std::move(draft);
+  created_ = created;
 }
 
 void CallReactor::Attach(const std::shared_ptr<Cancellable>& call) {
@@ -64,7 +74,36 @@ void CallReactor::FinishWith(const absl::Status& status) {
   // Counted before the status leaves, so that a caller who has its answer
   // finds it counted.
   if (metrics_ != nullptr) metrics_->OnHandled(code_, absl::Now() - start_);
+  // Also before: whoever has the answer finds the act in the trail.
+  if (audit_trail_ != nullptr) RecordAudit(status);
   Finish(ToGrpcStatus(environment_.scrubber->Scrub(status)));
+}
+
+void CallReactor::RecordAudit(const absl::Status& status) {
+  governance::AuditEvent& event = audit_event_;
+  *event.mutable_time() =
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+          absl::ToUnixNanos(absl::Now()));
+  event.set_caller(identity_.caller);
+  event.set_peer(context_->peer());
+  event.set_trace_id(identity_.trace_id);
+  event.set_outcome(absl::StatusCodeToString(status.code()));
+  if (const std::optional<google::rpc::ErrorInfo> info =
+          GetDetail<google::rpc::ErrorInfo>(status);
+      info.has_value()) {
+    event.set_reason(info->reason());
+  }
+  if (status.ok() && created_ != nullptr) {
+    event.set_token(created_->token());
+    event.set_ttl(created_->ttl());
+    if (created_->has_created_at()) {
+      *event.mutable_created_at() = created_->created_at();
+    }
+    if (created_->has_expires_at()) {
+      *event.mutable_expires_at() = created_->expires_at();
+    }
+  }
+  audit_trail_->Record(event);
 }
 
 void CallReactor::OnCancel() {

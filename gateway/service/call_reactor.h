@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "gateway/apivideo/upload_token_stub.h"
 #include "gateway/common/cancellable.h"
+#include "gateway/governance/audit_trail.h"
 #include "gateway/observability/access_log.h"
 #include "gateway/observability/gateway_metrics.h"
 #include "gateway/policy/in_flight_limit.h"
@@ -59,6 +60,13 @@ class CallReactor final : public grpc::ServerUnaryReactor {
   // exactly one of Reject and Attach.
   void Reject(const absl::Status& status);
 
+  // Records the call in `trail` when it ends: `draft` holds what the request
+  // said (rpc, token, ttl); the reactor adds who, when, the peer, the trace
+  // and the outcome, and, when the call succeeds, the token `created` (not
+  // null: the response of a Create). Call before Reject or Attach.
+  void AuditTo(governance::AuditTrail& trail, governance::AuditEvent draft,
+               const apivideo::UploadToken* created);
+
   // Hands over the upstream call started for this RPC, so that cancelling
   // the RPC cancels it. `call` may already have completed.
   void Attach(const std::shared_ptr<Cancellable>& call);
@@ -88,6 +96,8 @@ class CallReactor final : public grpc::ServerUnaryReactor {
 
   // Ends the RPC; records what the access log needs.
   void FinishWith(const absl::Status& status);
+  // Writes the audit event of a call that ends with `status`.
+  void RecordAudit(const absl::Status& status);
   // Drops one of the two references (handler, gRPC); the last one deletes.
   void Unref();
 
@@ -102,6 +112,11 @@ class CallReactor final : public grpc::ServerUnaryReactor {
   // Written before Finish, read in OnDone, which gRPC runs after Finish.
   absl::StatusCode code_ = absl::StatusCode::kUnknown;
   apivideo::UpstreamCallInfo upstream_;
+
+  // Set by AuditTo, used once by FinishWith.
+  governance::AuditTrail* audit_trail_ = nullptr;
+  governance::AuditEvent audit_event_;
+  const apivideo::UploadToken* created_ = nullptr;
 
   std::atomic<int> references_{2};
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "gateway/common/status_details.h"
@@ -38,7 +39,15 @@ absl::StatusOr<ListPlan> PlanListCall(
     plan.order_by = order_by->normalized;
   }
 
-  // The token can only be judged against a valid order and page size.
+  if (absl::StatusOr<ListFilter> filter = ParseListFilter(request.filter());
+      filter.ok()) {
+    plan.filter = *std::move(filter);
+  } else {
+    violations.Add("filter", filter.status().message());
+  }
+
+  // The token can only be judged against a valid order, filter and page
+  // size.
   if (!request.page_token().empty() && violations.empty()) {
     absl::StatusOr<PageCursor> cursor = codec.Decode(request.page_token());
     if (!cursor.ok()) return cursor.status();
@@ -49,6 +58,13 @@ absl::StatusOr<ListPlan> PlanListCall(
                        "\", not \"", plan.order_by,
                        "\"; start again without a page_token to change "
                        "the order"));
+    } else if (cursor->filter != plan.filter.normalized) {
+      violations.Add(
+          "page_token",
+          absl::StrCat("was issued for filter '", cursor->filter, "', not '",
+                       plan.filter.normalized,
+                       "'; start again without a page_token to change the "
+                       "filter"));
     } else if (cursor->offset % page_size != 0) {
       violations.Add(
           "page_size",
@@ -80,7 +96,8 @@ void BuildListResponse(
     const std::int64_t next_offset =
         static_cast<std::int64_t>(plan.query.current_page) *
         plan.query.page_size;
-    response.set_next_page_token(codec.Encode({plan.order_by, next_offset}));
+    response.set_next_page_token(
+        codec.Encode({plan.order_by, next_offset, plan.filter.normalized}));
   }
   response.mutable_upload_tokens()->Swap(&page.tokens);
 }

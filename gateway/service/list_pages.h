@@ -15,6 +15,7 @@
 #include "apivideo/uploadtokens/v1/upload_tokens.pb.h"
 #include "gateway/apivideo/routes.h"
 #include "gateway/apivideo/token_page.h"
+#include "gateway/service/list_filter.h"
 #include "gateway/service/page_token.h"
 
 namespace gateway::service {
@@ -23,9 +24,12 @@ struct ListPlan {
   apivideo::ListQuery query;
   // Normalized order_by, recorded in the next page token.
   std::string order_by;
+  // The filter (list_filter.h), recorded in the next page token.
+  ListFilter filter;
 };
 
-// Validates `request` (page_size, order_by, page_token; all problems at once)
+// Validates `request` (page_size, order_by, filter, page_token; all problems
+// at once)
 // and works out the upstream page to fetch.
 absl::StatusOr<ListPlan> PlanListCall(
     const ::apivideo::uploadtokens::v1::ListUploadTokensRequest& request,

@@ -144,36 +144,36 @@ TEST_F(PlanListCallTest, GarbagePageTokenIsPageTokenViolation) {
 
 TEST_F(PlanListCallTest, PageTokenContinuesAtRecordedOffset) {
   const absl::StatusOr<ListPlan> plan =
-      Plan(25, "created_at", codec_.Encode({"created_at asc", 50}));
+      Plan(25, "created_at", codec_.Encode({"created_at asc", 50, ""}));
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_EQ(plan->query.current_page, 3);  // items 50..74
   EXPECT_EQ(plan->query.page_size, 25);
 }
 
 TEST_F(PlanListCallTest, PageTokenWorksWithEquivalentOrderBySpelling) {
-  const std::string token = codec_.Encode({"created_at asc", 25});
+  const std::string token = codec_.Encode({"created_at asc", 25, ""});
   EXPECT_TRUE(Plan(25, " created_at  asc ", token).ok());
 }
 
 TEST_F(PlanListCallTest, RejectsPageTokenFromAnotherOrderBy) {
-  const std::string token = codec_.Encode({"created_at asc", 25});
+  const std::string token = codec_.Encode({"created_at asc", 25, ""});
   EXPECT_THAT(Plan(25, "created_at desc", token),
               IsRejectedFor(ElementsAre("page_token")));
 }
 
 TEST_F(PlanListCallTest, RejectsDefaultOrderTokenUsedWithExplicitOrder) {
-  const std::string token = codec_.Encode({"", 25});
+  const std::string token = codec_.Encode({"", 25, ""});
   EXPECT_THAT(Plan(25, "created_at", token),
               IsRejectedFor(ElementsAre("page_token")));
 }
 
 TEST_F(PlanListCallTest, RejectsPageTokenFromAnotherDeployment) {
-  const std::string token = PageTokenCodec("other-key").Encode({"", 25});
+  const std::string token = PageTokenCodec("other-key").Encode({"", 25, ""});
   EXPECT_THAT(Plan(25, "", token), IsRejectedFor(ElementsAre("page_token")));
 }
 
 TEST_F(PlanListCallTest, AcceptsNewPageSizeThatDividesOffset) {
-  const std::string token = codec_.Encode({"", 50});  // after 2 pages of 25
+  const std::string token = codec_.Encode({"", 50, ""});  // after 2 pages of 25
   const absl::StatusOr<ListPlan> plan = Plan(10, "", token);
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_EQ(plan->query.page_size, 10);
@@ -181,19 +181,19 @@ TEST_F(PlanListCallTest, AcceptsNewPageSizeThatDividesOffset) {
 }
 
 TEST_F(PlanListCallTest, RejectsNewPageSizeThatDoesNotDivideOffset) {
-  const std::string token = codec_.Encode({"", 50});
+  const std::string token = codec_.Encode({"", 50, ""});
   EXPECT_THAT(Plan(20, "", token), IsRejectedFor(ElementsAre("page_size")));
 }
 
 TEST_F(PlanListCallTest, DefaultPageSizeIsCheckedAgainstOffset) {
-  const std::string token = codec_.Encode({"", 30});
+  const std::string token = codec_.Encode({"", 30, ""});
   EXPECT_THAT(Plan(0, "", token), IsRejectedFor(ElementsAre("page_size")));
 }
 
 TEST_F(PlanListCallTest, RejectsPageBeyondInt32) {
   // Page offset / 1 + 1 = 2^31.
   const std::int64_t offset = std::numeric_limits<std::int32_t>::max();
-  EXPECT_THAT(Plan(1, "", codec_.Encode({"", offset})),
+  EXPECT_THAT(Plan(1, "", codec_.Encode({"", offset, ""})),
               IsRejectedFor(ElementsAre("page_token")));
 }
 
@@ -201,7 +201,7 @@ TEST_F(PlanListCallTest, AcceptsLastPageThatFitsInt32) {
   const std::int64_t offset =
       static_cast<std::int64_t>(std::numeric_limits<std::int32_t>::max()) - 1;
   const absl::StatusOr<ListPlan> plan =
-      Plan(1, "", codec_.Encode({"", offset}));
+      Plan(1, "", codec_.Encode({"", offset, ""}));
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_EQ(plan->query.current_page, std::numeric_limits<std::int32_t>::max());
 }

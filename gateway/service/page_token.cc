@@ -49,6 +49,7 @@ std::string PageTokenCodec::Encode(const PageCursor& cursor) const {
   internal::PageTokenPayload payload;
   payload.set_version(kVersion);
   payload.set_order_by(cursor.order_by);
+  payload.set_filter(cursor.filter);
   payload.set_offset(cursor.offset);
   std::string bytes = payload.SerializeAsString();
   const Mac mac = HmacSha256(key_.data(), key_.size(), bytes);
@@ -75,7 +76,7 @@ absl::StatusOr<PageCursor> PageTokenCodec::Decode(
       payload.version() != kVersion || payload.offset() < 0) {
     return InvalidFieldError("page_token", kForged);
   }
-  return PageCursor{payload.order_by(), payload.offset()};
+  return PageCursor{payload.order_by(), payload.offset(), payload.filter()};
 }
 
 }  // namespace gateway::service

@@ -24,6 +24,8 @@ struct PageCursor {
   std::string order_by;
   // Zero-based position of the first token of the next page.
   std::int64_t offset = 0;
+  // The normalized filter of the listing ("" for none).
+  std::string filter;
 };
 
 class PageTokenCodec {

@@ -71,7 +71,7 @@ std::string Unbase64(absl::string_view token) {
 TEST(PageTokenCodec, RoundTripsCursor) {
   const PageTokenCodec codec(kSecret);
   const absl::StatusOr<PageCursor> cursor =
-      codec.Decode(codec.Encode({"created_at desc", 75}));
+      codec.Decode(codec.Encode({"created_at desc", 75, ""}));
   ASSERT_TRUE(cursor.ok()) << cursor.status();
   EXPECT_EQ(cursor->order_by, "created_at desc");
   EXPECT_EQ(cursor->offset, 75);
@@ -79,14 +79,16 @@ TEST(PageTokenCodec, RoundTripsCursor) {
 
 TEST(PageTokenCodec, RoundTripsDefaultOrderAndZeroOffset) {
   const PageTokenCodec codec(kSecret);
-  const absl::StatusOr<PageCursor> cursor = codec.Decode(codec.Encode({"", 0}));
+  const absl::StatusOr<PageCursor> cursor =
+      codec.Decode(codec.Encode({"", 0, ""}));
   ASSERT_TRUE(cursor.ok()) << cursor.status();
   EXPECT_EQ(cursor->order_by, "");
   EXPECT_EQ(cursor->offset, 0);
 }
 
 TEST(PageTokenCodec, AnotherCodecWithSameSecretAcceptsToken) {
-  const std::string token = PageTokenCodec(kSecret).Encode({"ttl asc", 100});
+  const std::string token =
+      PageTokenCodec(kSecret).Encode({"ttl asc", 100, ""});
   const absl::StatusOr<PageCursor> cursor =
       PageTokenCodec(kSecret).Decode(token);
   ASSERT_TRUE(cursor.ok()) << cursor.status();
@@ -96,7 +98,7 @@ TEST(PageTokenCodec, AnotherCodecWithSameSecretAcceptsToken) {
 TEST(PageTokenCodec, TokenIsUrlSafe) {
   const PageTokenCodec codec(kSecret);
   for (std::int64_t offset : {0LL, 25LL, 1LL << 40, 4096LL}) {
-    const std::string token = codec.Encode({"created_at desc", offset});
+    const std::string token = codec.Encode({"created_at desc", offset, ""});
     EXPECT_EQ(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
                                       "opqrstuvwxyz0123456789-_"),
               std::string::npos)
@@ -106,19 +108,19 @@ TEST(PageTokenCodec, TokenIsUrlSafe) {
 
 TEST(PageTokenCodec, TokenDoesNotContainSecret) {
   const PageTokenCodec codec(kSecret);
-  const std::string bytes = Unbase64(codec.Encode({"", 25}));
+  const std::string bytes = Unbase64(codec.Encode({"", 25, ""}));
   EXPECT_EQ(bytes.find(std::string(kSecret)), std::string::npos);
 }
 
 TEST(PageTokenCodec, RejectsTokenSignedWithAnotherKey) {
   const std::string token =
-      PageTokenCodec("another-deployment-key").Encode({"", 25});
+      PageTokenCodec("another-deployment-key").Encode({"", 25, ""});
   EXPECT_THAT(PageTokenCodec(kSecret).Decode(token), IsPageTokenRejection());
 }
 
 TEST(PageTokenCodec, RejectsEveryTokenWithOneByteFlipped) {
   const PageTokenCodec codec(kSecret);
-  const std::string bytes = Unbase64(codec.Encode({"created_at asc", 50}));
+  const std::string bytes = Unbase64(codec.Encode({"created_at asc", 50, ""}));
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     for (unsigned char flip : {0x01, 0x80, 0xff}) {
       std::string forged = bytes;
@@ -132,7 +134,7 @@ TEST(PageTokenCodec, RejectsEveryTokenWithOneByteFlipped) {
 
 TEST(PageTokenCodec, RejectsEveryTokenWithOneCharacterChanged) {
   const PageTokenCodec codec(kSecret);
-  const std::string token = codec.Encode({"ttl desc", 200});
+  const std::string token = codec.Encode({"ttl desc", 200, ""});
   for (std::size_t i = 0; i < token.size(); ++i) {
     std::string changed = token;
     changed[i] = changed[i] == 'A' ? 'B' : 'A';
@@ -142,7 +144,7 @@ TEST(PageTokenCodec, RejectsEveryTokenWithOneCharacterChanged) {
 
 TEST(PageTokenCodec, RejectsEveryTruncation) {
   const PageTokenCodec codec(kSecret);
-  const std::string token = codec.Encode({"ttl desc", 200});
+  const std::string token = codec.Encode({"ttl desc", 200, ""});
   for (std::size_t size = 0; size < token.size(); ++size) {
     EXPECT_THAT(codec.Decode(token.substr(0, size)), IsPageTokenRejection())
         << "first " << size << " characters";
@@ -151,15 +153,15 @@ TEST(PageTokenCodec, RejectsEveryTruncation) {
 
 TEST(PageTokenCodec, RejectsTokenWithBytesAppended) {
   const PageTokenCodec codec(kSecret);
-  const std::string bytes = Unbase64(codec.Encode({"", 25}));
+  const std::string bytes = Unbase64(codec.Encode({"", 25, ""}));
   EXPECT_THAT(codec.Decode(absl::WebSafeBase64Escape(bytes + "x")),
               IsPageTokenRejection());
 }
 
 TEST(PageTokenCodec, RejectsPayloadWithMacOfAnotherPayload) {
   const PageTokenCodec codec(kSecret);
-  const std::string a = Unbase64(codec.Encode({"", 25}));
-  const std::string b = Unbase64(codec.Encode({"", 2500}));
+  const std::string a = Unbase64(codec.Encode({"", 25, ""}));
+  const std::string b = Unbase64(codec.Encode({"", 2500, ""}));
   // a's payload with b's MAC.
   const std::string spliced =
       a.substr(0, a.size() - 16) + b.substr(b.size() - 16);
@@ -185,7 +187,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(PageTokenCodec, RejectsOverLongTokenEvenIfValidlySigned) {
   const PageTokenCodec codec(kSecret);
-  const std::string token = codec.Encode({std::string(600, 'o'), 25});
+  const std::string token = codec.Encode({std::string(600, 'o'), 25, ""});
   ASSERT_GT(token.size(), 512u);
   EXPECT_THAT(codec.Decode(token), IsPageTokenRejection());
 }

@@ -7,6 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "gateway/common/status_details.h"
+#include "gateway/governance/caller_rules.h"
+#include "gateway/governance/owned_token_listing.h"
 #include "gateway/observability/trace_context.h"
 #include "gateway/service/list_pages.h"
 #include "gateway/service/request_fields.h"
@@ -27,6 +29,7 @@ using ::apivideo::uploadtokens::v1::UploadToken;
 UploadTokenService::UploadTokenService(
     apivideo::UploadTokenStub& upstream, const PageTokenCodec& page_tokens,
     const security::CallerPolicyStore& callers,
+    const ServiceGovernance& governance,
     const security::SecretScrubber& scrubber,
     const observability::AccessLog& access_log,
     observability::GatewayMetrics* metrics,
@@ -34,6 +37,7 @@ UploadTokenService::UploadTokenService(
     : upstream_(upstream),
       page_tokens_(page_tokens),
       callers_(callers),
+      governance_(governance),
       metrics_(metrics),
       options_(options),
       reactor_environment_{&access_log, &scrubber},
@@ -103,10 +107,12 @@ absl::Time CallerDeadline(const grpc::CallbackServerContext& context) {
 
 }  // namespace
 
-template <typename Value, typename Start, typename OnSuccess>
+template <typename Value, typename Validate, typename Start, typename OnSuccess>
 grpc::ServerUnaryReactor* UploadTokenService::Serve(
     grpc::CallbackServerContext* context, absl::string_view method,
-    const absl::Status& validation, Start start, OnSuccess on_success) {
+    Validate validate, Start start, OnSuccess on_success,
+    std::optional<governance::AuditEvent> audit,
+    const apivideo::UploadToken* created) {
   observability::RpcMetrics* rpc_metrics =
       metrics_ != nullptr ? metrics_->ForMethod(method) : nullptr;
   if (rpc_metrics != nullptr) rpc_metrics->OnStarted();
@@ -130,11 +136,18 @@ grpc::ServerUnaryReactor* UploadTokenService::Serve(
   auto* reactor = new CallReactor(
       context, method, {caller, std::string(trace.trace_id())},
       reactor_environment_, admitted ? &in_flight_ : nullptr, rpc_metrics);
+  if (audit.has_value() && governance_.audit != nullptr) {
+    reactor->AuditTo(*governance_.audit, *std::move(audit), created);
+  }
   if (!refusal.ok()) {
     reactor->Reject(refusal);
     return reactor;
   }
-  if (!validation.ok()) {
+  // The rules as they are when the call starts, whatever reloads come.
+  const std::shared_ptr<const governance::CallerRules> rules =
+      governance_.rules->Get();
+  if (absl::Status validation = validate(caller, rules->For(caller));
+      !validation.ok()) {
     reactor->Reject(validation);
     return reactor;
   }
@@ -159,15 +172,48 @@ grpc::ServerUnaryReactor* UploadTokenService::Serve(
   return reactor;
 }
 
+namespace {
+
+governance::AuditEvent AuditDraft(absl::string_view rpc) {
+  governance::AuditEvent event;
+  event.set_rpc(std::string(rpc));
+  return event;
+}
+
+}  // namespace
+
 grpc::ServerUnaryReactor* UploadTokenService::CreateUploadToken(
     grpc::CallbackServerContext* context,
     const CreateUploadTokenRequest* request, UploadToken* response) {
+  governance::AuditEvent audit = AuditDraft("CreateUploadToken");
+  std::optional<std::int32_t> requested_ttl;
+  if (request->has_ttl()) {
+    requested_ttl = request->ttl();
+    audit.set_ttl(request->ttl());
+  }
+  // Worked out by the validation, used by the start; both run within Serve.
+  std::int32_t ttl = 0;
   return Serve<UploadToken>(
-      context, "CreateUploadToken", ValidateCreateRequest(*request),
-      [this, request](const apivideo::CallOptions& options, auto done) {
-        return upstream_.Create(request->ttl(), options, std::move(done));
+      context, "CreateUploadToken",
+      [&](const std::string& caller, const governance::CallerLimits& limits) {
+        if (absl::Status valid = ValidateCreateRequest(*request); !valid.ok()) {
+          return valid;
+        }
+        if (absl::Status may =
+                governance::CheckMayWrite(limits, caller, "CreateUploadToken");
+            !may.ok()) {
+          return may;
+        }
+        absl::StatusOr<std::int32_t> resolved =
+            governance::ResolveTtl(limits, caller, requested_ttl);
+        if (!resolved.ok()) return resolved.status();
+        ttl = *resolved;
+        return absl::OkStatus();
       },
-      MoveInto(response));
+      [this, &ttl](const apivideo::CallOptions& options, auto done) {
+        return upstream_.Create(ttl, options, std::move(done));
+      },
+      MoveInto(response), std::move(audit), response);
 }
 
 grpc::ServerUnaryReactor* UploadTokenService::ListUploadTokens(
@@ -178,10 +224,26 @@ grpc::ServerUnaryReactor* UploadTokenService::ListUploadTokens(
   const absl::Status validation = planned.status();
   ListPlan plan = planned.ok() ? *std::move(planned) : ListPlan();
   const apivideo::ListQuery query = plan.query;
+  const std::optional<std::string> creator = plan.filter.creator;
   return Serve<apivideo::TokenPage>(
-      context, "ListUploadTokens", validation,
-      [this, query](const apivideo::CallOptions& options, auto done) {
-        return upstream_.List(query, options, std::move(done));
+      context, "ListUploadTokens",
+      [&](const std::string& caller, const governance::CallerLimits& limits) {
+        if (!validation.ok()) return validation;
+        return governance::CheckListAccess(limits, caller, creator);
+      },
+      [this, query, creator](const apivideo::CallOptions& options,
+                             auto done) -> std::shared_ptr<Cancellable> {
+        if (!creator.has_value()) {
+          return upstream_.List(query, options, std::move(done));
+        }
+        // The gateway's own records answer: nothing goes upstream.
+        apivideo::UpstreamCallInfo answered;
+        answered.source = apivideo::AnswerSource::kHit;
+        std::move(done)(apivideo::ApiResult<apivideo::TokenPage>{
+            governance::ListOwnedTokens(*governance_.ownership, *creator, query,
+                                        absl::Now()),
+            answered});
+        return AnsweredHandle();
       },
       [this, plan = std::move(plan), response](apivideo::TokenPage page) {
         BuildListResponse(plan, std::move(page), page_tokens_, *response);
@@ -192,7 +254,8 @@ grpc::ServerUnaryReactor* UploadTokenService::GetUploadToken(
     grpc::CallbackServerContext* context, const GetUploadTokenRequest* request,
     UploadToken* response) {
   return ServeOnToken(context, "GetUploadToken", request->token(),
-                      &apivideo::UploadTokenStub::Get, response);
+                      &apivideo::UploadTokenStub::Get, response,
+                      /*writes=*/false);
 }
 
 grpc::ServerUnaryReactor* UploadTokenService::DeleteUploadToken(
@@ -200,21 +263,34 @@ grpc::ServerUnaryReactor* UploadTokenService::DeleteUploadToken(
     const DeleteUploadTokenRequest* request,
     google::protobuf::Empty* response) {
   return ServeOnToken(context, "DeleteUploadToken", request->token(),
-                      &apivideo::UploadTokenStub::Delete, response);
+                      &apivideo::UploadTokenStub::Delete, response,
+                      /*writes=*/true);
 }
 
 template <typename Value>
 grpc::ServerUnaryReactor* UploadTokenService::ServeOnToken(
     grpc::CallbackServerContext* context, absl::string_view method,
-    const std::string& token, TokenOperation<Value> operation,
-    Value* response) {
+    const std::string& token, TokenOperation<Value> operation, Value* response,
+    bool writes) {
+  std::optional<governance::AuditEvent> audit;
+  if (writes) {
+    audit = AuditDraft(method);
+    audit->set_token(token);
+  }
   return Serve<Value>(
-      context, method, ValidateToken(token),
+      context, method,
+      [&](const std::string& caller, const governance::CallerLimits& limits) {
+        if (absl::Status valid = ValidateToken(token); !valid.ok()) {
+          return valid;
+        }
+        return writes ? governance::CheckMayWrite(limits, caller, method)
+                      : absl::OkStatus();
+      },
       [this, &token, operation](const apivideo::CallOptions& options,
                                 auto done) {
         return (upstream_.*operation)(token, options, std::move(done));
       },
-      MoveInto(response));
+      MoveInto(response), std::move(audit));
 }
 
 }  // namespace gateway::service

@@ -10,6 +10,7 @@
 #ifndef GATEWAY_SERVICE_UPLOAD_TOKEN_SERVICE_H_
 #define GATEWAY_SERVICE_UPLOAD_TOKEN_SERVICE_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -17,6 +18,9 @@
 #include "absl/time/time.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
 #include "gateway/apivideo/upload_token_stub.h"
+#include "gateway/governance/audit_trail.h"
+#include "gateway/governance/caller_rules_store.h"
+#include "gateway/governance/ownership_index.h"
 #include "gateway/observability/access_log.h"
 #include "gateway/observability/gateway_metrics.h"
 #include "gateway/policy/in_flight_limit.h"
@@ -36,13 +40,28 @@ struct UploadTokenServiceOptions {
   int max_calls_in_flight = 15000;
 };
 
+// What the edge needs of governance (gateway/governance/): each caller's
+// rules, checked on every request before anything goes upstream; the
+// ownership index, which answers filtered listings; the audit trail, which
+// hears of every Create and Delete, refused or not. The stateful rules
+// (rates, live tokens, others' tokens) are applied behind the stub, by
+// governance::GoverningUploadTokenStub.
+struct ServiceGovernance {
+  const governance::CallerRulesStore* rules = nullptr;
+  const governance::OwnershipIndex* ownership = nullptr;
+  // May be null: no audit trail.
+  governance::AuditTrail* audit = nullptr;
+};
+
 class UploadTokenService final
     : public ::apivideo::uploadtokens::v1::UploadTokenService::CallbackService {
  public:
-  // Every reference must outlive the service; `metrics` may be null.
+  // Every reference must outlive the service; `metrics` may be null;
+  // `governance`'s rules and ownership must not be.
   UploadTokenService(apivideo::UploadTokenStub& upstream,
                      const PageTokenCodec& page_tokens,
                      const security::CallerPolicyStore& callers,
+                     const ServiceGovernance& governance,
                      const security::SecretScrubber& scrubber,
                      const observability::AccessLog& access_log,
                      observability::GatewayMetrics* metrics,
@@ -74,14 +93,19 @@ class UploadTokenService final
 
  private:
   // The shared shape of every handler: reject a call that may not proceed
-  // or whose request is bad (`validation`), else start the upstream
-  // operation with `start(options, callback)` and, when it succeeds, let
-  // `on_success(value)` fill in the response.
-  template <typename Value, typename Start, typename OnSuccess>
-  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
-                                  absl::string_view method,
-                                  const absl::Status& validation, Start start,
-                                  OnSuccess on_success);
+  // or whose request is bad (`validate(caller, rules)`, which sees the
+  // caller's rules), else start the upstream operation with
+  // `start(options, callback)` and, when it succeeds, let `on_success(value)`
+  // fill in the response. A call with an `audit` draft is recorded in the
+  // audit trail when it ends, whatever its outcome; `created`, if not null,
+  // is the token the call's success created.
+  template <typename Value, typename Validate, typename Start,
+            typename OnSuccess>
+  grpc::ServerUnaryReactor* Serve(
+      grpc::CallbackServerContext* context, absl::string_view method,
+      Validate validate, Start start, OnSuccess on_success,
+      std::optional<governance::AuditEvent> audit = std::nullopt,
+      const apivideo::UploadToken* created = nullptr);
 
   // An UploadTokenStub operation on one token: Get or Delete.
   template <typename Value>
@@ -97,7 +121,7 @@ class UploadTokenService final
                                          absl::string_view method,
                                          const std::string& token,
                                          TokenOperation<Value> operation,
-                                         Value* response);
+                                         Value* response, bool writes);
 
   // The caller's name, or why it may not call.
   absl::StatusOr<std::string> AuthorizeCaller(
@@ -106,6 +130,7 @@ class UploadTokenService final
   apivideo::UploadTokenStub& upstream_;
   const PageTokenCodec& page_tokens_;
   const security::CallerPolicyStore& callers_;
+  const ServiceGovernance governance_;
   observability::GatewayMetrics* const metrics_;
   const UploadTokenServiceOptions options_;
   const ReactorEnvironment reactor_environment_;

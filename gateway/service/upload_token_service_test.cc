@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
@@ -14,6 +15,7 @@
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
 #include "gateway/apivideo/testing/mock_upload_token_stub.h"
 #include "gateway/common/status_details.h"
+#include "gateway/common/testing/temp_file.h"
 #include "gateway/security/caller_policy.h"
 #include "gateway/security/caller_policy_store.h"
 #include "gateway/service/testing/error_details.h"
@@ -75,15 +77,47 @@ struct HeldCall {
       std::make_shared<upstream_testing::CountingCancellable>();
 };
 
+// Keeps every audit event, for the test to read.
+class RecordingAuditTrail final : public governance::AuditTrail {
+ public:
+  void Record(const governance::AuditEvent& event) override {
+    absl::MutexLock lock(&mu_);
+    events_.push_back(event);
+  }
+  std::vector<governance::AuditEvent> events() const {
+    absl::MutexLock lock(&mu_);
+    return events_;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::vector<governance::AuditEvent> events_ ABSL_GUARDED_BY(mu_);
+};
+
 class UploadTokenServiceOnMockTest : public ::testing::Test {
  protected:
   ~UploadTokenServiceOnMockTest() override {
     if (server_ != nullptr) server_->Shutdown();
   }
 
-  void StartServer(UploadTokenServiceOptions options = {}) {
+  // A service under the caller rules of `policies` (a caller policy file's
+  // text; none when empty).
+  void StartServer(UploadTokenServiceOptions options = {},
+                   const std::string& policies = "") {
+    if (!policies.empty()) {
+      policy_file_ = std::make_unique<gateway::testing::TempFile>(policies);
+    }
+    absl::StatusOr<std::unique_ptr<governance::CallerRulesStore>> rules =
+        governance::CallerRulesStore::Load(
+            policy_file_ != nullptr ? policy_file_->path() : "");
+    ASSERT_TRUE(rules.ok()) << rules.status();
+    rules_ = *std::move(rules);
+    ServiceGovernance governance;
+    governance.rules = rules_.get();
+    governance.ownership = &ownership_;
+    governance.audit = &audit_;
     service_ = std::make_unique<UploadTokenService>(
-        upstream_, page_tokens_, callers_, scrubber_, access_log_,
+        upstream_, page_tokens_, callers_, governance, scrubber_, access_log_,
         /*metrics=*/nullptr, options);
     grpc::ServerBuilder builder;
     builder.RegisterService(service_.get());
@@ -117,6 +151,10 @@ class UploadTokenServiceOnMockTest : public ::testing::Test {
   upstream_testing::MockUploadTokenStub upstream_;
   PageTokenCodec page_tokens_{"page-token-secret-for-the-unit-test"};
   security::CallerPolicyStore callers_{security::CallerPolicy()};
+  std::unique_ptr<gateway::testing::TempFile> policy_file_;
+  std::unique_ptr<governance::CallerRulesStore> rules_;
+  governance::OwnershipIndex ownership_;
+  RecordingAuditTrail audit_;
   security::SecretScrubber scrubber_;
   observability::AccessLog access_log_{/*enabled=*/false};
   std::unique_ptr<UploadTokenService> service_;
@@ -411,6 +449,190 @@ TEST_F(UploadTokenServiceOnMockTest, CancelledCallCancelsItsUpstreamCall) {
   // The server learns of the cancellation a moment after the client.
   EXPECT_TRUE(held.handle->WaitForCancel(absl::Seconds(10)));
   held.Complete(absl::CancelledError("cancelled"));
+}
+
+// ---- Governance: each caller's rules, filtered lists, the audit trail -------
+
+v1::UploadToken CreateOk(Client& client, v1::CreateUploadTokenRequest request,
+                         grpc::Status* status_out = nullptr) {
+  grpc::ClientContext context;
+  v1::UploadToken response;
+  grpc::Status status = client.CreateUploadToken(&context, request, &response);
+  if (status_out != nullptr) *status_out = status;
+  return response;
+}
+
+TEST_F(UploadTokenServiceOnMockTest, CreateWithoutTtlUsesTheCallersDefault) {
+  StartServer(
+      {},
+      R"(default_policy { max_ttl_seconds: 7200 default_ttl_seconds: 900 })");
+  EXPECT_CALL(upstream_, Create(900, _, _))
+      .WillOnce(upstream_testing::AnswerWith<v1::UploadToken>(SomeToken()));
+  grpc::Status status;
+  CreateOk(*client_, {}, &status);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+TEST_F(UploadTokenServiceOnMockTest,
+       CreateWithoutTtlAndWithoutRulesNeverExpires) {
+  StartServer();
+  EXPECT_CALL(upstream_, Create(0, _, _))
+      .WillOnce(upstream_testing::AnswerWith<v1::UploadToken>(SomeToken()));
+  grpc::Status status;
+  CreateOk(*client_, {}, &status);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+TEST_F(UploadTokenServiceOnMockTest,
+       ATtlAboveTheCallersMaximumIsInvalidBeforeGoingUpstream) {
+  StartServer({}, R"(default_policy { max_ttl_seconds: 3600 })");
+  EXPECT_CALL(upstream_, Create(_, _, _)).Times(0);
+  v1::CreateUploadTokenRequest request;
+  request.set_ttl(3601);
+  grpc::Status status;
+  CreateOk(*client_, request, &status);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const auto bad_request = FindDetail<google::rpc::BadRequest>(status);
+  ASSERT_TRUE(bad_request.has_value());
+  EXPECT_EQ(bad_request->field_violations(0).field(), "ttl");
+  EXPECT_THAT(bad_request->field_violations(0).description(),
+              HasSubstr("3600"));
+}
+
+TEST_F(UploadTokenServiceOnMockTest,
+       AnExplicitZeroTtlIsInvalidWhenTheCallersTokensMustExpire) {
+  StartServer({}, R"(default_policy { max_ttl_seconds: 3600 })");
+  EXPECT_CALL(upstream_, Create(_, _, _)).Times(0);
+  v1::CreateUploadTokenRequest request;
+  request.set_ttl(0);
+  grpc::Status status;
+  CreateOk(*client_, request, &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(UploadTokenServiceOnMockTest, AReadOnlyCallerMayNotCreateOrDelete) {
+  StartServer({}, R"(default_policy { read_only: true })");
+  EXPECT_CALL(upstream_, Create(_, _, _)).Times(0);
+  EXPECT_CALL(upstream_, Delete(_, _, _)).Times(0);
+  grpc::Status status;
+  CreateOk(*client_, {}, &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  grpc::ClientContext context;
+  v1::DeleteUploadTokenRequest request;
+  request.set_token(kToken);
+  google::protobuf::Empty empty;
+  EXPECT_EQ(client_->DeleteUploadToken(&context, request, &empty).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(UploadTokenServiceOnMockTest, AReadOnlyCallerMayStillRead) {
+  StartServer({}, R"(default_policy { read_only: true })");
+  grpc::ClientContext context;
+  EXPECT_EQ(OptionsOfAGet(context).caller, "");
+}
+
+TEST_F(UploadTokenServiceOnMockTest,
+       AListFilteredByCreatorIsAnsweredFromTheOwnershipIndex) {
+  StartServer();
+  governance::Ownership owned;
+  owned.creator = "web";
+  owned.ttl_seconds = 0;
+  owned.created_at = absl::Now() - absl::Minutes(1);
+  ownership_.Record("to-web-1", owned, absl::Now());
+  owned.creator = "ops";
+  ownership_.Record("to-ops-1", owned, absl::Now());
+  EXPECT_CALL(upstream_, List(_, _, _)).Times(0);
+  grpc::ClientContext context;
+  v1::ListUploadTokensRequest request;
+  request.set_filter(R"(creator = "web")");
+  v1::ListUploadTokensResponse response;
+  ASSERT_TRUE(client_->ListUploadTokens(&context, request, &response).ok());
+  ASSERT_EQ(response.upload_tokens_size(), 1);
+  EXPECT_EQ(response.upload_tokens(0).token(), "to-web-1");
+  EXPECT_EQ(response.upload_tokens(0).creator(), "web");
+  EXPECT_EQ(response.total_size(), 1);
+}
+
+TEST_F(UploadTokenServiceOnMockTest, AFilterItDoesNotUnderstandIsInvalid) {
+  StartServer();
+  EXPECT_CALL(upstream_, List(_, _, _)).Times(0);
+  grpc::ClientContext context;
+  v1::ListUploadTokensRequest request;
+  request.set_filter("ttl > 3");
+  v1::ListUploadTokensResponse response;
+  const grpc::Status status =
+      client_->ListUploadTokens(&context, request, &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const auto bad_request = FindDetail<google::rpc::BadRequest>(status);
+  ASSERT_TRUE(bad_request.has_value());
+  EXPECT_EQ(bad_request->field_violations(0).field(), "filter");
+}
+
+TEST_F(UploadTokenServiceOnMockTest,
+       ACallerThatMayNotReadOthersTokensMustFilterByItself) {
+  StartServer({}, R"(default_policy { others: NONE })");
+  EXPECT_CALL(upstream_, List(_, _, _)).Times(0);
+  grpc::ClientContext context;
+  v1::ListUploadTokensResponse response;
+  EXPECT_EQ(client_->ListUploadTokens(&context, {}, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(UploadTokenServiceOnMockTest, ACreateIsAuditedWithTheTokenItMade) {
+  StartServer();
+  EXPECT_CALL(upstream_, Create(3600, _, _))
+      .WillOnce(upstream_testing::AnswerWith<v1::UploadToken>(SomeToken()));
+  v1::CreateUploadTokenRequest request;
+  request.set_ttl(3600);
+  grpc::Status status;
+  CreateOk(*client_, request, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const std::vector<governance::AuditEvent> events = audit_.events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].rpc(), "CreateUploadToken");
+  EXPECT_EQ(events[0].token(), kToken);
+  EXPECT_EQ(events[0].ttl(), 3600);
+  EXPECT_EQ(events[0].outcome(), "OK");
+  EXPECT_EQ(events[0].trace_id().size(), 32u);
+  EXPECT_FALSE(events[0].peer().empty());
+  EXPECT_GT(events[0].time().seconds(), 0);
+}
+
+TEST_F(UploadTokenServiceOnMockTest, ARefusedCreateIsAuditedWithItsReason) {
+  StartServer({}, R"(default_policy { max_ttl_seconds: 60 })");
+  v1::CreateUploadTokenRequest request;
+  request.set_ttl(61);
+  CreateOk(*client_, request);
+  const std::vector<governance::AuditEvent> events = audit_.events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].outcome(), "INVALID_ARGUMENT");
+  EXPECT_EQ(events[0].reason(), "TTL_NOT_ALLOWED");
+  EXPECT_EQ(events[0].ttl(), 61);
+  EXPECT_EQ(events[0].token(), "");
+}
+
+TEST_F(UploadTokenServiceOnMockTest, ADeleteIsAuditedWithItsToken) {
+  StartServer();
+  EXPECT_CALL(upstream_, Delete(_, _, _))
+      .WillOnce(upstream_testing::AnswerWith<google::protobuf::Empty>(
+          absl::NotFoundError("no such token")));
+  grpc::ClientContext context;
+  v1::DeleteUploadTokenRequest request;
+  request.set_token(kToken);
+  google::protobuf::Empty empty;
+  (void)client_->DeleteUploadToken(&context, request, &empty);
+  const std::vector<governance::AuditEvent> events = audit_.events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].rpc(), "DeleteUploadToken");
+  EXPECT_EQ(events[0].token(), kToken);
+  EXPECT_EQ(events[0].outcome(), "NOT_FOUND");
+}
+
+TEST_F(UploadTokenServiceOnMockTest, ReadsAreNotAudited) {
+  StartServer();
+  grpc::ClientContext context;
+  OptionsOfAGet(context);
+  EXPECT_TRUE(audit_.events().empty());
 }
 
 }  // namespace

@@ -1,0 +1,501 @@
+// Token governance against the real gateway and emulator processes: each
+// caller's policy (--caller_policy_file) enforced with the documented code
+// and details, policy reloads, who created which token (UploadToken.creator,
+// the `creator = "..."` filter), and the audit trail (--audit_log) that
+// outlives a restart.
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
+#include "gateway/service/testing/error_details.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpcpp/client_context.h"
+#include "gtest/gtest.h"
+#include "tests/testing/caller_tokens.h"
+#include "tests/testing/emulator_process.h"
+#include "tests/testing/gateway_process.h"
+#include "tests/testing/grpc_calls.h"
+
+namespace {
+
+using ::apivideo::uploadtokens::v1::CreateUploadTokenRequest;
+using ::apivideo::uploadtokens::v1::DeleteUploadTokenRequest;
+using ::apivideo::uploadtokens::v1::GetUploadTokenRequest;
+using ::apivideo::uploadtokens::v1::ListUploadTokensRequest;
+using ::apivideo::uploadtokens::v1::ListUploadTokensResponse;
+using ::apivideo::uploadtokens::v1::UploadToken;
+using ::apivideo::uploadtokens::v1::UploadTokenService;
+using ::gateway::service::testing::FindDetail;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::UnorderedElementsAre;
+using ::testing_support::Authenticate;
+using ::testing_support::EmulatorProcess;
+using ::testing_support::GatewayProcess;
+using ::testing_support::SetDeadline;
+using ::testing_support::WriteCallerTokensFile;
+
+constexpr char kApiKey[] = "governance-test-key-58ad";
+constexpr char kCreatesRoute[] = "POST /upload-tokens";
+
+// Each caller's bearer token; the names are those of the policy below.
+const std::vector<std::pair<std::string, std::string>> kCallers = {
+    {"web", "web-caller-token-7f1e0a"},
+    {"ops", "ops-caller-token-2b9c44"},
+    {"reporting", "reporting-caller-token-d03a"},
+    {"batch", "batch-caller-token-61ee5f"},
+    {"billing", "billing-caller-token-a7c210"},
+    {"private", "private-caller-token-90b3"},
+};
+
+constexpr char kPolicy[] = R"(
+# Every caller: tokens live at most a day, an hour unless asked otherwise.
+default_policy { max_ttl_seconds: 86400 default_ttl_seconds: 3600 }
+callers { name: "web" max_ttl_seconds: 3600 max_live_tokens: 2 }
+callers { name: "ops" allow_no_expiry: true others: DELETE }
+callers { name: "reporting" read_only: true }
+callers { name: "batch" creates_per_minute: 2 }
+callers { name: "private" others: NONE }
+)";
+
+std::string TokenOf(const std::string& caller) {
+  for (const auto& [name, token] : kCallers) {
+    if (name == caller) return token;
+  }
+  ADD_FAILURE() << "no caller " << caller;
+  return "";
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+class GovernanceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string base = absl::StrCat(
+        ::testing::TempDir(), "/governance_", getpid(), "_",
+        ::testing::UnitTest::GetInstance()->random_seed(), "_",
+        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    tokens_file_ = base + "_caller_tokens";
+    policy_file_ = base + "_policy.txtpb";
+    audit_log_ = base + "_audit.jsonl";
+    std::remove(audit_log_.c_str());
+    WriteCallerTokensFile(tokens_file_, kCallers);
+    WritePolicy(kPolicy);
+    auto emulator = EmulatorProcess::Start(kApiKey);
+    ASSERT_TRUE(emulator.ok()) << emulator.status();
+    emulator_ = *std::move(emulator);
+  }
+
+  void TearDown() override {
+    gateway_.reset();
+    for (const std::string& path : {tokens_file_, policy_file_, audit_log_}) {
+      std::remove(path.c_str());
+    }
+  }
+
+  // Replaces the policy file as a ConfigMap update does: a new file renamed
+  // into place.
+  void WritePolicy(const std::string& text) {
+    std::ofstream(policy_file_ + ".new") << text;
+    ASSERT_EQ(
+        std::rename((policy_file_ + ".new").c_str(), policy_file_.c_str()), 0);
+  }
+
+  std::vector<std::string> GovernedFlags() const {
+    return {absl::StrCat("--caller_tokens_file=", tokens_file_),
+            absl::StrCat("--caller_policy_file=", policy_file_),
+            absl::StrCat("--audit_log=", audit_log_),
+            // Answers come from api.video, not from the gateway's cache: a
+            // Get after a Delete must see the token gone.
+            "--token_cache_max_age=0"};
+  }
+
+  void StartGateway(std::vector<std::string> extra_flags = {}) {
+    std::vector<std::string> flags = GovernedFlags();
+    flags.insert(flags.end(), extra_flags.begin(), extra_flags.end());
+    gateway_.reset();
+    auto gateway =
+        GatewayProcess::Start(emulator_->base_url(), kApiKey, std::move(flags));
+    ASSERT_TRUE(gateway.ok()) << gateway.status();
+    gateway_ = *std::move(gateway);
+    stub_ = gateway_->NewStub();
+  }
+
+  grpc::Status Create(const std::string& caller, std::optional<int> ttl,
+                      UploadToken& token) {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    Authenticate(context, TokenOf(caller));
+    CreateUploadTokenRequest request;
+    if (ttl.has_value()) request.set_ttl(*ttl);
+    return stub_->CreateUploadToken(&context, request, &token);
+  }
+
+  // A token `caller` created, with the default ttl; fails the test if none.
+  std::string MustCreate(const std::string& caller) {
+    UploadToken token;
+    const grpc::Status status = Create(caller, std::nullopt, token);
+    EXPECT_TRUE(status.ok()) << caller << ": " << status.error_message();
+    return token.token();
+  }
+
+  grpc::Status Get(const std::string& caller, const std::string& token,
+                   UploadToken& got) {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    Authenticate(context, TokenOf(caller));
+    GetUploadTokenRequest request;
+    request.set_token(token);
+    return stub_->GetUploadToken(&context, request, &got);
+  }
+
+  grpc::Status Delete(const std::string& caller, const std::string& token) {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    Authenticate(context, TokenOf(caller));
+    DeleteUploadTokenRequest request;
+    request.set_token(token);
+    google::protobuf::Empty empty;
+    return stub_->DeleteUploadToken(&context, request, &empty);
+  }
+
+  grpc::Status List(const std::string& caller, const std::string& filter,
+                    ListUploadTokensResponse& page) {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    Authenticate(context, TokenOf(caller));
+    ListUploadTokensRequest request;
+    request.set_filter(filter);
+    request.set_page_size(100);
+    return stub_->ListUploadTokens(&context, request, &page);
+  }
+
+  // The tokens of a filtered list.
+  std::vector<std::string> Listed(const std::string& caller,
+                                  const std::string& filter) {
+    ListUploadTokensResponse page;
+    const grpc::Status status = List(caller, filter, page);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    std::vector<std::string> tokens;
+    for (const UploadToken& token : page.upload_tokens()) {
+      tokens.push_back(token.token());
+    }
+    return tokens;
+  }
+
+  // The audit log's events, parsed as JSON objects of AuditEvent fields.
+  std::vector<std::string> AuditLines() const {
+    std::vector<std::string> lines;
+    for (absl::string_view line :
+         absl::StrSplit(ReadFile(audit_log_), '\n', absl::SkipEmpty())) {
+      lines.emplace_back(line);
+    }
+    return lines;
+  }
+
+  std::string tokens_file_;
+  std::string policy_file_;
+  std::string audit_log_;
+  std::unique_ptr<EmulatorProcess> emulator_;
+  std::unique_ptr<GatewayProcess> gateway_;
+  std::unique_ptr<UploadTokenService::Stub> stub_;
+};
+
+// The gateway's own ErrorInfo: reason `reason`, the gateway's domain.
+void ExpectGatewayReason(const grpc::Status& status,
+                         const std::string& reason) {
+  const auto info = FindDetail<google::rpc::ErrorInfo>(status);
+  ASSERT_TRUE(info.has_value()) << status.error_message();
+  EXPECT_EQ(info->reason(), reason);
+  EXPECT_EQ(info->domain(), "upload-token-gateway");
+}
+
+// ---- Each policy field, enforced ------------------------------------------
+
+TEST_F(GovernanceTest, TtlAboveTheCallersMaximumIsInvalidNamingTheLimit) {
+  StartGateway();
+  UploadToken token;
+  const grpc::Status status = Create("web", 7200, token);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ExpectGatewayReason(status, "TTL_NOT_ALLOWED");
+  const auto bad_request = FindDetail<google::rpc::BadRequest>(status);
+  ASSERT_TRUE(bad_request.has_value());
+  ASSERT_EQ(bad_request->field_violations_size(), 1);
+  EXPECT_EQ(bad_request->field_violations(0).field(), "ttl");
+  EXPECT_THAT(bad_request->field_violations(0).description(),
+              HasSubstr("3600"));
+  EXPECT_EQ(*emulator_->RequestCount(kCreatesRoute), 0);
+}
+
+TEST_F(GovernanceTest, NoExpiryIsRefusedToACallerWithAMaximum) {
+  StartGateway();
+  UploadToken token;
+  const grpc::Status status = Create("web", 0, token);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ExpectGatewayReason(status, "TTL_NOT_ALLOWED");
+  EXPECT_EQ(*emulator_->RequestCount(kCreatesRoute), 0);
+}
+
+TEST_F(GovernanceTest, NoExpiryIsAllowedWhereThePolicySaysSo) {
+  StartGateway();
+  UploadToken token;
+  const grpc::Status status = Create("ops", 0, token);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(token.ttl(), 0);
+  EXPECT_FALSE(token.has_expires_at());
+}
+
+TEST_F(GovernanceTest, AnUnsetTtlGetsTheCallersDefault) {
+  StartGateway();
+  UploadToken token;
+  const grpc::Status status = Create("billing", std::nullopt, token);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(token.ttl(), 3600);
+}
+
+TEST_F(GovernanceTest, AReadOnlyCallerMayReadButNotCreateOrDelete) {
+  StartGateway();
+  const std::string token = MustCreate("ops");
+  UploadToken created;
+  const grpc::Status create = Create("reporting", 60, created);
+  EXPECT_EQ(create.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  ExpectGatewayReason(create, "CALLER_READ_ONLY");
+  const grpc::Status remove = Delete("reporting", token);
+  EXPECT_EQ(remove.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  ExpectGatewayReason(remove, "CALLER_READ_ONLY");
+  UploadToken got;
+  EXPECT_TRUE(Get("reporting", token, got).ok());
+  EXPECT_EQ(*emulator_->RequestCount(kCreatesRoute), 1);
+  EXPECT_EQ(*emulator_->RequestCount("DELETE /upload-tokens/{token}"), 0);
+}
+
+TEST_F(GovernanceTest, AnotherCallersTokenIsReadableButNotDeletableByDefault) {
+  StartGateway();
+  const std::string token = MustCreate("web");
+  UploadToken got;
+  ASSERT_TRUE(Get("billing", token, got).ok());
+  EXPECT_EQ(got.creator(), "web");
+  const grpc::Status refused = Delete("billing", token);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  ExpectGatewayReason(refused, "NOT_TOKEN_CREATOR");
+  const auto resource = FindDetail<google::rpc::ResourceInfo>(refused);
+  ASSERT_TRUE(resource.has_value());
+  EXPECT_EQ(resource->resource_name(), token);
+  EXPECT_EQ(resource->owner(), "web");
+  EXPECT_EQ(*emulator_->RequestCount("DELETE /upload-tokens/{token}"), 0);
+}
+
+TEST_F(GovernanceTest, ACallerWithOthersNoneCannotEvenReadAnothersToken) {
+  StartGateway();
+  const std::string token = MustCreate("web");
+  UploadToken got;
+  const grpc::Status refused = Get("private", token, got);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  ExpectGatewayReason(refused, "NOT_TOKEN_CREATOR");
+  EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens/{token}"), 0);
+}
+
+TEST_F(GovernanceTest, ACallerWithOthersDeleteRevokesAnothersToken) {
+  StartGateway();
+  const std::string token = MustCreate("web");
+  ASSERT_TRUE(Delete("ops", token).ok());
+  UploadToken got;
+  EXPECT_EQ(Get("web", token, got).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(GovernanceTest, CreatesBeyondTheRatePerMinuteAreResourceExhausted) {
+  StartGateway();
+  MustCreate("batch");
+  MustCreate("batch");
+  UploadToken token;
+  const grpc::Status refused = Create("batch", std::nullopt, token);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  ExpectGatewayReason(refused, "CALLER_CREATE_RATE_EXCEEDED");
+  const auto quota = FindDetail<google::rpc::QuotaFailure>(refused);
+  ASSERT_TRUE(quota.has_value());
+  ASSERT_EQ(quota->violations_size(), 1);
+  EXPECT_EQ(quota->violations(0).subject(), "caller:batch");
+  const auto retry = FindDetail<google::rpc::RetryInfo>(refused);
+  ASSERT_TRUE(retry.has_value());
+  // Two creates a minute: the next is due within 30 s.
+  EXPECT_GT(retry->retry_delay().seconds(), 0);
+  EXPECT_LE(retry->retry_delay().seconds(), 30);
+  EXPECT_EQ(*emulator_->RequestCount(kCreatesRoute), 2);
+  // Another caller's creates are not held back by batch's rate.
+  MustCreate("billing");
+}
+
+TEST_F(GovernanceTest, LiveTokensBeyondTheCallersMaximumAreResourceExhausted) {
+  StartGateway();
+  const std::string first = MustCreate("web");
+  MustCreate("web");
+  UploadToken token;
+  const grpc::Status refused = Create("web", std::nullopt, token);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  ExpectGatewayReason(refused, "CALLER_LIVE_TOKENS_EXCEEDED");
+  const auto quota = FindDetail<google::rpc::QuotaFailure>(refused);
+  ASSERT_TRUE(quota.has_value());
+  ASSERT_EQ(quota->violations_size(), 1);
+  EXPECT_EQ(quota->violations(0).subject(), "caller:web");
+  EXPECT_EQ(*emulator_->RequestCount(kCreatesRoute), 2);
+
+  // A deleted token no longer counts.
+  ASSERT_TRUE(Delete("web", first).ok());
+  MustCreate("web");
+}
+
+// ---- Reloading the policy -------------------------------------------------
+
+TEST_F(GovernanceTest, AChangedPolicyAppliesWithoutARestart) {
+  StartGateway({"--caller_policy_reload_interval=100ms"});
+  UploadToken token;
+  ASSERT_TRUE(Create("billing", 7200, token).ok());
+
+  WritePolicy("default_policy { max_ttl_seconds: 600 }\n");
+  ASSERT_TRUE(
+      gateway_->process()
+          .WaitForLine("(--caller_policy_file changed)", absl::Seconds(10))
+          .ok());
+  EXPECT_EQ(Create("billing", 7200, token).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(Create("billing", 600, token).ok());
+}
+
+TEST_F(GovernanceTest, AMalformedPolicyAtReloadKeepsTheRulesInUse) {
+  StartGateway({"--caller_policy_reload_interval=100ms"});
+  WritePolicy(
+      "default_policy { max_ttl_seconds: 600 }\ncallers { nme: \"x\" }\n");
+  auto line = gateway_->process().WaitForLine(
+      "(caller policy file \\S+:2:\\d+: .*keeping what is in use)",
+      absl::Seconds(10));
+  ASSERT_TRUE(line.ok()) << line.status();
+
+  // Still the first file's rules: web's maximum is an hour.
+  UploadToken token;
+  EXPECT_TRUE(Create("web", 3600, token).ok());
+  EXPECT_EQ(Create("web", 3601, token).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(GovernanceTest, AMalformedPolicyStopsTheStartNamingTheLine) {
+  WritePolicy(
+      "default_policy { max_ttl_seconds: 600 }\n"
+      "callers { name: \"web\" max_ttl_seconds: \"long\" }\n");
+  std::vector<std::string> flags = GovernedFlags();
+  auto gateway = GatewayProcess::Start(emulator_->base_url(), kApiKey, flags);
+  ASSERT_FALSE(gateway.ok());
+  EXPECT_THAT(gateway.status().message(),
+              HasSubstr(absl::StrCat(policy_file_, ":2:")));
+}
+
+// ---- Who created which token ----------------------------------------------
+
+TEST_F(GovernanceTest, ACreatorFilterListsThatCallersTokensOnly) {
+  StartGateway();
+  const std::string web_1 = MustCreate("web");
+  const std::string web_2 = MustCreate("web");
+  const std::string ops_1 = MustCreate("ops");
+  const int reads_before = *emulator_->RequestCount("GET /upload-tokens");
+
+  EXPECT_THAT(Listed("billing", "creator = \"web\""),
+              UnorderedElementsAre(web_1, web_2));
+  EXPECT_THAT(Listed("billing", "creator = \"ops\""),
+              UnorderedElementsAre(ops_1));
+  // Answered from the gateway's own record: no read quota spent.
+  EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens"), reads_before);
+}
+
+TEST_F(GovernanceTest, AFilterOutsideTheGrammarIsInvalidArgument) {
+  StartGateway();
+  ListUploadTokensResponse page;
+  const grpc::Status status = List("web", "ttl > 5", page);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const auto bad_request = FindDetail<google::rpc::BadRequest>(status);
+  ASSERT_TRUE(bad_request.has_value());
+  ASSERT_EQ(bad_request->field_violations_size(), 1);
+  EXPECT_EQ(bad_request->field_violations(0).field(), "filter");
+  EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens"), 0);
+}
+
+TEST_F(GovernanceTest, ARestartedGatewayStillKnowsEveryTokensCreator) {
+  StartGateway();
+  const std::string web = MustCreate("web");
+  const std::string ops = MustCreate("ops");
+  const std::string deleted = MustCreate("web");
+  ASSERT_TRUE(Delete("web", deleted).ok());
+
+  StartGateway();  // the same --audit_log
+  UploadToken got;
+  ASSERT_TRUE(Get("billing", web, got).ok());
+  EXPECT_EQ(got.creator(), "web");
+  ASSERT_TRUE(Get("billing", ops, got).ok());
+  EXPECT_EQ(got.creator(), "ops");
+  EXPECT_THAT(Listed("billing", "creator = \"web\""),
+              UnorderedElementsAre(web));
+  // And enforces ownership as before the restart.
+  EXPECT_EQ(Delete("billing", web).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// ---- The audit trail ------------------------------------------------------
+
+TEST_F(GovernanceTest, TheAuditLogHoldsOneEventPerActAndNoSecret) {
+  StartGateway();
+  UploadToken created;
+  ASSERT_TRUE(Create("web", 600, created).ok());
+  UploadToken refused;
+  ASSERT_FALSE(Create("web", 7200, refused).ok());
+  ASSERT_FALSE(Delete("billing", created.token()).ok());
+  ASSERT_TRUE(Delete("web", created.token()).ok());
+  UploadToken got;
+  ASSERT_FALSE(Get("web", created.token(), got).ok());  // reads: no event
+
+  const std::vector<std::string> lines = AuditLines();
+  ASSERT_EQ(lines.size(), 4u) << ReadFile(audit_log_);
+  const std::string audit = ReadFile(audit_log_);
+  EXPECT_THAT(audit, Not(HasSubstr(kApiKey)));
+  for (const auto& [name, token] : kCallers) {
+    EXPECT_THAT(audit, Not(HasSubstr(token))) << name << "'s bearer token";
+  }
+
+  EXPECT_THAT(lines[0], HasSubstr(R"("rpc":"CreateUploadToken")"));
+  EXPECT_THAT(lines[0], HasSubstr(R"("caller":"web")"));
+  EXPECT_THAT(lines[0],
+              HasSubstr(absl::StrCat(R"("token":")", created.token(), R"(")")));
+  EXPECT_THAT(lines[0], HasSubstr(R"("ttl":600)"));
+  EXPECT_THAT(lines[0], HasSubstr(R"("outcome":"OK")"));
+  EXPECT_THAT(lines[0], HasSubstr(R"("peer":"ipv4:127.0.0.1:)"));
+  EXPECT_THAT(lines[0], HasSubstr(R"("trace_id":")"));
+
+  EXPECT_THAT(lines[1], HasSubstr(R"("outcome":"INVALID_ARGUMENT")"));
+  EXPECT_THAT(lines[1], HasSubstr(R"("reason":"TTL_NOT_ALLOWED")"));
+  EXPECT_THAT(lines[1], HasSubstr(R"("ttl":7200)"));
+
+  EXPECT_THAT(lines[2], HasSubstr(R"("rpc":"DeleteUploadToken")"));
+  EXPECT_THAT(lines[2], HasSubstr(R"("caller":"billing")"));
+  EXPECT_THAT(lines[2], HasSubstr(R"("outcome":"PERMISSION_DENIED")"));
+
+  EXPECT_THAT(lines[3], HasSubstr(R"("rpc":"DeleteUploadToken")"));
+  EXPECT_THAT(lines[3], HasSubstr(R"("caller":"web")"));
+  EXPECT_THAT(lines[3], HasSubstr(R"("outcome":"OK")"));
+}
+
+}  // namespace
