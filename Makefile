@@ -166,7 +166,8 @@ fuzz: fuzz-deps
 # every tracked C++ file unchanged.
 TIDY_BUILD_DIR ?= build-tidy
 TIDY_PROTOS := upload_tokens_proto google_rpc_proto health_proto \
-  reflection_proto apivideo_json_proto page_token_proto gateway_build_info_inc
+  reflection_proto apivideo_json_proto page_token_proto governance_proto \
+  gateway_build_info_inc
 .PHONY: tidy format-check
 tidy: fuzz-deps
 	cmake -S . -B $(TIDY_BUILD_DIR) -DCMAKE_CXX_COMPILER=clang++ \

@@ -35,7 +35,7 @@ apivideo::TokenPage ListOwnedTokens(const OwnershipIndex& index,
     std::reverse(tokens.begin(), tokens.end());
   }
   apivideo::TokenPage page;
-  const std::int64_t total = static_cast<std::int64_t>(tokens.size());
+  const auto total = static_cast<std::int64_t>(tokens.size());
   const std::int64_t size = std::max(query.page_size, 1);
   page.total_tokens = static_cast<std::int32_t>(total);
   page.page = query.current_page;
