@@ -353,7 +353,7 @@ TEST_F(RequestHandlerTest, UploadTokensProtoIsServedWithItsComments) {
   ASSERT_NE(method, nullptr);
   google::protobuf::SourceLocation location;
   ASSERT_TRUE(method->GetSourceLocation(&location));
-  EXPECT_THAT(location.leading_comments, HasSubstr("Not idempotent"));
+  EXPECT_THAT(location.leading_comments, HasSubstr("safe to retry"));
 }
 
 // v1alpha has the same messages in another package: same answer, same bytes.

@@ -20,7 +20,9 @@ const _ = grpc.SupportPackageIsVersion7
 type UploadTokenServiceClient interface {
 	// Creates an upload token (POST /upload-tokens).
 	//
-	// Not idempotent: every successful call creates a new token.
+	// Every successful call creates a new token, unless it carries the
+	// request_id of an earlier call (see CreateUploadTokenRequest.request_id),
+	// which makes it safe to retry.
 	CreateUploadToken(ctx context.Context, in *CreateUploadTokenRequest, opts ...grpc.CallOption) (*UploadToken, error)
 	// Lists the active upload tokens, one page at a time (GET /upload-tokens).
 	//
@@ -92,7 +94,9 @@ func (c *uploadTokenServiceClient) DeleteUploadToken(ctx context.Context, in *De
 type UploadTokenServiceServer interface {
 	// Creates an upload token (POST /upload-tokens).
 	//
-	// Not idempotent: every successful call creates a new token.
+	// Every successful call creates a new token, unless it carries the
+	// request_id of an earlier call (see CreateUploadTokenRequest.request_id),
+	// which makes it safe to retry.
 	CreateUploadToken(context.Context, *CreateUploadTokenRequest) (*UploadToken, error)
 	// Lists the active upload tokens, one page at a time (GET /upload-tokens).
 	//

@@ -15,7 +15,7 @@ from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,apivideo/uploadtokens/v1/upload_tokens.proto\x12\x18\x61pivideo.uploadtokens.v1\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9a\x01\n\x0bUploadToken\x12\r\n\x05token\x18\x01 \x01(\t\x12\x0b\n\x03ttl\x18\x02 \x01(\x05\x12.\n\ncreated_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x63reator\x18\x05 \x01(\t\"4\n\x18\x43reateUploadTokenRequest\x12\x10\n\x03ttl\x18\x01 \x01(\x05H\x00\x88\x01\x01\x42\x06\n\x04_ttl\"b\n\x17ListUploadTokensRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x10\n\x08order_by\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\"\x85\x01\n\x18ListUploadTokensResponse\x12<\n\rupload_tokens\x18\x01 \x03(\x0b\x32%.apivideo.uploadtokens.v1.UploadToken\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"&\n\x15GetUploadTokenRequest\x12\r\n\x05token\x18\x01 \x01(\t\")\n\x18\x44\x65leteUploadTokenRequest\x12\r\n\x05token\x18\x01 \x01(\t2\xca\x03\n\x12UploadTokenService\x12n\n\x11\x43reateUploadToken\x12\x32.apivideo.uploadtokens.v1.CreateUploadTokenRequest\x1a%.apivideo.uploadtokens.v1.UploadToken\x12y\n\x10ListUploadTokens\x12\x31.apivideo.uploadtokens.v1.ListUploadTokensRequest\x1a\x32.apivideo.uploadtokens.v1.ListUploadTokensResponse\x12h\n\x0eGetUploadToken\x12/.apivideo.uploadtokens.v1.GetUploadTokenRequest\x1a%.apivideo.uploadtokens.v1.UploadToken\x12_\n\x11\x44\x65leteUploadToken\x12\x32.apivideo.uploadtokens.v1.DeleteUploadTokenRequest\x1a\x16.google.protobuf.EmptyB\xe6\x01\n\x19video.api.uploadtokens.v1B\x11UploadTokensProtoP\x01Z[github.com/apivideo/upload-token-gateway/clients/go/apivideo/uploadtokens/v1;uploadtokensv1\xa2\x02\x03\x41UX\xaa\x02\x18\x41piVideo.UploadTokens.V1\xca\x02\x18\x41piVideo\\UploadTokens\\V1\xea\x02\x1a\x41piVideo::UploadTokens::V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,apivideo/uploadtokens/v1/upload_tokens.proto\x12\x18\x61pivideo.uploadtokens.v1\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9a\x01\n\x0bUploadToken\x12\r\n\x05token\x18\x01 \x01(\t\x12\x0b\n\x03ttl\x18\x02 \x01(\x05\x12.\n\ncreated_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x63reator\x18\x05 \x01(\t\"H\n\x18\x43reateUploadTokenRequest\x12\x10\n\x03ttl\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x12\n\nrequest_id\x18\x02 \x01(\tB\x06\n\x04_ttl\"b\n\x17ListUploadTokensRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x10\n\x08order_by\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\"\x85\x01\n\x18ListUploadTokensResponse\x12<\n\rupload_tokens\x18\x01 \x03(\x0b\x32%.apivideo.uploadtokens.v1.UploadToken\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"&\n\x15GetUploadTokenRequest\x12\r\n\x05token\x18\x01 \x01(\t\")\n\x18\x44\x65leteUploadTokenRequest\x12\r\n\x05token\x18\x01 \x01(\t2\xca\x03\n\x12UploadTokenService\x12n\n\x11\x43reateUploadToken\x12\x32.apivideo.uploadtokens.v1.CreateUploadTokenRequest\x1a%.apivideo.uploadtokens.v1.UploadToken\x12y\n\x10ListUploadTokens\x12\x31.apivideo.uploadtokens.v1.ListUploadTokensRequest\x1a\x32.apivideo.uploadtokens.v1.ListUploadTokensResponse\x12h\n\x0eGetUploadToken\x12/.apivideo.uploadtokens.v1.GetUploadTokenRequest\x1a%.apivideo.uploadtokens.v1.UploadToken\x12_\n\x11\x44\x65leteUploadToken\x12\x32.apivideo.uploadtokens.v1.DeleteUploadTokenRequest\x1a\x16.google.protobuf.EmptyB\xe6\x01\n\x19video.api.uploadtokens.v1B\x11UploadTokensProtoP\x01Z[github.com/apivideo/upload-token-gateway/clients/go/apivideo/uploadtokens/v1;uploadtokensv1\xa2\x02\x03\x41UX\xaa\x02\x18\x41piVideo.UploadTokens.V1\xca\x02\x18\x41piVideo\\UploadTokens\\V1\xea\x02\x1a\x41piVideo::UploadTokens::V1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'apivideo.uploadtokens.v1.upload_tokens_pb2', globals())
@@ -26,15 +26,15 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _UPLOADTOKEN._serialized_start=137
   _UPLOADTOKEN._serialized_end=291
   _CREATEUPLOADTOKENREQUEST._serialized_start=293
-  _CREATEUPLOADTOKENREQUEST._serialized_end=345
-  _LISTUPLOADTOKENSREQUEST._serialized_start=347
-  _LISTUPLOADTOKENSREQUEST._serialized_end=445
-  _LISTUPLOADTOKENSRESPONSE._serialized_start=448
-  _LISTUPLOADTOKENSRESPONSE._serialized_end=581
-  _GETUPLOADTOKENREQUEST._serialized_start=583
-  _GETUPLOADTOKENREQUEST._serialized_end=621
-  _DELETEUPLOADTOKENREQUEST._serialized_start=623
-  _DELETEUPLOADTOKENREQUEST._serialized_end=664
-  _UPLOADTOKENSERVICE._serialized_start=667
-  _UPLOADTOKENSERVICE._serialized_end=1125
+  _CREATEUPLOADTOKENREQUEST._serialized_end=365
+  _LISTUPLOADTOKENSREQUEST._serialized_start=367
+  _LISTUPLOADTOKENSREQUEST._serialized_end=465
+  _LISTUPLOADTOKENSRESPONSE._serialized_start=468
+  _LISTUPLOADTOKENSRESPONSE._serialized_end=601
+  _GETUPLOADTOKENREQUEST._serialized_start=603
+  _GETUPLOADTOKENREQUEST._serialized_end=641
+  _DELETEUPLOADTOKENREQUEST._serialized_start=643
+  _DELETEUPLOADTOKENREQUEST._serialized_end=684
+  _UPLOADTOKENSERVICE._serialized_start=687
+  _UPLOADTOKENSERVICE._serialized_end=1145
 # @@protoc_insertion_point(module_scope)

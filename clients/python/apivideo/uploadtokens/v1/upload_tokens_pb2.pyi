@@ -8,10 +8,12 @@ from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Map
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CreateUploadTokenRequest(_message.Message):
-    __slots__ = ["ttl"]
+    __slots__ = ["request_id", "ttl"]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     TTL_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
     ttl: int
-    def __init__(self, ttl: _Optional[int] = ...) -> None: ...
+    def __init__(self, ttl: _Optional[int] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class DeleteUploadTokenRequest(_message.Message):
     __slots__ = ["token"]

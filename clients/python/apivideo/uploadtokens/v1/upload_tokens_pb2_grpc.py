@@ -77,7 +77,9 @@ class UploadTokenServiceServicer(object):
     def CreateUploadToken(self, request, context):
         """Creates an upload token (POST /upload-tokens).
 
-        Not idempotent: every successful call creates a new token.
+        Every successful call creates a new token, unless it carries the
+        request_id of an earlier call (see CreateUploadTokenRequest.request_id),
+        which makes it safe to retry.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

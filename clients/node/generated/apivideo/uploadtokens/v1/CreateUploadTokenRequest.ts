@@ -15,6 +15,33 @@ export interface CreateUploadTokenRequest {
    * google.rpc.BadRequest on `ttl` that names the limit.
    */
   'ttl'?: (number);
+  /**
+   * Makes the call safe to retry (https://google.aip.dev/155): a UUID that
+   * the caller makes once per token it wants, e.g.
+   * "4f9b6c1e-2d3a-4b5c-8e7f-0a1b2c3d4e5f"; anything else is
+   * INVALID_ARGUMENT. Empty: every call creates a token.
+   * 
+   * The same caller sending the same request_id again within 24 hours gets
+   * the token of the first call back, and no second token is created; while
+   * the first call is still running, the retry waits for it. The gateway
+   * keeps a Create with a request_id running after its caller has gone (a
+   * deadline, a cut connection), for up to the gateway's upstream timeout,
+   * so that a retry finds its token. The same request_id with another ttl is
+   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED).
+   * 
+   * When the first call was sent to api.video and no answer came, nobody
+   * knows whether the token was created: a retry is then ABORTED, reason
+   * CREATE_OUTCOME_UNKNOWN, with the time of the attempt in the ErrorInfo's
+   * metadata (attemptedAt), and never creates a second token. The caller
+   * should then list its own tokens (filter `creator = "<caller>"`), look for
+   * one created at that time with that ttl, delete it if it is not wanted,
+   * and create again with a new request_id.
+   * 
+   * Request ids are remembered by the gateway replica that served the call
+   * (and across its restarts with an audit log); replicas do not share them
+   * yet.
+   */
+  'requestId'?: (string);
   '_ttl'?: "ttl";
 }
 
@@ -32,5 +59,32 @@ export interface CreateUploadTokenRequest__Output {
    * google.rpc.BadRequest on `ttl` that names the limit.
    */
   'ttl'?: (number);
+  /**
+   * Makes the call safe to retry (https://google.aip.dev/155): a UUID that
+   * the caller makes once per token it wants, e.g.
+   * "4f9b6c1e-2d3a-4b5c-8e7f-0a1b2c3d4e5f"; anything else is
+   * INVALID_ARGUMENT. Empty: every call creates a token.
+   * 
+   * The same caller sending the same request_id again within 24 hours gets
+   * the token of the first call back, and no second token is created; while
+   * the first call is still running, the retry waits for it. The gateway
+   * keeps a Create with a request_id running after its caller has gone (a
+   * deadline, a cut connection), for up to the gateway's upstream timeout,
+   * so that a retry finds its token. The same request_id with another ttl is
+   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED).
+   * 
+   * When the first call was sent to api.video and no answer came, nobody
+   * knows whether the token was created: a retry is then ABORTED, reason
+   * CREATE_OUTCOME_UNKNOWN, with the time of the attempt in the ErrorInfo's
+   * metadata (attemptedAt), and never creates a second token. The caller
+   * should then list its own tokens (filter `creator = "<caller>"`), look for
+   * one created at that time with that ttl, delete it if it is not wanted,
+   * and create again with a new request_id.
+   * 
+   * Request ids are remembered by the gateway replica that served the call
+   * (and across its restarts with an audit log); replicas do not share them
+   * yet.
+   */
+  'requestId': (string);
   '_ttl'?: "ttl";
 }

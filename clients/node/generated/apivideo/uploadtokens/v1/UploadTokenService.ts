@@ -33,7 +33,9 @@ export interface UploadTokenServiceClient extends grpc.Client {
   /**
    * Creates an upload token (POST /upload-tokens).
    * 
-   * Not idempotent: every successful call creates a new token.
+   * Every successful call creates a new token, unless it carries the
+   * request_id of an earlier call (see CreateUploadTokenRequest.request_id),
+   * which makes it safe to retry.
    */
   CreateUploadToken(argument: _apivideo_uploadtokens_v1_CreateUploadTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
   CreateUploadToken(argument: _apivideo_uploadtokens_v1_CreateUploadTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
@@ -42,7 +44,9 @@ export interface UploadTokenServiceClient extends grpc.Client {
   /**
    * Creates an upload token (POST /upload-tokens).
    * 
-   * Not idempotent: every successful call creates a new token.
+   * Every successful call creates a new token, unless it carries the
+   * request_id of an earlier call (see CreateUploadTokenRequest.request_id),
+   * which makes it safe to retry.
    */
   createUploadToken(argument: _apivideo_uploadtokens_v1_CreateUploadTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
   createUploadToken(argument: _apivideo_uploadtokens_v1_CreateUploadTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_UploadToken__Output>): grpc.ClientUnaryCall;
@@ -143,7 +147,9 @@ export interface UploadTokenServiceHandlers extends grpc.UntypedServiceImplement
   /**
    * Creates an upload token (POST /upload-tokens).
    * 
-   * Not idempotent: every successful call creates a new token.
+   * Every successful call creates a new token, unless it carries the
+   * request_id of an earlier call (see CreateUploadTokenRequest.request_id),
+   * which makes it safe to retry.
    */
   CreateUploadToken: grpc.handleUnaryCall<_apivideo_uploadtokens_v1_CreateUploadTokenRequest__Output, _apivideo_uploadtokens_v1_UploadToken>;
   

@@ -20,6 +20,7 @@ private static final long serialVersionUID = 0L;
     super(builder);
   }
   private CreateUploadTokenRequest() {
+    requestId_ = "";
   }
 
   @java.lang.Override
@@ -85,6 +86,93 @@ private static final long serialVersionUID = 0L;
     return ttl_;
   }
 
+  public static final int REQUEST_ID_FIELD_NUMBER = 2;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object requestId_ = "";
+  /**
+   * <pre>
+   * Makes the call safe to retry (https://google.aip.dev/155): a UUID that
+   * the caller makes once per token it wants, e.g.
+   * "4f9b6c1e-2d3a-4b5c-8e7f-0a1b2c3d4e5f"; anything else is
+   * INVALID_ARGUMENT. Empty: every call creates a token.
+   * The same caller sending the same request_id again within 24 hours gets
+   * the token of the first call back, and no second token is created; while
+   * the first call is still running, the retry waits for it. The gateway
+   * keeps a Create with a request_id running after its caller has gone (a
+   * deadline, a cut connection), for up to the gateway's upstream timeout,
+   * so that a retry finds its token. The same request_id with another ttl is
+   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED).
+   * When the first call was sent to api.video and no answer came, nobody
+   * knows whether the token was created: a retry is then ABORTED, reason
+   * CREATE_OUTCOME_UNKNOWN, with the time of the attempt in the ErrorInfo's
+   * metadata (attemptedAt), and never creates a second token. The caller
+   * should then list its own tokens (filter `creator = "&lt;caller&gt;"`), look for
+   * one created at that time with that ttl, delete it if it is not wanted,
+   * and create again with a new request_id.
+   * Request ids are remembered by the gateway replica that served the call
+   * (and across its restarts with an audit log); replicas do not share them
+   * yet.
+   * </pre>
+   *
+   * <code>string request_id = 2;</code>
+   * @return The requestId.
+   */
+  @java.lang.Override
+  public java.lang.String getRequestId() {
+    java.lang.Object ref = requestId_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      requestId_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * Makes the call safe to retry (https://google.aip.dev/155): a UUID that
+   * the caller makes once per token it wants, e.g.
+   * "4f9b6c1e-2d3a-4b5c-8e7f-0a1b2c3d4e5f"; anything else is
+   * INVALID_ARGUMENT. Empty: every call creates a token.
+   * The same caller sending the same request_id again within 24 hours gets
+   * the token of the first call back, and no second token is created; while
+   * the first call is still running, the retry waits for it. The gateway
+   * keeps a Create with a request_id running after its caller has gone (a
+   * deadline, a cut connection), for up to the gateway's upstream timeout,
+   * so that a retry finds its token. The same request_id with another ttl is
+   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED).
+   * When the first call was sent to api.video and no answer came, nobody
+   * knows whether the token was created: a retry is then ABORTED, reason
+   * CREATE_OUTCOME_UNKNOWN, with the time of the attempt in the ErrorInfo's
+   * metadata (attemptedAt), and never creates a second token. The caller
+   * should then list its own tokens (filter `creator = "&lt;caller&gt;"`), look for
+   * one created at that time with that ttl, delete it if it is not wanted,
+   * and create again with a new request_id.
+   * Request ids are remembered by the gateway replica that served the call
+   * (and across its restarts with an audit log); replicas do not share them
+   * yet.
+   * </pre>
+   *
+   * <code>string request_id = 2;</code>
+   * @return The bytes for requestId.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getRequestIdBytes() {
+    java.lang.Object ref = requestId_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      requestId_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -102,6 +190,9 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000001) != 0)) {
       output.writeInt32(1, ttl_);
     }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(requestId_)) {
+      com.google.protobuf.GeneratedMessageV3.writeString(output, 2, requestId_);
+    }
     getUnknownFields().writeTo(output);
   }
 
@@ -114,6 +205,9 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000001) != 0)) {
       size += com.google.protobuf.CodedOutputStream
         .computeInt32Size(1, ttl_);
+    }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(requestId_)) {
+      size += com.google.protobuf.GeneratedMessageV3.computeStringSize(2, requestId_);
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -135,6 +229,8 @@ private static final long serialVersionUID = 0L;
       if (getTtl()
           != other.getTtl()) return false;
     }
+    if (!getRequestId()
+        .equals(other.getRequestId())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -150,6 +246,8 @@ private static final long serialVersionUID = 0L;
       hash = (37 * hash) + TTL_FIELD_NUMBER;
       hash = (53 * hash) + getTtl();
     }
+    hash = (37 * hash) + REQUEST_ID_FIELD_NUMBER;
+    hash = (53 * hash) + getRequestId().hashCode();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -284,6 +382,7 @@ private static final long serialVersionUID = 0L;
       super.clear();
       bitField0_ = 0;
       ttl_ = 0;
+      requestId_ = "";
       return this;
     }
 
@@ -321,6 +420,9 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00000001) != 0)) {
         result.ttl_ = ttl_;
         to_bitField0_ |= 0x00000001;
+      }
+      if (((from_bitField0_ & 0x00000002) != 0)) {
+        result.requestId_ = requestId_;
       }
       result.bitField0_ |= to_bitField0_;
     }
@@ -372,6 +474,11 @@ private static final long serialVersionUID = 0L;
       if (other.hasTtl()) {
         setTtl(other.getTtl());
       }
+      if (!other.getRequestId().isEmpty()) {
+        requestId_ = other.requestId_;
+        bitField0_ |= 0x00000002;
+        onChanged();
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -403,6 +510,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000001;
               break;
             } // case 8
+            case 18: {
+              requestId_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00000002;
+              break;
+            } // case 18
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -492,6 +604,198 @@ private static final long serialVersionUID = 0L;
     public Builder clearTtl() {
       bitField0_ = (bitField0_ & ~0x00000001);
       ttl_ = 0;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object requestId_ = "";
+    /**
+     * <pre>
+     * Makes the call safe to retry (https://google.aip.dev/155): a UUID that
+     * the caller makes once per token it wants, e.g.
+     * "4f9b6c1e-2d3a-4b5c-8e7f-0a1b2c3d4e5f"; anything else is
+     * INVALID_ARGUMENT. Empty: every call creates a token.
+     * The same caller sending the same request_id again within 24 hours gets
+     * the token of the first call back, and no second token is created; while
+     * the first call is still running, the retry waits for it. The gateway
+     * keeps a Create with a request_id running after its caller has gone (a
+     * deadline, a cut connection), for up to the gateway's upstream timeout,
+     * so that a retry finds its token. The same request_id with another ttl is
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED).
+     * When the first call was sent to api.video and no answer came, nobody
+     * knows whether the token was created: a retry is then ABORTED, reason
+     * CREATE_OUTCOME_UNKNOWN, with the time of the attempt in the ErrorInfo's
+     * metadata (attemptedAt), and never creates a second token. The caller
+     * should then list its own tokens (filter `creator = "&lt;caller&gt;"`), look for
+     * one created at that time with that ttl, delete it if it is not wanted,
+     * and create again with a new request_id.
+     * Request ids are remembered by the gateway replica that served the call
+     * (and across its restarts with an audit log); replicas do not share them
+     * yet.
+     * </pre>
+     *
+     * <code>string request_id = 2;</code>
+     * @return The requestId.
+     */
+    public java.lang.String getRequestId() {
+      java.lang.Object ref = requestId_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        requestId_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Makes the call safe to retry (https://google.aip.dev/155): a UUID that
+     * the caller makes once per token it wants, e.g.
+     * "4f9b6c1e-2d3a-4b5c-8e7f-0a1b2c3d4e5f"; anything else is
+     * INVALID_ARGUMENT. Empty: every call creates a token.
+     * The same caller sending the same request_id again within 24 hours gets
+     * the token of the first call back, and no second token is created; while
+     * the first call is still running, the retry waits for it. The gateway
+     * keeps a Create with a request_id running after its caller has gone (a
+     * deadline, a cut connection), for up to the gateway's upstream timeout,
+     * so that a retry finds its token. The same request_id with another ttl is
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED).
+     * When the first call was sent to api.video and no answer came, nobody
+     * knows whether the token was created: a retry is then ABORTED, reason
+     * CREATE_OUTCOME_UNKNOWN, with the time of the attempt in the ErrorInfo's
+     * metadata (attemptedAt), and never creates a second token. The caller
+     * should then list its own tokens (filter `creator = "&lt;caller&gt;"`), look for
+     * one created at that time with that ttl, delete it if it is not wanted,
+     * and create again with a new request_id.
+     * Request ids are remembered by the gateway replica that served the call
+     * (and across its restarts with an audit log); replicas do not share them
+     * yet.
+     * </pre>
+     *
+     * <code>string request_id = 2;</code>
+     * @return The bytes for requestId.
+     */
+    public com.google.protobuf.ByteString
+        getRequestIdBytes() {
+      java.lang.Object ref = requestId_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        requestId_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Makes the call safe to retry (https://google.aip.dev/155): a UUID that
+     * the caller makes once per token it wants, e.g.
+     * "4f9b6c1e-2d3a-4b5c-8e7f-0a1b2c3d4e5f"; anything else is
+     * INVALID_ARGUMENT. Empty: every call creates a token.
+     * The same caller sending the same request_id again within 24 hours gets
+     * the token of the first call back, and no second token is created; while
+     * the first call is still running, the retry waits for it. The gateway
+     * keeps a Create with a request_id running after its caller has gone (a
+     * deadline, a cut connection), for up to the gateway's upstream timeout,
+     * so that a retry finds its token. The same request_id with another ttl is
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED).
+     * When the first call was sent to api.video and no answer came, nobody
+     * knows whether the token was created: a retry is then ABORTED, reason
+     * CREATE_OUTCOME_UNKNOWN, with the time of the attempt in the ErrorInfo's
+     * metadata (attemptedAt), and never creates a second token. The caller
+     * should then list its own tokens (filter `creator = "&lt;caller&gt;"`), look for
+     * one created at that time with that ttl, delete it if it is not wanted,
+     * and create again with a new request_id.
+     * Request ids are remembered by the gateway replica that served the call
+     * (and across its restarts with an audit log); replicas do not share them
+     * yet.
+     * </pre>
+     *
+     * <code>string request_id = 2;</code>
+     * @param value The requestId to set.
+     * @return This builder for chaining.
+     */
+    public Builder setRequestId(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      requestId_ = value;
+      bitField0_ |= 0x00000002;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Makes the call safe to retry (https://google.aip.dev/155): a UUID that
+     * the caller makes once per token it wants, e.g.
+     * "4f9b6c1e-2d3a-4b5c-8e7f-0a1b2c3d4e5f"; anything else is
+     * INVALID_ARGUMENT. Empty: every call creates a token.
+     * The same caller sending the same request_id again within 24 hours gets
+     * the token of the first call back, and no second token is created; while
+     * the first call is still running, the retry waits for it. The gateway
+     * keeps a Create with a request_id running after its caller has gone (a
+     * deadline, a cut connection), for up to the gateway's upstream timeout,
+     * so that a retry finds its token. The same request_id with another ttl is
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED).
+     * When the first call was sent to api.video and no answer came, nobody
+     * knows whether the token was created: a retry is then ABORTED, reason
+     * CREATE_OUTCOME_UNKNOWN, with the time of the attempt in the ErrorInfo's
+     * metadata (attemptedAt), and never creates a second token. The caller
+     * should then list its own tokens (filter `creator = "&lt;caller&gt;"`), look for
+     * one created at that time with that ttl, delete it if it is not wanted,
+     * and create again with a new request_id.
+     * Request ids are remembered by the gateway replica that served the call
+     * (and across its restarts with an audit log); replicas do not share them
+     * yet.
+     * </pre>
+     *
+     * <code>string request_id = 2;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearRequestId() {
+      requestId_ = getDefaultInstance().getRequestId();
+      bitField0_ = (bitField0_ & ~0x00000002);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Makes the call safe to retry (https://google.aip.dev/155): a UUID that
+     * the caller makes once per token it wants, e.g.
+     * "4f9b6c1e-2d3a-4b5c-8e7f-0a1b2c3d4e5f"; anything else is
+     * INVALID_ARGUMENT. Empty: every call creates a token.
+     * The same caller sending the same request_id again within 24 hours gets
+     * the token of the first call back, and no second token is created; while
+     * the first call is still running, the retry waits for it. The gateway
+     * keeps a Create with a request_id running after its caller has gone (a
+     * deadline, a cut connection), for up to the gateway's upstream timeout,
+     * so that a retry finds its token. The same request_id with another ttl is
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED).
+     * When the first call was sent to api.video and no answer came, nobody
+     * knows whether the token was created: a retry is then ABORTED, reason
+     * CREATE_OUTCOME_UNKNOWN, with the time of the attempt in the ErrorInfo's
+     * metadata (attemptedAt), and never creates a second token. The caller
+     * should then list its own tokens (filter `creator = "&lt;caller&gt;"`), look for
+     * one created at that time with that ttl, delete it if it is not wanted,
+     * and create again with a new request_id.
+     * Request ids are remembered by the gateway replica that served the call
+     * (and across its restarts with an audit log); replicas do not share them
+     * yet.
+     * </pre>
+     *
+     * <code>string request_id = 2;</code>
+     * @param value The bytes for requestId to set.
+     * @return This builder for chaining.
+     */
+    public Builder setRequestIdBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      requestId_ = value;
+      bitField0_ |= 0x00000002;
       onChanged();
       return this;
     }

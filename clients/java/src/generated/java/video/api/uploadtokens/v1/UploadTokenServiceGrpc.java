@@ -224,7 +224,9 @@ public final class UploadTokenServiceGrpc {
     /**
      * <pre>
      * Creates an upload token (POST /upload-tokens).
-     * Not idempotent: every successful call creates a new token.
+     * Every successful call creates a new token, unless it carries the
+     * request_id of an earlier call (see CreateUploadTokenRequest.request_id),
+     * which makes it safe to retry.
      * </pre>
      */
     public void createUploadToken(video.api.uploadtokens.v1.CreateUploadTokenRequest request,
@@ -339,7 +341,9 @@ public final class UploadTokenServiceGrpc {
     /**
      * <pre>
      * Creates an upload token (POST /upload-tokens).
-     * Not idempotent: every successful call creates a new token.
+     * Every successful call creates a new token, unless it carries the
+     * request_id of an earlier call (see CreateUploadTokenRequest.request_id),
+     * which makes it safe to retry.
      * </pre>
      */
     public void createUploadToken(video.api.uploadtokens.v1.CreateUploadTokenRequest request,
@@ -425,7 +429,9 @@ public final class UploadTokenServiceGrpc {
     /**
      * <pre>
      * Creates an upload token (POST /upload-tokens).
-     * Not idempotent: every successful call creates a new token.
+     * Every successful call creates a new token, unless it carries the
+     * request_id of an earlier call (see CreateUploadTokenRequest.request_id),
+     * which makes it safe to retry.
      * </pre>
      */
     public video.api.uploadtokens.v1.UploadToken createUploadToken(video.api.uploadtokens.v1.CreateUploadTokenRequest request) {
@@ -507,7 +513,9 @@ public final class UploadTokenServiceGrpc {
     /**
      * <pre>
      * Creates an upload token (POST /upload-tokens).
-     * Not idempotent: every successful call creates a new token.
+     * Every successful call creates a new token, unless it carries the
+     * request_id of an earlier call (see CreateUploadTokenRequest.request_id),
+     * which makes it safe to retry.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<video.api.uploadtokens.v1.UploadToken> createUploadToken(

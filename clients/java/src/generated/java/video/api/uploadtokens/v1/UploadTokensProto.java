@@ -60,34 +60,34 @@ public final class UploadTokensProto {
       "\001 \001(\t\022\013\n\003ttl\030\002 \001(\005\022.\n\ncreated_at\030\003 \001(\0132\032" +
       ".google.protobuf.Timestamp\022.\n\nexpires_at" +
       "\030\004 \001(\0132\032.google.protobuf.Timestamp\022\017\n\007cr" +
-      "eator\030\005 \001(\t\"4\n\030CreateUploadTokenRequest\022" +
-      "\020\n\003ttl\030\001 \001(\005H\000\210\001\001B\006\n\004_ttl\"b\n\027ListUploadT" +
-      "okensRequest\022\021\n\tpage_size\030\001 \001(\005\022\022\n\npage_" +
-      "token\030\002 \001(\t\022\020\n\010order_by\030\003 \001(\t\022\016\n\006filter\030" +
-      "\004 \001(\t\"\205\001\n\030ListUploadTokensResponse\022<\n\rup" +
-      "load_tokens\030\001 \003(\0132%.apivideo.uploadtoken" +
-      "s.v1.UploadToken\022\027\n\017next_page_token\030\002 \001(" +
-      "\t\022\022\n\ntotal_size\030\003 \001(\005\"&\n\025GetUploadTokenR" +
-      "equest\022\r\n\005token\030\001 \001(\t\")\n\030DeleteUploadTok" +
-      "enRequest\022\r\n\005token\030\001 \001(\t2\312\003\n\022UploadToken" +
-      "Service\022n\n\021CreateUploadToken\0222.apivideo." +
-      "uploadtokens.v1.CreateUploadTokenRequest" +
-      "\032%.apivideo.uploadtokens.v1.UploadToken\022" +
-      "y\n\020ListUploadTokens\0221.apivideo.uploadtok" +
-      "ens.v1.ListUploadTokensRequest\0322.apivide" +
-      "o.uploadtokens.v1.ListUploadTokensRespon" +
-      "se\022h\n\016GetUploadToken\022/.apivideo.uploadto" +
-      "kens.v1.GetUploadTokenRequest\032%.apivideo" +
-      ".uploadtokens.v1.UploadToken\022_\n\021DeleteUp" +
-      "loadToken\0222.apivideo.uploadtokens.v1.Del" +
-      "eteUploadTokenRequest\032\026.google.protobuf." +
-      "EmptyB\346\001\n\031video.api.uploadtokens.v1B\021Upl" +
-      "oadTokensProtoP\001Z[github.com/apivideo/up" +
-      "load-token-gateway/clients/go/apivideo/u" +
-      "ploadtokens/v1;uploadtokensv1\242\002\003AUX\252\002\030Ap" +
-      "iVideo.UploadTokens.V1\312\002\030ApiVideo\\Upload" +
-      "Tokens\\V1\352\002\032ApiVideo::UploadTokens::V1b\006" +
-      "proto3"
+      "eator\030\005 \001(\t\"H\n\030CreateUploadTokenRequest\022" +
+      "\020\n\003ttl\030\001 \001(\005H\000\210\001\001\022\022\n\nrequest_id\030\002 \001(\tB\006\n" +
+      "\004_ttl\"b\n\027ListUploadTokensRequest\022\021\n\tpage" +
+      "_size\030\001 \001(\005\022\022\n\npage_token\030\002 \001(\t\022\020\n\010order" +
+      "_by\030\003 \001(\t\022\016\n\006filter\030\004 \001(\t\"\205\001\n\030ListUpload" +
+      "TokensResponse\022<\n\rupload_tokens\030\001 \003(\0132%." +
+      "apivideo.uploadtokens.v1.UploadToken\022\027\n\017" +
+      "next_page_token\030\002 \001(\t\022\022\n\ntotal_size\030\003 \001(" +
+      "\005\"&\n\025GetUploadTokenRequest\022\r\n\005token\030\001 \001(" +
+      "\t\")\n\030DeleteUploadTokenRequest\022\r\n\005token\030\001" +
+      " \001(\t2\312\003\n\022UploadTokenService\022n\n\021CreateUpl" +
+      "oadToken\0222.apivideo.uploadtokens.v1.Crea" +
+      "teUploadTokenRequest\032%.apivideo.uploadto" +
+      "kens.v1.UploadToken\022y\n\020ListUploadTokens\022" +
+      "1.apivideo.uploadtokens.v1.ListUploadTok" +
+      "ensRequest\0322.apivideo.uploadtokens.v1.Li" +
+      "stUploadTokensResponse\022h\n\016GetUploadToken" +
+      "\022/.apivideo.uploadtokens.v1.GetUploadTok" +
+      "enRequest\032%.apivideo.uploadtokens.v1.Upl" +
+      "oadToken\022_\n\021DeleteUploadToken\0222.apivideo" +
+      ".uploadtokens.v1.DeleteUploadTokenReques" +
+      "t\032\026.google.protobuf.EmptyB\346\001\n\031video.api." +
+      "uploadtokens.v1B\021UploadTokensProtoP\001Z[gi" +
+      "thub.com/apivideo/upload-token-gateway/c" +
+      "lients/go/apivideo/uploadtokens/v1;uploa" +
+      "dtokensv1\242\002\003AUX\252\002\030ApiVideo.UploadTokens." +
+      "V1\312\002\030ApiVideo\\UploadTokens\\V1\352\002\032ApiVideo" +
+      "::UploadTokens::V1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -106,7 +106,7 @@ public final class UploadTokensProto {
     internal_static_apivideo_uploadtokens_v1_CreateUploadTokenRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_apivideo_uploadtokens_v1_CreateUploadTokenRequest_descriptor,
-        new java.lang.String[] { "Ttl", "Ttl", });
+        new java.lang.String[] { "Ttl", "RequestId", "Ttl", });
     internal_static_apivideo_uploadtokens_v1_ListUploadTokensRequest_descriptor =
       getDescriptor().getMessageTypes().get(2);
     internal_static_apivideo_uploadtokens_v1_ListUploadTokensRequest_fieldAccessorTable = new
