@@ -59,6 +59,9 @@ struct UpstreamCallInfo {
   RateLimit rate_limit;
   // HTTP requests started for the call.
   int attempts = 0;
+  // The last request may have reached api.video and no answer came (a
+  // reset, a timeout, an abort): whether a write took effect is unknown.
+  bool unanswered_send = false;
   // Where the answer came from. A cache hit has no HTTP status, rate limit
   // or attempts; a coalesced answer has those of the shared request.
   AnswerSource source = AnswerSource::kMiss;
@@ -84,6 +87,9 @@ struct CallOptions {
   // (observability/trace_context.h); empty: none.
   std::string traceparent;
   std::string tracestate;
+  // A Create's request id (AIP-155), for the governance layer's
+  // deduplication; never sent to api.video. Empty: none.
+  std::string request_id;
 };
 
 class UploadTokenStub {

@@ -342,6 +342,8 @@ void UpstreamCall::OnAnswer(absl::StatusOr<http::HttpResponse> answer,
       info_.http_status = answer->status;
       info_.rate_limit = attempt.rate_limit;
     }
+    info_.unanswered_send =
+        !answer.ok() && attempt.outcome.request_may_have_been_sent;
   }
   const UpstreamOperation operation{spec_.route, spec_.token};
   // An aborted transfer says nothing about the upstream.

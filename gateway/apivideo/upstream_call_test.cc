@@ -272,6 +272,36 @@ INSTANTIATE_TEST_SUITE_P(
 // Only api.video's resource-not-found says the first attempt deleted the
 // token. Its 404 for a URL it does not serve (a wrong --api_base_url, a moved
 // route) says nothing about the token, and fails as it does on a first try.
+TEST_F(UpstreamCallTest, CreateResetAfterSendingIsAnUnansweredSend) {
+  Outcome outcome;
+  Start(http::Method::kPost, outcome);
+  client_.Complete(0, ResetAfterSending());
+  RunPendingWaits();
+  ASSERT_EQ(outcome.calls, 1);
+  EXPECT_EQ(outcome.code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(outcome.info.unanswered_send);
+}
+
+TEST_F(UpstreamCallTest, CreateNeverSentIsNoUnansweredSend) {
+  services_.retry.max_attempts = 1;
+  Outcome outcome;
+  Start(http::Method::kPost, outcome);
+  client_.Complete(0, Unreachable());
+  RunPendingWaits();
+  ASSERT_EQ(outcome.calls, 1);
+  EXPECT_FALSE(outcome.info.unanswered_send);
+}
+
+TEST_F(UpstreamCallTest, CreateAnsweredWithAnErrorIsNoUnansweredSend) {
+  Outcome outcome;
+  Start(http::Method::kPost, outcome);
+  client_.Complete(0, Answer(500));
+  RunPendingWaits();
+  ASSERT_EQ(outcome.calls, 1);
+  EXPECT_EQ(outcome.info.http_status, 500);
+  EXPECT_FALSE(outcome.info.unanswered_send);
+}
+
 TEST_F(UpstreamCallTest, DeleteRetriedIntoAnUnrecognizedUrlIsNoSuccess) {
   Outcome outcome;
   Start(http::Method::kDelete, outcome);

@@ -215,8 +215,8 @@ absl::Status Gateway::StartGovernance() {
         });
   }
   if (!config_.audit_log.empty()) {
-    absl::StatusOr<int> replayed =
-        governance::ReplayAuditLog(config_.audit_log, absl::Now(), ownership_);
+    absl::StatusOr<int> replayed = governance::ReplayAuditLog(
+        config_.audit_log, absl::Now(), ownership_, request_ids_);
     if (!replayed.ok()) return replayed.status();
     absl::StatusOr<std::unique_ptr<governance::AuditLogFile>> audit_log =
         governance::AuditLogFile::Open(config_.audit_log);
@@ -236,6 +236,9 @@ absl::Status Gateway::StartGovernance() {
       [this] { return static_cast<double>(ownership_.size()); });
   governed_api_ = std::make_unique<governance::GoverningUploadTokenStub>(
       *cached_api_, *caller_rules_, ownership_, create_rate_);
+  deduplicated_api_ =
+      std::make_unique<governance::DeduplicatingUploadTokenStub>(
+          *governed_api_, request_ids_, audit_log_.get());
   return absl::OkStatus();
 }
 
@@ -265,7 +268,7 @@ absl::Status Gateway::StartService() {
   governance.ownership = &ownership_;
   governance.audit = audit_log_.get();
   service_ = std::make_unique<service::UploadTokenService>(
-      *governed_api_, *page_tokens_, *callers_, governance, scrubber_,
+      *deduplicated_api_, *page_tokens_, *callers_, governance, scrubber_,
       *access_log_, metrics_.get(), config_.service);
 
   metrics_registry_.AddCallbackGauge(

@@ -33,8 +33,10 @@
 #include "gateway/governance/audit_trail.h"
 #include "gateway/governance/caller_rules_store.h"
 #include "gateway/governance/create_rate_limiter.h"
+#include "gateway/governance/deduplicating_upload_token_stub.h"
 #include "gateway/governance/governing_upload_token_stub.h"
 #include "gateway/governance/ownership_index.h"
+#include "gateway/governance/request_id_ledger.h"
 #include "gateway/http/curl_loop.h"
 #include "gateway/observability/access_log.h"
 #include "gateway/observability/answer_metrics.h"
@@ -153,13 +155,16 @@ class Gateway {
   std::unique_ptr<apivideo::CachingUploadTokenStub> cached_api_;
   // Governance: each caller's rules (reloaded by their watcher), who
   // created which token, and the audit trail. What the service calls is
-  // governed_api_, in front of cached_api_.
+  // deduplicated_api_, in front of governed_api_, in front of cached_api_.
   std::unique_ptr<governance::CallerRulesStore> caller_rules_;
   std::unique_ptr<security::FileWatcher> caller_rules_watcher_;
   governance::OwnershipIndex ownership_;
   governance::CreateRateLimiter create_rate_;
   std::unique_ptr<governance::AuditLogFile> audit_log_;
   std::unique_ptr<governance::GoverningUploadTokenStub> governed_api_;
+  // What became of each create with a request id.
+  governance::RequestIdLedger request_ids_;
+  std::unique_ptr<governance::DeduplicatingUploadTokenStub> deduplicated_api_;
   std::unique_ptr<service::PageTokenCodec> page_tokens_;
   std::unique_ptr<observability::AccessLog> access_log_;
   std::unique_ptr<security::CallerPolicyStore> callers_;

@@ -11,7 +11,7 @@ absl::Time ToTime(const google::protobuf::Timestamp& timestamp) {
 }  // namespace
 
 void ApplyAuditEvent(const AuditEvent& event, absl::Time now,
-                     OwnershipIndex& index) {
+                     OwnershipIndex& index, RequestIdLedger& ledger) {
   if (event.token().empty()) return;
   if (event.rpc() == "CreateUploadToken" && event.outcome() == "OK") {
     Ownership ownership;
@@ -21,6 +21,18 @@ void ApplyAuditEvent(const AuditEvent& event, absl::Time now,
                                                   : ToTime(event.time());
     ownership.expires_at = event.has_expires_at() ? ToTime(event.expires_at())
                                                   : absl::InfiniteFuture();
+    if (!event.request_id().empty()) {
+      apivideo::UploadToken token;
+      token.set_token(event.token());
+      token.set_ttl(event.ttl());
+      if (event.has_created_at())
+        *token.mutable_created_at() = event.created_at();
+      if (event.has_expires_at())
+        *token.mutable_expires_at() = event.expires_at();
+      token.set_creator(event.caller());
+      ledger.Restore(event.caller(), event.request_id(), token,
+                     ownership.created_at, now);
+    }
     index.Record(event.token(), std::move(ownership), now);
   } else if (event.rpc() == "DeleteUploadToken" &&
              (event.outcome() == "OK" || event.outcome() == "NOT_FOUND")) {
@@ -29,9 +41,10 @@ void ApplyAuditEvent(const AuditEvent& event, absl::Time now,
 }
 
 absl::StatusOr<int> ReplayAuditLog(const std::string& path, absl::Time now,
-                                   OwnershipIndex& index) {
+                                   OwnershipIndex& index,
+                                   RequestIdLedger& ledger) {
   return ReadAuditLog(path, [&](const AuditEvent& event) {
-    ApplyAuditEvent(event, now, index);
+    ApplyAuditEvent(event, now, index, ledger);
   });
 }
 

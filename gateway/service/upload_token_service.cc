@@ -191,6 +191,7 @@ grpc::ServerUnaryReactor* UploadTokenService::CreateUploadToken(
     requested_ttl = request->ttl();
     audit.set_ttl(request->ttl());
   }
+  audit.set_request_id(request->request_id());
   // Worked out by the validation, used by the start; both run within Serve.
   std::int32_t ttl = 0;
   return Serve<UploadToken>(
@@ -210,8 +211,17 @@ grpc::ServerUnaryReactor* UploadTokenService::CreateUploadToken(
         ttl = *resolved;
         return absl::OkStatus();
       },
-      [this, &ttl](const apivideo::CallOptions& options, auto done) {
-        return upstream_.Create(ttl, options, std::move(done));
+      [this, &ttl, request](const apivideo::CallOptions& options, auto done) {
+        if (request->request_id().empty()) {
+          return upstream_.Create(ttl, options, std::move(done));
+        }
+        // A create with a request id outlives its caller, so that a retry
+        // finds its token (governance/deduplicating_upload_token_stub.h):
+        // it gets the whole upstream timeout, whatever the caller's deadline.
+        apivideo::CallOptions detached = options;
+        detached.request_id = request->request_id();
+        detached.deadline = absl::Now() + options_.upstream_timeout;
+        return upstream_.Create(ttl, detached, std::move(done));
       },
       MoveInto(response), std::move(audit), response);
 }
@@ -221,7 +231,7 @@ grpc::ServerUnaryReactor* UploadTokenService::ListUploadTokens(
     const ListUploadTokensRequest* request,
     ListUploadTokensResponse* response) {
   absl::StatusOr<ListPlan> planned = PlanListCall(*request, page_tokens_);
-  const absl::Status validation = planned.status();
+  absl::Status validation = planned.status();
   ListPlan plan = planned.ok() ? *std::move(planned) : ListPlan();
   const apivideo::ListQuery query = plan.query;
   const std::optional<std::string> creator = plan.filter.creator;

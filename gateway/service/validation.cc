@@ -11,14 +11,29 @@ namespace gateway::service {
 
 absl::Status ValidateCreateRequest(
     const ::apivideo::uploadtokens::v1::CreateUploadTokenRequest& request) {
+  FieldViolations violations;
   // The field is an int32, so only the lower bound can be broken.
   if (request.ttl() < 0) {
-    return InvalidFieldError(
-        "ttl", absl::StrCat("must be from 0 (never expires) to 2147483647 "
-                            "seconds, got ",
-                            request.ttl()));
+    violations.Add("ttl", absl::StrCat("must be from 0 (never expires) to "
+                                       "2147483647 seconds, got ",
+                                       request.ttl()));
   }
-  return absl::OkStatus();
+  if (!request.request_id().empty() && !IsUuid(request.request_id())) {
+    violations.Add("request_id",
+                   "must be a UUID such as "
+                   "\"4f9b6c1e-2d3a-4b5c-8e7f-0a1b2c3d4e5f\", or empty");
+  }
+  return violations.ToStatus();
+}
+
+bool IsUuid(absl::string_view text) {
+  // 8-4-4-4-12 hexadecimal digits; any version, either case.
+  if (text.size() != 36) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? text[i] != '-' : !absl::ascii_isxdigit(text[i])) return false;
+  }
+  return true;
 }
 
 absl::Status ValidateToken(absl::string_view token) {

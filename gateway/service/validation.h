@@ -26,8 +26,13 @@ inline constexpr std::size_t kMaxUploadTokenLength = 64;
 inline constexpr std::int32_t kDefaultPageSize = 25;
 inline constexpr std::int32_t kMaxPageSize = 100;
 
+// ttl from 0 to 2147483647; request_id empty or a UUID.
 absl::Status ValidateCreateRequest(
     const ::apivideo::uploadtokens::v1::CreateUploadTokenRequest& request);
+
+// Whether `text` is a UUID in its text form, 8-4-4-4-12 hexadecimal digits
+// (RFC 4122), of any version.
+bool IsUuid(absl::string_view text);
 
 // For GetUploadTokenRequest.token and DeleteUploadTokenRequest.token: 1 to 64
 // characters from A-Z, a-z, 0-9, '_' and '-'.

@@ -57,6 +57,34 @@ TEST(ValidateCreateRequest, RejectsMostNegativeTtl) {
               ViolatesOnly("ttl"));
 }
 
+TEST(ValidateCreateRequest, AcceptsAUuidRequestId) {
+  CreateUploadTokenRequest request;
+  request.set_request_id("4F9B6C1E-2d3a-4b5c-8e7f-0a1b2c3d4e5f");
+  EXPECT_TRUE(ValidateCreateRequest(request).ok());
+}
+
+TEST(ValidateCreateRequest, RejectsARequestIdThatIsNoUuid) {
+  for (const char* id : {"42", "4f9b6c1e2d3a4b5c8e7f0a1b2c3d4e5f",
+                         "4f9b6c1e-2d3a-4b5c-8e7f-0a1b2c3d4e5g",
+                         "4f9b6c1e-2d3a-4b5c-8e7f-0a1b2c3d4e5f0",
+                         "{4f9b6c1e-2d3a-4b5c-8e7f-0a1b2c3d4e5}"}) {
+    CreateUploadTokenRequest request;
+    request.set_request_id(id);
+    EXPECT_THAT(ValidateCreateRequest(request), ViolatesOnly("request_id"))
+        << id;
+  }
+}
+
+TEST(ValidateCreateRequest, ReportsABadTtlAndRequestIdTogether) {
+  CreateUploadTokenRequest request;
+  request.set_ttl(-1);
+  request.set_request_id("nope");
+  const auto bad_request =
+      GetDetail<google::rpc::BadRequest>(ValidateCreateRequest(request));
+  ASSERT_TRUE(bad_request.has_value());
+  EXPECT_EQ(bad_request->field_violations_size(), 2);
+}
+
 TEST(ValidateToken, AcceptsApiVideoToken) {
   EXPECT_TRUE(ValidateToken("to1tcmSFHeYY5KzyhOqVKMKb").ok());
 }

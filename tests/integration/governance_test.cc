@@ -12,6 +12,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -147,6 +148,29 @@ class GovernanceTest : public ::testing::Test {
     CreateUploadTokenRequest request;
     if (ttl.has_value()) request.set_ttl(*ttl);
     return stub_->CreateUploadToken(&context, request, &token);
+  }
+
+  // A Create carrying `request_id`, within `deadline`.
+  grpc::Status CreateOnce(const std::string& caller, int ttl,
+                          const std::string& request_id, UploadToken& token,
+                          absl::Duration deadline = absl::Seconds(5)) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+    Authenticate(context, TokenOf(caller));
+    CreateUploadTokenRequest request;
+    request.set_ttl(ttl);
+    request.set_request_id(request_id);
+    return stub_->CreateUploadToken(&context, request, &token);
+  }
+
+  // The emulator answers the next create `latency_ms` late.
+  void DelayNextCreate(int latency_ms) {
+    ASSERT_TRUE(
+        emulator_
+            ->AddFault(absl::StrCat(
+                R"({"method":"POST","path":"/upload-tokens",)",
+                R"("match":"exact","times":1,"latency_ms":)", latency_ms, "}"))
+            .ok());
   }
 
   // A token `caller` created, with the default ttl; fails the test if none.
@@ -453,6 +477,119 @@ TEST_F(GovernanceTest, ARestartedGatewayStillKnowsEveryTokensCreator) {
   // And enforces ownership as before the restart.
   EXPECT_EQ(Delete("billing", web).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// ---- Create with a request_id ---------------------------------------------
+
+constexpr char kRequestId[] = "4f9b6c1e-2d3a-4b5c-8e7f-0a1b2c3d4e5f";
+
+TEST_F(GovernanceTest, ARetryAfterTheDeadlineCutTheFirstCallGetsItsToken) {
+  StartGateway();
+  DelayNextCreate(1500);
+  UploadToken first;
+  EXPECT_EQ(CreateOnce("web", 600, kRequestId, first, absl::Milliseconds(300))
+                .error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+
+  // The gateway kept the create going; the retry waits for it.
+  UploadToken retried;
+  const grpc::Status status = CreateOnce("web", 600, kRequestId, retried);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(retried.ttl(), 600);
+  EXPECT_EQ(retried.creator(), "web");
+  EXPECT_EQ(*emulator_->TokensCreated(), 1);
+
+  // And later retries get the same token at once.
+  UploadToken again;
+  ASSERT_TRUE(CreateOnce("web", 600, kRequestId, again).ok());
+  EXPECT_EQ(again.token(), retried.token());
+  EXPECT_EQ(*emulator_->RequestCount(kCreatesRoute), 1);
+
+  // The audit trail says what became of the create after its caller left.
+  const absl::Time give_up = absl::Now() + absl::Seconds(5);
+  while (ReadFile(audit_log_).find(R"("after_caller_left":true)") ==
+             std::string::npos &&
+         absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_THAT(ReadFile(audit_log_),
+              HasSubstr(absl::StrCat(R"("token":")", retried.token())));
+  EXPECT_THAT(ReadFile(audit_log_), HasSubstr(R"("after_caller_left":true)"));
+}
+
+TEST_F(GovernanceTest, ConcurrentDuplicatesCreateOneToken) {
+  StartGateway();
+  DelayNextCreate(300);
+  constexpr int kDuplicates = 5;
+  std::vector<UploadToken> tokens(kDuplicates);
+  std::vector<grpc::Status> statuses(kDuplicates);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < kDuplicates; ++i) {
+    callers.emplace_back([&, i] {
+      statuses[i] = CreateOnce("web", 600, kRequestId, tokens[i]);
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  for (int i = 0; i < kDuplicates; ++i) {
+    ASSERT_TRUE(statuses[i].ok()) << i << ": " << statuses[i].error_message();
+    EXPECT_EQ(tokens[i].token(), tokens[0].token());
+  }
+  EXPECT_EQ(*emulator_->RequestCount(kCreatesRoute), 1);
+}
+
+TEST_F(GovernanceTest, ARequestIdReusedWithAnotherTtlIsInvalidArgument) {
+  StartGateway();
+  UploadToken token;
+  ASSERT_TRUE(CreateOnce("web", 600, kRequestId, token).ok());
+  const grpc::Status reused = CreateOnce("web", 900, kRequestId, token);
+  EXPECT_EQ(reused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ExpectGatewayReason(reused, "REQUEST_ID_REUSED");
+  const auto bad_request = FindDetail<google::rpc::BadRequest>(reused);
+  ASSERT_TRUE(bad_request.has_value());
+  EXPECT_EQ(bad_request->field_violations(0).field(), "request_id");
+  EXPECT_EQ(*emulator_->RequestCount(kCreatesRoute), 1);
+}
+
+TEST_F(GovernanceTest, ARetryAfterALostAnswerIsAbortedAndCreatesNothing) {
+  StartGateway();
+  // api.video creates the token, and the connection dies before the answer.
+  ASSERT_TRUE(emulator_
+                  ->AddFault(R"({"method":"POST","path":"/upload-tokens",)"
+                             R"("match":"exact","times":1,)"
+                             R"("action":"reset_after"})")
+                  .ok());
+  UploadToken token;
+  EXPECT_EQ(CreateOnce("web", 600, kRequestId, token).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  const grpc::Status retried = CreateOnce("web", 600, kRequestId, token);
+  EXPECT_EQ(retried.error_code(), grpc::StatusCode::ABORTED);
+  const auto info = FindDetail<google::rpc::ErrorInfo>(retried);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "CREATE_OUTCOME_UNKNOWN");
+  EXPECT_EQ(info->domain(), "upload-token-gateway");
+  EXPECT_TRUE(info->metadata().contains("attemptedAt"));
+  EXPECT_EQ(*emulator_->RequestCount(kCreatesRoute), 1);
+  EXPECT_EQ(*emulator_->TokensCreated(), 1);
+}
+
+TEST_F(GovernanceTest, ARestartedGatewayStillAnswersARetry) {
+  StartGateway();
+  UploadToken first;
+  ASSERT_TRUE(CreateOnce("web", 600, kRequestId, first).ok());
+  StartGateway();  // the same --audit_log
+  UploadToken retried;
+  ASSERT_TRUE(CreateOnce("web", 600, kRequestId, retried).ok());
+  EXPECT_EQ(retried.token(), first.token());
+  EXPECT_EQ(*emulator_->RequestCount(kCreatesRoute), 1);
+}
+
+TEST_F(GovernanceTest, AnotherCallersSameRequestIdIsAnotherCreate) {
+  StartGateway();
+  UploadToken web;
+  UploadToken ops;
+  ASSERT_TRUE(CreateOnce("web", 600, kRequestId, web).ok());
+  ASSERT_TRUE(CreateOnce("ops", 600, kRequestId, ops).ok());
+  EXPECT_NE(web.token(), ops.token());
 }
 
 // ---- The audit trail ------------------------------------------------------
