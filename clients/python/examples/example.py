@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import urllib.request
+import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -54,6 +55,14 @@ def main():
         print(f"listed {len(listed)} tokens over {-(-len(listed) // 2)} pages")
         check(set(t.token for t in created) <= set(listed), "list has every created token")
         check(len(listed) == len(set(listed)), "list has no duplicates")
+
+        # A retry with the same request_id gets the same token, not a second one.
+        request_id = str(uuid.uuid4())
+        once = client.create(ttl=60, request_id=request_id)
+        again = client.create(ttl=60, request_id=request_id)
+        print(f"request_id {request_id}: {once.token}, then {again.token}")
+        check(once.token == again.token, "request_id: one token")
+        created.append(once)
 
         for t in created:
             client.delete(t.token)

@@ -27,14 +27,17 @@ class UploadTokenClient:
     def _timeout(self, timeout: Optional[float]) -> float:
         return self.timeout if timeout is None else timeout
 
-    def create(self, ttl: Optional[int] = None,
-               timeout: Optional[float] = None) -> pb.UploadToken:
+    def create(self, ttl: Optional[int] = None, timeout: Optional[float] = None,
+               request_id: str = "") -> pb.UploadToken:
         """Creates a token valid for `ttl` seconds (0: never expires).
 
-        Without `ttl`, the gateway applies the caller's policy default.
+        Without `ttl`, the gateway applies the caller's policy default. With
+        `request_id` (a UUID made once per token wanted), a retry gets the
+        first call's token back instead of creating a second one.
         """
-        request = pb.CreateUploadTokenRequest() if ttl is None else \
-            pb.CreateUploadTokenRequest(ttl=ttl)
+        request = pb.CreateUploadTokenRequest(request_id=request_id)
+        if ttl is not None:
+            request.ttl = ttl
         return self.stub.CreateUploadToken(request, timeout=self._timeout(timeout))
 
     def get(self, token: str, timeout: Optional[float] = None) -> pb.UploadToken:
