@@ -19,6 +19,8 @@ export type { GetUploadTokenRequest } from './generated/apivideo/uploadtokens/v1
 export type { DeleteUploadTokenRequest } from './generated/apivideo/uploadtokens/v1/DeleteUploadTokenRequest';
 export type { ListUploadTokensRequest } from './generated/apivideo/uploadtokens/v1/ListUploadTokensRequest';
 export type { ListUploadTokensResponse, ListUploadTokensResponse__Output } from './generated/apivideo/uploadtokens/v1/ListUploadTokensResponse';
+export type { PurgeUploadTokensRequest } from './generated/apivideo/uploadtokens/v1/PurgeUploadTokensRequest';
+export type { PurgeUploadTokensResponse, PurgeUploadTokensResponse__Output } from './generated/apivideo/uploadtokens/v1/PurgeUploadTokensResponse';
 export type { ProtoGrpcType } from './generated/upload_tokens';
 
 export { grpc };
@@ -43,7 +45,8 @@ type Request<M extends keyof UploadTokenServiceClient> =
   UploadTokenServiceClient[M] extends (argument: infer A, ...rest: any[]) => grpc.ClientUnaryCall ? A : never;
 type Response<M extends keyof UploadTokenServiceClient> =
   UploadTokenServiceClient[M] extends (argument: any, callback: grpc.requestCallback<infer R>) => grpc.ClientUnaryCall ? R : never;
-type UnaryMethod = 'CreateUploadToken' | 'GetUploadToken' | 'DeleteUploadToken' | 'ListUploadTokens';
+type UnaryMethod = 'CreateUploadToken' | 'GetUploadToken' | 'DeleteUploadToken' | 'ListUploadTokens' |
+  'PurgeUploadTokens';
 
 /** client[method] as a promise; rejects with a grpc.ServiceError. */
 export declare function call<M extends UnaryMethod>(client: UploadTokenServiceClient, method: M,

@@ -6,6 +6,8 @@ import type { DeleteUploadTokenRequest as _apivideo_uploadtokens_v1_DeleteUpload
 import type { GetUploadTokenRequest as _apivideo_uploadtokens_v1_GetUploadTokenRequest, GetUploadTokenRequest__Output as _apivideo_uploadtokens_v1_GetUploadTokenRequest__Output } from './apivideo/uploadtokens/v1/GetUploadTokenRequest';
 import type { ListUploadTokensRequest as _apivideo_uploadtokens_v1_ListUploadTokensRequest, ListUploadTokensRequest__Output as _apivideo_uploadtokens_v1_ListUploadTokensRequest__Output } from './apivideo/uploadtokens/v1/ListUploadTokensRequest';
 import type { ListUploadTokensResponse as _apivideo_uploadtokens_v1_ListUploadTokensResponse, ListUploadTokensResponse__Output as _apivideo_uploadtokens_v1_ListUploadTokensResponse__Output } from './apivideo/uploadtokens/v1/ListUploadTokensResponse';
+import type { PurgeUploadTokensRequest as _apivideo_uploadtokens_v1_PurgeUploadTokensRequest, PurgeUploadTokensRequest__Output as _apivideo_uploadtokens_v1_PurgeUploadTokensRequest__Output } from './apivideo/uploadtokens/v1/PurgeUploadTokensRequest';
+import type { PurgeUploadTokensResponse as _apivideo_uploadtokens_v1_PurgeUploadTokensResponse, PurgeUploadTokensResponse__Output as _apivideo_uploadtokens_v1_PurgeUploadTokensResponse__Output } from './apivideo/uploadtokens/v1/PurgeUploadTokensResponse';
 import type { UploadToken as _apivideo_uploadtokens_v1_UploadToken, UploadToken__Output as _apivideo_uploadtokens_v1_UploadToken__Output } from './apivideo/uploadtokens/v1/UploadToken';
 import type { UploadTokenServiceClient as _apivideo_uploadtokens_v1_UploadTokenServiceClient, UploadTokenServiceDefinition as _apivideo_uploadtokens_v1_UploadTokenServiceDefinition } from './apivideo/uploadtokens/v1/UploadTokenService';
 import type { Empty as _google_protobuf_Empty, Empty__Output as _google_protobuf_Empty__Output } from './google/protobuf/Empty';
@@ -24,6 +26,8 @@ export interface ProtoGrpcType {
         GetUploadTokenRequest: MessageTypeDefinition<_apivideo_uploadtokens_v1_GetUploadTokenRequest, _apivideo_uploadtokens_v1_GetUploadTokenRequest__Output>
         ListUploadTokensRequest: MessageTypeDefinition<_apivideo_uploadtokens_v1_ListUploadTokensRequest, _apivideo_uploadtokens_v1_ListUploadTokensRequest__Output>
         ListUploadTokensResponse: MessageTypeDefinition<_apivideo_uploadtokens_v1_ListUploadTokensResponse, _apivideo_uploadtokens_v1_ListUploadTokensResponse__Output>
+        PurgeUploadTokensRequest: MessageTypeDefinition<_apivideo_uploadtokens_v1_PurgeUploadTokensRequest, _apivideo_uploadtokens_v1_PurgeUploadTokensRequest__Output>
+        PurgeUploadTokensResponse: MessageTypeDefinition<_apivideo_uploadtokens_v1_PurgeUploadTokensResponse, _apivideo_uploadtokens_v1_PurgeUploadTokensResponse__Output>
         UploadToken: MessageTypeDefinition<_apivideo_uploadtokens_v1_UploadToken, _apivideo_uploadtokens_v1_UploadToken__Output>
         /**
          * Manages api.video upload tokens.

@@ -42,6 +42,18 @@ type UploadTokenServiceClient interface {
 	// PERMISSION_DENIED when the caller is read-only or its policy does not let
 	// it delete tokens that another caller created.
 	DeleteUploadToken(ctx context.Context, in *DeleteUploadTokenRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
+	// Deletes every upload token that `filter` matches
+	// (https://google.aip.dev/165): for the day a service is compromised,
+	// revoke every token it created in one call. Without `force`, only counts
+	// the tokens and returns a sample, deleting nothing.
+	//
+	// Each token is deleted as by DeleteUploadToken (a few at a time): it
+	// spends api.video's write quota like any delete, and the caller needs the
+	// right to delete each (its own tokens, or others' when its policy says
+	// DELETE; PERMISSION_DENIED before anything is deleted otherwise). A token
+	// already gone counts as deleted. When the deadline comes first, what was
+	// deleted stays deleted: call again to delete the rest.
+	PurgeUploadTokens(ctx context.Context, in *PurgeUploadTokensRequest, opts ...grpc.CallOption) (*PurgeUploadTokensResponse, error)
 }
 
 type uploadTokenServiceClient struct {
@@ -88,6 +100,15 @@ func (c *uploadTokenServiceClient) DeleteUploadToken(ctx context.Context, in *De
 	return out, nil
 }
 
+func (c *uploadTokenServiceClient) PurgeUploadTokens(ctx context.Context, in *PurgeUploadTokensRequest, opts ...grpc.CallOption) (*PurgeUploadTokensResponse, error) {
+	out := new(PurgeUploadTokensResponse)
+	err := c.cc.Invoke(ctx, "/apivideo.uploadtokens.v1.UploadTokenService/PurgeUploadTokens", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // UploadTokenServiceServer is the server API for UploadTokenService service.
 // All implementations must embed UnimplementedUploadTokenServiceServer
 // for forward compatibility
@@ -116,6 +137,18 @@ type UploadTokenServiceServer interface {
 	// PERMISSION_DENIED when the caller is read-only or its policy does not let
 	// it delete tokens that another caller created.
 	DeleteUploadToken(context.Context, *DeleteUploadTokenRequest) (*emptypb.Empty, error)
+	// Deletes every upload token that `filter` matches
+	// (https://google.aip.dev/165): for the day a service is compromised,
+	// revoke every token it created in one call. Without `force`, only counts
+	// the tokens and returns a sample, deleting nothing.
+	//
+	// Each token is deleted as by DeleteUploadToken (a few at a time): it
+	// spends api.video's write quota like any delete, and the caller needs the
+	// right to delete each (its own tokens, or others' when its policy says
+	// DELETE; PERMISSION_DENIED before anything is deleted otherwise). A token
+	// already gone counts as deleted. When the deadline comes first, what was
+	// deleted stays deleted: call again to delete the rest.
+	PurgeUploadTokens(context.Context, *PurgeUploadTokensRequest) (*PurgeUploadTokensResponse, error)
 	mustEmbedUnimplementedUploadTokenServiceServer()
 }
 
@@ -134,6 +167,9 @@ func (UnimplementedUploadTokenServiceServer) GetUploadToken(context.Context, *Ge
 }
 func (UnimplementedUploadTokenServiceServer) DeleteUploadToken(context.Context, *DeleteUploadTokenRequest) (*emptypb.Empty, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method DeleteUploadToken not implemented")
+}
+func (UnimplementedUploadTokenServiceServer) PurgeUploadTokens(context.Context, *PurgeUploadTokensRequest) (*PurgeUploadTokensResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method PurgeUploadTokens not implemented")
 }
 func (UnimplementedUploadTokenServiceServer) mustEmbedUnimplementedUploadTokenServiceServer() {}
 
@@ -220,6 +256,24 @@ func _UploadTokenService_DeleteUploadToken_Handler(srv interface{}, ctx context.
 	return interceptor(ctx, in, info, handler)
 }
 
+func _UploadTokenService_PurgeUploadTokens_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PurgeUploadTokensRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(UploadTokenServiceServer).PurgeUploadTokens(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/apivideo.uploadtokens.v1.UploadTokenService/PurgeUploadTokens",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(UploadTokenServiceServer).PurgeUploadTokens(ctx, req.(*PurgeUploadTokensRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var _UploadTokenService_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "apivideo.uploadtokens.v1.UploadTokenService",
 	HandlerType: (*UploadTokenServiceServer)(nil),
@@ -239,6 +293,10 @@ var _UploadTokenService_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DeleteUploadToken",
 			Handler:    _UploadTokenService_DeleteUploadToken_Handler,
+		},
+		{
+			MethodName: "PurgeUploadTokens",
+			Handler:    _UploadTokenService_PurgeUploadTokens_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

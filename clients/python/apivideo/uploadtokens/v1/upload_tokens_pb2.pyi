@@ -49,6 +49,22 @@ class ListUploadTokensResponse(_message.Message):
     upload_tokens: _containers.RepeatedCompositeFieldContainer[UploadToken]
     def __init__(self, upload_tokens: _Optional[_Iterable[_Union[UploadToken, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
 
+class PurgeUploadTokensRequest(_message.Message):
+    __slots__ = ["filter", "force"]
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    FORCE_FIELD_NUMBER: _ClassVar[int]
+    filter: str
+    force: bool
+    def __init__(self, filter: _Optional[str] = ..., force: bool = ...) -> None: ...
+
+class PurgeUploadTokensResponse(_message.Message):
+    __slots__ = ["purge_count", "purge_sample"]
+    PURGE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    PURGE_SAMPLE_FIELD_NUMBER: _ClassVar[int]
+    purge_count: int
+    purge_sample: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, purge_count: _Optional[int] = ..., purge_sample: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class UploadToken(_message.Message):
     __slots__ = ["created_at", "creator", "expires_at", "token", "ttl"]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]

@@ -52,6 +52,11 @@ class UploadTokenServiceStub(object):
                 request_serializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.DeleteUploadTokenRequest.SerializeToString,
                 response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
                 )
+        self.PurgeUploadTokens = channel.unary_unary(
+                '/apivideo.uploadtokens.v1.UploadTokenService/PurgeUploadTokens',
+                request_serializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.PurgeUploadTokensRequest.SerializeToString,
+                response_deserializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.PurgeUploadTokensResponse.FromString,
+                )
 
 
 class UploadTokenServiceServicer(object):
@@ -118,6 +123,23 @@ class UploadTokenServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PurgeUploadTokens(self, request, context):
+        """Deletes every upload token that `filter` matches
+        (https://google.aip.dev/165): for the day a service is compromised,
+        revoke every token it created in one call. Without `force`, only counts
+        the tokens and returns a sample, deleting nothing.
+
+        Each token is deleted as by DeleteUploadToken (a few at a time): it
+        spends api.video's write quota like any delete, and the caller needs the
+        right to delete each (its own tokens, or others' when its policy says
+        DELETE; PERMISSION_DENIED before anything is deleted otherwise). A token
+        already gone counts as deleted. When the deadline comes first, what was
+        deleted stays deleted: call again to delete the rest.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_UploadTokenServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -140,6 +162,11 @@ def add_UploadTokenServiceServicer_to_server(servicer, server):
                     servicer.DeleteUploadToken,
                     request_deserializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.DeleteUploadTokenRequest.FromString,
                     response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
+            ),
+            'PurgeUploadTokens': grpc.unary_unary_rpc_method_handler(
+                    servicer.PurgeUploadTokens,
+                    request_deserializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.PurgeUploadTokensRequest.FromString,
+                    response_serializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.PurgeUploadTokensResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -233,5 +260,22 @@ class UploadTokenService(object):
         return grpc.experimental.unary_unary(request, target, '/apivideo.uploadtokens.v1.UploadTokenService/DeleteUploadToken',
             apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.DeleteUploadTokenRequest.SerializeToString,
             google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def PurgeUploadTokens(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/apivideo.uploadtokens.v1.UploadTokenService/PurgeUploadTokens',
+            apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.PurgeUploadTokensRequest.SerializeToString,
+            apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.PurgeUploadTokensResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

@@ -8,6 +8,8 @@ import type { Empty as _google_protobuf_Empty, Empty__Output as _google_protobuf
 import type { GetUploadTokenRequest as _apivideo_uploadtokens_v1_GetUploadTokenRequest, GetUploadTokenRequest__Output as _apivideo_uploadtokens_v1_GetUploadTokenRequest__Output } from '../../../apivideo/uploadtokens/v1/GetUploadTokenRequest';
 import type { ListUploadTokensRequest as _apivideo_uploadtokens_v1_ListUploadTokensRequest, ListUploadTokensRequest__Output as _apivideo_uploadtokens_v1_ListUploadTokensRequest__Output } from '../../../apivideo/uploadtokens/v1/ListUploadTokensRequest';
 import type { ListUploadTokensResponse as _apivideo_uploadtokens_v1_ListUploadTokensResponse, ListUploadTokensResponse__Output as _apivideo_uploadtokens_v1_ListUploadTokensResponse__Output } from '../../../apivideo/uploadtokens/v1/ListUploadTokensResponse';
+import type { PurgeUploadTokensRequest as _apivideo_uploadtokens_v1_PurgeUploadTokensRequest, PurgeUploadTokensRequest__Output as _apivideo_uploadtokens_v1_PurgeUploadTokensRequest__Output } from '../../../apivideo/uploadtokens/v1/PurgeUploadTokensRequest';
+import type { PurgeUploadTokensResponse as _apivideo_uploadtokens_v1_PurgeUploadTokensResponse, PurgeUploadTokensResponse__Output as _apivideo_uploadtokens_v1_PurgeUploadTokensResponse__Output } from '../../../apivideo/uploadtokens/v1/PurgeUploadTokensResponse';
 import type { UploadToken as _apivideo_uploadtokens_v1_UploadToken, UploadToken__Output as _apivideo_uploadtokens_v1_UploadToken__Output } from '../../../apivideo/uploadtokens/v1/UploadToken';
 
 /**
@@ -122,6 +124,41 @@ export interface UploadTokenServiceClient extends grpc.Client {
   listUploadTokens(argument: _apivideo_uploadtokens_v1_ListUploadTokensRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_ListUploadTokensResponse__Output>): grpc.ClientUnaryCall;
   listUploadTokens(argument: _apivideo_uploadtokens_v1_ListUploadTokensRequest, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_ListUploadTokensResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Deletes every upload token that `filter` matches
+   * (https://google.aip.dev/165): for the day a service is compromised,
+   * revoke every token it created in one call. Without `force`, only counts
+   * the tokens and returns a sample, deleting nothing.
+   * 
+   * Each token is deleted as by DeleteUploadToken (a few at a time): it
+   * spends api.video's write quota like any delete, and the caller needs the
+   * right to delete each (its own tokens, or others' when its policy says
+   * DELETE; PERMISSION_DENIED before anything is deleted otherwise). A token
+   * already gone counts as deleted. When the deadline comes first, what was
+   * deleted stays deleted: call again to delete the rest.
+   */
+  PurgeUploadTokens(argument: _apivideo_uploadtokens_v1_PurgeUploadTokensRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_PurgeUploadTokensResponse__Output>): grpc.ClientUnaryCall;
+  PurgeUploadTokens(argument: _apivideo_uploadtokens_v1_PurgeUploadTokensRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_PurgeUploadTokensResponse__Output>): grpc.ClientUnaryCall;
+  PurgeUploadTokens(argument: _apivideo_uploadtokens_v1_PurgeUploadTokensRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_PurgeUploadTokensResponse__Output>): grpc.ClientUnaryCall;
+  PurgeUploadTokens(argument: _apivideo_uploadtokens_v1_PurgeUploadTokensRequest, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_PurgeUploadTokensResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Deletes every upload token that `filter` matches
+   * (https://google.aip.dev/165): for the day a service is compromised,
+   * revoke every token it created in one call. Without `force`, only counts
+   * the tokens and returns a sample, deleting nothing.
+   * 
+   * Each token is deleted as by DeleteUploadToken (a few at a time): it
+   * spends api.video's write quota like any delete, and the caller needs the
+   * right to delete each (its own tokens, or others' when its policy says
+   * DELETE; PERMISSION_DENIED before anything is deleted otherwise). A token
+   * already gone counts as deleted. When the deadline comes first, what was
+   * deleted stays deleted: call again to delete the rest.
+   */
+  purgeUploadTokens(argument: _apivideo_uploadtokens_v1_PurgeUploadTokensRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_PurgeUploadTokensResponse__Output>): grpc.ClientUnaryCall;
+  purgeUploadTokens(argument: _apivideo_uploadtokens_v1_PurgeUploadTokensRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_PurgeUploadTokensResponse__Output>): grpc.ClientUnaryCall;
+  purgeUploadTokens(argument: _apivideo_uploadtokens_v1_PurgeUploadTokensRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_PurgeUploadTokensResponse__Output>): grpc.ClientUnaryCall;
+  purgeUploadTokens(argument: _apivideo_uploadtokens_v1_PurgeUploadTokensRequest, callback: grpc.requestCallback<_apivideo_uploadtokens_v1_PurgeUploadTokensResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 /**
@@ -180,6 +217,21 @@ export interface UploadTokenServiceHandlers extends grpc.UntypedServiceImplement
    */
   ListUploadTokens: grpc.handleUnaryCall<_apivideo_uploadtokens_v1_ListUploadTokensRequest__Output, _apivideo_uploadtokens_v1_ListUploadTokensResponse>;
   
+  /**
+   * Deletes every upload token that `filter` matches
+   * (https://google.aip.dev/165): for the day a service is compromised,
+   * revoke every token it created in one call. Without `force`, only counts
+   * the tokens and returns a sample, deleting nothing.
+   * 
+   * Each token is deleted as by DeleteUploadToken (a few at a time): it
+   * spends api.video's write quota like any delete, and the caller needs the
+   * right to delete each (its own tokens, or others' when its policy says
+   * DELETE; PERMISSION_DENIED before anything is deleted otherwise). A token
+   * already gone counts as deleted. When the deadline comes first, what was
+   * deleted stays deleted: call again to delete the rest.
+   */
+  PurgeUploadTokens: grpc.handleUnaryCall<_apivideo_uploadtokens_v1_PurgeUploadTokensRequest__Output, _apivideo_uploadtokens_v1_PurgeUploadTokensResponse>;
+  
 }
 
 export interface UploadTokenServiceDefinition extends grpc.ServiceDefinition {
@@ -187,4 +239,5 @@ export interface UploadTokenServiceDefinition extends grpc.ServiceDefinition {
   DeleteUploadToken: MethodDefinition<_apivideo_uploadtokens_v1_DeleteUploadTokenRequest, _google_protobuf_Empty, _apivideo_uploadtokens_v1_DeleteUploadTokenRequest__Output, _google_protobuf_Empty__Output>
   GetUploadToken: MethodDefinition<_apivideo_uploadtokens_v1_GetUploadTokenRequest, _apivideo_uploadtokens_v1_UploadToken, _apivideo_uploadtokens_v1_GetUploadTokenRequest__Output, _apivideo_uploadtokens_v1_UploadToken__Output>
   ListUploadTokens: MethodDefinition<_apivideo_uploadtokens_v1_ListUploadTokensRequest, _apivideo_uploadtokens_v1_ListUploadTokensResponse, _apivideo_uploadtokens_v1_ListUploadTokensRequest__Output, _apivideo_uploadtokens_v1_ListUploadTokensResponse__Output>
+  PurgeUploadTokens: MethodDefinition<_apivideo_uploadtokens_v1_PurgeUploadTokensRequest, _apivideo_uploadtokens_v1_PurgeUploadTokensResponse, _apivideo_uploadtokens_v1_PurgeUploadTokensRequest__Output, _apivideo_uploadtokens_v1_PurgeUploadTokensResponse__Output>
 }

@@ -156,6 +156,37 @@ public final class UploadTokenServiceGrpc {
     return getDeleteUploadTokenMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<video.api.uploadtokens.v1.PurgeUploadTokensRequest,
+      video.api.uploadtokens.v1.PurgeUploadTokensResponse> getPurgeUploadTokensMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "PurgeUploadTokens",
+      requestType = video.api.uploadtokens.v1.PurgeUploadTokensRequest.class,
+      responseType = video.api.uploadtokens.v1.PurgeUploadTokensResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<video.api.uploadtokens.v1.PurgeUploadTokensRequest,
+      video.api.uploadtokens.v1.PurgeUploadTokensResponse> getPurgeUploadTokensMethod() {
+    io.grpc.MethodDescriptor<video.api.uploadtokens.v1.PurgeUploadTokensRequest, video.api.uploadtokens.v1.PurgeUploadTokensResponse> getPurgeUploadTokensMethod;
+    if ((getPurgeUploadTokensMethod = UploadTokenServiceGrpc.getPurgeUploadTokensMethod) == null) {
+      synchronized (UploadTokenServiceGrpc.class) {
+        if ((getPurgeUploadTokensMethod = UploadTokenServiceGrpc.getPurgeUploadTokensMethod) == null) {
+          UploadTokenServiceGrpc.getPurgeUploadTokensMethod = getPurgeUploadTokensMethod =
+              io.grpc.MethodDescriptor.<video.api.uploadtokens.v1.PurgeUploadTokensRequest, video.api.uploadtokens.v1.PurgeUploadTokensResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "PurgeUploadTokens"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  video.api.uploadtokens.v1.PurgeUploadTokensRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  video.api.uploadtokens.v1.PurgeUploadTokensResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new UploadTokenServiceMethodDescriptorSupplier("PurgeUploadTokens"))
+              .build();
+        }
+      }
+    }
+    return getPurgeUploadTokensMethod;
+  }
+
   /**
    * Creates a new async stub that supports all call types for the service
    */
@@ -273,6 +304,25 @@ public final class UploadTokenServiceGrpc {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getDeleteUploadTokenMethod(), responseObserver);
     }
 
+    /**
+     * <pre>
+     * Deletes every upload token that `filter` matches
+     * (https://google.aip.dev/165): for the day a service is compromised,
+     * revoke every token it created in one call. Without `force`, only counts
+     * the tokens and returns a sample, deleting nothing.
+     * Each token is deleted as by DeleteUploadToken (a few at a time): it
+     * spends api.video's write quota like any delete, and the caller needs the
+     * right to delete each (its own tokens, or others' when its policy says
+     * DELETE; PERMISSION_DENIED before anything is deleted otherwise). A token
+     * already gone counts as deleted. When the deadline comes first, what was
+     * deleted stays deleted: call again to delete the rest.
+     * </pre>
+     */
+    public void purgeUploadTokens(video.api.uploadtokens.v1.PurgeUploadTokensRequest request,
+        io.grpc.stub.StreamObserver<video.api.uploadtokens.v1.PurgeUploadTokensResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getPurgeUploadTokensMethod(), responseObserver);
+    }
+
     @java.lang.Override public final io.grpc.ServerServiceDefinition bindService() {
       return io.grpc.ServerServiceDefinition.builder(getServiceDescriptor())
           .addMethod(
@@ -303,6 +353,13 @@ public final class UploadTokenServiceGrpc {
                 video.api.uploadtokens.v1.DeleteUploadTokenRequest,
                 com.google.protobuf.Empty>(
                   this, METHODID_DELETE_UPLOAD_TOKEN)))
+          .addMethod(
+            getPurgeUploadTokensMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                video.api.uploadtokens.v1.PurgeUploadTokensRequest,
+                video.api.uploadtokens.v1.PurgeUploadTokensResponse>(
+                  this, METHODID_PURGE_UPLOAD_TOKENS)))
           .build();
     }
   }
@@ -393,6 +450,26 @@ public final class UploadTokenServiceGrpc {
       io.grpc.stub.ClientCalls.asyncUnaryCall(
           getChannel().newCall(getDeleteUploadTokenMethod(), getCallOptions()), request, responseObserver);
     }
+
+    /**
+     * <pre>
+     * Deletes every upload token that `filter` matches
+     * (https://google.aip.dev/165): for the day a service is compromised,
+     * revoke every token it created in one call. Without `force`, only counts
+     * the tokens and returns a sample, deleting nothing.
+     * Each token is deleted as by DeleteUploadToken (a few at a time): it
+     * spends api.video's write quota like any delete, and the caller needs the
+     * right to delete each (its own tokens, or others' when its policy says
+     * DELETE; PERMISSION_DENIED before anything is deleted otherwise). A token
+     * already gone counts as deleted. When the deadline comes first, what was
+     * deleted stays deleted: call again to delete the rest.
+     * </pre>
+     */
+    public void purgeUploadTokens(video.api.uploadtokens.v1.PurgeUploadTokensRequest request,
+        io.grpc.stub.StreamObserver<video.api.uploadtokens.v1.PurgeUploadTokensResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getPurgeUploadTokensMethod(), getCallOptions()), request, responseObserver);
+    }
   }
 
   /**
@@ -476,6 +553,25 @@ public final class UploadTokenServiceGrpc {
     public com.google.protobuf.Empty deleteUploadToken(video.api.uploadtokens.v1.DeleteUploadTokenRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getDeleteUploadTokenMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Deletes every upload token that `filter` matches
+     * (https://google.aip.dev/165): for the day a service is compromised,
+     * revoke every token it created in one call. Without `force`, only counts
+     * the tokens and returns a sample, deleting nothing.
+     * Each token is deleted as by DeleteUploadToken (a few at a time): it
+     * spends api.video's write quota like any delete, and the caller needs the
+     * right to delete each (its own tokens, or others' when its policy says
+     * DELETE; PERMISSION_DENIED before anything is deleted otherwise). A token
+     * already gone counts as deleted. When the deadline comes first, what was
+     * deleted stays deleted: call again to delete the rest.
+     * </pre>
+     */
+    public video.api.uploadtokens.v1.PurgeUploadTokensResponse purgeUploadTokens(video.api.uploadtokens.v1.PurgeUploadTokensRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getPurgeUploadTokensMethod(), getCallOptions(), request);
     }
   }
 
@@ -565,12 +661,33 @@ public final class UploadTokenServiceGrpc {
       return io.grpc.stub.ClientCalls.futureUnaryCall(
           getChannel().newCall(getDeleteUploadTokenMethod(), getCallOptions()), request);
     }
+
+    /**
+     * <pre>
+     * Deletes every upload token that `filter` matches
+     * (https://google.aip.dev/165): for the day a service is compromised,
+     * revoke every token it created in one call. Without `force`, only counts
+     * the tokens and returns a sample, deleting nothing.
+     * Each token is deleted as by DeleteUploadToken (a few at a time): it
+     * spends api.video's write quota like any delete, and the caller needs the
+     * right to delete each (its own tokens, or others' when its policy says
+     * DELETE; PERMISSION_DENIED before anything is deleted otherwise). A token
+     * already gone counts as deleted. When the deadline comes first, what was
+     * deleted stays deleted: call again to delete the rest.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<video.api.uploadtokens.v1.PurgeUploadTokensResponse> purgeUploadTokens(
+        video.api.uploadtokens.v1.PurgeUploadTokensRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getPurgeUploadTokensMethod(), getCallOptions()), request);
+    }
   }
 
   private static final int METHODID_CREATE_UPLOAD_TOKEN = 0;
   private static final int METHODID_LIST_UPLOAD_TOKENS = 1;
   private static final int METHODID_GET_UPLOAD_TOKEN = 2;
   private static final int METHODID_DELETE_UPLOAD_TOKEN = 3;
+  private static final int METHODID_PURGE_UPLOAD_TOKENS = 4;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -604,6 +721,10 @@ public final class UploadTokenServiceGrpc {
         case METHODID_DELETE_UPLOAD_TOKEN:
           serviceImpl.deleteUploadToken((video.api.uploadtokens.v1.DeleteUploadTokenRequest) request,
               (io.grpc.stub.StreamObserver<com.google.protobuf.Empty>) responseObserver);
+          break;
+        case METHODID_PURGE_UPLOAD_TOKENS:
+          serviceImpl.purgeUploadTokens((video.api.uploadtokens.v1.PurgeUploadTokensRequest) request,
+              (io.grpc.stub.StreamObserver<video.api.uploadtokens.v1.PurgeUploadTokensResponse>) responseObserver);
           break;
         default:
           throw new AssertionError();
@@ -670,6 +791,7 @@ public final class UploadTokenServiceGrpc {
               .addMethod(getListUploadTokensMethod())
               .addMethod(getGetUploadTokenMethod())
               .addMethod(getDeleteUploadTokenMethod())
+              .addMethod(getPurgeUploadTokensMethod())
               .build();
         }
       }

@@ -44,6 +44,16 @@ public final class UploadTokensProto {
   static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_apivideo_uploadtokens_v1_DeleteUploadTokenRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_apivideo_uploadtokens_v1_PurgeUploadTokensRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_apivideo_uploadtokens_v1_PurgeUploadTokensRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_apivideo_uploadtokens_v1_PurgeUploadTokensResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_apivideo_uploadtokens_v1_PurgeUploadTokensResponse_fieldAccessorTable;
 
   public static com.google.protobuf.Descriptors.FileDescriptor
       getDescriptor() {
@@ -70,24 +80,31 @@ public final class UploadTokensProto {
       "next_page_token\030\002 \001(\t\022\022\n\ntotal_size\030\003 \001(" +
       "\005\"&\n\025GetUploadTokenRequest\022\r\n\005token\030\001 \001(" +
       "\t\")\n\030DeleteUploadTokenRequest\022\r\n\005token\030\001" +
-      " \001(\t2\312\003\n\022UploadTokenService\022n\n\021CreateUpl" +
-      "oadToken\0222.apivideo.uploadtokens.v1.Crea" +
-      "teUploadTokenRequest\032%.apivideo.uploadto" +
-      "kens.v1.UploadToken\022y\n\020ListUploadTokens\022" +
-      "1.apivideo.uploadtokens.v1.ListUploadTok" +
-      "ensRequest\0322.apivideo.uploadtokens.v1.Li" +
-      "stUploadTokensResponse\022h\n\016GetUploadToken" +
-      "\022/.apivideo.uploadtokens.v1.GetUploadTok" +
-      "enRequest\032%.apivideo.uploadtokens.v1.Upl" +
-      "oadToken\022_\n\021DeleteUploadToken\0222.apivideo" +
-      ".uploadtokens.v1.DeleteUploadTokenReques" +
-      "t\032\026.google.protobuf.EmptyB\346\001\n\031video.api." +
-      "uploadtokens.v1B\021UploadTokensProtoP\001Z[gi" +
-      "thub.com/apivideo/upload-token-gateway/c" +
-      "lients/go/apivideo/uploadtokens/v1;uploa" +
-      "dtokensv1\242\002\003AUX\252\002\030ApiVideo.UploadTokens." +
-      "V1\312\002\030ApiVideo\\UploadTokens\\V1\352\002\032ApiVideo" +
-      "::UploadTokens::V1b\006proto3"
+      " \001(\t\"9\n\030PurgeUploadTokensRequest\022\016\n\006filt" +
+      "er\030\001 \001(\t\022\r\n\005force\030\002 \001(\010\"F\n\031PurgeUploadTo" +
+      "kensResponse\022\023\n\013purge_count\030\001 \001(\005\022\024\n\014pur" +
+      "ge_sample\030\002 \003(\t2\310\004\n\022UploadTokenService\022n" +
+      "\n\021CreateUploadToken\0222.apivideo.uploadtok" +
+      "ens.v1.CreateUploadTokenRequest\032%.apivid" +
+      "eo.uploadtokens.v1.UploadToken\022y\n\020ListUp" +
+      "loadTokens\0221.apivideo.uploadtokens.v1.Li" +
+      "stUploadTokensRequest\0322.apivideo.uploadt" +
+      "okens.v1.ListUploadTokensResponse\022h\n\016Get" +
+      "UploadToken\022/.apivideo.uploadtokens.v1.G" +
+      "etUploadTokenRequest\032%.apivideo.uploadto" +
+      "kens.v1.UploadToken\022_\n\021DeleteUploadToken" +
+      "\0222.apivideo.uploadtokens.v1.DeleteUpload" +
+      "TokenRequest\032\026.google.protobuf.Empty\022|\n\021" +
+      "PurgeUploadTokens\0222.apivideo.uploadtoken" +
+      "s.v1.PurgeUploadTokensRequest\0323.apivideo" +
+      ".uploadtokens.v1.PurgeUploadTokensRespon" +
+      "seB\346\001\n\031video.api.uploadtokens.v1B\021Upload" +
+      "TokensProtoP\001Z[github.com/apivideo/uploa" +
+      "d-token-gateway/clients/go/apivideo/uplo" +
+      "adtokens/v1;uploadtokensv1\242\002\003AUX\252\002\030ApiVi" +
+      "deo.UploadTokens.V1\312\002\030ApiVideo\\UploadTok" +
+      "ens\\V1\352\002\032ApiVideo::UploadTokens::V1b\006pro" +
+      "to3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -131,6 +148,18 @@ public final class UploadTokensProto {
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_apivideo_uploadtokens_v1_DeleteUploadTokenRequest_descriptor,
         new java.lang.String[] { "Token", });
+    internal_static_apivideo_uploadtokens_v1_PurgeUploadTokensRequest_descriptor =
+      getDescriptor().getMessageTypes().get(6);
+    internal_static_apivideo_uploadtokens_v1_PurgeUploadTokensRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_apivideo_uploadtokens_v1_PurgeUploadTokensRequest_descriptor,
+        new java.lang.String[] { "Filter", "Force", });
+    internal_static_apivideo_uploadtokens_v1_PurgeUploadTokensResponse_descriptor =
+      getDescriptor().getMessageTypes().get(7);
+    internal_static_apivideo_uploadtokens_v1_PurgeUploadTokensResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_apivideo_uploadtokens_v1_PurgeUploadTokensResponse_descriptor,
+        new java.lang.String[] { "PurgeCount", "PurgeSample", });
     com.google.protobuf.EmptyProto.getDescriptor();
     com.google.protobuf.TimestampProto.getDescriptor();
   }
