@@ -66,7 +66,8 @@ absl::Status Gateway::StartTransport() {
   metrics_ = std::make_unique<observability::GatewayMetrics>(
       metrics_registry_, UploadTokenService::service_full_name(),
       std::vector<absl::string_view>{"CreateUploadToken", "GetUploadToken",
-                                     "ListUploadTokens", "DeleteUploadToken"});
+                                     "ListUploadTokens", "DeleteUploadToken",
+                                     "PurgeUploadTokens"});
   absl::StatusOr<std::unique_ptr<http::CurlLoop>> curl_loop =
       http::CurlLoop::Create(config_.transport);
   if (!curl_loop.ok()) return curl_loop.status();

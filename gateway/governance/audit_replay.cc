@@ -34,7 +34,8 @@ void ApplyAuditEvent(const AuditEvent& event, absl::Time now,
                      ownership.created_at, now);
     }
     index.Record(event.token(), std::move(ownership), now);
-  } else if (event.rpc() == "DeleteUploadToken" &&
+  } else if ((event.rpc() == "DeleteUploadToken" ||
+              event.rpc() == "PurgeUploadTokens") &&
              (event.outcome() == "OK" || event.outcome() == "NOT_FOUND")) {
     index.Forget(event.token());
   }

@@ -4,9 +4,9 @@
 //
 // Replaying the events in order: a successful CreateUploadToken records its
 // token under its caller (and its request id, if any, in the ledger); a
-// DeleteUploadToken that succeeded, or that
-// api.video answered with NOT_FOUND, forgets it. Tokens already expired are
-// left out.
+// DeleteUploadToken (or a PurgeUploadTokens event naming a token) that
+// succeeded, or that api.video answered with NOT_FOUND, forgets it. Tokens
+// already expired are left out.
 
 #ifndef GATEWAY_GOVERNANCE_AUDIT_REPLAY_H_
 #define GATEWAY_GOVERNANCE_AUDIT_REPLAY_H_

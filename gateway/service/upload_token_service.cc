@@ -1,15 +1,20 @@
 #include "gateway/service/upload_token_service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gateway/common/status_details.h"
 #include "gateway/governance/caller_rules.h"
 #include "gateway/governance/owned_token_listing.h"
+#include "gateway/governance/token_purge.h"
 #include "gateway/observability/trace_context.h"
+#include "gateway/service/list_filter.h"
 #include "gateway/service/list_pages.h"
 #include "gateway/service/request_fields.h"
 #include "gateway/service/upstream_deadline.h"
@@ -24,6 +29,8 @@ using ::apivideo::uploadtokens::v1::DeleteUploadTokenRequest;
 using ::apivideo::uploadtokens::v1::GetUploadTokenRequest;
 using ::apivideo::uploadtokens::v1::ListUploadTokensRequest;
 using ::apivideo::uploadtokens::v1::ListUploadTokensResponse;
+using ::apivideo::uploadtokens::v1::PurgeUploadTokensRequest;
+using ::apivideo::uploadtokens::v1::PurgeUploadTokensResponse;
 using ::apivideo::uploadtokens::v1::UploadToken;
 
 UploadTokenService::UploadTokenService(
@@ -275,6 +282,89 @@ grpc::ServerUnaryReactor* UploadTokenService::DeleteUploadToken(
   return ServeOnToken(context, "DeleteUploadToken", request->token(),
                       &apivideo::UploadTokenStub::Delete, response,
                       /*writes=*/true);
+}
+
+namespace {
+
+// The creator a purge's `filter` names, or INVALID_ARGUMENT: the filter is
+// required, and only `creator = "..."` is understood.
+absl::StatusOr<std::string> PurgedCreator(absl::string_view filter) {
+  if (filter.empty()) {
+    return InvalidFieldError(
+        "filter",
+        "is required, e.g. 'creator = \"web\"': a purge names what "
+        "it deletes");
+  }
+  absl::StatusOr<ListFilter> parsed = ParseListFilter(filter);
+  if (!parsed.ok())
+    return InvalidFieldError("filter", parsed.status().message());
+  return *parsed->creator;
+}
+
+// The trace id of a W3C traceparent ("00-<32 hex>-<16 hex>-<2 hex>").
+std::string TraceIdOf(absl::string_view traceparent) {
+  return traceparent.size() >= 35 ? std::string(traceparent.substr(3, 32))
+                                  : std::string();
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* UploadTokenService::PurgeUploadTokens(
+    grpc::CallbackServerContext* context,
+    const PurgeUploadTokensRequest* request,
+    PurgeUploadTokensResponse* response) {
+  const absl::StatusOr<std::string> creator = PurgedCreator(request->filter());
+  const bool force = request->force();
+  governance::AuditEvent audit = AuditDraft("PurgeUploadTokens");
+  return Serve<governance::PurgeResult>(
+      context, "PurgeUploadTokens",
+      [&](const std::string& caller,
+          const governance::CallerLimits& limits) -> absl::Status {
+        if (!creator.ok()) return creator.status();
+        if (force) {
+          if (absl::Status may = governance::CheckMayWrite(limits, caller,
+                                                           "PurgeUploadTokens");
+              !may.ok()) {
+            return may;
+          }
+        }
+        return governance::CheckPurgeAccess(limits, caller, *creator, force);
+      },
+      [this, &creator, force, peer = context->peer()](
+          const apivideo::CallOptions& options,
+          auto done) -> std::shared_ptr<Cancellable> {
+        std::vector<std::string> tokens;
+        for (governance::OwnedToken& owned :
+             governance_.ownership->TokensOf(*creator, absl::Now())) {
+          tokens.push_back(std::move(owned.token));
+        }
+        if (!force) {
+          // A dry run: what would be deleted, from the gateway's record.
+          governance::PurgeResult counted;
+          counted.count = static_cast<int>(tokens.size());
+          tokens.resize(std::min<std::size_t>(tokens.size(),
+                                              governance::kMaxPurgeSample));
+          counted.sample = std::move(tokens);
+          apivideo::UpstreamCallInfo answered;
+          answered.source = apivideo::AnswerSource::kHit;
+          std::move(done)(apivideo::ApiResult<governance::PurgeResult>{
+              std::move(counted), answered});
+          return AnsweredHandle();
+        }
+        governance::PurgeOptions purge;
+        purge.audit = governance_.audit;
+        purge.trace_id = TraceIdOf(options.traceparent);
+        purge.peer = peer;
+        return governance::StartPurge(upstream_, std::move(tokens), options,
+                                      purge, std::move(done));
+      },
+      [response](governance::PurgeResult purged) {
+        response->set_purge_count(purged.count);
+        for (std::string& token : purged.sample) {
+          response->add_purge_sample(std::move(token));
+        }
+      },
+      std::move(audit));
 }
 
 template <typename Value>

@@ -88,6 +88,15 @@ class UploadTokenService final
       const ::apivideo::uploadtokens::v1::DeleteUploadTokenRequest* request,
       google::protobuf::Empty* response) override;
 
+  // Answered from the ownership index (the only filter is by creator); each
+  // token is deleted through the same stub as DeleteUploadToken
+  // (governance/token_purge.h).
+  grpc::ServerUnaryReactor* PurgeUploadTokens(
+      grpc::CallbackServerContext* context,
+      const ::apivideo::uploadtokens::v1::PurgeUploadTokensRequest* request,
+      ::apivideo::uploadtokens::v1::PurgeUploadTokensResponse* response)
+      override;
+
   // Calls holding a place in the in-flight limit now.
   int calls_in_flight() const { return in_flight_.in_flight(); }
 

@@ -37,6 +37,8 @@ using ::apivideo::uploadtokens::v1::DeleteUploadTokenRequest;
 using ::apivideo::uploadtokens::v1::GetUploadTokenRequest;
 using ::apivideo::uploadtokens::v1::ListUploadTokensRequest;
 using ::apivideo::uploadtokens::v1::ListUploadTokensResponse;
+using ::apivideo::uploadtokens::v1::PurgeUploadTokensRequest;
+using ::apivideo::uploadtokens::v1::PurgeUploadTokensResponse;
 using ::apivideo::uploadtokens::v1::UploadToken;
 using ::apivideo::uploadtokens::v1::UploadTokenService;
 using ::gateway::service::testing::FindDetail;
@@ -210,6 +212,17 @@ class GovernanceTest : public ::testing::Test {
     request.set_filter(filter);
     request.set_page_size(100);
     return stub_->ListUploadTokens(&context, request, &page);
+  }
+
+  grpc::Status Purge(const std::string& caller, const std::string& filter,
+                     bool force, PurgeUploadTokensResponse& response) {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    Authenticate(context, TokenOf(caller));
+    PurgeUploadTokensRequest request;
+    request.set_filter(filter);
+    request.set_force(force);
+    return stub_->PurgeUploadTokens(&context, request, &response);
   }
 
   // The tokens of a filtered list.
@@ -590,6 +603,88 @@ TEST_F(GovernanceTest, AnotherCallersSameRequestIdIsAnotherCreate) {
   ASSERT_TRUE(CreateOnce("web", 600, kRequestId, web).ok());
   ASSERT_TRUE(CreateOnce("ops", 600, kRequestId, ops).ok());
   EXPECT_NE(web.token(), ops.token());
+}
+
+// ---- Purge ----------------------------------------------------------------
+
+constexpr char kDeletesRoute[] = "DELETE /upload-tokens/{token}";
+
+TEST_F(GovernanceTest, APurgeByCreatorDeletesExactlyThatCreatorsTokens) {
+  StartGateway();
+  const std::string web_1 = MustCreate("web");
+  const std::string web_2 = MustCreate("web");
+  const std::string billing = MustCreate("billing");
+
+  PurgeUploadTokensResponse purged;
+  const grpc::Status status = Purge("ops", "creator = \"web\"", true, purged);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(purged.purge_count(), 2);
+  EXPECT_THAT(purged.purge_sample(), UnorderedElementsAre(web_1, web_2));
+  EXPECT_EQ(*emulator_->RequestCount(kDeletesRoute), 2);
+
+  UploadToken got;
+  EXPECT_EQ(Get("ops", web_1, got).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Get("ops", web_2, got).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(Get("ops", billing, got).ok());
+  EXPECT_TRUE(Listed("ops", "creator = \"web\"").empty());
+
+  // Each token deleted is an event of its own, and so is the call.
+  int purge_events = 0;
+  for (const std::string& line : AuditLines()) {
+    if (line.find(R"("rpc":"PurgeUploadTokens","caller":"ops")") ==
+        std::string::npos) {
+      continue;
+    }
+    ++purge_events;
+    EXPECT_THAT(line, HasSubstr(R"("outcome":"OK")"));
+  }
+  EXPECT_EQ(purge_events, 3);
+  const std::string audit = ReadFile(audit_log_);
+  for (const std::string& token : {web_1, web_2}) {
+    EXPECT_THAT(audit, HasSubstr(absl::StrCat(R"("token":")", token, R"(")")));
+  }
+}
+
+TEST_F(GovernanceTest, APurgeWithoutForceCountsAndDeletesNothing) {
+  StartGateway();
+  const std::string web = MustCreate("web");
+  PurgeUploadTokensResponse counted;
+  ASSERT_TRUE(Purge("web", "creator = \"web\"", false, counted).ok());
+  EXPECT_EQ(counted.purge_count(), 1);
+  EXPECT_THAT(counted.purge_sample(), UnorderedElementsAre(web));
+  EXPECT_EQ(*emulator_->RequestCount(kDeletesRoute), 0);
+  UploadToken got;
+  EXPECT_TRUE(Get("web", web, got).ok());
+}
+
+TEST_F(GovernanceTest, APurgeNeedsAFilter) {
+  StartGateway();
+  PurgeUploadTokensResponse purged;
+  const grpc::Status status = Purge("ops", "", true, purged);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const auto bad_request = FindDetail<google::rpc::BadRequest>(status);
+  ASSERT_TRUE(bad_request.has_value());
+  EXPECT_EQ(bad_request->field_violations(0).field(), "filter");
+}
+
+TEST_F(GovernanceTest, APurgeOfAnothersTokensNeedsTheRightToDeleteThem) {
+  StartGateway();
+  const std::string web = MustCreate("web");
+  PurgeUploadTokensResponse purged;
+  const grpc::Status refused =
+      Purge("billing", "creator = \"web\"", true, purged);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  ExpectGatewayReason(refused, "NOT_TOKEN_CREATOR");
+  EXPECT_EQ(*emulator_->RequestCount(kDeletesRoute), 0);
+}
+
+TEST_F(GovernanceTest, APurgedTokenStaysForgottenAfterARestart) {
+  StartGateway();
+  MustCreate("web");
+  PurgeUploadTokensResponse purged;
+  ASSERT_TRUE(Purge("web", "creator = \"web\"", true, purged).ok());
+  StartGateway();  // the same --audit_log
+  EXPECT_TRUE(Listed("web", "creator = \"web\"").empty());
 }
 
 // ---- The audit trail ------------------------------------------------------
