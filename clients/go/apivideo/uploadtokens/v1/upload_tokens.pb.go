@@ -158,9 +158,12 @@ type CreateUploadTokenRequest struct {
 	// one created at that time with that ttl, delete it if it is not wanted,
 	// and create again with a new request_id.
 	//
-	// Request ids are remembered by the gateway replica that served the call
-	// (and across its restarts with an audit log); replicas do not share them
-	// yet.
+	// Request ids are shared by the gateway's replicas when they share a Redis
+	// server: a retry may reach any replica, and one that finds the first
+	// create still running on another waits for it (ABORTED, reason
+	// CREATE_IN_PROGRESS, if that takes longer than the gateway's upstream
+	// timeout). A replica also remembers them itself, across restarts with an
+	// audit log.
 	RequestId string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 }
 

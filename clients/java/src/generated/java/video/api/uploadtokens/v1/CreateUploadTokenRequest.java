@@ -109,9 +109,12 @@ private static final long serialVersionUID = 0L;
    * should then list its own tokens (filter `creator = "&lt;caller&gt;"`), look for
    * one created at that time with that ttl, delete it if it is not wanted,
    * and create again with a new request_id.
-   * Request ids are remembered by the gateway replica that served the call
-   * (and across its restarts with an audit log); replicas do not share them
-   * yet.
+   * Request ids are shared by the gateway's replicas when they share a Redis
+   * server: a retry may reach any replica, and one that finds the first
+   * create still running on another waits for it (ABORTED, reason
+   * CREATE_IN_PROGRESS, if that takes longer than the gateway's upstream
+   * timeout). A replica also remembers them itself, across restarts with an
+   * audit log.
    * </pre>
    *
    * <code>string request_id = 2;</code>
@@ -150,9 +153,12 @@ private static final long serialVersionUID = 0L;
    * should then list its own tokens (filter `creator = "&lt;caller&gt;"`), look for
    * one created at that time with that ttl, delete it if it is not wanted,
    * and create again with a new request_id.
-   * Request ids are remembered by the gateway replica that served the call
-   * (and across its restarts with an audit log); replicas do not share them
-   * yet.
+   * Request ids are shared by the gateway's replicas when they share a Redis
+   * server: a retry may reach any replica, and one that finds the first
+   * create still running on another waits for it (ABORTED, reason
+   * CREATE_IN_PROGRESS, if that takes longer than the gateway's upstream
+   * timeout). A replica also remembers them itself, across restarts with an
+   * audit log.
    * </pre>
    *
    * <code>string request_id = 2;</code>
@@ -629,9 +635,12 @@ private static final long serialVersionUID = 0L;
      * should then list its own tokens (filter `creator = "&lt;caller&gt;"`), look for
      * one created at that time with that ttl, delete it if it is not wanted,
      * and create again with a new request_id.
-     * Request ids are remembered by the gateway replica that served the call
-     * (and across its restarts with an audit log); replicas do not share them
-     * yet.
+     * Request ids are shared by the gateway's replicas when they share a Redis
+     * server: a retry may reach any replica, and one that finds the first
+     * create still running on another waits for it (ABORTED, reason
+     * CREATE_IN_PROGRESS, if that takes longer than the gateway's upstream
+     * timeout). A replica also remembers them itself, across restarts with an
+     * audit log.
      * </pre>
      *
      * <code>string request_id = 2;</code>
@@ -669,9 +678,12 @@ private static final long serialVersionUID = 0L;
      * should then list its own tokens (filter `creator = "&lt;caller&gt;"`), look for
      * one created at that time with that ttl, delete it if it is not wanted,
      * and create again with a new request_id.
-     * Request ids are remembered by the gateway replica that served the call
-     * (and across its restarts with an audit log); replicas do not share them
-     * yet.
+     * Request ids are shared by the gateway's replicas when they share a Redis
+     * server: a retry may reach any replica, and one that finds the first
+     * create still running on another waits for it (ABORTED, reason
+     * CREATE_IN_PROGRESS, if that takes longer than the gateway's upstream
+     * timeout). A replica also remembers them itself, across restarts with an
+     * audit log.
      * </pre>
      *
      * <code>string request_id = 2;</code>
@@ -710,9 +722,12 @@ private static final long serialVersionUID = 0L;
      * should then list its own tokens (filter `creator = "&lt;caller&gt;"`), look for
      * one created at that time with that ttl, delete it if it is not wanted,
      * and create again with a new request_id.
-     * Request ids are remembered by the gateway replica that served the call
-     * (and across its restarts with an audit log); replicas do not share them
-     * yet.
+     * Request ids are shared by the gateway's replicas when they share a Redis
+     * server: a retry may reach any replica, and one that finds the first
+     * create still running on another waits for it (ABORTED, reason
+     * CREATE_IN_PROGRESS, if that takes longer than the gateway's upstream
+     * timeout). A replica also remembers them itself, across restarts with an
+     * audit log.
      * </pre>
      *
      * <code>string request_id = 2;</code>
@@ -747,9 +762,12 @@ private static final long serialVersionUID = 0L;
      * should then list its own tokens (filter `creator = "&lt;caller&gt;"`), look for
      * one created at that time with that ttl, delete it if it is not wanted,
      * and create again with a new request_id.
-     * Request ids are remembered by the gateway replica that served the call
-     * (and across its restarts with an audit log); replicas do not share them
-     * yet.
+     * Request ids are shared by the gateway's replicas when they share a Redis
+     * server: a retry may reach any replica, and one that finds the first
+     * create still running on another waits for it (ABORTED, reason
+     * CREATE_IN_PROGRESS, if that takes longer than the gateway's upstream
+     * timeout). A replica also remembers them itself, across restarts with an
+     * audit log.
      * </pre>
      *
      * <code>string request_id = 2;</code>
@@ -781,9 +799,12 @@ private static final long serialVersionUID = 0L;
      * should then list its own tokens (filter `creator = "&lt;caller&gt;"`), look for
      * one created at that time with that ttl, delete it if it is not wanted,
      * and create again with a new request_id.
-     * Request ids are remembered by the gateway replica that served the call
-     * (and across its restarts with an audit log); replicas do not share them
-     * yet.
+     * Request ids are shared by the gateway's replicas when they share a Redis
+     * server: a retry may reach any replica, and one that finds the first
+     * create still running on another waits for it (ABORTED, reason
+     * CREATE_IN_PROGRESS, if that takes longer than the gateway's upstream
+     * timeout). A replica also remembers them itself, across restarts with an
+     * audit log.
      * </pre>
      *
      * <code>string request_id = 2;</code>
