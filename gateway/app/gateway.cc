@@ -237,9 +237,14 @@ absl::Status Gateway::StartGovernance() {
       [this] { return static_cast<double>(ownership_.size()); });
   governed_api_ = std::make_unique<governance::GoverningUploadTokenStub>(
       *cached_api_, *caller_rules_, ownership_, create_rate_);
+  if (redis_ != nullptr) {
+    shared_request_ids_ = std::make_unique<governance::SharedRequestIds>(
+        *redis_, *curl_loop_, governance::SharedRequestIdsOptions());
+  }
   deduplicated_api_ =
       std::make_unique<governance::DeduplicatingUploadTokenStub>(
-          *governed_api_, request_ids_, audit_log_.get());
+          *governed_api_, request_ids_, audit_log_.get(),
+          shared_request_ids_.get());
   return absl::OkStatus();
 }
 

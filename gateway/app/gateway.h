@@ -162,8 +162,10 @@ class Gateway {
   governance::CreateRateLimiter create_rate_;
   std::unique_ptr<governance::AuditLogFile> audit_log_;
   std::unique_ptr<governance::GoverningUploadTokenStub> governed_api_;
-  // What became of each create with a request id.
+  // What became of each create with a request id: here, and with
+  // --redis_address also for the other replicas.
   governance::RequestIdLedger request_ids_;
+  std::unique_ptr<governance::SharedRequestIds> shared_request_ids_;
   std::unique_ptr<governance::DeduplicatingUploadTokenStub> deduplicated_api_;
   std::unique_ptr<service::PageTokenCodec> page_tokens_;
   std::unique_ptr<observability::AccessLog> access_log_;

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gateway/common/status_details.h"
 #include "google/protobuf/util/time_util.h"
@@ -17,46 +18,18 @@ using apivideo::ApiResult;
 using apivideo::CallOptions;
 using apivideo::UploadToken;
 
-// The caller's completion, called at most once: by the create's outcome, a
-// duplicate's wait, or the caller's cancellation, whichever comes first.
-class OnceAnswer {
- public:
-  explicit OnceAnswer(ApiCallback<UploadToken> done) : done_(std::move(done)) {}
-
-  // False when the caller had its answer already.
-  bool Answer(ApiResult<UploadToken> result) {
-    ApiCallback<UploadToken> done;
-    {
-      absl::MutexLock lock(&mu_);
-      if (!done_) return false;
-      done = std::move(done_);
-      done_ = nullptr;
-    }
-    std::move(done)(std::move(result));
-    return true;
-  }
-
- private:
-  absl::Mutex mu_;
-  ApiCallback<UploadToken> done_ ABSL_GUARDED_BY(mu_);
-};
-
 ApiResult<UploadToken> Cancelled() {
   return {absl::CancelledError("the call was cancelled; a create with a "
                                "request_id goes on, retry it to get its token"),
           {}};
 }
 
-// Cancelling answers the caller at once but leaves the create running.
-class DetachedHandle final : public Cancellable {
- public:
-  explicit DetachedHandle(std::shared_ptr<OnceAnswer> answer)
-      : answer_(std::move(answer)) {}
-  void Cancel() override { answer_->Answer(Cancelled()); }
-
- private:
-  const std::shared_ptr<OnceAnswer> answer_;
-};
+ApiResult<UploadToken> Answered(absl::StatusOr<UploadToken> value,
+                                AnswerSource source) {
+  apivideo::UpstreamCallInfo info;
+  info.source = source;
+  return {std::move(value), info};
+}
 
 // Cancelling a duplicate that waits for the first create stops its wait.
 class WaiterHandle final : public Cancellable {
@@ -87,12 +60,58 @@ std::string TraceIdOf(absl::string_view traceparent) {
 
 }  // namespace
 
+// The caller's completion, called at most once: by the create's outcome, a
+// duplicate's wait, or the caller's cancellation, whichever comes first.
+class DeduplicatingUploadTokenStub::OnceAnswer {
+ public:
+  explicit OnceAnswer(ApiCallback<UploadToken> done) : done_(std::move(done)) {}
+
+  // False when the caller had its answer already.
+  bool Answer(ApiResult<UploadToken> result) {
+    ApiCallback<UploadToken> done;
+    {
+      absl::MutexLock lock(&mu_);
+      if (!done_) return false;
+      done = std::move(done_);
+      done_ = nullptr;
+    }
+    std::move(done)(std::move(result));
+    return true;
+  }
+  bool answered() const {
+    absl::MutexLock lock(&mu_);
+    return !done_;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  ApiCallback<UploadToken> done_ ABSL_GUARDED_BY(mu_);
+};
+
+namespace {
+
+// Cancelling answers the caller at once but leaves the create running.
+template <typename Answer>
+class DetachedHandle final : public Cancellable {
+ public:
+  explicit DetachedHandle(std::shared_ptr<Answer> answer)
+      : answer_(std::move(answer)) {}
+  void Cancel() override { answer_->Answer(Cancelled()); }
+
+ private:
+  const std::shared_ptr<Answer> answer_;
+};
+
+}  // namespace
+
 DeduplicatingUploadTokenStub::DeduplicatingUploadTokenStub(
     apivideo::UploadTokenStub& upstream, RequestIdLedger& ledger,
-    AuditTrail* audit, std::function<absl::Time()> now)
+    AuditTrail* audit, SharedRequestIds* shared,
+    std::function<absl::Time()> now)
     : upstream_(upstream),
       ledger_(ledger),
       audit_(audit),
+      shared_(shared),
       now_(std::move(now)) {}
 
 std::shared_ptr<Cancellable> DeduplicatingUploadTokenStub::Create(
@@ -102,49 +121,110 @@ std::shared_ptr<Cancellable> DeduplicatingUploadTokenStub::Create(
     return upstream_.Create(ttl_seconds, options, std::move(done));
   }
   auto answer = std::make_shared<OnceAnswer>(std::move(done));
-  RequestIdLedger::Claim claim =
-      ledger_.Begin(options.caller, options.request_id, ttl_seconds, now_(),
-                    [answer](absl::StatusOr<UploadToken> outcome) {
-                      apivideo::UpstreamCallInfo shared;
-                      shared.source = AnswerSource::kCoalesced;
-                      answer->Answer({std::move(outcome), shared});
-                    });
+  RequestIdLedger::Claim claim = ledger_.Begin(
+      options.caller, options.request_id, ttl_seconds, now_(),
+      [answer](absl::StatusOr<UploadToken> outcome) {
+        answer->Answer(Answered(std::move(outcome), AnswerSource::kCoalesced));
+      });
   switch (claim.verdict) {
-    case RequestIdLedger::Claim::Verdict::kAnswered: {
+    case RequestIdLedger::Claim::Verdict::kAnswered:
       // Known already: nothing goes upstream.
-      apivideo::UpstreamCallInfo remembered;
-      remembered.source = AnswerSource::kHit;
-      answer->Answer({std::move(claim.answer), remembered});
+      answer->Answer(Answered(std::move(claim.answer), AnswerSource::kHit));
       return AnsweredHandle();
-    }
     case RequestIdLedger::Claim::Verdict::kWaiting:
       return std::make_shared<WaiterHandle>(
           ledger_, options.caller, options.request_id, claim.waiter_id);
     case RequestIdLedger::Claim::Verdict::kFirst:
       break;
   }
+  if (shared_ == nullptr) {
+    CreateFirst(ttl_seconds, options, answer, /*claimed_shared=*/false);
+  } else {
+    shared_->Claim(
+        options.caller, options.request_id, ttl_seconds, options.deadline,
+        [answer] { return answer->answered(); },
+        [this, ttl_seconds, options,
+         answer](SharedRequestIds::Outcome outcome) {
+          AnswerFromShared(ttl_seconds, options, answer, std::move(outcome));
+        });
+  }
+  return std::make_shared<DetachedHandle<OnceAnswer>>(answer);
+}
+
+void DeduplicatingUploadTokenStub::AnswerFromShared(
+    std::int32_t ttl_seconds, const CallOptions& options,
+    const std::shared_ptr<OnceAnswer>& answer,
+    SharedRequestIds::Outcome outcome) {
+  using Kind = SharedRequestIds::Outcome::Kind;
+  const std::string& caller = options.caller;
+  const std::string& id = options.request_id;
+  switch (outcome.kind) {
+    case Kind::kFirst:
+    case Kind::kUnavailable:
+      CreateFirst(ttl_seconds, options, answer,
+                  /*claimed_shared=*/outcome.kind == Kind::kFirst);
+      return;
+    case Kind::kCreated:
+      // Another replica created it (its creator already set).
+      ledger_.SettleCreated(caller, id, outcome.token);
+      answer->Answer(Answered(outcome.token, AnswerSource::kCoalesced));
+      return;
+    case Kind::kOtherTtl: {
+      const absl::Status reused =
+          RequestIdReused(id, outcome.first_ttl, ttl_seconds);
+      ledger_.SettleFailed(caller, id, reused);
+      answer->Answer(Answered(reused, AnswerSource::kHit));
+      return;
+    }
+    case Kind::kUnknown: {
+      const absl::Status unknown =
+          CreateOutcomeUnknown(id, outcome.attempted_at);
+      ledger_.SettleUnknown(caller, id);
+      answer->Answer(Answered(unknown, AnswerSource::kHit));
+      return;
+    }
+    case Kind::kStillRunning: {
+      const absl::Status running = MakeError(
+          absl::StatusCode::kAborted,
+          absl::StrCat("the create with request_id ", id,
+                       " is still running on another replica; retry it "
+                       "later to get its token"),
+          "CREATE_IN_PROGRESS");
+      ledger_.SettleFailed(caller, id, running);
+      answer->Answer(Answered(running, AnswerSource::kHit));
+      return;
+    }
+  }
+}
+
+void DeduplicatingUploadTokenStub::CreateFirst(
+    std::int32_t ttl_seconds, const CallOptions& options,
+    const std::shared_ptr<OnceAnswer>& answer, bool claimed_shared) {
   // The handle of the upstream create is dropped: cancelling this call must
   // not stop it (see the header).
-  upstream_.Create(
-      ttl_seconds, options,
-      [this, options, ttl_seconds, answer](ApiResult<UploadToken> result) {
-        if (result.value.ok()) {
-          ledger_.SettleCreated(options.caller, options.request_id,
-                                *result.value);
-        } else if (result.upstream.unanswered_send) {
-          ledger_.SettleUnknown(options.caller, options.request_id);
-        } else {
-          ledger_.SettleFailed(options.caller, options.request_id,
-                               result.value.status());
-        }
-        // Copied: the result is moved to the caller, and the audit needs it
-        // only when the caller has gone.
-        const ApiResult<UploadToken> kept = result;
-        if (!answer->Answer(std::move(result))) {
-          AuditAfterCallerLeft(options, ttl_seconds, kept);
-        }
-      });
-  return std::make_shared<DetachedHandle>(answer);
+  upstream_.Create(ttl_seconds, options,
+                   [this, options, ttl_seconds, answer,
+                    claimed_shared](ApiResult<UploadToken> result) {
+                     const std::string& caller = options.caller;
+                     const std::string& id = options.request_id;
+                     if (result.value.ok()) {
+                       ledger_.SettleCreated(caller, id, *result.value);
+                       if (claimed_shared)
+                         shared_->SettleCreated(caller, id, *result.value);
+                     } else if (result.upstream.unanswered_send) {
+                       ledger_.SettleUnknown(caller, id);
+                       if (claimed_shared) shared_->SettleUnknown(caller, id);
+                     } else {
+                       ledger_.SettleFailed(caller, id, result.value.status());
+                       if (claimed_shared) shared_->SettleFailed(caller, id);
+                     }
+                     // Copied: the result is moved to the caller, and the audit
+                     // needs it only when the caller has gone.
+                     const ApiResult<UploadToken> kept = result;
+                     if (!answer->Answer(std::move(result))) {
+                       AuditAfterCallerLeft(options, ttl_seconds, kept);
+                     }
+                   });
 }
 
 void DeduplicatingUploadTokenStub::AuditAfterCallerLeft(

@@ -11,6 +11,12 @@
 // create is written to the audit trail then, as an event with
 // after_caller_left set.
 //
+// With Redis (`shared` not null), the request ids are the replicas'
+// (shared_request_ids.h): a retry on another replica gets the same token, or
+// waits for the replica that runs the first create. This replica's own
+// ledger still answers its own duplicates, and answers alone while Redis
+// does not.
+//
 // Sits in front of GoverningUploadTokenStub: a Create that the caller's
 // policy refuses settles its key as created-nothing. List, Get and Delete,
 // and a Create without a request id, pass through.
@@ -27,16 +33,18 @@
 #include "gateway/apivideo/upload_token_stub.h"
 #include "gateway/governance/audit_trail.h"
 #include "gateway/governance/request_id_ledger.h"
+#include "gateway/governance/shared_request_ids.h"
 
 namespace gateway::governance {
 
 class DeduplicatingUploadTokenStub final : public apivideo::UploadTokenStub {
  public:
   // Every reference must outlive this object and every call started through
-  // it. `audit` may be null (no audit trail).
+  // it. `audit` may be null (no audit trail); `shared` may be null (no
+  // Redis).
   DeduplicatingUploadTokenStub(
       apivideo::UploadTokenStub& upstream, RequestIdLedger& ledger,
-      AuditTrail* audit,
+      AuditTrail* audit, SharedRequestIds* shared = nullptr,
       std::function<absl::Time()> now = [] { return absl::Now(); });
 
   std::shared_ptr<Cancellable> Create(
@@ -59,6 +67,20 @@ class DeduplicatingUploadTokenStub final : public apivideo::UploadTokenStub {
   }
 
  private:
+  class OnceAnswer;
+
+  // Sends the first create of its request id upstream, and settles the
+  // ledger (and the shared ids, when `claimed_shared`) with its outcome.
+  void CreateFirst(std::int32_t ttl_seconds,
+                   const apivideo::CallOptions& options,
+                   const std::shared_ptr<OnceAnswer>& answer,
+                   bool claimed_shared);
+  // Answers a create from what the shared ids say another replica did.
+  void AnswerFromShared(std::int32_t ttl_seconds,
+                        const apivideo::CallOptions& options,
+                        const std::shared_ptr<OnceAnswer>& answer,
+                        SharedRequestIds::Outcome outcome);
+
   // Records what became of a create whose caller had gone.
   void AuditAfterCallerLeft(
       const apivideo::CallOptions& options, std::int32_t ttl_seconds,
@@ -67,6 +89,7 @@ class DeduplicatingUploadTokenStub final : public apivideo::UploadTokenStub {
   apivideo::UploadTokenStub& upstream_;
   RequestIdLedger& ledger_;
   AuditTrail* const audit_;
+  SharedRequestIds* const shared_;
   const std::function<absl::Time()> now_;
 };
 

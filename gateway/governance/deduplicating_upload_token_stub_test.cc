@@ -73,7 +73,7 @@ class DeduplicatingUploadTokenStubTest : public ::testing::Test {
   MockUploadTokenStub upstream_;
   RequestIdLedger ledger_;
   RecordingAuditTrail audit_;
-  DeduplicatingUploadTokenStub stub_{upstream_, ledger_, &audit_,
+  DeduplicatingUploadTokenStub stub_{upstream_, ledger_, &audit_, nullptr,
                                      [] { return kNow; }};
   HeldCall<UploadToken> held_;
   std::vector<std::shared_ptr<Cancellable>> handles_;

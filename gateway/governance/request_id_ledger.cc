@@ -8,10 +8,8 @@
 #include "google/rpc/error_details.pb.h"
 
 namespace gateway::governance {
-namespace {
-
-absl::Status OtherTtl(absl::string_view request_id, std::int32_t first_ttl,
-                      std::int32_t ttl) {
+absl::Status RequestIdReused(absl::string_view request_id,
+                             std::int32_t first_ttl, std::int32_t ttl) {
   absl::Status status =
       MakeError(absl::StatusCode::kInvalidArgument,
                 absl::StrCat("invalid request: request_id: ", request_id,
@@ -22,8 +20,6 @@ absl::Status OtherTtl(absl::string_view request_id, std::int32_t first_ttl,
                     absl::StrCat("first used with ttl ", first_ttl));
   return status;
 }
-
-}  // namespace
 
 absl::Status CreateOutcomeUnknown(absl::string_view request_id,
                                   absl::Time attempted_at) {
@@ -85,7 +81,7 @@ RequestIdLedger::Claim RequestIdLedger::Begin(absl::string_view caller,
   }
   if (entry.ttl != ttl) {
     claim.verdict = Claim::Verdict::kAnswered;
-    claim.answer = OtherTtl(request_id, entry.ttl, ttl);
+    claim.answer = RequestIdReused(request_id, entry.ttl, ttl);
     return claim;
   }
   switch (entry.state) {

@@ -122,6 +122,11 @@ class RequestIdLedger {
   std::uint64_t next_waiter_id_ ABSL_GUARDED_BY(mu_) = 1;
 };
 
+// INVALID_ARGUMENT, reason REQUEST_ID_REUSED, a BadRequest on request_id:
+// what a create gets that reuses a request id with another ttl.
+absl::Status RequestIdReused(absl::string_view request_id,
+                             std::int32_t first_ttl, std::int32_t ttl);
+
 // ABORTED, reason CREATE_OUTCOME_UNKNOWN, ErrorInfo metadata attemptedAt
 // (RFC 3339): what a retry of a Create whose outcome is unknown gets.
 absl::Status CreateOutcomeUnknown(absl::string_view request_id,

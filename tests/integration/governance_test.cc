@@ -20,6 +20,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
+#include "gateway/redis/testing/redis_server.h"
 #include "gateway/service/testing/error_details.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
@@ -152,17 +153,40 @@ class GovernanceTest : public ::testing::Test {
     return stub_->CreateUploadToken(&context, request, &token);
   }
 
-  // A Create carrying `request_id`, within `deadline`.
+  // A Create carrying `request_id`, within `deadline`, on `stub` (the
+  // gateway's when null).
   grpc::Status CreateOnce(const std::string& caller, int ttl,
                           const std::string& request_id, UploadToken& token,
-                          absl::Duration deadline = absl::Seconds(5)) {
+                          absl::Duration deadline = absl::Seconds(5),
+                          UploadTokenService::Stub* stub = nullptr) {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
     Authenticate(context, TokenOf(caller));
     CreateUploadTokenRequest request;
     request.set_ttl(ttl);
     request.set_request_id(request_id);
-    return stub_->CreateUploadToken(&context, request, &token);
+    return (stub != nullptr ? stub : stub_.get())
+        ->CreateUploadToken(&context, request, &token);
+  }
+
+  // Two replicas sharing a Redis server: gateway_ and another_.
+  void StartReplicas() {
+    auto redis = gateway::redis::RedisServer::Start();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_ = *std::move(redis);
+    const std::string shared =
+        absl::StrCat("--redis_address=", redis_->address());
+    StartGateway({shared});
+    // The same callers and policy; no audit log (a file is one replica's).
+    std::vector<std::string> flags = {
+        absl::StrCat("--caller_tokens_file=", tokens_file_),
+        absl::StrCat("--caller_policy_file=", policy_file_),
+        "--token_cache_max_age=0", shared};
+    auto another =
+        GatewayProcess::Start(emulator_->base_url(), kApiKey, std::move(flags));
+    ASSERT_TRUE(another.ok()) << another.status();
+    another_ = *std::move(another);
+    another_stub_ = another_->NewStub();
   }
 
   // The emulator answers the next create `latency_ms` late.
@@ -254,6 +278,9 @@ class GovernanceTest : public ::testing::Test {
   std::unique_ptr<EmulatorProcess> emulator_;
   std::unique_ptr<GatewayProcess> gateway_;
   std::unique_ptr<UploadTokenService::Stub> stub_;
+  std::unique_ptr<gateway::redis::RedisServer> redis_;
+  std::unique_ptr<GatewayProcess> another_;
+  std::unique_ptr<UploadTokenService::Stub> another_stub_;
 };
 
 // The gateway's own ErrorInfo: reason `reason`, the gateway's domain.
@@ -593,6 +620,39 @@ TEST_F(GovernanceTest, ARestartedGatewayStillAnswersARetry) {
   UploadToken retried;
   ASSERT_TRUE(CreateOnce("web", 600, kRequestId, retried).ok());
   EXPECT_EQ(retried.token(), first.token());
+  EXPECT_EQ(*emulator_->RequestCount(kCreatesRoute), 1);
+}
+
+TEST_F(GovernanceTest, ARetryOnAnotherReplicaGetsTheSameToken) {
+  StartReplicas();
+  UploadToken first;
+  ASSERT_TRUE(CreateOnce("web", 600, kRequestId, first).ok());
+  UploadToken retried;
+  const grpc::Status status = CreateOnce("web", 600, kRequestId, retried,
+                                         absl::Seconds(5), another_stub_.get());
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(retried.token(), first.token());
+  EXPECT_EQ(retried.creator(), "web");
+  EXPECT_EQ(*emulator_->RequestCount(kCreatesRoute), 1);
+}
+
+TEST_F(GovernanceTest, ADuplicateOnAnotherReplicaWaitsForTheFirst) {
+  StartReplicas();
+  DelayNextCreate(800);
+  UploadToken first;
+  grpc::Status first_status;
+  std::thread first_call(
+      [&] { first_status = CreateOnce("web", 600, kRequestId, first); });
+  // The first create has reached the emulator, which holds its answer.
+  ASSERT_TRUE(
+      emulator_->WaitForRequests(kCreatesRoute, 1, absl::Seconds(5)).ok());
+  UploadToken duplicate;
+  const grpc::Status status = CreateOnce("web", 600, kRequestId, duplicate,
+                                         absl::Seconds(5), another_stub_.get());
+  first_call.join();
+  ASSERT_TRUE(first_status.ok()) << first_status.error_message();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(duplicate.token(), first.token());
   EXPECT_EQ(*emulator_->RequestCount(kCreatesRoute), 1);
 }
 
