@@ -237,13 +237,28 @@ absl::Status Gateway::StartGovernance() {
       [this] { return static_cast<double>(ownership_.size()); });
   governed_api_ = std::make_unique<governance::GoverningUploadTokenStub>(
       *cached_api_, *caller_rules_, ownership_, create_rate_);
+  std::vector<governance::AuditTrail*> trails;
+  if (audit_log_ != nullptr) trails.push_back(audit_log_.get());
   if (redis_ != nullptr) {
     shared_request_ids_ = std::make_unique<governance::SharedRequestIds>(
         *redis_, *curl_loop_, governance::SharedRequestIdsOptions());
+    audit_stream_ = std::make_unique<governance::RedisAuditStream>(
+        *redis_, config_.audit_retention);
+    trails.push_back(audit_stream_.get());
+    metrics_registry_.AddCallbackGauge(
+        "gateway_audit_stream_write_failures",
+        "Audit events that the Redis stream gateway:audit did not take since "
+        "start.",
+        [this] {
+          return static_cast<double>(audit_stream_->write_failures());
+        });
+  }
+  if (!trails.empty()) {
+    audit_ = std::make_unique<governance::AuditTrails>(std::move(trails));
   }
   deduplicated_api_ =
       std::make_unique<governance::DeduplicatingUploadTokenStub>(
-          *governed_api_, request_ids_, audit_log_.get(),
+          *governed_api_, request_ids_, audit_.get(),
           shared_request_ids_.get());
   return absl::OkStatus();
 }
@@ -272,7 +287,7 @@ absl::Status Gateway::StartService() {
   service::ServiceGovernance governance;
   governance.rules = caller_rules_.get();
   governance.ownership = &ownership_;
-  governance.audit = audit_log_.get();
+  governance.audit = audit_.get();
   service_ = std::make_unique<service::UploadTokenService>(
       *deduplicated_api_, *page_tokens_, *callers_, governance, scrubber_,
       *access_log_, metrics_.get(), config_.service);

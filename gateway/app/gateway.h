@@ -36,6 +36,7 @@
 #include "gateway/governance/deduplicating_upload_token_stub.h"
 #include "gateway/governance/governing_upload_token_stub.h"
 #include "gateway/governance/ownership_index.h"
+#include "gateway/governance/redis_audit_stream.h"
 #include "gateway/governance/request_id_ledger.h"
 #include "gateway/http/curl_loop.h"
 #include "gateway/observability/access_log.h"
@@ -161,6 +162,10 @@ class Gateway {
   governance::OwnershipIndex ownership_;
   governance::CreateRateLimiter create_rate_;
   std::unique_ptr<governance::AuditLogFile> audit_log_;
+  // With --redis_address, the replicas' audit stream; audit_ writes to it
+  // and to audit_log_, each when there is one.
+  std::unique_ptr<governance::RedisAuditStream> audit_stream_;
+  std::unique_ptr<governance::AuditTrails> audit_;
   std::unique_ptr<governance::GoverningUploadTokenStub> governed_api_;
   // What became of each create with a request id: here, and with
   // --redis_address also for the other replicas.

@@ -68,9 +68,14 @@ ABSL_FLAG(absl::Duration, caller_policy_reload_interval,
           "without a restart (a bad file keeps the rules in use); 0: never.");
 
 ABSL_FLAG(std::string, audit_log, Defaults().audit_log,
-          "File to append audit events to (JSON lines: every Create and "
-          "Delete, and every refused attempt); read at start to rebuild who "
-          "created which token. Empty: none.");
+          "File to append audit events to (JSON lines: every Create, Delete "
+          "and Purge, and every refused attempt); read at start to rebuild "
+          "who created which token. Empty: none.");
+
+ABSL_FLAG(absl::Duration, audit_retention, Defaults().audit_retention,
+          "With --redis_address, how long the replicas' audit stream "
+          "(gateway:audit) keeps an event; older ones are trimmed as new "
+          "ones come.");
 
 ABSL_FLAG(int, max_calls_in_flight, Defaults().service.max_calls_in_flight,
           "Calls handled at once; beyond it calls fail at once with "
@@ -254,6 +259,7 @@ GatewayConfig ConfigFromFlags() {
   config.caller_policy_reload_interval =
       absl::GetFlag(FLAGS_caller_policy_reload_interval);
   config.audit_log = absl::GetFlag(FLAGS_audit_log);
+  config.audit_retention = absl::GetFlag(FLAGS_audit_retention);
   config.service.max_calls_in_flight = absl::GetFlag(FLAGS_max_calls_in_flight);
   config.service.upstream_timeout = absl::GetFlag(FLAGS_upstream_timeout);
   config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);

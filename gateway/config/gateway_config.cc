@@ -112,6 +112,9 @@ absl::Status CheckUpstream(const GatewayConfig& config,
         "fraction of the account one replica spends alone while Redis is "
         "unreachable)");
   }
+  if (config.audit_retention <= absl::ZeroDuration()) {
+    return Refuse("--audit_retention must be positive");
+  }
   if (!(config.retry_budget.ratio >= 0)) {
     return Refuse("--retry_budget_ratio must not be negative");
   }

@@ -66,6 +66,9 @@ struct GatewayConfig {
   // and from which the ownership of tokens is rebuilt at start; empty: no
   // audit log, and ownership is forgotten at restart.
   std::string audit_log;
+  // --audit_retention: with --redis_address, how long the audit stream keeps
+  // an event.
+  absl::Duration audit_retention = absl::Hours(24 * 30);
   // --upstream_timeout, --max_calls_in_flight.
   service::UploadTokenServiceOptions service;
   // --shutdown_grace: how long calls in flight may take to finish once

@@ -153,6 +153,12 @@ TEST(ValidateReplicas, RefusesAFallbackShareOutsideZeroToOne) {
   }
 }
 
+TEST(ValidateReplicas, RefusesAnAuditRetentionOfZero) {
+  GatewayConfig config = LoopbackConfig();
+  config.audit_retention = absl::ZeroDuration();
+  EXPECT_THAT(ProblemWith(config).message(), HasSubstr("--audit_retention"));
+}
+
 TEST(ValidateUpstream, RefusesNegativeConnectionCap) {
   GatewayConfig config = LoopbackConfig();
   config.transport.max_host_connections = -1;
