@@ -244,6 +244,10 @@ absl::Status Gateway::StartGovernance() {
         *redis_, *curl_loop_, governance::SharedRequestIdsOptions());
     audit_stream_ = std::make_unique<governance::RedisAuditStream>(
         *redis_, config_.audit_retention);
+    // Who created which token, from every replica's acts.
+    audit_follower_ = std::make_unique<governance::AuditStreamFollower>(
+        *redis_, *curl_loop_, ownership_, request_ids_);
+    audit_follower_->Start();
     trails.push_back(audit_stream_.get());
     metrics_registry_.AddCallbackGauge(
         "gateway_audit_stream_write_failures",
@@ -374,6 +378,7 @@ void Gateway::Shutdown(absl::Duration grace) {
   if (key_file_watcher_ != nullptr) key_file_watcher_->Stop();
   if (caller_tokens_watcher_ != nullptr) caller_tokens_watcher_->Stop();
   if (caller_rules_watcher_ != nullptr) caller_rules_watcher_->Stop();
+  if (audit_follower_ != nullptr) audit_follower_->Stop();
   // Answers from Redis may start timers on curl_loop_: none after this.
   if (redis_ != nullptr) redis_->Shutdown();
   // Ends every upstream transfer and timer while what their callbacks use

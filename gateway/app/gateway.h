@@ -30,6 +30,7 @@
 #include "gateway/app/quota_metrics_observer.h"
 #include "gateway/app/upstream_metrics_observer.h"
 #include "gateway/config/gateway_config.h"
+#include "gateway/governance/audit_stream_follower.h"
 #include "gateway/governance/audit_trail.h"
 #include "gateway/governance/caller_rules_store.h"
 #include "gateway/governance/create_rate_limiter.h"
@@ -165,6 +166,7 @@ class Gateway {
   // With --redis_address, the replicas' audit stream; audit_ writes to it
   // and to audit_log_, each when there is one.
   std::unique_ptr<governance::RedisAuditStream> audit_stream_;
+  std::unique_ptr<governance::AuditStreamFollower> audit_follower_;
   std::unique_ptr<governance::AuditTrails> audit_;
   std::unique_ptr<governance::GoverningUploadTokenStub> governed_api_;
   // What became of each create with a request id: here, and with

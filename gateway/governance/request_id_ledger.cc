@@ -185,6 +185,8 @@ void RequestIdLedger::Restore(absl::string_view caller,
   const std::string key = KeyOf(caller, request_id);
   absl::MutexLock lock(&mu_);
   Entry& entry = entries_[key];
+  // A create running here settles by itself (its waiters with it).
+  if (entry.state == State::kRunning && !entry.waiters.empty()) return;
   entry.state = State::kCreated;
   entry.ttl = token.ttl();
   entry.attempted_at = attempted_at;

@@ -87,7 +87,9 @@ class RequestIdLedger {
                   std::uint64_t waiter_id, const absl::Status& why);
 
   // A created token known from the audit trail, attempted at `attempted_at`
-  // (a restart forgets nothing younger than the retention).
+  // (a restart forgets nothing younger than the retention), or from
+  // another replica's act. A create of the key running here with waiters
+  // is left to settle by itself.
   void Restore(absl::string_view caller, absl::string_view request_id,
                const apivideo::UploadToken& token, absl::Time attempted_at,
                absl::Time now);

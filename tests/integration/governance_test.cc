@@ -18,8 +18,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
+#include "gateway/redis/testing/connected_client.h"
 #include "gateway/redis/testing/redis_server.h"
 #include "gateway/service/testing/error_details.h"
 #include "gmock/gmock.h"
@@ -654,6 +656,81 @@ TEST_F(GovernanceTest, ADuplicateOnAnotherReplicaWaitsForTheFirst) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(duplicate.token(), first.token());
   EXPECT_EQ(*emulator_->RequestCount(kCreatesRoute), 1);
+}
+
+TEST_F(GovernanceTest, EveryReplicaKnowsWhoCreatedATokenAndAuditsToOneStream) {
+  StartReplicas();
+  const std::string token = MustCreate("web");  // through gateway_
+
+  // another_ learns it from the replicas' audit stream, a moment later.
+  ListUploadTokensRequest request;
+  request.set_filter("creator = \"web\"");
+  std::vector<std::string> listed;
+  const absl::Time give_up = absl::Now() + absl::Seconds(5);
+  while (listed.empty() && absl::Now() < give_up) {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    Authenticate(context, TokenOf("web"));
+    ListUploadTokensResponse page;
+    ASSERT_TRUE(another_stub_->ListUploadTokens(&context, request, &page).ok());
+    for (const UploadToken& listed_token : page.upload_tokens()) {
+      listed.push_back(listed_token.token());
+    }
+    if (listed.empty()) absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_THAT(listed, UnorderedElementsAre(token));
+
+  // So another_ enforces the creator's rights: web deletes its own token
+  // there, which billing may not.
+  {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    Authenticate(context, TokenOf("billing"));
+    DeleteUploadTokenRequest remove;
+    remove.set_token(token);
+    google::protobuf::Empty empty;
+    EXPECT_EQ(
+        another_stub_->DeleteUploadToken(&context, remove, &empty).error_code(),
+        grpc::StatusCode::PERMISSION_DENIED);
+  }
+  {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    Authenticate(context, TokenOf("web"));
+    DeleteUploadTokenRequest remove;
+    remove.set_token(token);
+    google::protobuf::Empty empty;
+    const grpc::Status deleted =
+        another_stub_->DeleteUploadToken(&context, remove, &empty);
+    EXPECT_TRUE(deleted.ok()) << deleted.error_message();
+  }
+
+  // Both replicas' acts are in the one stream, in order.
+  auto client = gateway::redis::ConnectedClient(*redis_);
+  ASSERT_TRUE(client.ok()) << client.status();
+  absl::Notification done;
+  absl::StatusOr<gateway::redis::RedisReply> range;
+  (*client)->Command({"XRANGE", "gateway:audit", "-", "+"},
+                     [&](absl::StatusOr<gateway::redis::RedisReply> reply) {
+                       range = std::move(reply);
+                       done.Notify();
+                     });
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(5)));
+  ASSERT_TRUE(range.ok()) << range.status();
+  std::vector<std::string> events;
+  for (const auto& entry : range->elements) {
+    events.push_back(entry.elements.at(1).elements.at(1).text);
+  }
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_THAT(events[0],
+              HasSubstr(R"("rpc":"CreateUploadToken","caller":"web")"));
+  EXPECT_THAT(events[1], HasSubstr(R"("outcome":"PERMISSION_DENIED")"));
+  EXPECT_THAT(events[2],
+              HasSubstr(R"("rpc":"DeleteUploadToken","caller":"web")"));
+  for (const std::string& event : events) {
+    EXPECT_THAT(event, Not(HasSubstr(kApiKey)));
+    EXPECT_THAT(event, Not(HasSubstr(TokenOf("web"))));
+  }
 }
 
 TEST_F(GovernanceTest, AnotherCallersSameRequestIdIsAnotherCreate) {
