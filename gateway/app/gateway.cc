@@ -234,7 +234,10 @@ absl::Status Gateway::StartGovernance() {
       "gateway_owned_tokens",
       "Upload tokens whose creator the gateway knows (created through it, "
       "neither deleted nor known to be expired).",
-      [this] { return static_cast<double>(ownership_.size()); });
+      [this] {
+        ownership_.DropExpired(absl::Now());
+        return static_cast<double>(ownership_.size());
+      });
   governed_api_ = std::make_unique<governance::GoverningUploadTokenStub>(
       *cached_api_, *caller_rules_, ownership_, create_rate_);
   std::vector<governance::AuditTrail*> trails;

@@ -8,6 +8,8 @@ void OwnershipIndex::Record(absl::string_view token, Ownership ownership,
                             absl::Time now) {
   if (ownership.expires_at <= now) return;
   absl::MutexLock lock(&mu_);
+  // Expired tokens leave as new ones come: the cost is the expired ones'.
+  DropExpiredLocked(now);
   EraseLocked(token);
   std::string key(token);
   by_creator_[ownership.creator].emplace(ownership.created_at, key);
@@ -111,6 +113,10 @@ absl::Time OwnershipIndex::NextExpiryOf(absl::string_view creator,
 
 int OwnershipIndex::DropExpired(absl::Time now) {
   absl::MutexLock lock(&mu_);
+  return DropExpiredLocked(now);
+}
+
+int OwnershipIndex::DropExpiredLocked(absl::Time now) {
   int dropped = 0;
   while (!by_expiry_.empty() && by_expiry_.begin()->first <= now) {
     // Copied: EraseLocked erases the entry the reference would point to.

@@ -13,8 +13,9 @@
 // ever, for tokens that never expire): a Get or Delete that api.video answers
 // with NOT_FOUND removes them.
 //
-// In memory, for one process. The audit log rebuilds it at start
-// (audit_replay.h); with Redis, replicas would share it (not yet).
+// In memory. The audit log rebuilds it at start (audit_replay.h); with
+// Redis, every replica applies the shared audit stream to its own
+// (audit_stream_follower.h).
 //
 // Thread-safe.
 
@@ -83,7 +84,8 @@ class OwnershipIndex {
   absl::Time NextExpiryOf(absl::string_view creator, absl::Time now) const;
 
   // Drops every token expired at `now`; Find and TokensOf never return them
-  // anyway, so this only frees memory. Returns how many were dropped.
+  // anyway, so this only frees memory (Record does it too). Returns how
+  // many were dropped.
   int DropExpired(absl::Time now);
 
   // Tokens held, expired ones not yet dropped included.
@@ -94,6 +96,7 @@ class OwnershipIndex {
   using CreatorTokens = absl::btree_set<std::pair<absl::Time, std::string>>;
 
   void EraseLocked(absl::string_view token) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  int DropExpiredLocked(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   int LiveCountLocked(absl::string_view creator, absl::Time now) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
 

@@ -125,5 +125,12 @@ TEST(OwnershipIndexTest, DropExpiredFreesOnlyExpiredTokens) {
   EXPECT_TRUE(index.Find("b", kNow + absl::Minutes(5)).has_value());
 }
 
+TEST(OwnershipIndexTest, RecordingATokenDropsTheExpiredOnes) {
+  OwnershipIndex index;
+  index.Record("a", Owned("web", absl::Minutes(1), absl::Minutes(2)), kNow);
+  index.Record("b", Owned("web", absl::Minutes(1)), kNow + absl::Minutes(5));
+  EXPECT_EQ(index.size(), 1);
+}
+
 }  // namespace
 }  // namespace gateway::governance
