@@ -237,9 +237,12 @@ type ListUploadTokensRequest struct {
 	// the caller "web" created through the gateway; such a list is answered from
 	// the gateway's own record, spends none of api.video's read quota, and does
 	// not see a token deleted outside the gateway until a Get or Delete of it
-	// finds it gone. `creator = ""` (tokens of no known creator) is not supported
-	// yet. Anything else is INVALID_ARGUMENT with a google.rpc.BadRequest on
-	// `filter`. A page_token must be used with the filter of the call that
+	// finds it gone. `creator = ""` lists the tokens of no known creator:
+	// api.video's pages (spending read quota) less the tokens whose creator the
+	// gateway knows, so a page may come out short or empty before the last
+	// (only an empty next_page_token ends the list), and total_size is an
+	// estimate. Anything else is INVALID_ARGUMENT with a google.rpc.BadRequest
+	// on `filter`. A page_token must be used with the filter of the call that
 	// returned it.
 	Filter string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
 }
@@ -478,8 +481,8 @@ type PurgeUploadTokensRequest struct {
 
 	// Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
 	// `creator = "web"` for every live token the caller "web" created through
-	// the gateway. Empty is INVALID_ARGUMENT: a purge of every token must be
-	// asked for by name.
+	// the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
+	// names the creator whose tokens it deletes.
 	Filter string `protobuf:"bytes,1,opt,name=filter,proto3" json:"filter,omitempty"`
 	// false: count the tokens and return a sample, delete nothing. true:
 	// delete them.

@@ -8,8 +8,8 @@ export interface PurgeUploadTokensRequest {
   /**
    * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
    * `creator = "web"` for every live token the caller "web" created through
-   * the gateway. Empty is INVALID_ARGUMENT: a purge of every token must be
-   * asked for by name.
+   * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
+   * names the creator whose tokens it deletes.
    */
   'filter'?: (string);
   /**
@@ -26,8 +26,8 @@ export interface PurgeUploadTokensRequest__Output {
   /**
    * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
    * `creator = "web"` for every live token the caller "web" created through
-   * the gateway. Empty is INVALID_ARGUMENT: a purge of every token must be
-   * asked for by name.
+   * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
+   * names the creator whose tokens it deletes.
    */
   'filter': (string);
   /**

@@ -76,9 +76,12 @@ public interface ListUploadTokensRequestOrBuilder extends
    * the caller "web" created through the gateway; such a list is answered from
    * the gateway's own record, spends none of api.video's read quota, and does
    * not see a token deleted outside the gateway until a Get or Delete of it
-   * finds it gone. `creator = ""` (tokens of no known creator) is not supported
-   * yet. Anything else is INVALID_ARGUMENT with a google.rpc.BadRequest on
-   * `filter`. A page_token must be used with the filter of the call that
+   * finds it gone. `creator = ""` lists the tokens of no known creator:
+   * api.video's pages (spending read quota) less the tokens whose creator the
+   * gateway knows, so a page may come out short or empty before the last
+   * (only an empty next_page_token ends the list), and total_size is an
+   * estimate. Anything else is INVALID_ARGUMENT with a google.rpc.BadRequest
+   * on `filter`. A page_token must be used with the filter of the call that
    * returned it.
    * </pre>
    *
@@ -93,9 +96,12 @@ public interface ListUploadTokensRequestOrBuilder extends
    * the caller "web" created through the gateway; such a list is answered from
    * the gateway's own record, spends none of api.video's read quota, and does
    * not see a token deleted outside the gateway until a Get or Delete of it
-   * finds it gone. `creator = ""` (tokens of no known creator) is not supported
-   * yet. Anything else is INVALID_ARGUMENT with a google.rpc.BadRequest on
-   * `filter`. A page_token must be used with the filter of the call that
+   * finds it gone. `creator = ""` lists the tokens of no known creator:
+   * api.video's pages (spending read quota) less the tokens whose creator the
+   * gateway knows, so a page may come out short or empty before the last
+   * (only an empty next_page_token ends the list), and total_size is an
+   * estimate. Anything else is INVALID_ARGUMENT with a google.rpc.BadRequest
+   * on `filter`. A page_token must be used with the filter of the call that
    * returned it.
    * </pre>
    *

@@ -55,8 +55,8 @@ private static final long serialVersionUID = 0L;
    * <pre>
    * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
    * `creator = "web"` for every live token the caller "web" created through
-   * the gateway. Empty is INVALID_ARGUMENT: a purge of every token must be
-   * asked for by name.
+   * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
+   * names the creator whose tokens it deletes.
    * </pre>
    *
    * <code>string filter = 1;</code>
@@ -79,8 +79,8 @@ private static final long serialVersionUID = 0L;
    * <pre>
    * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
    * `creator = "web"` for every live token the caller "web" created through
-   * the gateway. Empty is INVALID_ARGUMENT: a purge of every token must be
-   * asked for by name.
+   * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
+   * names the creator whose tokens it deletes.
    * </pre>
    *
    * <code>string filter = 1;</code>
@@ -474,8 +474,8 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
      * `creator = "web"` for every live token the caller "web" created through
-     * the gateway. Empty is INVALID_ARGUMENT: a purge of every token must be
-     * asked for by name.
+     * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
+     * names the creator whose tokens it deletes.
      * </pre>
      *
      * <code>string filter = 1;</code>
@@ -497,8 +497,8 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
      * `creator = "web"` for every live token the caller "web" created through
-     * the gateway. Empty is INVALID_ARGUMENT: a purge of every token must be
-     * asked for by name.
+     * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
+     * names the creator whose tokens it deletes.
      * </pre>
      *
      * <code>string filter = 1;</code>
@@ -521,8 +521,8 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
      * `creator = "web"` for every live token the caller "web" created through
-     * the gateway. Empty is INVALID_ARGUMENT: a purge of every token must be
-     * asked for by name.
+     * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
+     * names the creator whose tokens it deletes.
      * </pre>
      *
      * <code>string filter = 1;</code>
@@ -541,8 +541,8 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
      * `creator = "web"` for every live token the caller "web" created through
-     * the gateway. Empty is INVALID_ARGUMENT: a purge of every token must be
-     * asked for by name.
+     * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
+     * names the creator whose tokens it deletes.
      * </pre>
      *
      * <code>string filter = 1;</code>
@@ -558,8 +558,8 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
      * `creator = "web"` for every live token the caller "web" created through
-     * the gateway. Empty is INVALID_ARGUMENT: a purge of every token must be
-     * asked for by name.
+     * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
+     * names the creator whose tokens it deletes.
      * </pre>
      *
      * <code>string filter = 1;</code>

@@ -11,8 +11,8 @@ public interface PurgeUploadTokensRequestOrBuilder extends
    * <pre>
    * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
    * `creator = "web"` for every live token the caller "web" created through
-   * the gateway. Empty is INVALID_ARGUMENT: a purge of every token must be
-   * asked for by name.
+   * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
+   * names the creator whose tokens it deletes.
    * </pre>
    *
    * <code>string filter = 1;</code>
@@ -23,8 +23,8 @@ public interface PurgeUploadTokensRequestOrBuilder extends
    * <pre>
    * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
    * `creator = "web"` for every live token the caller "web" created through
-   * the gateway. Empty is INVALID_ARGUMENT: a purge of every token must be
-   * asked for by name.
+   * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
+   * names the creator whose tokens it deletes.
    * </pre>
    *
    * <code>string filter = 1;</code>
