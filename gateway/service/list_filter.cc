@@ -51,10 +51,6 @@ absl::StatusOr<ListFilter> ParseListFilter(absl::string_view text) {
   if (!creator.has_value() || !absl::StripAsciiWhitespace(text).empty()) {
     return absl::InvalidArgumentError(kExpected);
   }
-  if (creator->empty()) {
-    return absl::InvalidArgumentError(
-        "creator = \"\" (tokens of no known creator) is not supported yet");
-  }
   filter.normalized = absl::StrCat(
       "creator = \"",
       absl::StrReplaceAll(*creator, {{"\\", "\\\\"}, {"\"", "\\\""}}), "\"");

@@ -4,6 +4,8 @@
 //   ""                     every token
 //   creator = "web"        the tokens the caller "web" created through the
 //                          gateway
+//   creator = ""           the tokens of no known creator (created outside
+//                          the gateway, or before it kept creators)
 //
 // Spaces around the tokens are free; the name is a double-quoted string in
 // which \" and \\ stand for a quote and a backslash.
@@ -20,7 +22,7 @@
 namespace gateway::service {
 
 struct ListFilter {
-  // The creator asked for; unset: every token.
+  // The creator asked for; unset: every token; empty: no known creator.
   std::optional<std::string> creator;
   // The filter written one way, for page tokens: "" or `creator = "web"`.
   std::string normalized;

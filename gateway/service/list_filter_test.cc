@@ -50,10 +50,12 @@ TEST(ListFilterTest, RefusesAnythingElse) {
   }
 }
 
-TEST(ListFilterTest, AnEmptyCreatorIsNotSupportedYet) {
+TEST(ListFilterTest, AnEmptyCreatorAsksForTokensOfNoKnownCreator) {
   absl::StatusOr<ListFilter> filter = ParseListFilter("creator = \"\"");
-  ASSERT_FALSE(filter.ok());
-  EXPECT_THAT(filter.status().message(), HasSubstr("not supported"));
+  ASSERT_TRUE(filter.ok()) << filter.status();
+  ASSERT_TRUE(filter->creator.has_value());
+  EXPECT_EQ(*filter->creator, "");
+  EXPECT_EQ(filter->normalized, "creator = \"\"");
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "gateway/service/list_pages.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <utility>
@@ -87,7 +89,8 @@ absl::StatusOr<ListPlan> PlanListCall(
 
 void BuildListResponse(
     const ListPlan& plan, apivideo::TokenPage page, const PageTokenCodec& codec,
-    ::apivideo::uploadtokens::v1::ListUploadTokensResponse& response) {
+    ::apivideo::uploadtokens::v1::ListUploadTokensResponse& response,
+    const std::function<bool(const apivideo::UploadToken&)>& keep) {
   response.set_total_size(page.total_tokens);
   // An empty page ends the listing even if the upstream counts more pages,
   // so that a caller's loop always terminates.
@@ -98,6 +101,15 @@ void BuildListResponse(
         plan.query.page_size;
     response.set_next_page_token(
         codec.Encode({plan.order_by, next_offset, plan.filter.normalized}));
+  }
+  if (keep) {
+    // After has_next: a page emptied by the filter is no last page.
+    auto& tokens = page.tokens;
+    tokens.erase(std::remove_if(tokens.begin(), tokens.end(),
+                                [&keep](const apivideo::UploadToken& token) {
+                                  return !keep(token);
+                                }),
+                 tokens.end());
   }
   response.mutable_upload_tokens()->Swap(&page.tokens);
 }

@@ -9,6 +9,7 @@
 #ifndef GATEWAY_SERVICE_LIST_PAGES_H_
 #define GATEWAY_SERVICE_LIST_PAGES_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -36,10 +37,13 @@ absl::StatusOr<ListPlan> PlanListCall(
     const PageTokenCodec& codec);
 
 // Moves the tokens of `page` into `response` and sets total_size and,
-// unless `page` is the last one, next_page_token.
+// unless `page` is the last one, next_page_token. With `keep`, only the
+// tokens it keeps (the page may come out short, or empty, and still have a
+// next page).
 void BuildListResponse(
     const ListPlan& plan, apivideo::TokenPage page, const PageTokenCodec& codec,
-    ::apivideo::uploadtokens::v1::ListUploadTokensResponse& response);
+    ::apivideo::uploadtokens::v1::ListUploadTokensResponse& response,
+    const std::function<bool(const apivideo::UploadToken&)>& keep = nullptr);
 
 }  // namespace gateway::service
 

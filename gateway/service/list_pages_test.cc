@@ -22,6 +22,7 @@ using ::apivideo::uploadtokens::v1::ListUploadTokensResponse;
 using ::gateway::testing::ViolatedFields;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::SizeIs;
 
 constexpr absl::string_view kSecret = "list-pages-test-secret";
@@ -256,6 +257,31 @@ TEST_F(BuildListResponseTest, EmptyPageHasNoNextTokenEvenIfMorePagesCounted) {
   const ListUploadTokensResponse response = Respond(Page(0, 1, 4, 40), 10);
   EXPECT_THAT(response.next_page_token(), IsEmpty());
   EXPECT_THAT(response.upload_tokens(), IsEmpty());
+}
+
+TEST_F(BuildListResponseTest, APageTheFilterEmptiedStillHasItsNextToken) {
+  const absl::StatusOr<ListPlan> plan = Plan(10, "", "");
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  ListUploadTokensResponse response;
+  BuildListResponse(*plan, Page(10, 1, 3, 25), codec_, response,
+                    [](const apivideo::UploadToken&) { return false; });
+  EXPECT_THAT(response.upload_tokens(), IsEmpty());
+  EXPECT_THAT(response.next_page_token(), Not(IsEmpty()));
+}
+
+TEST_F(BuildListResponseTest, TheFilterKeepsOnlyWhatItKeepsInOrder) {
+  const absl::StatusOr<ListPlan> plan = Plan(3, "", "");
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  ListUploadTokensResponse response;
+  BuildListResponse(*plan, Page(3, 1, 1, 3), codec_, response,
+                    [](const apivideo::UploadToken& token) {
+                      return token.token() != "to1x1";
+                    });
+  std::vector<std::string> tokens;
+  for (const auto& token : response.upload_tokens()) {
+    tokens.push_back(token.token());
+  }
+  EXPECT_THAT(tokens, ElementsAre("to1x0", "to1x2"));
 }
 
 TEST_F(BuildListResponseTest, EmptyListingHasNoNextTokenAndZeroTotal) {

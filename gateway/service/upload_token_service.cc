@@ -242,15 +242,19 @@ grpc::ServerUnaryReactor* UploadTokenService::ListUploadTokens(
   ListPlan plan = planned.ok() ? *std::move(planned) : ListPlan();
   const apivideo::ListQuery query = plan.query;
   const std::optional<std::string> creator = plan.filter.creator;
+  // `creator = ""`: api.video's pages, less the tokens whose creator the
+  // gateway knows.
+  const bool unknown_creator = creator.has_value() && creator->empty();
   return Serve<apivideo::TokenPage>(
       context, "ListUploadTokens",
       [&](const std::string& caller, const governance::CallerLimits& limits) {
         if (!validation.ok()) return validation;
         return governance::CheckListAccess(limits, caller, creator);
       },
-      [this, query, creator](const apivideo::CallOptions& options,
-                             auto done) -> std::shared_ptr<Cancellable> {
-        if (!creator.has_value()) {
+      [this, query, creator, unknown_creator](
+          const apivideo::CallOptions& options,
+          auto done) -> std::shared_ptr<Cancellable> {
+        if (!creator.has_value() || unknown_creator) {
           return upstream_.List(query, options, std::move(done));
         }
         // The gateway's own records answer: nothing goes upstream.
@@ -262,8 +266,19 @@ grpc::ServerUnaryReactor* UploadTokenService::ListUploadTokens(
             answered});
         return AnsweredHandle();
       },
-      [this, plan = std::move(plan), response](apivideo::TokenPage page) {
-        BuildListResponse(plan, std::move(page), page_tokens_, *response);
+      [this, plan = std::move(plan), response,
+       unknown_creator](apivideo::TokenPage page) {
+        if (!unknown_creator) {
+          BuildListResponse(plan, std::move(page), page_tokens_, *response);
+          return;
+        }
+        // An estimate: the index may still hold tokens deleted elsewhere.
+        page.total_tokens =
+            std::max(0, page.total_tokens - governance_.ownership->size());
+        BuildListResponse(plan, std::move(page), page_tokens_, *response,
+                          [](const apivideo::UploadToken& token) {
+                            return token.creator().empty();
+                          });
       });
 }
 
@@ -296,8 +311,16 @@ absl::StatusOr<std::string> PurgedCreator(absl::string_view filter) {
         "it deletes");
   }
   absl::StatusOr<ListFilter> parsed = ParseListFilter(filter);
-  if (!parsed.ok())
+  if (!parsed.ok()) {
     return InvalidFieldError("filter", parsed.status().message());
+  }
+  if (parsed->creator->empty()) {
+    return InvalidFieldError(
+        "filter",
+        "a purge names a creator; list the tokens of no known creator with "
+        "ListUploadTokens (filter 'creator = \"\"') and delete them one by "
+        "one");
+  }
   return *parsed->creator;
 }
 

@@ -489,6 +489,33 @@ TEST_F(GovernanceTest, ACreatorFilterListsThatCallersTokensOnly) {
   EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens"), reads_before);
 }
 
+TEST_F(GovernanceTest, AnEmptyCreatorFilterListsTheTokensOfNoKnownCreator) {
+  StartGateway();
+  const std::string forgotten = MustCreate("web");
+  // A gateway that lost its audit log no longer knows who created it.
+  gateway_.reset();
+  std::remove(audit_log_.c_str());
+  StartGateway();
+  const std::string known = MustCreate("web");
+
+  ListUploadTokensResponse page;
+  const grpc::Status status = List("ops", "creator = \"\"", page);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(page.upload_tokens_size(), 1);
+  EXPECT_EQ(page.upload_tokens(0).token(), forgotten);
+  EXPECT_EQ(page.upload_tokens(0).creator(), "");
+  EXPECT_EQ(page.total_size(), 1);
+  EXPECT_THAT(Listed("ops", "creator = \"web\""), UnorderedElementsAre(known));
+}
+
+TEST_F(GovernanceTest, APurgeOfNoKnownCreatorIsInvalidArgument) {
+  StartGateway();
+  PurgeUploadTokensResponse purged;
+  const grpc::Status status = Purge("ops", "creator = \"\"", true, purged);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens"), 0);
+}
+
 TEST_F(GovernanceTest, AFilterOutsideTheGrammarIsInvalidArgument) {
   StartGateway();
   ListUploadTokensResponse page;
