@@ -87,6 +87,9 @@ struct CallOptions {
   // (observability/trace_context.h); empty: none.
   std::string traceparent;
   std::string tracestate;
+  // The trace id within traceparent (32 hex digits), for audit records;
+  // empty: none.
+  std::string trace_id;
   // A Create's request id (AIP-155), for the governance layer's
   // deduplication; never sent to api.video. Empty: none.
   std::string request_id;

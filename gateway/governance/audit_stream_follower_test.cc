@@ -7,7 +7,6 @@
 #include <string>
 #include <utility>
 
-#include "absl/synchronization/notification.h"
 #include "gateway/common/testing/fake_scheduler.h"
 #include "gateway/governance/redis_audit_stream.h"
 #include "gateway/redis/testing/connected_client.h"
@@ -89,10 +88,7 @@ TEST_F(AuditStreamFollowerTest, EachEventIsAppliedOnce) {
   ASSERT_TRUE(WaitForApplied(1));
   for (int i = 0; i < 5; ++i) scheduler_.Advance(absl::Milliseconds(200));
   // A later read of an unchanged stream returns nothing new.
-  absl::Notification synced;
-  client_->Command({"PING"},
-                   [&](absl::StatusOr<redis::RedisReply>) { synced.Notify(); });
-  ASSERT_TRUE(synced.WaitForNotificationWithTimeout(kWait));
+  ASSERT_TRUE(redis::CommandAndWait(*client_, {"PING"}).ok());
   EXPECT_EQ(follower_->events_applied(), 1);
 }
 

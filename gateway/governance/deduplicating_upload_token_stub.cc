@@ -52,12 +52,6 @@ class WaiterHandle final : public Cancellable {
   const std::uint64_t waiter_id_;
 };
 
-// The trace id of a W3C traceparent ("00-<32 hex>-<16 hex>-<2 hex>").
-std::string TraceIdOf(absl::string_view traceparent) {
-  return traceparent.size() >= 35 ? std::string(traceparent.substr(3, 32))
-                                  : std::string();
-}
-
 }  // namespace
 
 // The caller's completion, called at most once: by the create's outcome, a
@@ -144,8 +138,8 @@ std::shared_ptr<Cancellable> DeduplicatingUploadTokenStub::Create(
         options.caller, options.request_id, ttl_seconds, options.deadline,
         [answer] { return answer->answered(); },
         [this, ttl_seconds, options,
-         answer](SharedRequestIds::Outcome outcome) {
-          AnswerFromShared(ttl_seconds, options, answer, std::move(outcome));
+         answer](const SharedRequestIds::Outcome& outcome) {
+          AnswerFromShared(ttl_seconds, options, answer, outcome);
         });
   }
   return std::make_shared<DetachedHandle<OnceAnswer>>(answer);
@@ -154,7 +148,7 @@ std::shared_ptr<Cancellable> DeduplicatingUploadTokenStub::Create(
 void DeduplicatingUploadTokenStub::AnswerFromShared(
     std::int32_t ttl_seconds, const CallOptions& options,
     const std::shared_ptr<OnceAnswer>& answer,
-    SharedRequestIds::Outcome outcome) {
+    const SharedRequestIds::Outcome& outcome) {
   using Kind = SharedRequestIds::Outcome::Kind;
   const std::string& caller = options.caller;
   const std::string& id = options.request_id;
@@ -238,7 +232,7 @@ void DeduplicatingUploadTokenStub::AuditAfterCallerLeft(
   event.set_rpc("CreateUploadToken");
   event.set_caller(options.caller);
   event.set_request_id(options.request_id);
-  event.set_trace_id(TraceIdOf(options.traceparent));
+  event.set_trace_id(options.trace_id);
   event.set_after_caller_left(true);
   event.set_outcome(absl::StatusCodeToString(result.value.status().code()));
   if (result.value.ok()) {

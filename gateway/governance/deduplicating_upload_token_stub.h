@@ -79,7 +79,7 @@ class DeduplicatingUploadTokenStub final : public apivideo::UploadTokenStub {
   void AnswerFromShared(std::int32_t ttl_seconds,
                         const apivideo::CallOptions& options,
                         const std::shared_ptr<OnceAnswer>& answer,
-                        SharedRequestIds::Outcome outcome);
+                        const SharedRequestIds::Outcome& outcome);
 
   // Records what became of a create whose caller had gone.
   void AuditAfterCallerLeft(

@@ -7,6 +7,7 @@
 #include "gateway/apivideo/testing/mock_upload_token_stub.h"
 #include "gateway/apivideo/testing/stub_answers.h"
 #include "gateway/common/status_details.h"
+#include "gateway/governance/testing/recording_audit_trail.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
@@ -39,16 +40,9 @@ CallOptions WithRequestId(const std::string& request_id) {
   CallOptions options;
   options.caller = "web";
   options.request_id = request_id;
-  options.traceparent =
-      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  options.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
   return options;
 }
-
-class RecordingAuditTrail final : public AuditTrail {
- public:
-  void Record(const AuditEvent& event) override { events.push_back(event); }
-  std::vector<AuditEvent> events;
-};
 
 class DeduplicatingUploadTokenStubTest : public ::testing::Test {
  protected:
@@ -72,7 +66,7 @@ class DeduplicatingUploadTokenStubTest : public ::testing::Test {
 
   MockUploadTokenStub upstream_;
   RequestIdLedger ledger_;
-  RecordingAuditTrail audit_;
+  testing::RecordingAuditTrail audit_;
   DeduplicatingUploadTokenStub stub_{upstream_, ledger_, &audit_, nullptr,
                                      [] { return kNow; }};
   HeldCall<UploadToken> held_;
@@ -132,8 +126,8 @@ TEST_F(DeduplicatingUploadTokenStubTest,
   Create(kId);
   handles_.back()->Cancel();
   Settle(Token("toA", 60));
-  ASSERT_EQ(audit_.events.size(), 1u);
-  const AuditEvent& event = audit_.events[0];
+  ASSERT_EQ(audit_.events().size(), 1u);
+  const AuditEvent event = audit_.events()[0];
   EXPECT_EQ(event.rpc(), "CreateUploadToken");
   EXPECT_EQ(event.caller(), "web");
   EXPECT_EQ(event.token(), "toA");
@@ -148,7 +142,7 @@ TEST_F(DeduplicatingUploadTokenStubTest,
   HoldNextCreate();
   Create(kId);
   Settle(Token("toA"));
-  EXPECT_TRUE(audit_.events.empty()) << "the gRPC edge audits it";
+  EXPECT_TRUE(audit_.events().empty()) << "the gRPC edge audits it";
 }
 
 TEST_F(DeduplicatingUploadTokenStubTest, ACancelledDuplicateStopsWaitingOnly) {

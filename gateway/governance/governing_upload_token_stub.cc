@@ -123,23 +123,30 @@ std::shared_ptr<Cancellable> GoverningUploadTokenStub::List(
       });
 }
 
-std::shared_ptr<Cancellable> GoverningUploadTokenStub::Get(
-    absl::string_view token, const CallOptions& options,
-    ApiCallback<UploadToken> done) {
+absl::StatusOr<std::string> GoverningUploadTokenStub::AccessCreator(
+    absl::string_view token, absl::string_view caller,
+    TokenAccess access) const {
   const std::shared_ptr<const CallerRules> rules = rules_.Get();
   const std::optional<Ownership> ownership = ownership_.Find(token, now_());
   std::optional<absl::string_view> creator;
   if (ownership.has_value()) creator = ownership->creator;
-  if (absl::Status access =
-          CheckTokenAccess(rules->For(options.caller), options.caller,
-                           TokenAccess::kRead, token, creator);
-      !access.ok()) {
-    return Refuse(std::move(access), done);
+  if (absl::Status allowed =
+          CheckTokenAccess(rules->For(caller), caller, access, token, creator);
+      !allowed.ok()) {
+    return allowed;
   }
+  return ownership.has_value() ? ownership->creator : std::string();
+}
+
+std::shared_ptr<Cancellable> GoverningUploadTokenStub::Get(
+    absl::string_view token, const CallOptions& options,
+    ApiCallback<UploadToken> done) {
+  absl::StatusOr<std::string> creator =
+      AccessCreator(token, options.caller, TokenAccess::kRead);
+  if (!creator.ok()) return Refuse(creator.status(), done);
   return upstream_.Get(
       token, options,
-      [this, token = std::string(token),
-       creator = ownership.has_value() ? ownership->creator : "",
+      [this, token = std::string(token), creator = *std::move(creator),
        done = std::move(done)](ApiResult<UploadToken> result) mutable {
         if (result.value.ok()) {
           result.value->set_creator(creator);
@@ -153,15 +160,10 @@ std::shared_ptr<Cancellable> GoverningUploadTokenStub::Get(
 std::shared_ptr<Cancellable> GoverningUploadTokenStub::Delete(
     absl::string_view token, const CallOptions& options,
     ApiCallback<google::protobuf::Empty> done) {
-  const std::shared_ptr<const CallerRules> rules = rules_.Get();
-  const std::optional<Ownership> ownership = ownership_.Find(token, now_());
-  std::optional<absl::string_view> creator;
-  if (ownership.has_value()) creator = ownership->creator;
-  if (absl::Status access =
-          CheckTokenAccess(rules->For(options.caller), options.caller,
-                           TokenAccess::kDelete, token, creator);
-      !access.ok()) {
-    return Refuse(std::move(access), done);
+  if (absl::StatusOr<std::string> creator =
+          AccessCreator(token, options.caller, TokenAccess::kDelete);
+      !creator.ok()) {
+    return Refuse(creator.status(), done);
   }
   return upstream_.Delete(
       token, options,

@@ -23,9 +23,11 @@
 #include <functional>
 #include <memory>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "gateway/apivideo/upload_token_stub.h"
+#include "gateway/governance/caller_rules.h"
 #include "gateway/governance/caller_rules_store.h"
 #include "gateway/governance/create_rate_limiter.h"
 #include "gateway/governance/ownership_index.h"
@@ -57,6 +59,11 @@ class GoverningUploadTokenStub final : public apivideo::UploadTokenStub {
  private:
   // The creator of `token` if the index knows it, else "".
   std::string CreatorOf(absl::string_view token) const;
+  // CreatorOf, when `caller` may `access` the token under its rules;
+  // PERMISSION_DENIED otherwise.
+  absl::StatusOr<std::string> AccessCreator(absl::string_view token,
+                                            absl::string_view caller,
+                                            TokenAccess access) const;
 
   apivideo::UploadTokenStub& upstream_;
   const CallerRulesStore& rules_;

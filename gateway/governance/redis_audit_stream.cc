@@ -19,7 +19,7 @@ void RedisAuditStream::Record(const AuditEvent& event) {
   redis_.Command(
       {"XADD", kAuditStreamKey, "MINID", "~", absl::StrCat(oldest_kept), "*",
        "event", AuditEventToJson(event)},
-      [failures = failures_](absl::StatusOr<redis::RedisReply> reply) {
+      [failures = failures_](const absl::StatusOr<redis::RedisReply>& reply) {
         if (reply.ok()) return;
         // Logged once per hundred, so that a Redis outage does not flood
         // the log; the count is a metric.

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "gateway/redis/testing/connected_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -40,15 +39,7 @@ class RedisAuditStreamTest : public ::testing::Test {
   }
 
   absl::StatusOr<redis::RedisReply> Command(std::vector<std::string> argv) {
-    absl::Notification done;
-    absl::StatusOr<redis::RedisReply> reply;
-    client_->Command(std::move(argv),
-                     [&](absl::StatusOr<redis::RedisReply> answer) {
-                       reply = std::move(answer);
-                       done.Notify();
-                     });
-    EXPECT_TRUE(done.WaitForNotificationWithTimeout(kWait));
-    return reply;
+    return redis::CommandAndWait(*client_, std::move(argv));
   }
 
   // The "event" field of every entry of the stream, oldest first.

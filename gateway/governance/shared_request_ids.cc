@@ -108,10 +108,10 @@ void SharedRequestIds::Claim(const std::string& caller,
   claiming->done = std::move(done);
   claiming->running_value = Encode(
       kRunning, ttl, now_(), upstream_deadline + options_.running_margin, "");
-  Look(std::move(claiming));
+  Look(claiming);
 }
 
-void SharedRequestIds::Look(std::shared_ptr<Claiming> claiming) {
+void SharedRequestIds::Look(const std::shared_ptr<Claiming>& claiming) {
   redis_.Command(
       {"SET", KeyOf(claiming->caller, claiming->request_id),
        claiming->running_value, "NX", "GET", "PX",
@@ -165,7 +165,7 @@ void SharedRequestIds::Replace(const std::string& caller,
                                std::string value) {
   redis_.Command(
       {"SET", KeyOf(caller, request_id), std::move(value), "XX", "KEEPTTL"},
-      [](absl::StatusOr<redis::RedisReply>) {});
+      [](const absl::StatusOr<redis::RedisReply>&) {});
 }
 
 void SharedRequestIds::SettleCreated(const std::string& caller,
@@ -179,14 +179,14 @@ void SharedRequestIds::SettleCreated(const std::string& caller,
 void SharedRequestIds::SettleFailed(const std::string& caller,
                                     const std::string& request_id) {
   redis_.Command({"DEL", KeyOf(caller, request_id)},
-                 [](absl::StatusOr<redis::RedisReply>) {});
+                 [](const absl::StatusOr<redis::RedisReply>&) {});
 }
 
 void SharedRequestIds::SettleUnknown(const std::string& caller,
                                      const std::string& request_id) {
   redis_.Command(
       {"EVAL", std::string(kMarkUnknown), "1", KeyOf(caller, request_id)},
-      [](absl::StatusOr<redis::RedisReply>) {});
+      [](const absl::StatusOr<redis::RedisReply>&) {});
 }
 
 }  // namespace gateway::governance

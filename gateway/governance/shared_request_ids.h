@@ -100,7 +100,7 @@ class SharedRequestIds {
 
  private:
   struct Claiming;
-  void Look(std::shared_ptr<Claiming> claiming);
+  void Look(const std::shared_ptr<Claiming>& claiming);
   // Replaces the value of a key this replica claimed, keeping its expiry.
   void Replace(const std::string& caller, const std::string& request_id,
                std::string value);

@@ -76,12 +76,7 @@ class SharedRequestIdsTest : public ::testing::Test {
 
   // Waits until every command sent so far has been answered: Redis answers
   // one connection's commands in order.
-  void Sync() {
-    absl::Notification done;
-    client_->Command({"PING"},
-                     [&](absl::StatusOr<redis::RedisReply>) { done.Notify(); });
-    ASSERT_TRUE(done.WaitForNotificationWithTimeout(kWait));
-  }
+  void Sync() { ASSERT_TRUE(redis::CommandAndWait(*client_, {"PING"}).ok()); }
 
   testing::FakeScheduler scheduler_;
   std::unique_ptr<redis::RedisServer> server_;

@@ -70,15 +70,16 @@ class Purge final : public Cancellable,
     std::shared_ptr<Cancellable> handle =
         stub_.Delete(tokens_[index], call_,
                      [self = shared_from_this(),
-                      index](ApiResult<google::protobuf::Empty> result) {
-                       self->OnDeleted(index, std::move(result));
+                      index](const ApiResult<google::protobuf::Empty>& result) {
+                       self->OnDeleted(index, result);
                      });
     absl::MutexLock lock(&mu_);
     // Still running (not answered at once): keep its handle for Cancel.
     if (!ended_.contains(index)) running_.emplace(index, std::move(handle));
   }
 
-  void OnDeleted(std::size_t index, ApiResult<google::protobuf::Empty> result) {
+  void OnDeleted(std::size_t index,
+                 const ApiResult<google::protobuf::Empty>& result) {
     const bool gone =
         result.value.ok() || absl::IsNotFound(result.value.status());
     if (gone) Audit(index, result.value.status());
@@ -131,7 +132,9 @@ class Purge final : public Cancellable,
         purged.count = count_;
         const std::size_t sample =
             std::min<std::size_t>(tokens_.size(), kMaxPurgeSample);
-        purged.sample.assign(tokens_.begin(), tokens_.begin() + sample);
+        purged.sample.assign(
+            tokens_.begin(),
+            tokens_.begin() + static_cast<std::ptrdiff_t>(sample));
         result.value = std::move(purged);
       }
     }

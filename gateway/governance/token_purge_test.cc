@@ -6,6 +6,7 @@
 
 #include "gateway/apivideo/testing/mock_upload_token_stub.h"
 #include "gateway/apivideo/testing/stub_answers.h"
+#include "gateway/governance/testing/recording_audit_trail.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -21,12 +22,6 @@ using ::testing::_;
 using ::testing::ElementsAre;
 using ::testing::Eq;
 using Empty = ::google::protobuf::Empty;
-
-class RecordingAuditTrail final : public AuditTrail {
- public:
-  void Record(const AuditEvent& event) override { events.push_back(event); }
-  std::vector<AuditEvent> events;
-};
 
 class TokenPurgeTest : public ::testing::Test {
  protected:
@@ -49,7 +44,7 @@ class TokenPurgeTest : public ::testing::Test {
   }
 
   MockUploadTokenStub upstream_;
-  RecordingAuditTrail audit_;
+  testing::RecordingAuditTrail audit_;
   std::shared_ptr<Cancellable> handle_;
 };
 
@@ -126,14 +121,14 @@ TEST_F(TokenPurgeTest, EachTokenGoneIsAnAuditEvent) {
   EXPECT_CALL(upstream_, Delete(Eq(absl::string_view("to2")), _, _))
       .WillOnce(AnswerWith<Empty>(absl::NotFoundError("gone")));
   Purge({"to1", "to2"}, 1);
-  ASSERT_EQ(audit_.events.size(), 2u);
-  EXPECT_EQ(audit_.events[0].rpc(), "PurgeUploadTokens");
-  EXPECT_EQ(audit_.events[0].caller(), "ops");
-  EXPECT_EQ(audit_.events[0].token(), "to1");
-  EXPECT_EQ(audit_.events[0].outcome(), "OK");
-  EXPECT_EQ(audit_.events[0].trace_id(), "4bf92f3577b34da6a3ce929d0e0e4736");
-  EXPECT_EQ(audit_.events[1].token(), "to2");
-  EXPECT_EQ(audit_.events[1].outcome(), "NOT_FOUND");
+  ASSERT_EQ(audit_.events().size(), 2u);
+  EXPECT_EQ(audit_.events()[0].rpc(), "PurgeUploadTokens");
+  EXPECT_EQ(audit_.events()[0].caller(), "ops");
+  EXPECT_EQ(audit_.events()[0].token(), "to1");
+  EXPECT_EQ(audit_.events()[0].outcome(), "OK");
+  EXPECT_EQ(audit_.events()[0].trace_id(), "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(audit_.events()[1].token(), "to2");
+  EXPECT_EQ(audit_.events()[1].outcome(), "NOT_FOUND");
 }
 
 TEST(CheckPurgeAccess, ACallerMayPurgeItsOwnTokens) {

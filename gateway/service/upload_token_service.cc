@@ -167,6 +167,7 @@ grpc::ServerUnaryReactor* UploadTokenService::Serve(
   apivideo::CallOptions call_options;
   call_options.deadline = *deadline;
   call_options.caller = std::move(caller);
+  call_options.trace_id = std::string(trace.trace_id());
   call_options.traceparent = std::move(trace.traceparent);
   call_options.tracestate = std::move(trace.tracestate);
   reactor->Attach(
@@ -324,12 +325,6 @@ absl::StatusOr<std::string> PurgedCreator(absl::string_view filter) {
   return *parsed->creator;
 }
 
-// The trace id of a W3C traceparent ("00-<32 hex>-<16 hex>-<2 hex>").
-std::string TraceIdOf(absl::string_view traceparent) {
-  return traceparent.size() >= 35 ? std::string(traceparent.substr(3, 32))
-                                  : std::string();
-}
-
 }  // namespace
 
 grpc::ServerUnaryReactor* UploadTokenService::PurgeUploadTokens(
@@ -376,7 +371,7 @@ grpc::ServerUnaryReactor* UploadTokenService::PurgeUploadTokens(
         }
         governance::PurgeOptions purge;
         purge.audit = governance_.audit;
-        purge.trace_id = TraceIdOf(options.traceparent);
+        purge.trace_id = options.trace_id;
         purge.peer = peer;
         return governance::StartPurge(upstream_, std::move(tokens), options,
                                       purge, std::move(done));

@@ -16,6 +16,7 @@
 #include "gateway/apivideo/testing/mock_upload_token_stub.h"
 #include "gateway/common/status_details.h"
 #include "gateway/common/testing/temp_file.h"
+#include "gateway/governance/testing/recording_audit_trail.h"
 #include "gateway/security/caller_policy.h"
 #include "gateway/security/caller_policy_store.h"
 #include "gateway/service/testing/error_details.h"
@@ -78,22 +79,6 @@ struct HeldCall {
 };
 
 // Keeps every audit event, for the test to read.
-class RecordingAuditTrail final : public governance::AuditTrail {
- public:
-  void Record(const governance::AuditEvent& event) override {
-    absl::MutexLock lock(&mu_);
-    events_.push_back(event);
-  }
-  std::vector<governance::AuditEvent> events() const {
-    absl::MutexLock lock(&mu_);
-    return events_;
-  }
-
- private:
-  mutable absl::Mutex mu_;
-  std::vector<governance::AuditEvent> events_ ABSL_GUARDED_BY(mu_);
-};
-
 class UploadTokenServiceOnMockTest : public ::testing::Test {
  protected:
   ~UploadTokenServiceOnMockTest() override {
@@ -154,7 +139,7 @@ class UploadTokenServiceOnMockTest : public ::testing::Test {
   std::unique_ptr<gateway::testing::TempFile> policy_file_;
   std::unique_ptr<governance::CallerRulesStore> rules_;
   governance::OwnershipIndex ownership_;
-  RecordingAuditTrail audit_;
+  governance::testing::RecordingAuditTrail audit_;
   security::SecretScrubber scrubber_;
   observability::AccessLog access_log_{/*enabled=*/false};
   std::unique_ptr<UploadTokenService> service_;
@@ -415,6 +400,7 @@ TEST_F(UploadTokenServiceOnMockTest, CallersTraceContextGoesUpstreamUnchanged) {
   const apivideo::CallOptions seen = OptionsOfAGet(context);
   EXPECT_EQ(seen.traceparent, kTraceparent);
   EXPECT_EQ(seen.tracestate, "vendor=abc");
+  EXPECT_EQ(seen.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
 }
 
 TEST_F(UploadTokenServiceOnMockTest, CallersNameGoesUpstream) {

@@ -18,7 +18,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
 #include "gateway/redis/testing/connected_client.h"
@@ -735,14 +734,9 @@ TEST_F(GovernanceTest, EveryReplicaKnowsWhoCreatedATokenAndAuditsToOneStream) {
   // Both replicas' acts are in the one stream, in order.
   auto client = gateway::redis::ConnectedClient(*redis_);
   ASSERT_TRUE(client.ok()) << client.status();
-  absl::Notification done;
-  absl::StatusOr<gateway::redis::RedisReply> range;
-  (*client)->Command({"XRANGE", "gateway:audit", "-", "+"},
-                     [&](absl::StatusOr<gateway::redis::RedisReply> reply) {
-                       range = std::move(reply);
-                       done.Notify();
-                     });
-  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(5)));
+  const absl::StatusOr<gateway::redis::RedisReply> range =
+      gateway::redis::CommandAndWait(**client,
+                                     {"XRANGE", "gateway:audit", "-", "+"});
   ASSERT_TRUE(range.ok()) << range.status();
   std::vector<std::string> events;
   for (const auto& entry : range->elements) {

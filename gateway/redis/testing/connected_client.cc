@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -33,6 +34,24 @@ absl::StatusOr<RedisWithClient> StartRedisWithClient() {
       ConnectedClient(**server);
   if (!client.ok()) return client.status();
   return RedisWithClient{*std::move(server), *std::move(client)};
+}
+
+absl::StatusOr<RedisReply> CommandAndWait(RedisCommander& redis,
+                                          std::vector<std::string> argv) {
+  // Shared with the callback, which may come after a timeout here.
+  struct Wait {
+    absl::Notification done;
+    absl::StatusOr<RedisReply> reply;
+  };
+  auto wait = std::make_shared<Wait>();
+  redis.Command(std::move(argv), [wait](absl::StatusOr<RedisReply> reply) {
+    wait->reply = std::move(reply);
+    wait->done.Notify();
+  });
+  if (!wait->done.WaitForNotificationWithTimeout(absl::Seconds(5))) {
+    return absl::DeadlineExceededError("test: no Redis reply in 5s");
+  }
+  return wait->reply;
 }
 
 }  // namespace gateway::redis

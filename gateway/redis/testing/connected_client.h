@@ -5,6 +5,8 @@
 #define GATEWAY_REDIS_TESTING_CONNECTED_CLIENT_H_
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "gateway/redis/redis_client.h"
@@ -23,6 +25,12 @@ struct RedisWithClient {
   std::unique_ptr<RedisClient> client;
 };
 absl::StatusOr<RedisWithClient> StartRedisWithClient();
+
+// Sends `argv` through `redis` and waits for the reply: DEADLINE_EXCEEDED
+// when none comes within 5 s. Redis answers one connection's commands in
+// order, so this also waits for every command sent before it.
+absl::StatusOr<RedisReply> CommandAndWait(RedisCommander& redis,
+                                          std::vector<std::string> argv);
 
 }  // namespace gateway::redis
 
