@@ -238,8 +238,13 @@ absl::Status Gateway::StartGovernance() {
         ownership_.DropExpired(absl::Now());
         return static_cast<double>(ownership_.size());
       });
+  if (redis_ != nullptr) {
+    shared_create_rate_ =
+        std::make_unique<governance::SharedCreateRate>(*redis_);
+  }
   governed_api_ = std::make_unique<governance::GoverningUploadTokenStub>(
-      *cached_api_, *caller_rules_, ownership_, create_rate_);
+      *cached_api_, *caller_rules_, ownership_, create_rate_,
+      shared_create_rate_.get());
   std::vector<governance::AuditTrail*> trails;
   if (audit_log_ != nullptr) trails.push_back(audit_log_.get());
   if (redis_ != nullptr) {

@@ -162,6 +162,8 @@ class Gateway {
   std::unique_ptr<security::FileWatcher> caller_rules_watcher_;
   governance::OwnershipIndex ownership_;
   governance::CreateRateLimiter create_rate_;
+  // With --redis_address: creates_per_minute counted for all replicas.
+  std::unique_ptr<governance::SharedCreateRate> shared_create_rate_;
   std::unique_ptr<governance::AuditLogFile> audit_log_;
   // With --redis_address, the replicas' audit stream; audit_ writes to it
   // and to audit_log_, each when there is one.

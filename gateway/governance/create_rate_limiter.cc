@@ -24,6 +24,24 @@ void CreateRateLimiter::Refill(Bucket& bucket, absl::Time now) {
   bucket.updated = now;
 }
 
+absl::Status CreateRateExceeded(absl::string_view caller,
+                                int creates_per_minute, absl::Duration wait) {
+  absl::Status status = MakeError(
+      absl::StatusCode::kResourceExhausted,
+      absl::StrCat("caller \"", caller, "\" has used its ", creates_per_minute,
+                   " creates per minute (creates_per_minute); retry after ",
+                   absl::FormatDuration(absl::Ceil(wait, absl::Seconds(1)))),
+      "CALLER_CREATE_RATE_EXCEEDED");
+  google::rpc::QuotaFailure failure;
+  google::rpc::QuotaFailure::Violation* violation = failure.add_violations();
+  violation->set_subject(absl::StrCat("caller:", caller));
+  violation->set_description(
+      absl::StrCat("at most ", creates_per_minute, " creates per minute"));
+  AddDetail(status, failure);
+  AddRetryInfo(status, wait);
+  return status;
+}
+
 absl::Status CreateRateLimiter::TryCreate(absl::string_view caller,
                                           int creates_per_minute,
                                           absl::Time now) {
@@ -48,20 +66,7 @@ absl::Status CreateRateLimiter::TryCreate(absl::string_view caller,
   }
   const absl::Duration wait =
       absl::Seconds((1.0 - bucket.tokens) * 60.0 / capacity);
-  absl::Status status = MakeError(
-      absl::StatusCode::kResourceExhausted,
-      absl::StrCat("caller \"", caller, "\" has used its ", creates_per_minute,
-                   " creates per minute (creates_per_minute); retry after ",
-                   absl::FormatDuration(absl::Ceil(wait, absl::Seconds(1)))),
-      "CALLER_CREATE_RATE_EXCEEDED");
-  google::rpc::QuotaFailure failure;
-  google::rpc::QuotaFailure::Violation* violation = failure.add_violations();
-  violation->set_subject(absl::StrCat("caller:", caller));
-  violation->set_description(
-      absl::StrCat("at most ", creates_per_minute, " creates per minute"));
-  AddDetail(status, failure);
-  AddRetryInfo(status, wait);
-  return status;
+  return CreateRateExceeded(caller, creates_per_minute, wait);
 }
 
 void CreateRateLimiter::Refund(absl::string_view caller, absl::Time now) {

@@ -21,6 +21,12 @@
 
 namespace gateway::governance {
 
+// RESOURCE_EXHAUSTED (reason CALLER_CREATE_RATE_EXCEEDED) with a QuotaFailure
+// (subject "caller:<name>") and a RetryInfo of `wait`: a create beyond the
+// caller's rate.
+absl::Status CreateRateExceeded(absl::string_view caller,
+                                int creates_per_minute, absl::Duration wait);
+
 class CreateRateLimiter {
  public:
   // Takes one create from `caller`'s bucket at `now`; 0 per minute: no

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "gateway/common/status_details.h"
 #include "gateway/governance/caller_rules.h"
 #include "google/rpc/error_details.pb.h"
@@ -52,14 +53,49 @@ absl::Status LiveTokensExceeded(absl::string_view caller, int max_live,
 
 }  // namespace
 
+// The handle of a create that waits for the shared rate before it goes
+// upstream: a cancel that comes first stops it from going.
+class GoverningUploadTokenStub::DeferredHandle final : public Cancellable {
+ public:
+  void Cancel() override {
+    std::shared_ptr<Cancellable> started;
+    {
+      absl::MutexLock lock(&mu_);
+      cancelled_ = true;
+      started = started_;
+    }
+    if (started != nullptr) started->Cancel();
+  }
+  // The create went upstream as `started`.
+  void Started(std::shared_ptr<Cancellable> started) {
+    bool cancelled = false;
+    {
+      absl::MutexLock lock(&mu_);
+      started_ = started;
+      cancelled = cancelled_;
+    }
+    if (cancelled) started->Cancel();
+  }
+  bool cancelled() const {
+    absl::MutexLock lock(&mu_);
+    return cancelled_;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  std::shared_ptr<Cancellable> started_ ABSL_GUARDED_BY(mu_);
+};
+
 GoverningUploadTokenStub::GoverningUploadTokenStub(
     apivideo::UploadTokenStub& upstream, const CallerRulesStore& rules,
     OwnershipIndex& ownership, CreateRateLimiter& create_rate,
-    std::function<absl::Time()> now)
+    SharedCreateRate* shared_rate, std::function<absl::Time()> now)
     : upstream_(upstream),
       rules_(rules),
       ownership_(ownership),
       create_rate_(create_rate),
+      shared_rate_(shared_rate),
       now_(std::move(now)) {}
 
 std::string GoverningUploadTokenStub::CreatorOf(absl::string_view token) const {
@@ -71,18 +107,62 @@ std::shared_ptr<Cancellable> GoverningUploadTokenStub::Create(
     std::int32_t ttl_seconds, const CallOptions& options,
     ApiCallback<UploadToken> done) {
   const std::shared_ptr<const CallerRules> rules = rules_.Get();
-  const CallerLimits& limits = rules->For(options.caller);
-  const absl::Time now = now_();
-  if (absl::Status rate = create_rate_.TryCreate(
-          options.caller, limits.creates_per_minute, now);
-      !rate.ok()) {
-    return Refuse(std::move(rate), done);
+  const CallerLimits limits = rules->For(options.caller);
+  if (shared_rate_ == nullptr || limits.creates_per_minute <= 0) {
+    if (absl::Status rate = create_rate_.TryCreate(
+            options.caller, limits.creates_per_minute, now_());
+        !rate.ok()) {
+      return Refuse(std::move(rate), done);
+    }
+    return CreateWithinRate(ttl_seconds, options, limits.max_live_tokens,
+                            RateTaken::kHere, std::move(done));
   }
-  if (!ownership_.TryReserveCreate(options.caller, limits.max_live_tokens,
-                                   now)) {
-    create_rate_.Refund(options.caller, now);
+  // The replicas' shared bucket first; this replica's own when Redis does
+  // not answer.
+  auto handle = std::make_shared<DeferredHandle>();
+  shared_rate_->TryCreate(
+      options.caller, limits.creates_per_minute,
+      [this, ttl_seconds, options, limits, handle,
+       done = std::move(done)](absl::Status rate) mutable {
+        RateTaken taken = RateTaken::kShared;
+        if (!rate.ok() && !absl::IsResourceExhausted(rate)) {
+          taken = RateTaken::kHere;
+          rate = create_rate_.TryCreate(options.caller,
+                                        limits.creates_per_minute, now_());
+        }
+        if (!rate.ok()) {
+          Refuse(std::move(rate), done);
+          return;
+        }
+        if (handle->cancelled()) {
+          GiveBack(options.caller, taken);
+          Refuse(absl::CancelledError("the call was cancelled"), done);
+          return;
+        }
+        handle->Started(CreateWithinRate(ttl_seconds, options,
+                                         limits.max_live_tokens, taken,
+                                         std::move(done)));
+      });
+  return handle;
+}
+
+void GoverningUploadTokenStub::GiveBack(const std::string& caller,
+                                        RateTaken taken) {
+  if (taken == RateTaken::kShared) {
+    shared_rate_->Refund(caller);
+  } else {
+    create_rate_.Refund(caller, now_());
+  }
+}
+
+std::shared_ptr<Cancellable> GoverningUploadTokenStub::CreateWithinRate(
+    std::int32_t ttl_seconds, const CallOptions& options, int max_live_tokens,
+    RateTaken taken, ApiCallback<UploadToken> done) {
+  const absl::Time now = now_();
+  if (!ownership_.TryReserveCreate(options.caller, max_live_tokens, now)) {
+    GiveBack(options.caller, taken);
     return Refuse(
-        LiveTokensExceeded(options.caller, limits.max_live_tokens,
+        LiveTokensExceeded(options.caller, max_live_tokens,
                            ownership_.NextExpiryOf(options.caller, now), now),
         done);
   }

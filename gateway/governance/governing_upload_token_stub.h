@@ -4,7 +4,8 @@
 // The gRPC edge has already checked what a request alone decides (the ttl a
 // caller may ask for, read_only; see caller_rules.h). This decorator, in
 // front of the caching stub, decides what depends on state:
-//   - Create: the caller's creates_per_minute (CreateRateLimiter) and
+//   - Create: the caller's creates_per_minute (CreateRateLimiter, or with
+//     Redis the replicas' SharedCreateRate) and
 //     max_live_tokens (OwnershipIndex), refused with RESOURCE_EXHAUSTED
 //     before anything goes upstream; a token created is recorded under its
 //     caller and comes back with `creator` set.
@@ -31,6 +32,7 @@
 #include "gateway/governance/caller_rules_store.h"
 #include "gateway/governance/create_rate_limiter.h"
 #include "gateway/governance/ownership_index.h"
+#include "gateway/governance/shared_create_rate.h"
 
 namespace gateway::governance {
 
@@ -38,9 +40,12 @@ class GoverningUploadTokenStub final : public apivideo::UploadTokenStub {
  public:
   // Every reference must outlive this object and every call started through
   // it. `now` is the clock of rates and expiries; tests pass a fake one.
+  // `shared_rate` may be null (no Redis): then creates_per_minute is
+  // counted in `create_rate` alone.
   GoverningUploadTokenStub(
       apivideo::UploadTokenStub& upstream, const CallerRulesStore& rules,
       OwnershipIndex& ownership, CreateRateLimiter& create_rate,
+      SharedCreateRate* shared_rate = nullptr,
       std::function<absl::Time()> now = [] { return absl::Now(); });
 
   std::shared_ptr<Cancellable> Create(
@@ -57,6 +62,17 @@ class GoverningUploadTokenStub final : public apivideo::UploadTokenStub {
       apivideo::ApiCallback<google::protobuf::Empty> done) override;
 
  private:
+  class DeferredHandle;
+  // Which bucket a create's rate was taken from, to give it back to.
+  enum class RateTaken { kHere, kShared };
+
+  // A create whose rate is taken: the live-token limit, then upstream.
+  std::shared_ptr<Cancellable> CreateWithinRate(
+      std::int32_t ttl_seconds, const apivideo::CallOptions& options,
+      int max_live_tokens, RateTaken taken,
+      apivideo::ApiCallback<apivideo::UploadToken> done);
+  void GiveBack(const std::string& caller, RateTaken taken);
+
   // The creator of `token` if the index knows it, else "".
   std::string CreatorOf(absl::string_view token) const;
   // CreatorOf, when `caller` may `access` the token under its rules;
@@ -69,6 +85,7 @@ class GoverningUploadTokenStub final : public apivideo::UploadTokenStub {
   const CallerRulesStore& rules_;
   OwnershipIndex& ownership_;
   CreateRateLimiter& create_rate_;
+  SharedCreateRate* const shared_rate_;
   const std::function<absl::Time()> now_;
 };
 

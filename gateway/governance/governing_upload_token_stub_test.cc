@@ -54,7 +54,8 @@ class GoverningUploadTokenStubTest : public ::testing::Test {
     ASSERT_TRUE(rules.ok()) << rules.status();
     rules_ = *std::move(rules);
     stub_ = std::make_unique<GoverningUploadTokenStub>(
-        upstream_, *rules_, ownership_, create_rate_, [this] { return now_; });
+        upstream_, *rules_, ownership_, create_rate_, nullptr,
+        [this] { return now_; });
   }
 
   // `caller` creates `token` through the stub.

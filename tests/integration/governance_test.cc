@@ -754,6 +754,24 @@ TEST_F(GovernanceTest, EveryReplicaKnowsWhoCreatedATokenAndAuditsToOneStream) {
   }
 }
 
+TEST_F(GovernanceTest, ReplicasCountACallersCreatesPerMinuteTogether) {
+  StartReplicas();
+  MustCreate("batch");  // through gateway_: one of batch's two a minute
+  UploadToken token;
+  {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    Authenticate(context, TokenOf("batch"));
+    const grpc::Status second = another_stub_->CreateUploadToken(
+        &context, CreateUploadTokenRequest(), &token);
+    ASSERT_TRUE(second.ok()) << second.error_message();
+  }
+  const grpc::Status third = Create("batch", std::nullopt, token);
+  EXPECT_EQ(third.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  ExpectGatewayReason(third, "CALLER_CREATE_RATE_EXCEEDED");
+  EXPECT_EQ(*emulator_->RequestCount(kCreatesRoute), 2);
+}
+
 TEST_F(GovernanceTest, AnotherCallersSameRequestIdIsAnotherCreate) {
   StartGateway();
   UploadToken web;
