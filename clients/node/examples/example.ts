@@ -1,6 +1,8 @@
 // Walks through UploadTokenService and checks every answer; exits non-zero on
 // any mismatch. Usage: GATEWAY_ADDRESS=host:port node example.js (compiled
 // with tsc; clients/node/run-example.sh does both).
+import { randomUUID } from 'crypto';
+
 import { call, createClient, errorDetails, grpc, listAll } from '..';
 import type { ErrorDetails, UploadToken__Output } from '..';
 
@@ -60,6 +62,14 @@ async function main(): Promise<void> {
     created.push(token);
   }
   console.log(`created ${created.map((t) => t.token).join(', ')}`);
+
+  // A retry with the same requestId gets the same token, not a second one.
+  const requestId = randomUUID();
+  const once = await call(client, 'CreateUploadToken', { ttl: 60, requestId }, deadline());
+  const again = await call(client, 'CreateUploadToken', { ttl: 60, requestId }, deadline());
+  console.log(`requestId ${requestId}: ${once.token}, then ${again.token}`);
+  check(once.token === again.token, 'requestId: one token');
+  created.push(once);
 
   const got = await call(client, 'GetUploadToken', { token: created[0].token }, deadline());
   console.log(`got ${got.token} ttl=${got.ttl} expires_at=${got.expiresAt?.seconds}s`);

@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net/http"
 	"os"
@@ -77,6 +78,20 @@ func main() {
 		created = append(created, token)
 	}
 	fmt.Printf("created %d tokens, first %s\n", len(created), created[0].Token)
+
+	// A retry with the same request_id gets the same token, not a second one.
+	requestID := newRequestID()
+	var once [2]*uploadtokensv1.UploadToken
+	for i := range once {
+		ctx, cancel := call()
+		once[i], err = client.CreateUploadToken(ctx,
+			&uploadtokensv1.CreateUploadTokenRequest{Ttl: proto.Int32(60), RequestId: requestID})
+		cancel()
+		must(err, "create with request_id")
+	}
+	fmt.Printf("request_id %s: %s, then %s\n", requestID, once[0].Token, once[1].Token)
+	check(once[0].Token == once[1].Token, "request_id: one token")
+	created = append(created, once[0])
 
 	ctx, cancel := call()
 	got, err := client.GetUploadToken(ctx,
@@ -166,4 +181,15 @@ func setReadLimit(emulatorURL string, reads int) {
 	must(err, "emulator rate limit")
 	response.Body.Close()
 	check(response.StatusCode == http.StatusOK, "emulator rate limit")
+}
+
+// newRequestID makes a random (version 4) UUID for CreateUploadTokenRequest.RequestId.
+func newRequestID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
