@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import video.api.uploadtokens.v1.CreateUploadTokenRequest;
@@ -89,6 +90,17 @@ public final class Example {
       System.out.println("created " + created.size() + " tokens, first "
           + created.get(0).getToken());
       String first = created.get(0).getToken();
+
+      // A retry with the same request_id gets the same token, not a second one.
+      String requestId = UUID.randomUUID().toString();
+      CreateUploadTokenRequest once =
+          CreateUploadTokenRequest.newBuilder().setTtl(60).setRequestId(requestId).build();
+      UploadToken onceToken = call.get().createUploadToken(once);
+      UploadToken againToken = call.get().createUploadToken(once);
+      System.out.println("request_id " + requestId + ": " + onceToken.getToken() + ", then "
+          + againToken.getToken());
+      check(onceToken.getToken().equals(againToken.getToken()), "request_id: one token");
+      created.add(onceToken);
 
       UploadToken got = call.get().getUploadToken(
           GetUploadTokenRequest.newBuilder().setToken(first).build());
