@@ -60,6 +60,9 @@ void AuditStreamFollower::Stop() {
   TaskId next = 0;
   {
     absl::MutexLock lock(&state_->mu);
+    // Only the first Stop touches the scheduler, which may be gone by a
+    // later one (the destructor's).
+    if (state_->stopped) return;
     state_->stopped = true;
     next = state_->next;
   }
