@@ -45,6 +45,7 @@ export interface ProtoGrpcType {
          * creates per minute, live tokens, read-only, and what it may do with tokens
          * another caller created. A forbidden RPC or another caller's token is
          * PERMISSION_DENIED; a used-up quota RESOURCE_EXHAUSTED.
+         * 
          * api.video's rate-limit headers come back as the response metadata
          * `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-retry-after`.
          */

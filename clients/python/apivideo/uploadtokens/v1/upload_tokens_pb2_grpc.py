@@ -22,6 +22,7 @@ class UploadTokenServiceStub(object):
     creates per minute, live tokens, read-only, and what it may do with tokens
     another caller created. A forbidden RPC or another caller's token is
     PERMISSION_DENIED; a used-up quota RESOURCE_EXHAUSTED.
+
     api.video's rate-limit headers come back as the response metadata
     `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-retry-after`.
     """
@@ -75,6 +76,7 @@ class UploadTokenServiceServicer(object):
     creates per minute, live tokens, read-only, and what it may do with tokens
     another caller created. A forbidden RPC or another caller's token is
     PERMISSION_DENIED; a used-up quota RESOURCE_EXHAUSTED.
+
     api.video's rate-limit headers come back as the response metadata
     `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-retry-after`.
     """
@@ -191,6 +193,7 @@ class UploadTokenService(object):
     creates per minute, live tokens, read-only, and what it may do with tokens
     another caller created. A forbidden RPC or another caller's token is
     PERMISSION_DENIED; a used-up quota RESOURCE_EXHAUSTED.
+
     api.video's rate-limit headers come back as the response metadata
     `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-retry-after`.
     """

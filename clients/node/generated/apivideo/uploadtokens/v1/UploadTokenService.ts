@@ -28,6 +28,7 @@ import type { UploadToken as _apivideo_uploadtokens_v1_UploadToken, UploadToken_
  * creates per minute, live tokens, read-only, and what it may do with tokens
  * another caller created. A forbidden RPC or another caller's token is
  * PERMISSION_DENIED; a used-up quota RESOURCE_EXHAUSTED.
+ * 
  * api.video's rate-limit headers come back as the response metadata
  * `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-retry-after`.
  */
@@ -177,6 +178,7 @@ export interface UploadTokenServiceClient extends grpc.Client {
  * creates per minute, live tokens, read-only, and what it may do with tokens
  * another caller created. A forbidden RPC or another caller's token is
  * PERMISSION_DENIED; a used-up quota RESOURCE_EXHAUSTED.
+ * 
  * api.video's rate-limit headers come back as the response metadata
  * `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-retry-after`.
  */
