@@ -67,7 +67,7 @@ class GoverningUploadTokenStub::DeferredHandle final : public Cancellable {
     if (started != nullptr) started->Cancel();
   }
   // The create went upstream as `started`.
-  void Started(std::shared_ptr<Cancellable> started) {
+  void Started(const std::shared_ptr<Cancellable>& started) {
     bool cancelled = false;
     {
       absl::MutexLock lock(&mu_);
