@@ -1,10 +1,11 @@
 // upload_token_gateway: serves apivideo.uploadtokens.v1.UploadTokenService
-// over gRPC by calling api.video's REST API. The command line becomes a
-// checked configuration (config/), core dumps are turned off and the secrets
-// are read (security/), the gateway starts (app/gateway.h) and runs until
-// SIGTERM or SIGINT.
+// over gRPC by calling api.video's REST API. The environment and then the
+// command line become a checked configuration (config/), logged once; core
+// dumps are turned off and the secrets are read (security/), the gateway
+// starts (app/gateway.h) and runs until SIGTERM or SIGINT.
 
 #include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX sigwait
+#include <unistd.h>  // environ
 
 #include <cstdlib>
 #include <cstring>
@@ -17,10 +18,13 @@
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "gateway/app/build_info.h"
 #include "gateway/app/gateway.h"
 #include "gateway/common/log.h"
+#include "gateway/config/effective_flags.h"
+#include "gateway/config/flag_environment.h"
 #include "gateway/config/flags.h"
 #include "gateway/config/gateway_config.h"
 #include "gateway/security/process_hardening.h"
@@ -60,7 +64,33 @@ absl::StatusOr<GatewaySecrets> LoadSecrets(
   return secrets;
 }
 
-int Run() {
+// One line with every flag's value, secrets redacted, and which of them the
+// environment set (unless the command line overrode it).
+void LogConfiguration(const config::FlagEnvironment& environment) {
+  for (const std::string& variable : environment.unknown) {
+    LogWarning(absl::StrCat("environment variable ", variable,
+                            " names no flag of the gateway; ignored"));
+  }
+  const std::vector<config::EffectiveFlag> flags = config::EffectiveFlags();
+  std::vector<std::string> from_environment;
+  for (const config::FlagFromEnvironment& applied : environment.applied) {
+    for (const config::EffectiveFlag& flag : flags) {
+      if (flag.name == applied.flag &&
+          flag.value == config::RedactFlagValue(applied.flag, applied.value)) {
+        from_environment.push_back(applied.flag);
+      }
+    }
+  }
+  std::vector<LogField> fields;
+  fields.reserve(flags.size() + 1);
+  for (const config::EffectiveFlag& flag : flags) {
+    fields.emplace_back(flag.name, flag.value);
+  }
+  fields.emplace_back("from_environment", absl::StrJoin(from_environment, ","));
+  Log(LogLevel::kInfo, "configuration", fields);
+}
+
+int Run(const config::FlagEnvironment& environment) {
   // Termination signals are taken synchronously by sigwait below. Blocking
   // them before any thread starts makes every thread inherit the mask.
   sigset_t stop_signals;
@@ -78,6 +108,7 @@ int Run() {
   LogLifecycle(absl::StrCat("upload_token_gateway ", build.version, " (commit ",
                             build.commit, ", ", build.build_type,
                             ") starting"));
+  LogConfiguration(environment);
   if (absl::Status off = security::DisableCoreDumps(); !off.ok()) {
     return Fail(off.message());
   }
@@ -121,11 +152,20 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Serves apivideo.uploadtokens.v1.UploadTokenService over gRPC by "
       "calling api.video's REST API.\nThe API key comes from "
-      "$APIVIDEO_API_KEY or --api_key_file.");
+      "$APIVIDEO_API_KEY or --api_key_file.\nEvery flag can also come from "
+      "the environment: --log_level from UPLOAD_TOKEN_GATEWAY_LOG_LEVEL, and "
+      "so on; a flag on the command line wins.");
   // --version: the build and the libraries' versions (app/build_info.h).
   absl::FlagsUsageConfig usage;
   usage.version_string = [] { return gateway::app::VersionText(); };
   absl::SetFlagsUsageConfig(usage);
+  // The environment first, so that the command line overrides it.
+  absl::StatusOr<gateway::config::FlagEnvironment> environment =
+      gateway::config::ApplyFlagEnvironment(environ);
+  if (!environment.ok()) {
+    gateway::LogError(environment.status().message());
+    return EXIT_FAILURE;
+  }
   absl::ParseCommandLine(argc, argv);
-  return gateway::app::Run();
+  return gateway::app::Run(*environment);
 }

@@ -1,10 +1,13 @@
 #include "gateway/config/flags.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
+#include "absl/strings/match.h"
 #include "absl/time/time.h"
 
 namespace {
@@ -300,6 +303,21 @@ GatewayConfig ConfigFromFlags() {
   config.log_level = absl::GetFlag(FLAGS_log_level);
   config.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   return config;
+}
+
+std::vector<absl::CommandLineFlag*> GatewayFlags() {
+  std::vector<absl::CommandLineFlag*> flags;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    // A flag's file is the __FILE__ of its ABSL_FLAG, normalized by abseil
+    // (a leading "/" dropped): this one.
+    const std::string file = flag->Filename();
+    if (!file.empty() && absl::EndsWith(__FILE__, file)) flags.push_back(flag);
+  }
+  std::sort(flags.begin(), flags.end(),
+            [](const absl::CommandLineFlag* a, const absl::CommandLineFlag* b) {
+              return a->Name() < b->Name();
+            });
+  return flags;
 }
 
 }  // namespace gateway::config
