@@ -7,24 +7,33 @@ Run by `make test` (ctest: deploy_check) as
 
 and fails, listing every problem, unless:
 
-* every file in deploy/kubernetes/ parses as YAML, every object has
-  apiVersion, kind and metadata.name, and the kustomization lists exactly
-  these files;
-* the Deployment's container args (and the Dockerfile's CMD) are flags the
-  built binary accepts with values it parses (the binary itself checks them,
-  with absl's --only_check_args), and the enumerated ones hold allowed
-  values;
+* every file of the base (deploy/kubernetes/base/) and of each optional
+  component (deploy/kubernetes/components/*/) parses as YAML, every object
+  has apiVersion, kind and metadata.name, and each kustomization lists
+  exactly the files of its directory;
+* the base ships no Secret and generates none, so applying it never
+  overwrites the real key; the example overlay generates the Secret the
+  pods mount, with every key they read, from files its .gitignore keeps out
+  of git, without a name suffix (so rotation stays in place), turns on every
+  component, and asks for the image of the version in VERSION;
+* the Deployment's container configuration (env variables
+  UPLOAD_TOKEN_GATEWAY_<FLAG> and args, and the Dockerfile's CMD) names
+  flags the built binary has, with values it parses (the binary itself
+  checks them, environment included, with absl's --only_check_args), and
+  the enumerated ones hold allowed values;
 * ports agree: --listen and --metrics_listen with the container ports, the
   probes, the Service's targetPorts, the Prometheus annotations and the
   Dockerfile's EXPOSE;
 * readiness is a gRPC health probe of the gateway's service (or ""), and
   liveness is not a probe that fails while api.video rejects the key;
 * labels and selectors agree across Deployment, Service, NetworkPolicy,
-  PodDisruptionBudget and HorizontalPodAutoscaler, and the NetworkPolicy
-  admits someone to both container ports;
+  PodDisruptionBudget, HorizontalPodAutoscaler and ServiceMonitor, the
+  NetworkPolicy admits someone to both container ports, and the
+  ServiceMonitor scrapes /metrics through a Service port that reaches
+  --metrics_listen;
 * the key comes from the Secret as a file (--api_key_file inside the Secret's
-  mount, no subPath, so rotation works), the Secret holds a placeholder only,
-  and terminationGracePeriodSeconds outlasts preStop plus --shutdown_grace;
+  mount, no subPath, so rotation works), and terminationGracePeriodSeconds
+  outlasts preStop plus --shutdown_grace;
 * the pod runs as the Dockerfile's non-root user with a read-only root
   filesystem, no privilege escalation and every capability dropped;
 * the Dockerfile's build stage runs scripts/install-deps.sh and then the very
@@ -52,18 +61,28 @@ import sys
 import yaml
 
 KUBE_DIR = os.path.join("deploy", "kubernetes")
+BASE_DIR = os.path.join(KUBE_DIR, "base")
 DOCKERFILE = os.path.join("deploy", "Dockerfile")
 PROTO = os.path.join("proto", "apivideo", "uploadtokens", "v1",
                      "upload_tokens.proto")
-# Kinds the deployment must have, each exactly once, with its apiVersion.
+COMPONENTS_DIR = os.path.join(KUBE_DIR, "components")
+EXAMPLE_OVERLAY = os.path.join(KUBE_DIR, "overlays", "example")
+# Kinds the base must have, each exactly once, with its apiVersion.
 REQUIRED_KINDS = {
     "Deployment": "apps/v1",
     "Service": "v1",
-    "Secret": "v1",
     "PodDisruptionBudget": "policy/v1",
     "HorizontalPodAutoscaler": "autoscaling/v2",
-    "NetworkPolicy": "networking.k8s.io/v1",
 }
+# The optional components: directory under components/ -> the one kind it
+# adds, with its apiVersion.
+COMPONENT_KINDS = {
+    "network-policy": ("NetworkPolicy", "networking.k8s.io/v1"),
+    "service-monitor": ("ServiceMonitor", "monitoring.coreos.com/v1"),
+}
+# Flags from the environment: the prefix, then the flag's name in upper case
+# (gateway/config/flag_environment.h).
+FLAG_ENVIRONMENT_PREFIX = "UPLOAD_TOKEN_GATEWAY_"
 # Flags whose values the binary checks only after parsing (in Run()).
 ENUM_FLAGS = {
     "log_format": {"text", "json"},
@@ -74,7 +93,6 @@ ENUM_FLAGS = {
 BASE_IMAGE_PACKAGES = {"libc6", "libgcc-s1", "libstdc++6", "zlib1g"}
 # What the Dockerfile may add to the Makefile's build command.
 ALLOWED_BUILD_EXTRAS = ["--target", "upload_token_gateway"]
-PLACEHOLDER = "REPLACE_ME"
 
 
 class Checker:
@@ -105,9 +123,31 @@ class Checker:
                              f"is it the gateway?\n{run.stdout}{run.stderr}")
         return flags
 
-    def check_args(self, where, args, accepted):
-        """Flags the binary accepts, values it parses. Returns {name: value}."""
+    def check_args(self, where, args, accepted, environment=None):
+        """Flags the binary accepts, values it parses, from `args` and from
+        `environment` ({variable: value} of UPLOAD_TOKEN_GATEWAY_* only).
+        Returns {name: value}."""
         values = {}
+        environment = environment or {}
+
+        def take(name, value, source):
+            if name in values:
+                self.fail(where, f"--{name} is given twice ({source})")
+            values[name] = value
+            if name in ENUM_FLAGS and value not in ENUM_FLAGS[name]:
+                self.fail(where, f"--{name}={value}: must be one of "
+                          f"{sorted(ENUM_FLAGS[name])}")
+
+        own = gateway_flags(self)
+        for variable, value in environment.items():
+            name = variable[len(FLAG_ENVIRONMENT_PREFIX):].lower()
+            if name not in own or \
+                    FLAG_ENVIRONMENT_PREFIX + name.upper() != variable:
+                self.fail(where, f"{variable} maps to no flag of "
+                          "upload_token_gateway (UPLOAD_TOKEN_GATEWAY_ and a "
+                          "flag's name in upper case)")
+                continue
+            take(name, value, f"as {variable}")
         for arg in args:
             match = re.fullmatch(r"--([A-Za-z0-9_]+)(?:=(.*))?", arg, re.DOTALL)
             if match is None:
@@ -118,17 +158,14 @@ class Checker:
                 self.fail(where, f"--{name} is not a flag of "
                           f"upload_token_gateway (see --helpfull)")
                 continue
-            if name in values:
-                self.fail(where, f"--{name} is given twice")
-            values[name] = value
-            if name in ENUM_FLAGS and value not in ENUM_FLAGS[name]:
-                self.fail(where, f"--{name}={value}: must be one of "
-                          f"{sorted(ENUM_FLAGS[name])}")
-        # Let the binary parse the values itself (durations, numbers, bools).
+            take(name, value, "in args")
+        # Let the binary parse the values itself (durations, numbers, bools),
+        # the environment's through its own reading of the environment.
         known = [a for a in args
                  if re.match(r"--([A-Za-z0-9_]+)", a)
                  and re.match(r"--([A-Za-z0-9_]+)", a).group(1) in accepted]
-        run = run_cached((self.binary, "--only_check_args", *known))
+        run = run_cached((self.binary, "--only_check_args", *known),
+                         tuple(sorted(environment.items())))
         if run.returncode != 0:
             self.fail(where, "upload_token_gateway rejects these flags: " +
                       (run.stderr.strip() or run.stdout.strip()))
@@ -136,19 +173,21 @@ class Checker:
 
     # --- Kubernetes ---------------------------------------------------------
 
-    def load_manifests(self):
-        """{kind: [(file, object)]}; the kustomization apart."""
-        objects = {}
+    def load_directory(self, directory, kustomization_kind):
+        """([(file, object)], kustomization or None) of one kustomize
+        directory; fails unless its kustomization (of `kustomization_kind`)
+        lists exactly its other YAML files."""
+        loaded = []
         kustomization = None
-        kube_dir = self.path(KUBE_DIR)
-        files = sorted(f for f in os.listdir(kube_dir)
+        full = self.path(directory)
+        files = sorted(f for f in os.listdir(full)
                        if f.endswith((".yaml", ".yml")))
         if not files:
-            self.fail(KUBE_DIR, "no manifests")
+            self.fail(directory, "no manifests")
         for name in files:
-            where = os.path.join(KUBE_DIR, name)
+            where = os.path.join(directory, name)
             try:
-                with open(os.path.join(kube_dir, name), encoding="utf-8") as f:
+                with open(os.path.join(full, name), encoding="utf-8") as f:
                     documents = [d for d in yaml.safe_load_all(f)
                                  if d is not None]
             except yaml.YAMLError as error:
@@ -160,7 +199,7 @@ class Checker:
                 if not isinstance(doc, dict):
                     self.fail(where, "a document is not a mapping")
                     continue
-                if doc.get("kind") == "Kustomization":
+                if doc.get("kind") in ("Kustomization", "Component"):
                     kustomization = (name, doc)
                     continue
                 for field in ("apiVersion", "kind"):
@@ -170,26 +209,69 @@ class Checker:
                 if not isinstance(metadata, dict) or not metadata.get("name"):
                     self.fail(where, f"a {doc.get('kind')} has no "
                               "metadata.name")
-                kind = doc.get("kind")
-                expected = REQUIRED_KINDS.get(kind)
-                if expected and doc.get("apiVersion") != expected:
-                    self.fail(where, f"{kind} should be apiVersion "
-                              f"{expected}, not {doc.get('apiVersion')}")
-                objects.setdefault(kind, []).append((where, doc))
+                loaded.append((where, doc))
+        if kustomization is None:
+            self.fail(directory, "no kustomization.yaml")
+            return loaded, None
+        name, doc = kustomization
+        where = os.path.join(directory, name)
+        if doc.get("kind") != kustomization_kind:
+            self.fail(where, f"is a {doc.get('kind')}, not a "
+                      f"{kustomization_kind}")
+        listed = doc.get("resources") or []
+        others = [f for f in files if f != name]
+        if sorted(listed) != sorted(others):
+            self.fail(where, f"resources {sorted(listed)} are not the "
+                      f"manifests of the directory {sorted(others)}")
+        return loaded, doc
+
+    def load_manifests(self):
+        """{kind: [(file, object)]} of the base and every component."""
+        objects = {}
+        loaded, base = self.load_directory(BASE_DIR, "Kustomization")
+        for where, doc in loaded:
+            kind = doc.get("kind")
+            expected = REQUIRED_KINDS.get(kind)
+            if expected and doc.get("apiVersion") != expected:
+                self.fail(where, f"{kind} should be apiVersion "
+                          f"{expected}, not {doc.get('apiVersion')}")
+            if kind == "Secret":
+                literal = doc.get("data") or doc.get("stringData")
+                self.fail(where, "a Secret " +
+                          ("with a literal value " if literal else "") +
+                          "is part of the base: applying the base would "
+                          "overwrite the real key in every pod; create the "
+                          "Secret out of band or in an overlay")
+            objects.setdefault(kind, []).append((where, doc))
         for kind in REQUIRED_KINDS:
             count = len(objects.get(kind, []))
             if count != 1:
-                self.fail(KUBE_DIR, f"expected one {kind}, found {count}")
-        if kustomization is None:
-            self.fail(KUBE_DIR, "no kustomization.yaml")
-        else:
-            name, doc = kustomization
-            listed = doc.get("resources") or []
-            others = [f for f in files if f != name]
-            if sorted(listed) != sorted(others):
-                self.fail(os.path.join(KUBE_DIR, name),
-                          f"resources {sorted(listed)} are not the manifests "
-                          f"of the directory {sorted(others)}")
+                self.fail(BASE_DIR, f"expected one {kind}, found {count}")
+        if base is not None:
+            for generator in base.get("secretGenerator") or []:
+                self.fail(os.path.join(BASE_DIR, "kustomization.yaml"),
+                          f"generates the Secret {generator.get('name')!r} "
+                          "(a literal value or a file in the base): applying"
+                          " the base would overwrite the real key")
+        present = sorted(d for d in os.listdir(self.path(COMPONENTS_DIR))
+                         if os.path.isdir(self.path(COMPONENTS_DIR, d)))
+        if present != sorted(COMPONENT_KINDS):
+            self.fail(COMPONENTS_DIR, f"components {present} are not "
+                      f"{sorted(COMPONENT_KINDS)}")
+        for component, (kind, api_version) in sorted(COMPONENT_KINDS.items()):
+            directory = os.path.join(COMPONENTS_DIR, component)
+            if not os.path.isdir(self.path(directory)):
+                continue
+            loaded, _ = self.load_directory(directory, "Component")
+            kinds = [doc.get("kind") for _, doc in loaded]
+            if kinds != [kind]:
+                self.fail(directory, f"holds {kinds}, not one {kind}")
+            for where, doc in loaded:
+                if doc.get("kind") == kind and \
+                        doc.get("apiVersion") != api_version:
+                    self.fail(where, f"{kind} should be apiVersion "
+                              f"{api_version}, not {doc.get('apiVersion')}")
+                objects.setdefault(doc.get("kind"), []).append((where, doc))
         return objects
 
     @staticmethod
@@ -224,7 +306,18 @@ class Checker:
             self.fail(cwhere, "sets command: the image's ENTRYPOINT is the "
                       "gateway; give flags in args")
         args = [str(a) for a in container.get("args") or []]
-        flags = self.check_args(f"{cwhere}: args", args, accepted)
+        environment = {}
+        for variable in container.get("env") or []:
+            name = str(variable.get("name", ""))
+            if not name.startswith(FLAG_ENVIRONMENT_PREFIX):
+                continue
+            if "value" not in variable:
+                self.fail(cwhere, f"env {name} has no literal value, so "
+                          "its flag cannot be checked")
+                continue
+            environment[name] = str(variable["value"])
+        flags = self.check_args(f"{cwhere}: env and args", args, accepted,
+                                environment)
 
         ports = {}
         for port in container.get("ports") or []:
@@ -319,7 +412,7 @@ class Checker:
             self.fail(where, "prometheus.io/path must be /metrics")
 
         self.check_security(cwhere, pod, container)
-        self.check_secret(cwhere, objects, pod, container, flags)
+        self.check_secret(cwhere, pod, container, flags)
         self.check_grace(cwhere, pod, container, flags, gateway_flags)
 
         # Service, PodDisruptionBudget, HorizontalPodAutoscaler.
@@ -364,6 +457,37 @@ class Checker:
                                  ("metrics", resolve("metrics"))):
                 if number not in admitted:
                     self.fail(nwhere, f"admits nobody to port {name}")
+        mwhere, monitor = self.one(objects, "ServiceMonitor")
+        if monitor is not None:
+            mspec = monitor.get("spec") or {}
+            mselector = (mspec.get("selector") or {}).get("matchLabels") or {}
+            service_labels = ((service or {}).get("metadata") or {}).get(
+                "labels") or {}
+            if not mselector or not self.subset(mselector, service_labels):
+                self.fail(mwhere, f"selector {mselector} does not select the "
+                          f"Service {service_labels}")
+            service_ports = {p.get("name"): p for p in
+                             ((service or {}).get("spec") or {}).get("ports")
+                             or []}
+            endpoints = mspec.get("endpoints") or []
+            if not endpoints:
+                self.fail(mwhere, "has no endpoints")
+            for endpoint in endpoints:
+                port = service_ports.get(endpoint.get("port"))
+                if port is None:
+                    self.fail(mwhere, f"ServiceMonitor endpoint port "
+                              f"{endpoint.get('port')!r} is not a port of the "
+                              f"Service {sorted(service_ports)}")
+                elif resolve(port.get("targetPort", port.get("port"))) != \
+                        metrics_port:
+                    self.fail(mwhere, f"ServiceMonitor endpoint port "
+                              f"{endpoint.get('port')!r} does not reach "
+                              f"--metrics_listen's port {metrics_port}")
+                if endpoint.get("path", "/metrics") != "/metrics":
+                    self.fail(mwhere, "the metrics server answers only "
+                              f"/metrics, not {endpoint.get('path')!r}")
+        self.check_example_overlay([(where, pod)] + self.redis_pods(),
+                                   container.get("image"))
         hwhere, hpa = self.one(objects, "HorizontalPodAutoscaler")
         if hpa is not None:
             hspec = hpa.get("spec") or {}
@@ -422,8 +546,7 @@ class Checker:
         if (context.get("capabilities") or {}).get("add"):
             self.fail(where, "adds capabilities")
 
-    def check_secret(self, where, objects, pod, container, flags):
-        swhere, secret = self.one(objects, "Secret")
+    def check_secret(self, where, pod, container, flags):
         key_file = flags.get("api_key_file")
         if not key_file:
             self.fail(where, "no --api_key_file: the key must come from the "
@@ -451,32 +574,115 @@ class Checker:
                 self.fail(where, f"the Secret is mounted with subPath "
                           f"{mount['subPath']!r}: the kubelet never updates "
                           "a subPath mount, so rotation would need a restart")
-            if secret is not None and source.get("secretName") != \
-                    secret["metadata"].get("name"):
-                self.fail(where, f"mounts Secret {source.get('secretName')!r},"
-                          f" not {secret['metadata'].get('name')!r}")
             key = files.get(relative) if files is not None else relative
             if key is None:
                 self.fail(where, f"--api_key_file {key_file} is not one of "
                           "the Secret volume's items")
-            elif secret is not None:
-                data = dict(secret.get("stringData") or {})
-                data.update(secret.get("data") or {})
-                if key not in data:
-                    self.fail(swhere, f"has no key {key!r}, which "
-                              "--api_key_file reads")
             found = True
         if not found:
             self.fail(where, f"--api_key_file {key_file} is not inside a "
                       "mounted Secret volume")
-        if secret is not None:
-            if secret.get("data"):
-                self.fail(swhere, "use stringData with a placeholder; never "
-                          "commit a key, encoded or not")
-            for key, value in (secret.get("stringData") or {}).items():
-                if PLACEHOLDER not in str(value):
-                    self.fail(swhere, f"{key} does not hold the placeholder "
-                              f"{PLACEHOLDER}: is a real key committed?")
+
+    @staticmethod
+    def secret_keys(pod):
+        """{Secret name: {keys the pod's volumes read}}."""
+        keys = {}
+        for volume in pod.get("volumes") or []:
+            source = volume.get("secret")
+            if source is None:
+                continue
+            wanted = keys.setdefault(source.get("secretName"), set())
+            wanted |= {i.get("key") for i in source.get("items") or []}
+        return keys
+
+    def check_example_overlay(self, pods, image):
+        """The overlay that shows how to add the Secret: it must make the
+        Secret every pod mounts, from files git never sees."""
+        where = os.path.join(EXAMPLE_OVERLAY, "kustomization.yaml")
+        try:
+            overlay = yaml.safe_load(self.read(where)) or {}
+        except (OSError, yaml.YAMLError) as error:
+            self.fail(where, f"cannot be read: {error}")
+            return
+        resources = [r.rstrip("/") for r in overlay.get("resources") or []]
+        if "../../base" not in resources:
+            self.fail(where, "does not build on the base (resources: "
+                      "../../base)")
+        components = sorted(c.rstrip("/") for c in
+                            overlay.get("components") or [])
+        wanted_components = sorted(f"../../components/{c}"
+                                   for c in COMPONENT_KINDS)
+        if components != wanted_components:
+            self.fail(where, f"components {components} are not every "
+                      f"optional component {wanted_components}")
+        generators = {g.get("name"): g for g in
+                      overlay.get("secretGenerator") or []}
+        try:
+            ignored = {line.strip() for line in
+                       self.read(os.path.join(EXAMPLE_OVERLAY, ".gitignore"))
+                       .splitlines()
+                       if line.strip() and not line.startswith("#")}
+        except FileNotFoundError:
+            ignored = set()
+        mounted = {}
+        for pod_where, pod in pods:
+            for name, keys in self.secret_keys(pod).items():
+                mounted.setdefault(name, set()).update(keys)
+                if name not in generators:
+                    self.fail(where, f"generates no Secret {name!r}, which "
+                              f"{pod_where} mounts: it is not the Secret "
+                              "the Deployment mounts")
+        for name, generator in generators.items():
+            if name not in mounted:
+                self.fail(where, f"generates Secret {name!r}, which no pod "
+                          "mounts: it is not the Secret the Deployment "
+                          "mounts")
+                continue
+            if generator.get("literals") or generator.get("envs"):
+                self.fail(where, f"Secret {name!r} has literal values: "
+                          "they would be committed")
+            files = {}
+            for entry in generator.get("files") or []:
+                key, _, path = str(entry).partition("=")
+                files[key] = path or key
+            for key in sorted(mounted[name] - set(files)):
+                self.fail(where, f"Secret {name!r} lacks the key {key!r} "
+                          "that a pod reads")
+            for path in sorted(files.values()):
+                if path not in ignored:
+                    self.fail(where, f"the Secret's file {path!r} is not in "
+                              f"{EXAMPLE_OVERLAY}/.gitignore: a real key "
+                              "could be committed")
+        if (overlay.get("generatorOptions") or {}).get(
+                "disableNameSuffixHash") is not True:
+            self.fail(where, "generatorOptions.disableNameSuffixHash is not "
+                      "true: each key change would be a new Secret and a "
+                      "rollout instead of a rotation in place")
+        version = self.read("VERSION").strip()
+        tags = [i.get("newTag") for i in overlay.get("images") or []
+                if i.get("name") == (image or "").split(":")[0]]
+        if tags != [version]:
+            self.fail(where, f"asks for the image tags {tags}, not the "
+                      f"version {version!r} of VERSION")
+
+    def redis_pods(self):
+        """[(file, pod spec)] of the Deployments in redis/."""
+        pods = []
+        directory = os.path.join(KUBE_DIR, "redis")
+        for name in sorted(os.listdir(self.path(directory))):
+            if not name.endswith(".yaml"):
+                continue
+            where = os.path.join(directory, name)
+            try:
+                documents = list(yaml.safe_load_all(self.read(where)))
+            except yaml.YAMLError as error:
+                self.fail(where, f"does not parse as YAML: {error}")
+                continue
+            for doc in documents:
+                if isinstance(doc, dict) and doc.get("kind") == "Deployment":
+                    pods.append((where, ((doc.get("spec") or {}).get(
+                        "template") or {}).get("spec") or {}))
+        return pods
 
     def check_grace(self, where, pod, container, flags, gateway_flags):
         grace = parse_duration(flags.get(
@@ -843,11 +1049,16 @@ def parse_duration(text):
 
 
 @functools.lru_cache(maxsize=None)
-def run_cached(command):
-    """The finished command; the same command runs once per process (the
-    breakage test runs the checks many times on one binary)."""
+def run_cached(command, environment=()):
+    """The finished command, with this process's environment (less any
+    UPLOAD_TOKEN_GATEWAY_ variable) plus `environment` ((name, value)
+    pairs); the same command runs once per process (the breakage test runs
+    the checks many times on one binary)."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(FLAG_ENVIRONMENT_PREFIX)}
+    env.update(dict(environment))
     return subprocess.run(list(command), capture_output=True, text=True,
-                          timeout=60, check=False)
+                          timeout=60, check=False, env=env)
 
 
 def dpkg_owners(libraries):

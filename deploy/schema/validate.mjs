@@ -1,9 +1,11 @@
-// Validates every object in deploy/kubernetes against the Kubernetes API's
-// OpenAPI schemas, as packaged in the npm package kubernetes-models (types,
-// required fields, enums). Run by `make test` (ctest: deploy_schema_check),
-// after `npm ci` here (make node-deps):
+// Validates every object under deploy/kubernetes (the base, the components,
+// redis/) against the Kubernetes API's OpenAPI schemas, as packaged in the
+// npm package kubernetes-models (types, required fields, enums), and the
+// Prometheus Operator's ServiceMonitor against its CRD's schema, as packaged
+// in @kubernetes-models/prometheus-operator. Run by `make test` (ctest:
+// deploy_schema_check), after `npm ci` here (make node-deps):
 //
-//   node deploy/schema/validate.mjs deploy/kubernetes deploy/kubernetes/redis
+//   node deploy/schema/validate.mjs deploy/kubernetes
 //
 // Then it breaks the objects in memory a few ways and fails unless the
 // schemas reject each, so that a validator that accepts anything cannot
@@ -19,8 +21,12 @@ async function modelFor(object) {
   if (typeof apiVersion !== "string" || typeof kind !== "string") {
     throw new Error("no apiVersion or kind");
   }
-  // "apps/v1" -> kubernetes-models/apps/v1/Deployment; "v1" -> v1/Service.
-  const module = await import(`kubernetes-models/${apiVersion}/${kind}`);
+  // "apps/v1" -> kubernetes-models/apps/v1/Deployment; "v1" -> v1/Service;
+  // the Prometheus Operator's kinds from their own package.
+  const models = apiVersion.startsWith("monitoring.coreos.com/")
+    ? "@kubernetes-models/prometheus-operator"
+    : "kubernetes-models";
+  const module = await import(`${models}/${apiVersion}/${kind}`);
   const Model = module[kind] ?? module.default;
   if (typeof Model !== "function") {
     throw new Error(`kubernetes-models has no ${apiVersion} ${kind}`);
@@ -39,9 +45,15 @@ async function complaint(object) {
   }
 }
 
+// Every object in the YAML files under `directory`, its subdirectories in
+// name order after its own files; kustomize's own files left out.
 function load(directory) {
   const objects = [];
-  for (const file of fs.readdirSync(directory).sort()) {
+  const entries = fs.readdirSync(directory, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries) {
+    if (entry.isDirectory()) continue;
+    const file = entry.name;
     if (!/\.ya?ml$/.test(file)) continue;
     const text = fs.readFileSync(path.join(directory, file), "utf8");
     for (const document of YAML.parseAllDocuments(text)) {
@@ -49,8 +61,14 @@ function load(directory) {
         throw new Error(`${file}: ${document.errors[0].message}`);
       }
       const object = document.toJS();
-      if (object == null || object.kind === "Kustomization") continue;
+      if (object == null) continue;
+      if (object.kind === "Kustomization" || object.kind === "Component") continue;
       objects.push({ file: path.join(directory, file), object });
+    }
+  }
+  for (const entry of entries) {
+    if (entry.isDirectory() && entry.name !== "node_modules") {
+      objects.push(...load(path.join(directory, entry.name)));
     }
   }
   return objects;
@@ -70,6 +88,12 @@ const breakages = [
    (o) => { delete o.spec.scaleTargetRef.name; }],
   ["PodDisruptionBudget", "a selector that is a string",
    (o) => { o.spec.selector = "app.kubernetes.io/name=upload-token-gateway"; }],
+  ["NetworkPolicy", "ingress rules that are a mapping, not a list",
+   (o) => { o.spec.ingress = { from: [] }; }],
+  ["ServiceMonitor", "endpoints that are a mapping, not a list",
+   (o) => { o.spec.endpoints = { port: "metrics" }; }],
+  ["ServiceMonitor", "a scheme that is neither http nor https",
+   (o) => { o.spec.endpoints[0].scheme = "grpc"; }],
 ];
 
 // The breakages below take the first object of their kind: give the
