@@ -107,8 +107,8 @@ TEST_F(EnvironmentConfigTest,
       Subprocess::Start({GatewayBinary(), "--max_attempts=4"}, environment);
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   ASSERT_TRUE(ListeningAddress(**gateway).ok()) << (*gateway)->Output();
-  auto line = (*gateway)->WaitForLine(".*\"msg\":\"configuration\".*",
-                                      absl::Seconds(5));
+  auto line =
+      (*gateway)->WaitForLine(R"(.*"msg":"configuration".*)", absl::Seconds(5));
   ASSERT_TRUE(line.ok()) << line.status();
   EXPECT_THAT(*line, HasSubstr("\"max_attempts\":\"4\""));
   EXPECT_THAT(*line, HasSubstr(absl::StrCat("\"api_base_url\":\"",
