@@ -11,17 +11,21 @@ import (
 const maxClockOffset = 100 * 365 * 24 * time.Hour
 
 // clock is the emulator's notion of "now": the real clock plus an offset that
-// tests move forward through POST /_emulator/clock. It only ever moves
-// forward, so token creation times follow creation order.
+// starts at --clock_offset (negative: in the past, so that tests can make
+// tokens that are already old) and that tests move forward through
+// POST /_emulator/clock. It only ever moves forward, so token creation times
+// follow creation order.
 type clock struct {
 	base     time.Time // carries a monotonic reading
 	baseNano int64     // base as unix nanoseconds
 	offset   atomic.Int64
 }
 
-func newClock() *clock {
+func newClock(offset time.Duration) *clock {
 	now := time.Now()
-	return &clock{base: now, baseNano: now.UnixNano()}
+	c := &clock{base: now, baseNano: now.UnixNano()}
+	c.offset.Store(int64(offset))
+	return c
 }
 
 // NowNano returns the emulator time as unix nanoseconds.

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 func (h *harness) stats() statsReport {
@@ -157,6 +159,23 @@ func TestResetClearsTokensStatsFaultsWindowsAndBearers(t *testing.T) {
 		t.Errorf("fault survived the reset: %d", r.status)
 	}
 	expectProblem(t, h.request("POST", "/upload-tokens", "{}", "Bearer "+a.AccessToken), 401, "authentication-invalid-access-token")
+}
+
+func TestClockOffsetStartsTheClockInThePast(t *testing.T) {
+	h := newHarness(t, func(c *config) { c.clockOffset = -10 * time.Minute })
+	r := h.api("POST", "/upload-tokens", "{}")
+	if r.status != 200 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	var token struct {
+		CreatedAt time.Time `json:"createdAt"`
+	}
+	if err := json.Unmarshal(r.body, &token); err != nil {
+		t.Fatal(err)
+	}
+	if age := time.Since(token.CreatedAt); age < 9*time.Minute || age > 11*time.Minute {
+		t.Errorf("createdAt %v is %v old, want about 10m", token.CreatedAt, age)
+	}
 }
 
 func TestClockRejectsGoingBackwards(t *testing.T) {

@@ -59,6 +59,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	writes := fs.Int64("rate_limit_writes", 1000000, "write requests (POST, DELETE) allowed per rate-limit window")
 	window := fs.Duration("rate_limit_window", 60*time.Second, "length of the fixed rate-limit windows")
 	accessTTL := fs.Duration("access_token_ttl", 3600*time.Second, "lifetime of bearer access tokens issued by /auth (expires_in shows it in seconds)")
+	clockOffset := fs.Duration("clock_offset", 0, "start the emulator's clock this far from the real one; negative: in the past (e.g. -10m, so that tokens created at once are already ten minutes old)")
 	logRequests := fs.Bool("log_requests", false, "print one line per request on stderr")
 
 	if err := fs.Parse(args); err != nil {
@@ -86,6 +87,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		return usageErr("--rate_limit_window must be at least 1ms")
 	case *accessTTL < time.Second:
 		return usageErr("--access_token_ttl must be at least 1s")
+	case *clockOffset < -maxClockOffset || *clockOffset > maxClockOffset:
+		return usageErr("--clock_offset must be within 100 years")
 	}
 
 	var tlsConfig *tls.Config
@@ -104,6 +107,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		rateLimitWrites: *writes,
 		rateLimitWindow: *window,
 		accessTokenTTL:  *accessTTL,
+		clockOffset:     *clockOffset,
 		logRequests:     *logRequests,
 		logOutput:       stderr,
 	})

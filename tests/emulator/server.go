@@ -19,6 +19,7 @@ type config struct {
 	rateLimitWrites int64
 	rateLimitWindow time.Duration
 	accessTokenTTL  time.Duration
+	clockOffset     time.Duration // where the clock starts, from the real one
 	logRequests     bool
 	logOutput       io.Writer
 }
@@ -39,7 +40,7 @@ type Server struct {
 func newServer(cfg config) *Server {
 	s := &Server{
 		latency: cfg.latency,
-		clock:   newClock(),
+		clock:   newClock(cfg.clockOffset),
 		tokens:  newTokenStore(),
 		creds:   newCredentials(cfg.apiKeys, cfg.accessTokenTTL),
 		limits:  newRateLimiter(cfg.rateLimitReads, cfg.rateLimitWrites, cfg.rateLimitWindow),
