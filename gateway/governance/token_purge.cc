@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gateway/common/status_details.h"
+#include "gateway/governance/unowned_token_scan.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace gateway::governance {
@@ -159,7 +160,116 @@ class Purge final : public Cancellable,
   absl::flat_hash_set<std::size_t> ended_ ABSL_GUARDED_BY(mu_);
 };
 
+// The scan, then the purge of what it found: one handle for both.
+class UnownedTokenPurge final
+    : public Cancellable,
+      public std::enable_shared_from_this<UnownedTokenPurge> {
+ public:
+  UnownedTokenPurge(apivideo::UploadTokenStub& stub, CallOptions call,
+                    PurgeOptions options, bool force,
+                    ApiCallback<PurgeResult> done)
+      : stub_(stub),
+        call_(std::move(call)),
+        options_(std::move(options)),
+        force_(force),
+        done_(std::move(done)) {}
+
+  void Start(absl::Time created_before) {
+    UnownedTokenScanOptions scan;
+    scan.created_before = created_before;
+    Keep(kScanning,
+         StartUnownedTokenScan(stub_, call_, scan,
+                               [self = shared_from_this()](
+                                   ApiResult<std::vector<std::string>> found) {
+                                 self->OnScanned(std::move(found));
+                               }));
+  }
+
+  void Cancel() override {
+    std::shared_ptr<Cancellable> running;
+    {
+      absl::MutexLock lock(&mu_);
+      cancelled_ = true;
+      running = running_;
+    }
+    if (running != nullptr) running->Cancel();
+  }
+
+ private:
+  void OnScanned(ApiResult<std::vector<std::string>> found) {
+    if (!found.value.ok()) {
+      std::move(done_)(
+          ApiResult<PurgeResult>{found.value.status(), found.upstream});
+      return;
+    }
+    if (!force_) {
+      std::move(done_)(ApiResult<PurgeResult>{
+          CountedForPurge(*std::move(found.value)), found.upstream});
+      return;
+    }
+    bool cancelled = false;
+    {
+      absl::MutexLock lock(&mu_);
+      cancelled = cancelled_;
+    }
+    if (cancelled) {
+      std::move(done_)(ApiResult<PurgeResult>{
+          absl::CancelledError("the purge was cancelled"), found.upstream});
+      return;
+    }
+    Keep(kDeleting, StartPurge(stub_, *std::move(found.value), call_, options_,
+                               std::move(done_)));
+  }
+
+  enum Step { kScanning = 0, kDeleting = 1 };
+
+  // Keeps a step's handle for Cancel, unless a later step's is kept already
+  // (the scan ended, and the deletes began, before the scan's start
+  // returned). A purge cancelled meanwhile is cancelled now.
+  void Keep(Step step, const std::shared_ptr<Cancellable>& handle) {
+    bool cancel_now = false;
+    {
+      absl::MutexLock lock(&mu_);
+      if (step < kept_step_) return;
+      kept_step_ = step;
+      running_ = handle;
+      cancel_now = cancelled_;
+    }
+    if (cancel_now) handle->Cancel();
+  }
+
+  apivideo::UploadTokenStub& stub_;
+  const CallOptions call_;
+  const PurgeOptions options_;
+  const bool force_;
+  ApiCallback<PurgeResult> done_;
+
+  absl::Mutex mu_;
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  // The step whose handle running_ holds.
+  Step kept_step_ ABSL_GUARDED_BY(mu_) = kScanning;
+  std::shared_ptr<Cancellable> running_ ABSL_GUARDED_BY(mu_);
+};
+
 }  // namespace
+
+PurgeResult CountedForPurge(std::vector<std::string> tokens) {
+  PurgeResult counted;
+  counted.count = static_cast<int>(tokens.size());
+  tokens.resize(std::min<std::size_t>(tokens.size(), kMaxPurgeSample));
+  counted.sample = std::move(tokens);
+  return counted;
+}
+
+std::shared_ptr<Cancellable> StartUnownedTokenPurge(
+    apivideo::UploadTokenStub& stub, const CallOptions& call,
+    const PurgeOptions& options, absl::Time created_before, bool force,
+    ApiCallback<PurgeResult> done) {
+  auto purge = std::make_shared<UnownedTokenPurge>(stub, call, options, force,
+                                                   std::move(done));
+  purge->Start(created_before);
+  return purge;
+}
 
 absl::Status CheckPurgeAccess(const CallerLimits& limits,
                               absl::string_view caller,
@@ -167,11 +277,14 @@ absl::Status CheckPurgeAccess(const CallerLimits& limits,
   if (creator == caller) return absl::OkStatus();
   if (limits.others == OthersAccess::kDelete) return absl::OkStatus();
   if (!force && limits.others == OthersAccess::kRead) return absl::OkStatus();
+  const std::string whose =
+      creator.empty()
+          ? std::string("the upload tokens of no known creator")
+          : absl::StrCat("the upload tokens that \"", creator, "\" created");
   return MakeError(
       absl::StatusCode::kPermissionDenied,
       absl::StrCat("caller \"", caller, "\" may not ", force ? "delete" : "see",
-                   " the upload tokens that \"", creator,
-                   "\" created (its policy's `others`)"),
+                   " ", whose, " (its policy's `others`)"),
       "NOT_TOKEN_CREATOR");
 }
 

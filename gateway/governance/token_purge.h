@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "gateway/apivideo/upload_token_stub.h"
 #include "gateway/common/cancellable.h"
 #include "gateway/governance/audit_trail.h"
@@ -51,6 +52,25 @@ struct PurgeOptions {
 std::shared_ptr<Cancellable> StartPurge(
     apivideo::UploadTokenStub& stub, std::vector<std::string> tokens,
     const apivideo::CallOptions& call, const PurgeOptions& options,
+    apivideo::ApiCallback<PurgeResult> done);
+
+// A purge of the tokens of no known creator leaves out those created in the
+// last minute: a token just created through another replica reaches this
+// replica's record through the audit stream within a few hundred
+// milliseconds, and api.video's createdAt is in whole seconds on a clock
+// that is not ours. Such a token is purged by its creator's name instead.
+inline constexpr absl::Duration kUnownedTokenPurgeMinAge = absl::Minutes(1);
+
+// A dry run's answer: `tokens` counted, the first kMaxPurgeSample of them.
+PurgeResult CountedForPurge(std::vector<std::string> tokens);
+
+// Purges the tokens of no known creator created before `created_before`:
+// finds them in api.video's listing first (unowned_token_scan.h), then
+// deletes them as StartPurge does; with `force` false, only counts them.
+// Cancelling cancels whichever step is running.
+std::shared_ptr<Cancellable> StartUnownedTokenPurge(
+    apivideo::UploadTokenStub& stub, const apivideo::CallOptions& call,
+    const PurgeOptions& options, absl::Time created_before, bool force,
     apivideo::ApiCallback<PurgeResult> done);
 
 // Whether `caller` may purge the tokens `creator` created: its own always;

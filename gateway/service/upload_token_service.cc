@@ -302,8 +302,9 @@ grpc::ServerUnaryReactor* UploadTokenService::DeleteUploadToken(
 
 namespace {
 
-// The creator a purge's `filter` names, or INVALID_ARGUMENT: the filter is
-// required, and only `creator = "..."` is understood.
+// The creator a purge's `filter` names ("" for the tokens of no known
+// creator), or INVALID_ARGUMENT: the filter is required, and only
+// `creator = "..."` is understood.
 absl::StatusOr<std::string> PurgedCreator(absl::string_view filter) {
   if (filter.empty()) {
     return InvalidFieldError(
@@ -314,13 +315,6 @@ absl::StatusOr<std::string> PurgedCreator(absl::string_view filter) {
   absl::StatusOr<ListFilter> parsed = ParseListFilter(filter);
   if (!parsed.ok()) {
     return InvalidFieldError("filter", parsed.status().message());
-  }
-  if (parsed->creator->empty()) {
-    return InvalidFieldError(
-        "filter",
-        "a purge names a creator; list the tokens of no known creator with "
-        "ListUploadTokens (filter 'creator = \"\"') and delete them one by "
-        "one");
   }
   return *parsed->creator;
 }
@@ -351,6 +345,18 @@ grpc::ServerUnaryReactor* UploadTokenService::PurgeUploadTokens(
       [this, &creator, force, peer = context->peer()](
           const apivideo::CallOptions& options,
           auto done) -> std::shared_ptr<Cancellable> {
+        governance::PurgeOptions purge;
+        purge.audit = governance_.audit;
+        purge.trace_id = options.trace_id;
+        purge.peer = peer;
+        if (creator->empty()) {
+          // No record names these tokens: api.video's listing does, less
+          // the tokens of known creators and the youngest.
+          return governance::StartUnownedTokenPurge(
+              upstream_, options, purge,
+              absl::Now() - governance::kUnownedTokenPurgeMinAge, force,
+              std::move(done));
+        }
         std::vector<std::string> tokens;
         for (governance::OwnedToken& owned :
              governance_.ownership->TokensOf(*creator, absl::Now())) {
@@ -358,21 +364,12 @@ grpc::ServerUnaryReactor* UploadTokenService::PurgeUploadTokens(
         }
         if (!force) {
           // A dry run: what would be deleted, from the gateway's record.
-          governance::PurgeResult counted;
-          counted.count = static_cast<int>(tokens.size());
-          tokens.resize(std::min<std::size_t>(tokens.size(),
-                                              governance::kMaxPurgeSample));
-          counted.sample = std::move(tokens);
           apivideo::UpstreamCallInfo answered;
           answered.source = apivideo::AnswerSource::kHit;
           std::move(done)(apivideo::ApiResult<governance::PurgeResult>{
-              std::move(counted), answered});
+              governance::CountedForPurge(std::move(tokens)), answered});
           return AnsweredHandle();
         }
-        governance::PurgeOptions purge;
-        purge.audit = governance_.audit;
-        purge.trace_id = options.trace_id;
-        purge.peer = peer;
         return governance::StartPurge(upstream_, std::move(tokens), options,
                                       purge, std::move(done));
       },

@@ -8,8 +8,10 @@ export interface PurgeUploadTokensRequest {
   /**
    * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
    * `creator = "web"` for every live token the caller "web" created through
-   * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
-   * names the creator whose tokens it deletes.
+   * the gateway; `creator = ""` for the tokens of no known creator in
+   * api.video's listing (read page by page, spending read quota), except
+   * those created in the last minute. Empty is INVALID_ARGUMENT: a purge
+   * names what it deletes.
    */
   'filter'?: (string);
   /**
@@ -26,8 +28,10 @@ export interface PurgeUploadTokensRequest__Output {
   /**
    * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
    * `creator = "web"` for every live token the caller "web" created through
-   * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
-   * names the creator whose tokens it deletes.
+   * the gateway; `creator = ""` for the tokens of no known creator in
+   * api.video's listing (read page by page, spending read quota), except
+   * those created in the last minute. Empty is INVALID_ARGUMENT: a purge
+   * names what it deletes.
    */
   'filter': (string);
   /**

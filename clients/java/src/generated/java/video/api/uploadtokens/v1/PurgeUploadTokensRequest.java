@@ -55,8 +55,10 @@ private static final long serialVersionUID = 0L;
    * <pre>
    * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
    * `creator = "web"` for every live token the caller "web" created through
-   * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
-   * names the creator whose tokens it deletes.
+   * the gateway; `creator = ""` for the tokens of no known creator in
+   * api.video's listing (read page by page, spending read quota), except
+   * those created in the last minute. Empty is INVALID_ARGUMENT: a purge
+   * names what it deletes.
    * </pre>
    *
    * <code>string filter = 1;</code>
@@ -79,8 +81,10 @@ private static final long serialVersionUID = 0L;
    * <pre>
    * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
    * `creator = "web"` for every live token the caller "web" created through
-   * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
-   * names the creator whose tokens it deletes.
+   * the gateway; `creator = ""` for the tokens of no known creator in
+   * api.video's listing (read page by page, spending read quota), except
+   * those created in the last minute. Empty is INVALID_ARGUMENT: a purge
+   * names what it deletes.
    * </pre>
    *
    * <code>string filter = 1;</code>
@@ -474,8 +478,10 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
      * `creator = "web"` for every live token the caller "web" created through
-     * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
-     * names the creator whose tokens it deletes.
+     * the gateway; `creator = ""` for the tokens of no known creator in
+     * api.video's listing (read page by page, spending read quota), except
+     * those created in the last minute. Empty is INVALID_ARGUMENT: a purge
+     * names what it deletes.
      * </pre>
      *
      * <code>string filter = 1;</code>
@@ -497,8 +503,10 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
      * `creator = "web"` for every live token the caller "web" created through
-     * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
-     * names the creator whose tokens it deletes.
+     * the gateway; `creator = ""` for the tokens of no known creator in
+     * api.video's listing (read page by page, spending read quota), except
+     * those created in the last minute. Empty is INVALID_ARGUMENT: a purge
+     * names what it deletes.
      * </pre>
      *
      * <code>string filter = 1;</code>
@@ -521,8 +529,10 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
      * `creator = "web"` for every live token the caller "web" created through
-     * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
-     * names the creator whose tokens it deletes.
+     * the gateway; `creator = ""` for the tokens of no known creator in
+     * api.video's listing (read page by page, spending read quota), except
+     * those created in the last minute. Empty is INVALID_ARGUMENT: a purge
+     * names what it deletes.
      * </pre>
      *
      * <code>string filter = 1;</code>
@@ -541,8 +551,10 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
      * `creator = "web"` for every live token the caller "web" created through
-     * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
-     * names the creator whose tokens it deletes.
+     * the gateway; `creator = ""` for the tokens of no known creator in
+     * api.video's listing (read page by page, spending read quota), except
+     * those created in the last minute. Empty is INVALID_ARGUMENT: a purge
+     * names what it deletes.
      * </pre>
      *
      * <code>string filter = 1;</code>
@@ -558,8 +570,10 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
      * `creator = "web"` for every live token the caller "web" created through
-     * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
-     * names the creator whose tokens it deletes.
+     * the gateway; `creator = ""` for the tokens of no known creator in
+     * api.video's listing (read page by page, spending read quota), except
+     * those created in the last minute. Empty is INVALID_ARGUMENT: a purge
+     * names what it deletes.
      * </pre>
      *
      * <code>string filter = 1;</code>

@@ -11,8 +11,10 @@ public interface PurgeUploadTokensRequestOrBuilder extends
    * <pre>
    * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
    * `creator = "web"` for every live token the caller "web" created through
-   * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
-   * names the creator whose tokens it deletes.
+   * the gateway; `creator = ""` for the tokens of no known creator in
+   * api.video's listing (read page by page, spending read quota), except
+   * those created in the last minute. Empty is INVALID_ARGUMENT: a purge
+   * names what it deletes.
    * </pre>
    *
    * <code>string filter = 1;</code>
@@ -23,8 +25,10 @@ public interface PurgeUploadTokensRequestOrBuilder extends
    * <pre>
    * Required. Which tokens, in the grammar of ListUploadTokensRequest.filter:
    * `creator = "web"` for every live token the caller "web" created through
-   * the gateway. Empty, and `creator = ""`, are INVALID_ARGUMENT: a purge
-   * names the creator whose tokens it deletes.
+   * the gateway; `creator = ""` for the tokens of no known creator in
+   * api.video's listing (read page by page, spending read quota), except
+   * those created in the last minute. Empty is INVALID_ARGUMENT: a purge
+   * names what it deletes.
    * </pre>
    *
    * <code>string filter = 1;</code>
