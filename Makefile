@@ -7,7 +7,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 NODE_TEST_DIR := tests/emulator/node_client_test
 # Each directory with a package-lock.json that make test needs installed.
-NODE_DIRS := $(NODE_TEST_DIR) deploy/schema clients/node clients/tools
+NODE_DIRS := $(NODE_TEST_DIR) tests/emulator/spec_conformance deploy/schema clients/node clients/tools
 
 .PHONY: all deps build run test test-unit test-integration node-deps format clean help
 
@@ -37,7 +37,8 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 run: build
 	@scripts/run.sh
 
-# npm packages of the official-client test and of the Kubernetes schema
+# npm packages of the official-client test, the emulator's spec check
+# (tests/emulator/spec_conformance) and the Kubernetes schema
 # check (deploy/schema), exactly as locked.
 node-deps: deps
 	@for dir in $(NODE_DIRS); do \
