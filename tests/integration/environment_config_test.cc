@@ -5,6 +5,7 @@
 // environment set. Real processes: the emulator and the gateway binary.
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <map>
@@ -150,14 +151,18 @@ TEST_F(EnvironmentConfigTest, AVariableThatNamesNoFlagIsWarnedAbout) {
 }
 
 TEST_F(EnvironmentConfigTest, AFlagfileBeatsTheEnvironmentToo) {
-  const std::string flagfile =
-      absl::StrCat(::testing::TempDir(), "/environment_config_test.flags");
+  const std::string flagfile = absl::StrCat(
+      ::testing::TempDir(), "/environment_config_test_", getpid(), ".flags");
   {
     std::FILE* file = std::fopen(flagfile.c_str(), "w");
     ASSERT_NE(file, nullptr);
     std::fputs("--log_format=json\n", file);
     std::fclose(file);
   }
+  struct Cleanup {
+    std::string path;
+    ~Cleanup() { std::remove(path.c_str()); }
+  } cleanup{flagfile};
   std::map<std::string, std::string> environment = Environment();
   environment["UPLOAD_TOKEN_GATEWAY_LOG_FORMAT"] = "text";
   auto gateway = Subprocess::Start(

@@ -18,6 +18,7 @@
 #include "tests/testing/emulator_process.h"
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/grpc_calls.h"
+#include "tests/testing/refusing_port.h"
 #include "tests/testing/shared_emulator_test.h"
 
 namespace {
@@ -31,6 +32,7 @@ using ::apivideo::uploadtokens::v1::UploadToken;
 using ::gateway::service::testing::FindDetail;
 using ::testing_support::EmulatorProcess;
 using ::testing_support::GatewayProcess;
+using ::testing_support::RefusingPort;
 using ::testing_support::SetDeadline;
 
 constexpr char kApiKey[] = "fault-matrix-key-77c2";
@@ -331,7 +333,9 @@ INSTANTIATE_TEST_SUITE_P(Faults, FaultMatrixTest, ::testing::ValuesIn(Cases()),
 // A connection that cannot be opened carries no request, so even a POST is
 // tried again; the gateway logs the attempts it made.
 TEST(FaultMatrixNoServerTest, RefusedConnectionsAreRetriedEvenForCreate) {
-  auto gateway = GatewayProcess::Start("http://127.0.0.1:9", kApiKey);
+  auto refusing = RefusingPort::Open();
+  ASSERT_TRUE(refusing.ok()) << refusing.status();
+  auto gateway = GatewayProcess::Start((*refusing)->url(), kApiKey);
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   auto stub = (*gateway)->NewStub();
   grpc::ClientContext context;
@@ -340,6 +344,9 @@ TEST(FaultMatrixNoServerTest, RefusedConnectionsAreRetriedEvenForCreate) {
   grpc::Status status =
       stub->CreateUploadToken(&context, CreateUploadTokenRequest(), &created);
   EXPECT_EQ(status.error_code(), Code::UNAVAILABLE);
+  auto info = FindDetail<google::rpc::ErrorInfo>(status);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "UPSTREAM_UNREACHABLE");
   auto line = (*gateway)->process().WaitForLine(
       "(method=CreateUploadToken code=UNAVAILABLE upstream_status=0 "
       "attempts=3)",

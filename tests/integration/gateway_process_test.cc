@@ -26,6 +26,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/emulator_process.h"
 #include "tests/testing/grpc_calls.h"
+#include "tests/testing/refusing_port.h"
 #include "tests/testing/subprocess.h"
 
 namespace {
@@ -42,6 +43,7 @@ using ::testing_support::BinaryDir;
 using ::testing_support::EmulatorProcess;
 using ::testing_support::GatewayProcess;
 using ::testing_support::PendingCall;
+using ::testing_support::RefusingPort;
 using ::testing_support::SetDeadline;
 using ::testing_support::Subprocess;
 using ::testing_support::TeachTheRateLimitWindows;
@@ -71,8 +73,9 @@ TEST(GatewayProcessTest, RejectedApiKeyIsInternalAndNeverShown) {
 }
 
 TEST(GatewayProcessTest, UnreachableUpstreamIsUnavailable) {
-  // Port 9 (discard) on loopback: nothing listens there in the test sandbox.
-  auto gateway = GatewayProcess::Start("http://127.0.0.1:9", kApiKey);
+  auto refusing = RefusingPort::Open();
+  ASSERT_TRUE(refusing.ok()) << refusing.status();
+  auto gateway = GatewayProcess::Start((*refusing)->url(), kApiKey);
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   auto stub = (*gateway)->NewStub();
   grpc::ClientContext context;
@@ -82,6 +85,10 @@ TEST(GatewayProcessTest, UnreachableUpstreamIsUnavailable) {
   UploadToken token;
   grpc::Status status = stub->GetUploadToken(&context, request, &token);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  auto info = FindDetail<google::rpc::ErrorInfo>(status);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "UPSTREAM_UNREACHABLE");
+  EXPECT_EQ(info->domain(), "upload-token-gateway");
 }
 
 TEST(GatewayProcessTest, RefusesPlainHttpToRemoteHost) {
@@ -127,7 +134,9 @@ TEST(GatewayProcessTest, MissingApiKeyStopsStartup) {
 }
 
 TEST(GatewayProcessTest, ReflectionListsTheServices) {
-  auto gateway = GatewayProcess::Start("http://127.0.0.1:9", kApiKey);
+  auto refusing = RefusingPort::Open();
+  ASSERT_TRUE(refusing.ok()) << refusing.status();
+  auto gateway = GatewayProcess::Start((*refusing)->url(), kApiKey);
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   auto reflection = grpc::reflection::v1alpha::ServerReflection::NewStub(
       (*gateway)->NewChannel());

@@ -87,9 +87,10 @@ TEST_F(HardeningTest, RequestOverTheSizeLimitIsRefusedUnread) {
 }
 
 TEST_F(HardeningTest, MetadataOverTheLimitIsRefused) {
-  EXPECT_NE(
-      List(ListUploadTokensRequest(), std::string(32 * 1024, 'm')).error_code(),
-      grpc::StatusCode::OK);
+  const grpc::Status status =
+      List(ListUploadTokensRequest(), std::string(32 * 1024, 'm'));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << status.error_message();
   EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens"), 0);
   ExpectStillServing();
 }

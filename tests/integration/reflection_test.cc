@@ -16,6 +16,7 @@
 #include "tests/testing/emulator_process.h"
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/reflection_client.h"
+#include "tests/testing/refusing_port.h"
 
 namespace {
 
@@ -26,6 +27,7 @@ using ::testing_support::EmulatorProcess;
 using ::testing_support::GatewayProcess;
 using ::testing_support::ReflectionClient;
 using ::testing_support::ReflectionVersion;
+using ::testing_support::RefusingPort;
 
 constexpr char kApiKey[] = "reflection-test-key-8c41e0";
 constexpr char kService[] = "apivideo.uploadtokens.v1.UploadTokenService";
@@ -60,7 +62,9 @@ std::string StringField(const google::protobuf::Message& message,
 }
 
 TEST(ReflectionTest, V1AndV1AlphaListTheServices) {
-  auto gateway = GatewayProcess::Start("http://127.0.0.1:9", kApiKey);
+  auto refusing = RefusingPort::Open();
+  ASSERT_TRUE(refusing.ok()) << refusing.status();
+  auto gateway = GatewayProcess::Start((*refusing)->url(), kApiKey);
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   for (ReflectionVersion version :
        {ReflectionVersion::kV1, ReflectionVersion::kV1Alpha}) {
@@ -80,7 +84,9 @@ TEST(ReflectionTest, V1AndV1AlphaListTheServices) {
 }
 
 TEST(ReflectionTest, DescribeShowsTheProtoComments) {
-  auto gateway = GatewayProcess::Start("http://127.0.0.1:9", kApiKey);
+  auto refusing = RefusingPort::Open();
+  ASSERT_TRUE(refusing.ok()) << refusing.status();
+  auto gateway = GatewayProcess::Start((*refusing)->url(), kApiKey);
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   ReflectionClient client((*gateway)->NewChannel());
 
@@ -117,7 +123,9 @@ TEST(ReflectionTest, DescribeShowsTheProtoComments) {
 }
 
 TEST(ReflectionTest, UnknownSymbolIsNotFound) {
-  auto gateway = GatewayProcess::Start("http://127.0.0.1:9", kApiKey);
+  auto refusing = RefusingPort::Open();
+  ASSERT_TRUE(refusing.ok()) << refusing.status();
+  auto gateway = GatewayProcess::Start((*refusing)->url(), kApiKey);
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   ReflectionClient client((*gateway)->NewChannel());
   absl::StatusOr<google::protobuf::FileDescriptorProto> file =

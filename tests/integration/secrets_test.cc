@@ -1,6 +1,7 @@
 // The API key: never shown to anyone, and replaced without a restart.
 
 #include <stdio.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <ios>
@@ -243,8 +244,8 @@ class KeyRotationTest : public ::testing::TestWithParam<const char*> {};
 TEST_P(KeyRotationTest, NewKeyInTheFileIsUsedWithoutARestart) {
   const std::string old_key = "rotation-old-key-0011223344";
   const std::string new_key = "rotation-new-key-5566778899";
-  const std::string key_file =
-      absl::StrCat(::testing::TempDir(), "/rotation_key_", GetParam() + 7);
+  const std::string key_file = absl::StrCat(
+      ::testing::TempDir(), "/rotation_key_", getpid(), "_", GetParam() + 7);
   std::ofstream(key_file) << old_key << "\n";
   auto emulator = EmulatorProcess::Start(old_key);
   ASSERT_TRUE(emulator.ok()) << emulator.status();

@@ -477,6 +477,38 @@ TEST_F(UploadTokenServiceTest, UpstreamSlowerThanDeadlineIsDeadlineExceeded) {
   EXPECT_LT(absl::Now() - start, absl::Seconds(2));
 }
 
+// The gateway's own bound, not the caller's: with a caller deadline far
+// away, --upstream_timeout ends the wait for a slow api.video, and the
+// reason says so. A gateway ignoring the flag would answer OK after 4 s.
+TEST_F(UploadTokenServiceTest, UpstreamTimeoutEndsTheCallLongBeforeTheCallers) {
+  auto gateway = GatewayProcess::Start(emulator_->base_url(), kApiKey,
+                                       {"--upstream_timeout=300ms"});
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  auto stub = (*gateway)->NewStub();
+  UploadToken made = MustCreate(3600);
+  ASSERT_TRUE(emulator_
+                  ->AddFault(R"({"method":"GET","path":"/upload-tokens/",
+                     "match":"prefix","action":"respond","latency_ms":4000})")
+                  .ok());
+  grpc::ClientContext context;
+  SetDeadline(context, absl::Seconds(30));
+  GetUploadTokenRequest request;
+  request.set_token(made.token());
+  UploadToken got;
+  const absl::Time start = absl::Now();
+  const grpc::Status status = stub->GetUploadToken(&context, request, &got);
+  const absl::Duration elapsed = absl::Now() - start;
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+      << status.error_message();
+  auto info = FindDetail<google::rpc::ErrorInfo>(status);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "UPSTREAM_TIMEOUT");
+  // Generous (a loaded machine): the point is "not the emulator's 4 s, not
+  // the caller's 30 s".
+  EXPECT_LT(elapsed, absl::Seconds(3));
+  EXPECT_GE(*emulator_->RequestCount("GET /upload-tokens/{token}"), 1);
+}
+
 TEST_F(UploadTokenServiceTest, ResetConnectionIsUnavailable) {
   ASSERT_TRUE(emulator_
                   ->AddFault(R"({"method":"GET","path":"/upload-tokens/",

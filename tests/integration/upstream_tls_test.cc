@@ -20,6 +20,7 @@ namespace {
 using ::apivideo::uploadtokens::v1::CreateUploadTokenRequest;
 using ::apivideo::uploadtokens::v1::GetUploadTokenRequest;
 using ::apivideo::uploadtokens::v1::UploadToken;
+using ::gateway::service::testing::FindDetail;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using ::testing_support::EmulatorProcess;
@@ -91,6 +92,10 @@ TEST_F(UpstreamTlsTest, UntrustedUpstreamCertificateIsRefused) {
   grpc::Status status =
       stub->CreateUploadToken(&context, CreateUploadTokenRequest(), &created);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  auto info = FindDetail<google::rpc::ErrorInfo>(status);
+  ASSERT_TRUE(info.has_value()) << status.error_message();
+  EXPECT_EQ(info->reason(), "UPSTREAM_UNREACHABLE");
+  EXPECT_THAT(status.error_message(), HasSubstr("certificate"));
   EXPECT_EQ(*emulator_->RequestCount("POST /upload-tokens"), 0);
 }
 
