@@ -29,7 +29,9 @@ using ::apivideo::uploadtokens::v1::GetUploadTokenRequest;
 using ::apivideo::uploadtokens::v1::ListUploadTokensRequest;
 using ::apivideo::uploadtokens::v1::ListUploadTokensResponse;
 using ::apivideo::uploadtokens::v1::UploadToken;
+using ::apivideo::uploadtokens::v1::UploadTokenService;
 using ::gateway::service::testing::FindDetail;
+using ::testing::HasSubstr;
 using ::testing_support::EmulatorProcess;
 using ::testing_support::GatewayProcess;
 using ::testing_support::RefusingPort;
@@ -352,6 +354,86 @@ TEST(FaultMatrixNoServerTest, RefusedConnectionsAreRetriedEvenForCreate) {
       "attempts=3)",
       absl::Seconds(5));
   EXPECT_TRUE(line.ok()) << line.status();
+}
+
+// ---- Rows of README.md's tables that the matrix above does not hold ---------
+
+// A fresh gateway on the shared emulator, token cache off.
+std::unique_ptr<GatewayProcess> FreshGateway(EmulatorProcess& emulator) {
+  auto gateway = GatewayProcess::Start(emulator.base_url(), kApiKey,
+                                       {"--token_cache_max_age=0"});
+  EXPECT_TRUE(gateway.ok()) << gateway.status();
+  return gateway.ok() ? *std::move(gateway) : nullptr;
+}
+
+grpc::Status GetToken(UploadTokenService::Stub& stub,
+                      const std::string& token) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  GetUploadTokenRequest request;
+  request.set_token(token);
+  UploadToken got;
+  return stub.GetUploadToken(&context, request, &got);
+}
+
+std::string ReasonOf(const grpc::Status& status) {
+  auto info = FindDetail<google::rpc::ErrorInfo>(status);
+  return info.has_value() ? info->reason() : "(no ErrorInfo)";
+}
+
+class FaultRowsTest : public testing_support::SharedEmulatorTest<kApiKey> {};
+
+TEST_F(FaultRowsTest, FiveFailuresInARowOpenTheCircuitAndNothingMoreIsSent) {
+  auto gateway = FreshGateway(*emulator_);
+  ASSERT_NE(gateway, nullptr);
+  auto stub = gateway->NewStub();
+  // 500: not retried, so each call is one upstream failure.
+  ASSERT_TRUE(emulator_
+                  ->AddFault(R"({"method":"GET","path":"/upload-tokens/",)"
+                             R"("match":"prefix","status":500})")
+                  .ok());
+  for (int i = 0; i < 5; ++i) {
+    const grpc::Status status = GetToken(*stub, "toBroken");
+    EXPECT_EQ(status.error_code(), Code::UNAVAILABLE) << i;
+    EXPECT_EQ(ReasonOf(status), "UPSTREAM_UNAVAILABLE") << i;
+  }
+  const grpc::Status refused = GetToken(*stub, "toBroken");
+  EXPECT_EQ(refused.error_code(), Code::UNAVAILABLE);
+  EXPECT_EQ(ReasonOf(refused), "UPSTREAM_CIRCUIT_OPEN");
+  auto retry = FindDetail<google::rpc::RetryInfo>(refused);
+  ASSERT_TRUE(retry.has_value());
+  EXPECT_GT(retry->retry_delay().nanos() + retry->retry_delay().seconds(), 0);
+  EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens/{token}"), 5);
+}
+
+TEST_F(FaultRowsTest, AnUnknownUrlIsInternalAndNamesTheBaseUrl) {
+  auto gateway = FreshGateway(*emulator_);
+  ASSERT_NE(gateway, nullptr);
+  ASSERT_TRUE(
+      emulator_
+          ->AddFault(
+              R"({"method":"GET","path":"/upload-tokens/","match":"prefix",)"
+              R"("status":404,"body":"{\"type\":\"https://docs.api.video/reference/unrecognized-request-url\",)"
+              R"(\"title\":\"Unrecognized request URL.\",\"status\":404}"})")
+          .ok());
+  const grpc::Status status = GetToken(*gateway->NewStub(), "toAnything");
+  EXPECT_EQ(status.error_code(), Code::INTERNAL);
+  EXPECT_EQ(ReasonOf(status), "UNRECOGNIZED_REQUEST_URL");
+  EXPECT_THAT(status.error_message(), HasSubstr("--api_base_url"));
+  EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens/{token}"), 1);
+}
+
+TEST_F(FaultRowsTest, AStatusTheApiDoesNotDocumentIsInternal) {
+  auto gateway = FreshGateway(*emulator_);
+  ASSERT_NE(gateway, nullptr);
+  ASSERT_TRUE(emulator_
+                  ->AddFault(R"({"method":"GET","path":"/upload-tokens/",)"
+                             R"("match":"prefix","status":418})")
+                  .ok());
+  const grpc::Status status = GetToken(*gateway->NewStub(), "toAnything");
+  EXPECT_EQ(status.error_code(), Code::INTERNAL);
+  EXPECT_EQ(ReasonOf(status), "UPSTREAM_UNEXPECTED_STATUS");
+  EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens/{token}"), 1);
 }
 
 }  // namespace
