@@ -1,6 +1,7 @@
 #include "gateway/policy/circuit_breaker.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
@@ -223,6 +224,50 @@ TEST(CircuitBreaker, CustomThreshold) {
   options.failure_threshold = 2;
   CircuitBreaker breaker(options);
   EXPECT_EQ(FailuresToOpen(breaker, kT0), 2);
+}
+
+// ---- The defaults README.md promises
+// ----------------------------------------- "5 upstream failures in a row: the
+// circuit opens ... for 0.5 s; then one call probes, and each failed probe
+// doubles the wait up to 30 s." These use CircuitBreakerOptions{} as the
+// gateway does, not Options() above.
+
+TEST(CircuitBreakerDefaultsTest, FiveFailuresInARowOpenIt) {
+  CircuitBreaker breaker;
+  EXPECT_EQ(FailuresToOpen(breaker, kT0), 5);
+}
+
+TEST(CircuitBreakerDefaultsTest, ItStaysOpenHalfASecondThenAdmitsOneProbe) {
+  CircuitBreaker breaker;
+  Fail(breaker, 5, kT0);
+  EXPECT_FALSE(breaker.Admit(kT0 + absl::Milliseconds(499)).allowed);
+  const CircuitBreaker::Admission probe =
+      breaker.Admit(kT0 + absl::Milliseconds(500));
+  EXPECT_TRUE(probe.allowed);
+  EXPECT_TRUE(probe.probe);
+}
+
+TEST(CircuitBreakerDefaultsTest,
+     EachFailedProbeDoublesTheWaitUpToThirtySeconds) {
+  CircuitBreaker breaker;
+  Fail(breaker, 5, kT0);
+  absl::Time opened = kT0;
+  absl::Duration wait = absl::Milliseconds(500);
+  std::vector<absl::Duration> waits;
+  for (int round = 0; round < 9; ++round) {
+    ASSERT_FALSE(breaker.Admit(opened + wait - absl::Milliseconds(1)).allowed)
+        << "round " << round;
+    const absl::Time probe_at = opened + wait;
+    ASSERT_TRUE(breaker.Admit(probe_at).probe) << "round " << round;
+    waits.push_back(wait);
+    breaker.RecordFailure(probe_at, /*probe=*/true);
+    opened = probe_at;
+    wait = std::min(wait * 2, absl::Seconds(30));
+  }
+  // 0.5, 1, 2, 4, 8, 16, then 30 and 30 again: the cap holds.
+  EXPECT_EQ(waits[5], absl::Seconds(16));
+  EXPECT_EQ(waits[6], absl::Seconds(30));
+  EXPECT_EQ(waits[8], absl::Seconds(30));
 }
 
 }  // namespace

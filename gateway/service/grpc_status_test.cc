@@ -96,14 +96,34 @@ TEST(ToGrpcStatus, DetailsRoundTripThroughExtractErrorDetails) {
   EXPECT_TRUE(found_error_info);
 }
 
-TEST(ToGrpcStatus, TrailerEqualsToRpcStatusEncoding) {
+// Decoded as a client does, not compared with another encoding by the code
+// under test.
+TEST(ToGrpcStatus, TheTrailerDecodesToTheCodeTheMessageAndEveryDetail) {
   absl::Status status = MakeError(absl::StatusCode::kResourceExhausted,
                                   "slow down", "TOO_MANY_REQUESTS");
   google::rpc::RetryInfo retry;
   retry.mutable_retry_delay()->set_seconds(30);
   AddDetail(status, retry);
-  EXPECT_EQ(ToGrpcStatus(status).error_details(),
-            ToRpcStatus(status).SerializeAsString());
+  const grpc::Status converted = ToGrpcStatus(status);
+  google::rpc::Status decoded;
+  ASSERT_TRUE(decoded.ParseFromString(converted.error_details()));
+  EXPECT_EQ(decoded.code(), 8);  // RESOURCE_EXHAUSTED in google/rpc/code.proto
+  EXPECT_EQ(decoded.message(), "slow down");
+  bool found_retry = false;
+  bool found_info = false;
+  for (const google::protobuf::Any& detail : decoded.details()) {
+    google::rpc::RetryInfo retry_info;
+    google::rpc::ErrorInfo error_info;
+    if (detail.UnpackTo(&retry_info)) {
+      EXPECT_EQ(retry_info.retry_delay().seconds(), 30);
+      found_retry = true;
+    } else if (detail.UnpackTo(&error_info)) {
+      EXPECT_EQ(error_info.reason(), "TOO_MANY_REQUESTS");
+      found_info = true;
+    }
+  }
+  EXPECT_TRUE(found_retry);
+  EXPECT_TRUE(found_info);
 }
 
 }  // namespace
