@@ -27,7 +27,10 @@ type fault struct {
 	Headers     map[string]string `json:"headers,omitempty"`
 	LatencyMS   int               `json:"latency_ms,omitempty"`
 	Probability float64           `json:"probability,omitempty"` // 0 = always; else the chance a matching request is faulted
+	Hold        bool              `json:"hold,omitempty"`        // wait until the fault is deleted, then go on
 	Remaining   int               `json:"remaining,omitempty"`   // output only: uses left when Times > 0
+
+	release chan struct{} // closed when a held fault is deleted
 }
 
 const (
@@ -78,8 +81,8 @@ func (f *fault) validate() error {
 	if f.Status != 0 && (f.Status < 200 || f.Status > 599) {
 		return errors.New("status must be between 200 and 599")
 	}
-	if f.Action == actionRespond && f.Status == 0 && f.LatencyMS == 0 {
-		return errors.New(`"respond" needs a status, or latency_ms alone to delay the real answer`)
+	if f.Action == actionRespond && f.Status == 0 && f.LatencyMS == 0 && !f.Hold {
+		return errors.New(`"respond" needs a status, or latency_ms or hold alone to delay the real answer`)
 	}
 	f.Method = strings.ToUpper(f.Method)
 	f.Remaining = f.Times
@@ -103,6 +106,9 @@ type faultSet struct {
 	mu     sync.Mutex
 	list   []*fault
 	nextID int
+	// The release channels of held faults by id, kept after a fault is used
+	// up so that deleting it still lets its held requests go.
+	releases map[string]chan struct{}
 }
 
 func (fs *faultSet) Add(f fault) string {
@@ -110,6 +116,13 @@ func (fs *faultSet) Add(f fault) string {
 	defer fs.mu.Unlock()
 	fs.nextID++
 	f.ID = "f" + strconv.Itoa(fs.nextID)
+	if f.Hold {
+		f.release = make(chan struct{})
+		if fs.releases == nil {
+			fs.releases = map[string]chan struct{}{}
+		}
+		fs.releases[f.ID] = f.release
+	}
 	fs.list = append(fs.list, &f)
 	fs.count.Store(int32(len(fs.list)))
 	return f.ID
@@ -147,17 +160,23 @@ func (fs *faultSet) removeLocked(i int) {
 	fs.count.Store(int32(len(fs.list)))
 }
 
-// Remove deletes one fault by id.
+// Remove deletes one fault by id, and lets the requests it holds go.
 func (fs *faultSet) Remove(id string) bool {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
+	found := false
+	if ch, ok := fs.releases[id]; ok {
+		close(ch)
+		delete(fs.releases, id)
+		found = true
+	}
 	for i, f := range fs.list {
 		if f.ID == id {
 			fs.removeLocked(i)
 			return true
 		}
 	}
-	return false
+	return found
 }
 
 func (fs *faultSet) List() []fault {
@@ -172,6 +191,10 @@ func (fs *faultSet) List() []fault {
 
 func (fs *faultSet) Clear() {
 	fs.mu.Lock()
+	for id, ch := range fs.releases {
+		close(ch)
+		delete(fs.releases, id)
+	}
 	fs.list = nil
 	fs.count.Store(0)
 	fs.mu.Unlock()
@@ -183,6 +206,13 @@ func (fs *faultSet) Clear() {
 func applyFault(w http.ResponseWriter, r *http.Request, f fault) bool {
 	// A misconfigured upstream or proxy quoting the credential it was sent.
 	f.Body = strings.ReplaceAll(f.Body, authorizationPlaceholder, r.Header.Get("Authorization"))
+	if f.Hold {
+		select {
+		case <-f.release:
+		case <-r.Context().Done():
+			return true // the client went away
+		}
+	}
 	if f.LatencyMS > 0 && !wait(r, time.Duration(f.LatencyMS)*time.Millisecond) {
 		return true // the client went away
 	}

@@ -274,3 +274,47 @@ func TestControlSurfaceIsNeverFaulted(t *testing.T) {
 		t.Errorf("faults = %s", f.Faults)
 	}
 }
+
+func TestAHeldRequestWaitsUntilItsFaultIsDeleted(t *testing.T) {
+	h := newHarness(t)
+	id := h.addFault(`{"method":"GET","path":"/upload-tokens","hold":true,"times":1}`)
+	answered := make(chan response, 1)
+	go func() { answered <- h.api("GET", "/upload-tokens", "") }()
+	select {
+	case r := <-answered:
+		t.Fatalf("answered while held: %d", r.status)
+	case <-time.After(200 * time.Millisecond):
+	}
+	// Used up (times 1), yet deleting it by id still lets the request go.
+	if r := h.control("DELETE", "/_emulator/faults/"+id, ""); r.status != 200 {
+		t.Fatalf("delete: %d %s", r.status, r.body)
+	}
+	select {
+	case r := <-answered:
+		if r.status != 200 {
+			t.Errorf("after release: %d %s", r.status, r.body)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("still held after the fault was deleted")
+	}
+	if r := h.api("GET", "/upload-tokens", ""); r.status != 200 {
+		t.Errorf("a later request: %d", r.status)
+	}
+}
+
+func TestClearingTheFaultsReleasesHeldRequests(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(`{"path":"/upload-tokens","match":"prefix","hold":true}`)
+	answered := make(chan response, 1)
+	go func() { answered <- h.api("POST", "/upload-tokens", "{}") }()
+	time.Sleep(50 * time.Millisecond)
+	h.control("DELETE", "/_emulator/faults", "")
+	select {
+	case r := <-answered:
+		if r.status != 200 {
+			t.Errorf("after clearing: %d %s", r.status, r.body)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("still held after the faults were cleared")
+	}
+}

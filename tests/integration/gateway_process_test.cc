@@ -166,18 +166,21 @@ TEST(GatewayProcessTest, ReflectionListsTheServices) {
 }
 
 TEST(GatewayProcessTest, CallsBeyondTheInFlightLimitAreRefusedAtOnce) {
-  auto emulator = EmulatorProcess::Start(kApiKey);
+  // A window that cannot reset during the test: the second slow read must
+  // not wait for the first to teach a new one.
+  auto emulator = EmulatorProcess::Start(kApiKey, {"--rate_limit_window=1h"});
   ASSERT_TRUE(emulator.ok()) << emulator.status();
   auto gateway = GatewayProcess::Start((*emulator)->base_url(), kApiKey,
                                        {"--max_calls_in_flight=2"});
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   auto stub = (*gateway)->NewStub();
   ASSERT_TRUE(TeachTheRateLimitWindows(*stub));
-  ASSERT_TRUE((*emulator)
-                  ->AddFault(R"({"method":"GET","path":"/upload-tokens/",
-                     "match":"prefix","action":"respond","latency_ms":1000,
-                     "times":2})")
-                  .ok());
+  // The two slow reads are held by the emulator until the test lets them
+  // go: no latency window for a loaded machine to outlast.
+  absl::StatusOr<std::string> hold = (*emulator)->AddFaultWithId(
+      R"({"method":"GET","path":"/upload-tokens/","match":"prefix",)"
+      R"("hold":true,"times":2})");
+  ASSERT_TRUE(hold.ok()) << hold.status();
 
   // Two slow calls take both places. Of two tokens: two reads of one token
   // would share one upstream request.
@@ -189,27 +192,33 @@ TEST(GatewayProcessTest, CallsBeyondTheInFlightLimitAreRefusedAtOnce) {
   UploadToken responses[2];
   PendingCall slow[2];
   for (int i = 0; i < 2; ++i) {
-    SetDeadline(contexts[i], absl::Seconds(10));
+    SetDeadline(contexts[i], absl::Seconds(60));
     stub->async()->GetUploadToken(&contexts[i], &requests[i], &responses[i],
                                   slow[i].OnDone());
   }
+  // The teaching read and both held reads have reached the emulator.
   ASSERT_TRUE(
       (*emulator)->WaitForRequests("GET /upload-tokens/{token}", 3).ok());
 
   grpc::ClientContext refused_context;
-  SetDeadline(refused_context);
+  SetDeadline(refused_context, absl::Seconds(30));
   UploadToken refused_response;
   const absl::Time asked = absl::Now();
   grpc::Status refused =
       stub->GetUploadToken(&refused_context, request, &refused_response);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_LT(absl::Now() - asked, absl::Milliseconds(500));
+  // "At once": a gateway that queued the call would answer only when the
+  // held reads are let go (never, here) or at the 30 s deadline. Generous
+  // for a loaded machine.
+  EXPECT_LT(absl::Now() - asked, absl::Seconds(5));
   auto info = FindDetail<google::rpc::ErrorInfo>(refused);
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->reason(), "GATEWAY_OVERLOADED");
+  EXPECT_FALSE(slow[0].Wait(absl::ZeroDuration()));
 
   // Once they are done, their places are free again.
-  for (PendingCall& call : slow) ASSERT_TRUE(call.Wait(absl::Seconds(10)));
+  ASSERT_TRUE((*emulator)->RemoveFault(*hold).ok());
+  for (PendingCall& call : slow) ASSERT_TRUE(call.Wait(absl::Seconds(30)));
   for (int i = 0; i < 3; ++i) {
     grpc::ClientContext context;
     SetDeadline(context);

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <fstream>
+#include <regex>
 #include <string>
 #include <utility>
 
@@ -137,6 +138,26 @@ absl::Status EmulatorProcess::Reset() {
 
 absl::Status EmulatorProcess::AddFault(const std::string& fault_json) {
   return Control("POST", "/_emulator/faults", fault_json);
+}
+
+absl::StatusOr<std::string> EmulatorProcess::AddFaultWithId(
+    const std::string& fault_json) {
+  absl::StatusOr<HttpReply> reply =
+      HttpExchange("POST", absl::StrCat(base_url_, "/_emulator/faults"),
+                   fault_json, control_ca_file_);
+  if (!reply.ok()) return reply.status();
+  // {"id":"f1"}
+  static const std::regex kId(R"re("id"\s*:\s*"([^"]+)")re");
+  std::smatch match;
+  if (reply->status != 200 || !std::regex_search(reply->body, match, kId)) {
+    return absl::InternalError(absl::StrCat("POST /_emulator/faults answered ",
+                                            reply->status, ": ", reply->body));
+  }
+  return match[1].str();
+}
+
+absl::Status EmulatorProcess::RemoveFault(const std::string& id) {
+  return Control("DELETE", absl::StrCat("/_emulator/faults/", id), "");
 }
 
 absl::Status EmulatorProcess::AdvanceClock(int seconds) {

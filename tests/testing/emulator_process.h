@@ -57,6 +57,12 @@ class EmulatorProcess {
   absl::Status Reset();
   // `fault_json` is the body of POST /_emulator/faults.
   absl::Status AddFault(const std::string& fault_json);
+  // The same, returning the fault's id; with "hold":true, the requests it
+  // matches wait until RemoveFault(id) (or Reset) lets them go: tests hold
+  // calls in flight on an event rather than on a latency that a loaded
+  // machine may outlast.
+  absl::StatusOr<std::string> AddFaultWithId(const std::string& fault_json);
+  absl::Status RemoveFault(const std::string& id);
   absl::Status AdvanceClock(int seconds);
   absl::Status SetRateLimits(int reads, int writes, int window_seconds);
   absl::Status SetApiKeys(const std::vector<std::string>& keys);
