@@ -449,11 +449,12 @@ TEST(GatewayProcessTest, SigtermLetsCallsInFlightFinishAndExitsZero) {
 TEST(GatewayProcessTest, SigtermTurnsHealthNotServingWhileDraining) {
   auto emulator = EmulatorProcess::Start(kApiKey);
   ASSERT_TRUE(emulator.ok()) << emulator.status();
-  // A slow call keeps the gateway draining after the signal.
-  ASSERT_TRUE((*emulator)
-                  ->AddFault(R"({"method":"POST","path":"/upload-tokens",
-                     "match":"exact","action":"respond","latency_ms":2000})")
-                  .ok());
+  // A held call keeps the gateway draining after the signal, until the
+  // test lets it go: no latency for a loaded machine to outlast.
+  absl::StatusOr<std::string> hold = (*emulator)->AddFaultWithId(
+      R"({"method":"POST","path":"/upload-tokens","match":"exact",)"
+      R"("hold":true})");
+  ASSERT_TRUE(hold.ok()) << hold.status();
   auto gateway = GatewayProcess::Start((*emulator)->base_url(), kApiKey);
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   auto channel = (*gateway)->NewChannel();
@@ -484,6 +485,7 @@ TEST(GatewayProcessTest, SigtermTurnsHealthNotServingWhileDraining) {
   EXPECT_FALSE(call.Wait(absl::ZeroDuration()))
       << "the call in flight should still be running while health says "
          "NOT_SERVING";
+  ASSERT_TRUE((*emulator)->RemoveFault(*hold).ok());
   ASSERT_TRUE(call.Wait(absl::Seconds(10)));
   EXPECT_TRUE(call.status().ok()) << call.status().error_message();
   watch_context.TryCancel();
