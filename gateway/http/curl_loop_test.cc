@@ -891,7 +891,8 @@ TEST_F(CurlLoopTest, TimeWaitingForAPlaceCountsAgainstTheTimeout) {
               FailedWith(absl::StatusCode::kDeadlineExceeded, Sent::kMaybe));
   EXPECT_EQ(server_->requests().size(), 2);
   EXPECT_GE(elapsed, absl::Milliseconds(2990));
-  EXPECT_LT(elapsed, absl::Milliseconds(4500));
+  // Generous for a loaded machine: what it must tell apart is ~3 s from 5 s.
+  EXPECT_LT(elapsed, absl::Milliseconds(4800));
   EXPECT_EQ(first_slot.Wait().status().code(),
             absl::StatusCode::kDeadlineExceeded);
 }

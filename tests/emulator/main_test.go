@@ -132,21 +132,23 @@ func TestRunAcceptsEveryRepeatedAPIKey(t *testing.T) {
 }
 
 func TestLatencyDelaysAPIAnswersButNotControl(t *testing.T) {
-	h := newHarness(t, func(c *config) { c.latency = 120 * time.Millisecond })
+	h := newHarness(t, func(c *config) { c.latency = time.Second })
 	start := time.Now()
 	h.api("GET", "/upload-tokens", "")
-	if d := time.Since(start); d < 120*time.Millisecond {
-		t.Errorf("API answer after %v, want at least 120ms", d)
+	if d := time.Since(start); d < time.Second {
+		t.Errorf("API answer after %v, want at least 1s", d)
 	}
 	start = time.Now()
 	h.request("POST", "/auth/api-key", `{"apiKey":"`+testKey+`"}`, "")
-	if d := time.Since(start); d < 120*time.Millisecond {
-		t.Errorf("auth answer after %v, want at least 120ms", d)
+	if d := time.Since(start); d < time.Second {
+		t.Errorf("auth answer after %v, want at least 1s", d)
 	}
 	start = time.Now()
 	h.control("GET", "/_emulator/stats", "")
-	if d := time.Since(start); d >= 100*time.Millisecond {
-		t.Errorf("control answer took %v", d)
+	// Without the latency: well under the second the others wait, with room
+	// for a loaded machine.
+	if d := time.Since(start); d >= 900*time.Millisecond {
+		t.Errorf("control answer took %v, as if it had the latency", d)
 	}
 }
 
