@@ -308,6 +308,11 @@ TEST_P(FaultMatrixTest, GivesTheDocumentedCodeReasonAndAttempts) {
     auto retry = FindDetail<google::rpc::RetryInfo>(status);
     ASSERT_TRUE(retry.has_value());
     EXPECT_EQ(retry->retry_delay().seconds(), 9);
+    // README: and QuotaFailure, whose subject is the gateway's account.
+    auto quota = FindDetail<google::rpc::QuotaFailure>(status);
+    ASSERT_TRUE(quota.has_value());
+    ASSERT_GE(quota->violations_size(), 1);
+    EXPECT_FALSE(quota->violations(0).subject().empty());
   }
   if (c.expect.code == Code::INVALID_ARGUMENT) {
     auto bad_request = FindDetail<google::rpc::BadRequest>(status);
