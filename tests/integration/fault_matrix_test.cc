@@ -361,6 +361,29 @@ TEST(FaultMatrixNoServerTest, RefusedConnectionsAreRetriedEvenForCreate) {
   EXPECT_TRUE(line.ok()) << line.status();
 }
 
+// A host that does not resolve (RFC 6761's .invalid): nothing was sent, so
+// even a create is tried again, and the caller learns it is unreachable.
+TEST(FaultMatrixNoServerTest, AnUnresolvableHostIsUnreachableAndRetried) {
+  auto gateway = GatewayProcess::Start(
+      "https://upload-token-gateway-test.invalid", kApiKey);
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  auto stub = (*gateway)->NewStub();
+  grpc::ClientContext context;
+  SetDeadline(context, absl::Seconds(10));
+  UploadToken created;
+  const grpc::Status status =
+      stub->CreateUploadToken(&context, CreateUploadTokenRequest(), &created);
+  EXPECT_EQ(status.error_code(), Code::UNAVAILABLE) << status.error_message();
+  auto info = FindDetail<google::rpc::ErrorInfo>(status);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "UPSTREAM_UNREACHABLE");
+  auto line = (*gateway)->process().WaitForLine(
+      "(method=CreateUploadToken code=UNAVAILABLE upstream_status=0 "
+      "attempts=3)",
+      absl::Seconds(5));
+  EXPECT_TRUE(line.ok()) << line.status() << (*gateway)->process().Output();
+}
+
 // ---- Rows of README.md's tables that the matrix above does not hold ---------
 
 // A fresh gateway on the shared emulator, token cache off.
