@@ -464,4 +464,38 @@ TEST_F(FaultRowsTest, AStatusTheApiDoesNotDocumentIsInternal) {
   EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens/{token}"), 1);
 }
 
+// Each call fails once with 503 and succeeds on its retry, so the circuit
+// breaker never opens; with --retry_budget_ratio=0 nothing refills the
+// burst of 10 retries, and the 11th call gets its first failure, unretried.
+TEST_F(FaultRowsTest, ASpentRetryBudgetGivesTheFailedAttemptsError) {
+  auto gateway = GatewayProcess::Start(
+      emulator_->base_url(), kApiKey,
+      {"--token_cache_max_age=0", "--retry_budget_ratio=0"});
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  auto stub = (*gateway)->NewStub();
+  UploadToken token;
+  {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    ASSERT_TRUE(
+        stub->CreateUploadToken(&context, CreateUploadTokenRequest(), &token)
+            .ok());
+  }
+  const std::string fail_once =
+      absl::StrCat(R"({"method":"GET","path":"/upload-tokens/)", token.token(),
+                   R"(","times":1,"status":503})");
+  for (int call = 1; call <= 10; ++call) {
+    ASSERT_TRUE(emulator_->AddFault(fail_once).ok());
+    const grpc::Status status = GetToken(*stub, token.token());
+    ASSERT_TRUE(status.ok())
+        << "call " << call << ": " << status.error_message();
+  }
+  EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens/{token}"), 20);
+  ASSERT_TRUE(emulator_->AddFault(fail_once).ok());
+  const grpc::Status spent = GetToken(*stub, token.token());
+  EXPECT_EQ(spent.error_code(), Code::UNAVAILABLE);
+  EXPECT_EQ(ReasonOf(spent), "UPSTREAM_UNAVAILABLE");
+  EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens/{token}"), 21);
+}
+
 }  // namespace
