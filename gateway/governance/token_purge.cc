@@ -197,6 +197,12 @@ class UnownedTokenPurge final
 
  private:
   void OnScanned(ApiResult<std::vector<std::string>> found) {
+    {
+      // The scan is over: let it go (it holds this purge through its
+      // callback until it ends).
+      absl::MutexLock lock(&mu_);
+      if (kept_step_ == kScanning) running_.reset();
+    }
     if (!found.value.ok()) {
       std::move(done_)(
           ApiResult<PurgeResult>{found.value.status(), found.upstream});

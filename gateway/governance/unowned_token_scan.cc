@@ -105,8 +105,12 @@ class UnownedTokenScan final
     {
       absl::MutexLock lock(&mu_);
       finished_ = true;
+      running_.reset();
     }
-    std::move(done_)(std::move(result));
+    // Out of the member first: `done` may hold whoever holds this scan, and
+    // calling an AnyInvocable does not release what it captured.
+    ApiCallback<std::vector<std::string>> done = std::move(done_);
+    std::move(done)(std::move(result));
   }
 
   apivideo::UploadTokenStub& stub_;
