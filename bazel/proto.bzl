@@ -72,10 +72,10 @@ def _proto_cc_sources_impl(ctx):
         base = _import_path(src, proto_path)[:-len(".proto")]
         if package and base.startswith(package + "/"):
             relative = base[len(package) + 1:]
-            out_roots.append(ctx.bin_dir.path)
+            out_roots.append(_join(ctx.bin_dir.path, ctx.label.workspace_root))
         else:
             relative = base
-            out_roots.append(_join(ctx.bin_dir.path, package))
+            out_roots.append(_join(ctx.bin_dir.path, ctx.label.workspace_root, package))
         for suffix in suffixes:
             out = ctx.actions.declare_file(relative + suffix)
             (headers if suffix.endswith(".h") else sources).append(out)
