@@ -3,17 +3,28 @@
 # free loopback ports, and stops both afterwards. The command's exit status is
 # this script's.
 #
-#   clients/testing/with-gateway.sh [BIN_DIR] -- COMMAND [ARGS...]
+#   clients/testing/with-gateway.sh [BIN_DIR] [--tls] -- COMMAND [ARGS...]
 #
 # BIN_DIR (or $GATEWAY_BIN_DIR, default build/bin) holds upload_token_gateway
 # and apivideo_emulator; ctest passes ${CMAKE_BINARY_DIR}/bin. The command gets
 # GATEWAY_ADDRESS=127.0.0.1:PORT in its environment, and EMULATOR_URL (the
 # emulator's base URL, whose /_emulator/ control surface tests may use, e.g.
 # to exhaust the rate limit).
+#
+# With --tls the gateway is deployed as in production: TLS with a throwaway
+# test CA (tests/testing/make_test_certs.sh), mTLS for the client identity
+# spiffe://test/ns/default/sa/billing, and a caller token required
+# (--caller_tokens_file). GATEWAY_ADDRESS stays an IP address, which the test
+# certificate names: a host name would go through gRPC's c-ares resolver,
+# whose allocations LeakSanitizer reports at exit under make test-asan. The
+# command then also gets GATEWAY_CA_FILE, GATEWAY_CLIENT_CERT_FILE,
+# GATEWAY_CLIENT_KEY_FILE and GATEWAY_CALLER_TOKEN.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${GATEWAY_BIN_DIR:-$root/build/bin}
-if [ $# -gt 0 ] && [ "$1" != -- ]; then bin=$1; shift; fi
+tls=false
+if [ $# -gt 0 ] && [ "$1" != -- ] && [ "$1" != --tls ]; then bin=$1; shift; fi
+if [ "${1:-}" = --tls ]; then tls=true; shift; fi
 [ "${1:-}" = -- ] && shift
 if [ $# -eq 0 ]; then
   echo "usage: $0 [BIN_DIR] -- COMMAND [ARGS...]" >&2
@@ -57,14 +68,33 @@ emulator_url=$(wait_listening "$logs/emulator.log" "${pids[0]}" emulator)
 
 # No background health probes: the tests count nothing upstream, but quiet
 # logs are easier to read on failure.
-APIVIDEO_API_KEY=$key "$bin/upload_token_gateway" --listen=127.0.0.1:0 \
-  --api_base_url="$emulator_url" --health_probe_interval=0 \
+gateway_flags=(--listen=127.0.0.1:0 --api_base_url="$emulator_url"
+  --health_probe_interval=0)
+client_env=()
+if $tls; then
+  certs=$logs/certs
+  "$root/tests/testing/make_test_certs.sh" "$certs"
+  caller_token="caller-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+  printf 'example-service %s\n' \
+    "$(printf '%s' "$caller_token" | sha256sum | cut -d' ' -f1)" \
+    >"$logs/caller-tokens"
+  gateway_flags+=(--tls_cert_file="$certs/server.pem"
+    --tls_key_file="$certs/server.key" --client_ca_file="$certs/ca.pem"
+    --allowed_clients=spiffe://test/ns/default/sa/billing
+    --caller_tokens_file="$logs/caller-tokens")
+  client_env=(GATEWAY_CA_FILE="$certs/ca.pem"
+    GATEWAY_CLIENT_CERT_FILE="$certs/billing.pem"
+    GATEWAY_CLIENT_KEY_FILE="$certs/billing.key"
+    GATEWAY_CALLER_TOKEN="$caller_token")
+fi
+APIVIDEO_API_KEY=$key "$bin/upload_token_gateway" "${gateway_flags[@]}" \
   >"$logs/gateway.log" 2>&1 &
 pids+=($!)
 address=$(wait_listening "$logs/gateway.log" "${pids[1]}" gateway)
 
 status=0
-GATEWAY_ADDRESS=$address EMULATOR_URL=$emulator_url "$@" || status=$?
+env "${client_env[@]}" GATEWAY_ADDRESS="$address" EMULATOR_URL="$emulator_url" \
+  "$@" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "with-gateway: '$*' failed ($status); gateway log:" >&2
   tail -n 30 "$logs/gateway.log" >&2
