@@ -67,12 +67,14 @@ soak: build
 	$(BUILD_DIR)/bin/gateway_soak
 
 # The same libraries, binaries and C++ tests with Bazel (Debian's Bazel 4.2.3,
-# offline), installing it first if missing. See README.md, "Bazel".
+# offline), installing it first if missing, then the C++ client from a
+# throwaway workspace of its own (clients/cpp/README.md). See README.md, "Bazel".
 .PHONY: test-bazel
 test-bazel:
 	@scripts/install-deps.sh bazel
 	bazel build //...
 	bazel test //...
+	clients/cpp/bazel-example.sh
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i
@@ -160,23 +162,24 @@ fuzz: fuzz-deps
 	    $(FUZZ_BUILD_DIR)/fuzz_$$name.log; \
 	done
 
-# make tidy: clang-tidy (.clang-tidy) on the gateway's and the fuzzers' C++
-# sources (tests excepted), with the compile_commands.json of a clang build
-# directory of its own; only the generated protobuf headers are built there.
+# make tidy: clang-tidy (.clang-tidy) on the C++ sources of the gateway, the
+# fuzzers and the C++ client (tests excepted), with the compile_commands.json
+# of a clang build directory of its own; only the generated protobuf headers
+# are built there.
 # make format-check: fails unless clang-format (.clang-format) would leave
 # every tracked C++ file unchanged.
 TIDY_BUILD_DIR ?= build-tidy
 TIDY_PROTOS := upload_tokens_proto google_rpc_proto health_proto \
   reflection_proto apivideo_json_proto page_token_proto governance_proto \
-  gateway_build_info_inc
+  gateway_build_info_inc upload_token_client_generated
 .PHONY: tidy format-check
 tidy: fuzz-deps
 	cmake -S . -B $(TIDY_BUILD_DIR) -DCMAKE_CXX_COMPILER=clang++ \
 	  -DGATEWAY_FUZZ=ON > /dev/null
 	cmake --build $(TIDY_BUILD_DIR) -j $(JOBS) --target $(TIDY_PROTOS)
 	run-clang-tidy -quiet -j $(JOBS) -p $(TIDY_BUILD_DIR) \
-	  -header-filter='^$(CURDIR)/(gateway|fuzz)/' \
-	  '^$(CURDIR)/(gateway|fuzz)/(?!.*_test\.cc$$).*\.cc$$'
+	  -header-filter='^$(CURDIR)/(gateway|fuzz|clients/cpp)/' \
+	  '^$(CURDIR)/(gateway|fuzz|clients/cpp)/(?!.*_test\.cc$$).*\.cc$$'
 
 format-check: fuzz-deps
 	@git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
