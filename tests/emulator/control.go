@@ -49,6 +49,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			TokensCreated: s.stats.tokensCreated.Load(),
 			ActiveTokens:  s.tokens.ActiveCount(s.clock.NowNano()),
 			RateLimited:   s.stats.rateLimited.Load(),
+			Abandoned:     s.stats.abandoned.Load(),
 		})
 	case path == "/_emulator/requests":
 		if r.Method != http.MethodGet {
@@ -89,6 +90,7 @@ type statsReport struct {
 	TokensCreated int64            `json:"tokens_created"`
 	ActiveTokens  int              `json:"active_tokens"`
 	RateLimited   int64            `json:"rate_limited"`
+	Abandoned     int64            `json:"abandoned"`
 }
 
 func (s *Server) controlAddFault(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -316,5 +317,50 @@ func TestClearingTheFaultsReleasesHeldRequests(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("still held after the faults were cleared")
+	}
+}
+
+func TestAHeldRequestWhoseClientLeavesIsCountedAbandoned(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(`{"method":"GET","path":"/upload-tokens","hold":true}`)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // a failed check must not leave the request held
+	req, err := http.NewRequestWithContext(ctx, "GET", h.ts.URL+"/upload-tokens", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", basicAuth)
+	done := make(chan error, 1)
+	go func() {
+		res, err := h.ts.Client().Do(req)
+		if err == nil {
+			res.Body.Close()
+		}
+		done <- err
+	}()
+	abandoned := func() int64 {
+		var stats statsReport
+		mustDecode(t, h.control("GET", "/_emulator/stats", "").body, &stats)
+		return stats.Abandoned
+	}
+	// Held, and still there: not abandoned.
+	time.Sleep(100 * time.Millisecond)
+	if got := abandoned(); got != 0 {
+		t.Fatalf("abandoned = %d while the client waits, want 0", got)
+	}
+	cancel()
+	if err := <-done; err == nil {
+		t.Fatal("the cancelled request was answered")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for abandoned() != 1 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := abandoned(); got != 1 {
+		t.Errorf("abandoned = %d after the client left, want 1", got)
+	}
+	h.control("POST", "/_emulator/reset", "")
+	if got := abandoned(); got != 0 {
+		t.Errorf("abandoned = %d after reset, want 0", got)
 	}
 }

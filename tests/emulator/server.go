@@ -142,12 +142,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if f.Action == actionResetAfter {
 			// The request takes effect, but its answer never arrives.
 			if f.LatencyMS > 0 && !wait(r, time.Duration(f.LatencyMS)*time.Millisecond) {
+				s.stats.abandoned.Add(1)
 				return
 			}
 			s.answer(discardWriter{header: http.Header{}}, r, t)
 			resetConnection(w)
 		}
 		if applyFault(w, r, f) {
+			if r.Context().Err() != nil {
+				s.stats.abandoned.Add(1) // the client went away while held
+			}
 			return
 		}
 	}

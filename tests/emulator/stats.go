@@ -39,6 +39,10 @@ type stats struct {
 	// rateLimited counts the 429s the rate limiter answered (not those of
 	// injected faults): a gateway that reserves before sending makes none.
 	rateLimited atomic.Int64
+	// abandoned counts requests whose client went away while a fault held
+	// or delayed their answer: how a test sees a cancelled call's upstream
+	// request aborted rather than left to run.
+	abandoned atomic.Int64
 }
 
 func (s *stats) Reset() {
@@ -47,6 +51,7 @@ func (s *stats) Reset() {
 	}
 	s.tokensCreated.Store(0)
 	s.rateLimited.Store(0)
+	s.abandoned.Store(0)
 }
 
 func (s *stats) Requests() map[string]int64 {

@@ -523,9 +523,11 @@ TEST_F(UploadTokenServiceTest, ResetConnectionIsUnavailable) {
 }
 
 TEST_F(UploadTokenServiceTest, CancelledCallAbortsItsUpstreamRequest) {
+  // The emulator holds the request until the fault is deleted, which this
+  // test never does: only the gateway closing it can end it.
   ASSERT_TRUE(emulator_
                   ->AddFault(R"({"method":"GET","path":"/upload-tokens/",
-                     "match":"prefix","action":"respond","latency_ms":10000})")
+                     "match":"prefix","hold":true})")
                   .ok());
   grpc::ClientContext context;
   SetDeadline(context, absl::Seconds(30));
@@ -545,6 +547,12 @@ TEST_F(UploadTokenServiceTest, CancelledCallAbortsItsUpstreamRequest) {
       "(method=GetUploadToken code=CANCELLED)", absl::Seconds(5));
   EXPECT_TRUE(line.ok()) << line.status();
   EXPECT_LT(absl::Now() - cancelled_at, absl::Seconds(5));
+  // And the upstream request was closed, not left to hold a connection.
+  const absl::Time give_up = absl::Now() + absl::Seconds(5);
+  while (*emulator_->Abandoned() == 0 && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_EQ(*emulator_->Abandoned(), 1);
 }
 
 TEST_F(UploadTokenServiceTest, AccessLogHasOneLinePerCallAndNoKey) {

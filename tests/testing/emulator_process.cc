@@ -178,25 +178,27 @@ absl::Status EmulatorProcess::SetApiKeys(const std::vector<std::string>& keys) {
       absl::StrCat("{\"api_keys\":[\"", absl::StrJoin(keys, "\",\""), "\"]}"));
 }
 
-absl::StatusOr<int> EmulatorProcess::RequestCount(const std::string& route) {
+absl::StatusOr<int> EmulatorProcess::StatsCount(const std::string& key) {
   absl::StatusOr<HttpReply> reply = HttpExchange(
       "GET", absl::StrCat(base_url_, "/_emulator/stats"), "", control_ca_file_);
   if (!reply.ok()) return reply.status();
-  return ReadJsonCount(reply->body, route);
+  return ReadJsonCount(reply->body, key);
+}
+
+absl::StatusOr<int> EmulatorProcess::RequestCount(const std::string& route) {
+  return StatsCount(route);
 }
 
 absl::StatusOr<int> EmulatorProcess::TokensCreated() {
-  absl::StatusOr<HttpReply> reply = HttpExchange(
-      "GET", absl::StrCat(base_url_, "/_emulator/stats"), "", control_ca_file_);
-  if (!reply.ok()) return reply.status();
-  return ReadJsonCount(reply->body, "tokens_created");
+  return StatsCount("tokens_created");
 }
 
 absl::StatusOr<int> EmulatorProcess::RateLimited() {
-  absl::StatusOr<HttpReply> reply = HttpExchange(
-      "GET", absl::StrCat(base_url_, "/_emulator/stats"), "", control_ca_file_);
-  if (!reply.ok()) return reply.status();
-  return ReadJsonCount(reply->body, "rate_limited");
+  return StatsCount("rate_limited");
+}
+
+absl::StatusOr<int> EmulatorProcess::Abandoned() {
+  return StatsCount("abandoned");
 }
 
 absl::StatusOr<std::vector<SeenRequest>> EmulatorProcess::RecentRequests(

@@ -74,6 +74,9 @@ class EmulatorProcess {
   // How many requests the emulator's rate limiter refused with 429 since
   // start or the last Reset (injected faults aside).
   absl::StatusOr<int> RateLimited();
+  // How many requests went away (their client closed them) while a fault
+  // held or delayed their answer, since start or the last Reset.
+  absl::StatusOr<int> Abandoned();
   // The last `limit` requests the emulator saw (control calls excluded),
   // oldest first.
   absl::StatusOr<std::vector<SeenRequest>> RecentRequests(int limit = 50);
@@ -87,6 +90,9 @@ class EmulatorProcess {
                   std::string control_ca_file);
   absl::Status Control(absl::string_view method, absl::string_view path,
                        const std::string& body);
+  // One count of GET /_emulator/stats: a route under "requests", or a
+  // top-level key; an error when the answer has no such key.
+  absl::StatusOr<int> StatsCount(const std::string& key);
 
   std::unique_ptr<Subprocess> process_;
   std::string base_url_;
