@@ -399,6 +399,35 @@ TEST_F(UploadTokenServiceTest, UsedUpWindowFailsFastWithRetryInfo) {
   EXPECT_EQ(remaining, "0");
 }
 
+TEST_F(UploadTokenServiceTest, AUsedUpWriteWindowLeavesReadsGoing) {
+  ASSERT_TRUE(emulator_->SetRateLimits(1000, 1, 60).ok());
+  MustCreate(0);  // Answered with X-RateLimit-Remaining: 0 for writes.
+  grpc::ClientContext context;
+  SetDeadline(context);
+  UploadToken token;
+  EXPECT_EQ(
+      stub_->CreateUploadToken(&context, CreateUploadTokenRequest(), &token)
+          .error_code(),
+      grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(*emulator_->RequestCount("POST /upload-tokens"), 1);
+  // api.video counts reads apart: a list still goes out, and is answered.
+  ListUploadTokensResponse response;
+  const grpc::Status listed = List({}, response);
+  EXPECT_TRUE(listed.ok()) << listed.error_message();
+  EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens"), 1);
+}
+
+TEST_F(UploadTokenServiceTest, AUsedUpReadWindowLeavesCreatesGoing) {
+  ASSERT_TRUE(emulator_->SetRateLimits(1, 1000, 60).ok());
+  ListUploadTokensResponse response;
+  ASSERT_TRUE(List({}, response).ok());  // X-RateLimit-Remaining: 0 for reads
+  EXPECT_EQ(List({}, response).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(*emulator_->RequestCount("GET /upload-tokens"), 1);
+  MustCreate(0);
+  EXPECT_EQ(*emulator_->RequestCount("POST /upload-tokens"), 1);
+}
+
 TEST_F(UploadTokenServiceTest, UpstreamTooManyRequestsIsResourceExhausted) {
   ASSERT_TRUE(emulator_
                   ->AddFault(R"({"method":"GET","path":"/upload-tokens",
