@@ -130,11 +130,25 @@ def check(root, readme, tests_readme):
     return problems
 
 
-def without_unit_only_list(tests_readme):
-    """tests/README.md with the 'Unit tests only' list emptied."""
-    start = tests_readme.find("### Unit tests only")
-    return tests_readme[:start] + re.sub(r"\n- [^\n]+", "",
-                                         tests_readme[start:])
+def with_unit_tests_only(tests_readme):
+    """tests/README.md with the first row that names a unit test left with
+    its unit tests only (and not listed under 'Unit tests only')."""
+    lines = tests_readme.split("\n")
+    for i, line in enumerate(lines):
+        cells = line.split(" | ")
+        if line.startswith("| ") and len(cells) == 2 and "(unit)" in cells[1]:
+            units = [t for t in cells[1].rstrip(" |").split(", ")
+                     if "(unit)" in t]
+            lines[i] = f"{cells[0]} | {', '.join(units)} |"
+            return "\n".join(lines)
+    return tests_readme
+
+
+def with_row_listed_as_unit_only(readme, tests_readme):
+    """tests/README.md listing a row that has end-to-end tests under 'Unit
+    tests only'."""
+    first = table_rows(readme, "## Errors")[0][0]
+    return tests_readme.rstrip("\n") + f"\n\n- {first}\n"
 
 
 def self_test(root, readme, tests_readme):
@@ -149,9 +163,12 @@ def self_test(root, readme, tests_readme):
             "GatewayProcessTest.CallsBeyondTheLimit", 1), "defines no"),
         ("a file that does not exist", readme, tests_readme.replace(
             "upstream_tls_test.cc:", "upstream_ssl_test.cc:", 1), "no file"),
-        ("a unit-only row not listed", readme, without_unit_only_list(
+        ("a unit-only row not listed", readme, with_unit_tests_only(
             tests_readme),
          "no end-to-end test"),
+        ("a row with an end-to-end test listed as unit-only", readme,
+         with_row_listed_as_unit_only(readme, tests_readme),
+         "but has an end-to-end test"),
     ]
     failures = []
     for what, broken_readme, broken_tests, expected in breakages:

@@ -172,7 +172,8 @@ class GovernanceTest : public ::testing::Test {
   }
 
   // Two replicas sharing a Redis server: gateway_ and another_.
-  void StartReplicas() {
+  // Two gateways sharing one Redis; `other_flags` for the second only.
+  void StartReplicas(std::vector<std::string> other_flags = {}) {
     auto redis = gateway::redis::RedisServer::Start();
     ASSERT_TRUE(redis.ok()) << redis.status();
     redis_ = *std::move(redis);
@@ -184,6 +185,7 @@ class GovernanceTest : public ::testing::Test {
         absl::StrCat("--caller_tokens_file=", tokens_file_),
         absl::StrCat("--caller_policy_file=", policy_file_),
         "--token_cache_max_age=0", shared};
+    flags.insert(flags.end(), other_flags.begin(), other_flags.end());
     auto another =
         GatewayProcess::Start(emulator_->base_url(), kApiKey, std::move(flags));
     ASSERT_TRUE(another.ok()) << another.status();
@@ -674,6 +676,48 @@ TEST_F(GovernanceTest, ADuplicateOnAnotherReplicaWaitsForTheFirst) {
   ASSERT_TRUE(first_status.ok()) << first_status.error_message();
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(duplicate.token(), first.token());
+  EXPECT_EQ(*emulator_->RequestCount(kCreatesRoute), 1);
+}
+
+TEST_F(GovernanceTest, ADuplicateStillRunningElsewhereIsAbortedAtTheTimeout) {
+  StartReplicas({"--upstream_timeout=1s"});
+  // The first create reaches api.video, which holds it until the test says.
+  absl::StatusOr<std::string> hold = emulator_->AddFaultWithId(
+      R"({"method":"POST","path":"/upload-tokens","match":"exact",)"
+      R"("hold":true,"times":1})");
+  ASSERT_TRUE(hold.ok()) << hold.status();
+  UploadToken first;
+  grpc::Status first_status;
+  std::thread first_call([&] {
+    first_status = CreateOnce("web", 600, kRequestId, first, absl::Seconds(30));
+  });
+  ASSERT_TRUE(
+      emulator_->WaitForRequests(kCreatesRoute, 1, absl::Seconds(5)).ok());
+
+  // The other replica waits for it up to its own --upstream_timeout (1 s),
+  // not to its caller's deadline (20 s), and sends nothing.
+  UploadToken duplicate;
+  const absl::Time start = absl::Now();
+  const grpc::Status status =
+      CreateOnce("web", 600, kRequestId, duplicate, absl::Seconds(20),
+                 another_stub_.get());
+  const absl::Duration waited = absl::Now() - start;
+  ASSERT_TRUE(emulator_->RemoveFault(*hold).ok());
+  first_call.join();
+
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ABORTED);
+  ExpectGatewayReason(status, "CREATE_IN_PROGRESS");
+  EXPECT_GE(waited, absl::Milliseconds(700));
+  EXPECT_LT(waited, absl::Seconds(15));
+  ASSERT_TRUE(first_status.ok()) << first_status.error_message();
+  EXPECT_EQ(*emulator_->RequestCount(kCreatesRoute), 1);
+
+  // Retried once the first has settled, it gets the first's token.
+  UploadToken retried;
+  const grpc::Status retry = CreateOnce("web", 600, kRequestId, retried,
+                                        absl::Seconds(5), another_stub_.get());
+  ASSERT_TRUE(retry.ok()) << retry.error_message();
+  EXPECT_EQ(retried.token(), first.token());
   EXPECT_EQ(*emulator_->RequestCount(kCreatesRoute), 1);
 }
 
