@@ -20,6 +20,7 @@ help:
 	@echo "make soak    100,000 RPCs with random upstream faults, with checks"
 	@echo "make format  clang-format every C++ file"
 	@echo "make test-asan  every test under ASan, UBSan and LeakSanitizer"
+	@echo "make test-fresh make test and make run on a fresh minimal Debian 12 (chroot; root)"
 	@echo "make fuzz    each libFuzzer target for FUZZ_SECONDS (60)"
 	@echo "make tidy    clang-tidy; make format-check: clang-format changes nothing"
 	@echo "make clients regenerate the clients in clients/ from proto/"
@@ -75,6 +76,16 @@ test-bazel:
 	bazel build //...
 	bazel test //...
 	clients/cpp/bazel-example.sh
+
+# The README's quick start (make test, then make run) on a fresh minimal
+# Debian 12, in a throwaway chroot (scripts/test-fresh.sh; root, network to
+# the registries). Not in .ci/run: it takes as long as make test itself. Run
+# it after any change to scripts/install-deps.sh, the Makefile, clients/ or
+# scripts/run.sh.
+.PHONY: test-fresh
+test-fresh:
+	@scripts/install-deps.sh fresh
+	@scripts/test-fresh.sh
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

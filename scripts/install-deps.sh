@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs, from Debian 12's own archive, whatever the build and tests need
 # and the machine lacks. Quick and silent when everything is there.
-# Usage: scripts/install-deps.sh [--list] [bazel|bench|fuzz]
+# Usage: scripts/install-deps.sh [--list] [bazel|bench|fuzz|fresh]
 #   --list: print the packages, one a line, and install nothing
 #     (scripts/check_system_files.py reads them), nodejs and npm included.
 #   bazel: also Debian's Bazel 4.2.3 and the rules it needs (make test-bazel).
 #   fuzz: also clang 14, its libFuzzer and sanitizer runtimes, clang-tidy and
 #     clang-format (make fuzz, make tidy, make format-check).
 #   bench: also what make bench and make bench-smoke run (bench/README.md).
+#   fresh: also debootstrap, for make test-fresh (scripts/test-fresh.sh).
 set -euo pipefail
 
 list=false
@@ -64,6 +65,9 @@ if [ "${1:-}" = bazel ]; then
 fi
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang-14 clang libclang-rt-14-dev clang-tidy clang-format)
+fi
+if [ "${1:-}" = fresh ]; then
+  packages+=(debootstrap)
 fi
 if [ "${1:-}" = bench ]; then
   # h2load and nghttp, nginx (a yardstick), Google Benchmark, profilers.
