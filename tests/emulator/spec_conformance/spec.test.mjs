@@ -1,4 +1,5 @@
-// Holds the emulator to api.video's OpenAPI spec (shared/apivideo/openapi.yaml):
+// Holds the emulator to api.video's OpenAPI spec
+// (third_party/apivideo-openapi/openapi.yaml, vendored unchanged):
 // every upload-token and auth operation of the spec is called on a running
 // emulator, for each status the spec lists, and each answer is checked:
 //
@@ -10,7 +11,6 @@
 //   why not.
 //
 // Run by `make test` (ctest: emulator_spec_conformance) after `npm ci` here:
-//   SPEC_FILE=../../../../shared/apivideo/openapi.yaml \
 //   EMULATOR_BIN=../../../build/bin/apivideo_emulator node --test spec.test.mjs
 
 import { test, before, after, beforeEach } from 'node:test';
@@ -27,7 +27,7 @@ import YAML from 'yaml';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const specFile =
-  process.env.SPEC_FILE || path.resolve(here, '../../../../shared/apivideo/openapi.yaml');
+  process.env.SPEC_FILE || path.resolve(here, '../../../third_party/apivideo-openapi/openapi.yaml');
 const emulatorBin =
   process.env.EMULATOR_BIN || path.resolve(here, '../../../build/bin/apivideo_emulator');
 const apiKey = randomBytes(16).toString('hex');
