@@ -13,7 +13,8 @@
 # the Debian mirror and npm registry, like install-deps.sh.
 #
 # The debootstrapped base is cached as a tarball (FRESH_CACHE_DIR, default
-# ~/.cache/upload-token-gateway); delete it to start from a new one.
+# ~/.cache/upload-token-gateway); delete it to start from a new one. When a
+# step fails, its logs (and ctest's) are kept in that directory's last-failure/.
 # FRESH_MIRROR overrides the mirror (default: the host's first Debian URI).
 # The host's extra CA certificates (/usr/local/share/ca-certificates) and its
 # CA-bundle variables (SSL_CERT_FILE, CURL_CA_BUNDLE, NODE_EXTRA_CA_CERTS, ...)
@@ -70,6 +71,15 @@ cleanup() {
   for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
     umount -R "${mounted[i]}" 2>/dev/null || umount -R -l "${mounted[i]}"
   done
+  if [ "$status" -ne 0 ]; then
+    # The chroot goes; what explains the failure stays.
+    local kept=$cache_dir/last-failure
+    rm -rf "$kept" && mkdir -p "$kept"
+    cp "$work"/*.log "$kept/" 2>/dev/null
+    cp "$chroot_dir"/root/upload-token-gateway/build/Testing/Temporary/LastTest*.log "$kept/" \
+      2>/dev/null
+    echo "test-fresh: logs kept in $kept" >&2
+  fi
   if findmnt -rn -o TARGET | grep -q "^$work"; then
     echo "test-fresh: something is still mounted under $work; not removing it" >&2
     exit 1
