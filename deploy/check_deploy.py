@@ -737,7 +737,8 @@ class Checker:
     def ci_build_commands(self):
         """install-deps, configure, build: what `make test` runs on CI."""
         ci = self.read(os.path.join(".ci", "run"))
-        if not re.search(r"^\s*make test\b", ci, re.MULTILINE):
+        # `make test` itself (not test-asan), perhaps under .ci/run's `step`.
+        if not re.search(r"^\s*(?:step\s+)?make test(?:[ \t]|$)", ci, re.MULTILINE):
             self.fail(".ci/run", "does not run `make test`")
         rules, expand = self.makefile()
         commands = {}

@@ -171,6 +171,8 @@ BREAKAGES = [
     ("a Dockerfile configuring otherwise than the Makefile", "deploy/Dockerfile",
      "-DCMAKE_BUILD_TYPE=${BUILD_TYPE}", "-DCMAKE_BUILD_TYPE=Release",
      "does not run `cmake -S . -B build"),
+    ("a CI that does not run make test", ".ci/run",
+     "step make test\n", "step make build\n", "does not run `make test`"),
     ("a Makefile changed without the Dockerfile", "Makefile",
      "BUILD_TYPE ?= RelWithDebInfo", "BUILD_TYPE ?= Release",
      "-DCMAKE_BUILD_TYPE=Release"),
