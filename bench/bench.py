@@ -70,6 +70,23 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
 
 
+def context_switches(pid):
+    """Context switches (voluntary and not) of every live thread of `pid`.
+    Threads that ended are not counted: the processes measured here keep
+    theirs for their whole life."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/status") as f:
+                for line in f:
+                    if line.startswith(("voluntary_ctxt_switches:",
+                                        "nonvoluntary_ctxt_switches:")):
+                        total += int(line.split()[1])
+        except OSError:
+            pass  # the thread ended between the listing and the read
+    return total
+
+
 def status_field(pid, name):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -213,10 +230,12 @@ def start_gateway(procs, name, bin_dir, upstream, extra=()):
     return proc
 
 
-def start_floor_server(procs, bin_dir):
+def start_floor_server(procs, bin_dir, handoff=False):
+    """bench/floor_server.cc; with `handoff`, answering from a second thread."""
     port = free_port()
-    proc = procs.start("floor_server",
-                       [os.path.join(bin_dir, "bench_floor_server"), str(port)])
+    proc = procs.start("floor_server_handoff" if handoff else "floor_server",
+                       [os.path.join(bin_dir, "bench_floor_server"), str(port),
+                        *(["--handoff"] if handoff else [])])
     wait_port(port)
     proc.port = port
     return proc
@@ -340,6 +359,7 @@ def h2load_once(url, tmp, conns, streams, seconds, data=None, headers=(),
     # over the measured part, calls are those started in it.
     time.sleep(1.0)
     cpu0 = cpu_seconds(pid) if pid else 0
+    switches0 = context_switches(pid) if pid else 0
     t0 = time.time()
     try:
         out = proc.communicate(timeout=seconds + 60)[0]
@@ -352,6 +372,7 @@ def h2load_once(url, tmp, conns, streams, seconds, data=None, headers=(),
             sampler.__exit__()
         raise H2loadHung(" ".join(argv))
     cpu = cpu_seconds(pid) - cpu0 if pid else 0
+    switches = context_switches(pid) - switches0 if pid else 0
     wall = time.time() - t0
     if sampler:
         sampler.__exit__()
@@ -382,6 +403,8 @@ def h2load_once(url, tmp, conns, streams, seconds, data=None, headers=(),
               # CPU time over the measured part (wall `wall`) per call in it,
               # scaled in case the two windows differ slightly.
               "cpu_us_per_call": (cpu * 1e6 / calls) * (seconds / wall if wall else 1)
+              if pid else None,
+              "switches_per_call": (switches / calls) * (seconds / wall if wall else 1)
               if pid else None}
     if sampler:
         result["threads"] = sampler.peak_threads
@@ -550,6 +573,7 @@ def run(args, bin_dir, tmp, procs):
         return 0
 
     floor = start_floor_server(procs, bin_dir)
+    handoff_floor = start_floor_server(procs, bin_dir, handoff=True)
     nginx = start_nginx(procs, tmp, emulator.port)
 
     # Everything at 10 calls in flight (gRPC: 2 connections x 5 streams;
@@ -557,7 +581,7 @@ def run(args, bin_dir, tmp, procs):
     # this order so that creates do not grow the list the List runs read.
     gw_runs = {m: [] for m in METHODS}
     gw1_runs = []
-    rows_floor, rows_curl, extra = {}, {}, {}
+    rows_floor, rows_handoff, rows_curl, extra = {}, {}, {}, {}
     for m in METHODS:
         verb, path, body = upstream_request(m, token)
         for i in range(args.repeat):
@@ -572,11 +596,16 @@ def run(args, bin_dir, tmp, procs):
         log(f"floor gRPC server {m}")
         rows_floor[m] = h2load(gw_url(floor.port, m), tmp, 2, 5, secs,
                                data=frames[m], pid=floor.pid)
+        log(f"hand-off floor gRPC server {m}")
+        rows_handoff[m] = h2load(gw_url(handoff_floor.port, m), tmp, 2, 5, secs,
+                                 data=frames[m], pid=handoff_floor.pid)
         log(f"floor libcurl client {verb} {path}")
         rows_curl[m] = floor_curl(bin_dir, emulator.url + path, 10, secs, verb, body)
         if m == "GetUploadToken":
             extra["floor_server_1"] = h2load(gw_url(floor.port, m), tmp, 1, 1, secs,
                                              data=frames[m], pid=floor.pid)
+            extra["handoff_floor_1"] = h2load(gw_url(handoff_floor.port, m), tmp, 1, 1,
+                                              secs, data=frames[m], pid=handoff_floor.pid)
             extra["floor_curl_1"] = floor_curl(bin_dir, emulator.url + path, 1, secs)
             hdr = [f"authorization: {basic_auth()}"]
             log("nginx and the emulator direct, GET " + path)
@@ -592,6 +621,7 @@ def run(args, bin_dir, tmp, procs):
                 extra["node_grpc"] = node_yardstick(
                     "grpc", f"127.0.0.1:{gateway.port}", token, 10, secs)
     procs.stop(nginx)
+    procs.stop(handoff_floor)
     procs.stop(floor)
 
     rows = {m: median_row(gw_runs[m]) for m in METHODS}
@@ -632,7 +662,8 @@ def run(args, bin_dir, tmp, procs):
     steward = {} if args.skip_stewardship else stewardship_rows(
         args, bin_dir, tmp, procs, emulator, frames, extra["floor_server_1"]["p50_us"])
     results.update(gateway=rows, gateway_1=gw1, gateway_runs=gw_runs,
-                   floor_server=rows_floor, floor_curl=rows_curl, little=little,
+                   floor_server=rows_floor, handoff_floor=rows_handoff,
+                   floor_curl=rows_curl, little=little,
                    little_curl=little_curl, stewardship=steward,
                    **extra)
     print_table(rows, results, little)
@@ -699,8 +730,8 @@ def stewardship_rows(args, bin_dir, tmp, procs, emulator, frames, floor_p50_us):
 
 def median_row(runs):
     row = dict(runs[len(runs) // 2])
-    for key in ("calls_per_s", "p50_us", "p99_us", "cpu_us_per_call", "threads",
-                "rss_mb"):
+    for key in ("calls_per_s", "p50_us", "p99_us", "cpu_us_per_call",
+                "switches_per_call", "threads", "rss_mb"):
         row[key] = statistics.median(r[key] for r in runs)
     row["grpc_errors"] = sum(r["grpc_errors"] for r in runs)
     row["http_failures"] = sum(r["http_failures"] for r in runs)
@@ -744,19 +775,32 @@ def print_table(rows, r, little):
     if not r:
         return
     print()
-    print("1. Floor: trivial gRPC callback server + minimal libcurl multi client "
-          "(same load; target <= 1.2x)")
-    print(f"   {'RPC':<20} {'grpc floor':>11} {'curl floor':>11} {'sum':>8} "
+    print("1. Floors: gRPC callback server answering from memory (plain: in its handler;"
+          " hand-off:")
+    print("   from one other thread) + minimal libcurl multi client, same load; target:"
+          " gateway <= 1.2x (hand-off + curl)")
+    print(f"   {'RPC':<20} {'grpc':>7} {'hand-off':>9} {'curl':>7} {'hand-off+curl':>14} "
           f"{'gateway':>8} {'ratio':>7}   (CPU us/call)")
     for m in rows:
-        fs, fc = r["floor_server"][m]["cpu_us_per_call"], r["floor_curl"][m]["cpu_us_per_call"]
+        fs = r["floor_server"][m]["cpu_us_per_call"]
+        fh = r["handoff_floor"][m]["cpu_us_per_call"]
+        fc = r["floor_curl"][m]["cpu_us_per_call"]
         g = rows[m]["cpu_us_per_call"]
-        print(f"   {m:<20} {fs:>11.1f} {fc:>11.1f} {fs + fc:>8.1f} {g:>8.1f} "
-              f"{ratio(g, fs + fc):>7}  {verdict(g <= 1.2 * (fs + fc))}")
-    f1, c1, g1 = r["floor_server_1"]["p50_us"], r["floor_curl_1"]["p50_us"], r["gateway_1"]["p50_us"]
-    print(f"   p50 at 1 in flight (Get): grpc floor {f1:.0f} us + curl floor {c1:.0f} us "
-          f"= {f1 + c1:.0f} us; gateway {g1:.0f} us: {ratio(g1, f1 + c1)}  "
-          f"{verdict(g1 <= 1.2 * (f1 + c1))}")
+        print(f"   {m:<20} {fs:>7.1f} {fh:>9.1f} {fc:>7.1f} {fh + fc:>14.1f} {g:>8.1f} "
+              f"{ratio(g, fh + fc):>7}  {verdict(g <= 1.2 * (fh + fc))}")
+    print(f"   {'context switches/call':<20} {'grpc':>7} {'hand-off':>9} {'curl':>7} "
+          f"{'hand-off+curl':>14} {'gateway':>8}")
+    for m in rows:
+        ss = r["floor_server"][m]["switches_per_call"]
+        sh = r["handoff_floor"][m]["switches_per_call"]
+        sc = r["floor_curl"][m]["switches_per_call"]
+        print(f"   {m:<20} {ss:>7.2f} {sh:>9.2f} {sc:>7.2f} {sh + sc:>14.2f} "
+              f"{rows[m]['switches_per_call']:>8.2f}")
+    f1, h1 = r["floor_server_1"]["p50_us"], r["handoff_floor_1"]["p50_us"]
+    c1, g1 = r["floor_curl_1"]["p50_us"], r["gateway_1"]["p50_us"]
+    print(f"   p50 at 1 in flight (Get): hand-off floor {h1:.0f} us (plain {f1:.0f}) + curl "
+          f"floor {c1:.0f} us = {h1 + c1:.0f} us; gateway {g1:.0f} us: {ratio(g1, h1 + c1)}  "
+          f"{verdict(g1 <= 1.2 * (h1 + c1))}")
     n10, n1, d1 = r["nginx_10"], r["nginx_1"], r["direct_1"]
     g = rows["GetUploadToken"]
     print("2. nginx reverse proxy (proxy_pass, upstream keepalive), GET over HTTP/1.1")

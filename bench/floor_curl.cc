@@ -2,8 +2,9 @@
 // that keeps N GETs of one URL in flight, reusing its easy handles (and so
 // its keep-alive connections), for a given time. Prints one JSON line:
 //   {"calls": ..., "errors": ..., "seconds": ..., "cpu_us_per_call": ...,
-//    "p50_us": ..., "p99_us": ...}
-// CPU is the process's own (getrusage), measured after a warm-up.
+//    "switches_per_call": ..., "p50_us": ..., "p99_us": ...}
+// CPU and context switches (voluntary and not) are the process's own
+// (getrusage), measured after a warm-up.
 //
 // Usage: bench_floor_curl [--epoll] URL AUTH_HEADER IN_FLIGHT SECONDS
 //                         [METHOD [BODY]]
@@ -109,6 +110,12 @@ double CpuSeconds() {
          (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
+long ContextSwitches() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_nvcsw + usage.ru_nivcsw;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -166,6 +173,7 @@ int main(int argc, char** argv) {
       warmup_end + std::chrono::microseconds(static_cast<long>(seconds * 1e6));
   bool measuring = false;
   double cpu_start = 0;
+  long switches_start = 0;
   Clock::time_point wall_start;
   long calls = 0, errors = 0;
   std::vector<double> latencies_us;
@@ -205,12 +213,14 @@ int main(int argc, char** argv) {
     if (!measuring && now >= warmup_end) {
       measuring = true;
       cpu_start = CpuSeconds();
+      switches_start = ContextSwitches();
       wall_start = now;
     }
     if (now >= end && running == 0) break;
     if (!use_epoll) curl_multi_poll(multi, nullptr, 0, 100, nullptr);
   }
   const double cpu = CpuSeconds() - cpu_start;
+  const long switches = ContextSwitches() - switches_start;
   const double wall =
       std::chrono::duration<double>(Clock::now() - wall_start).count();
   std::sort(latencies_us.begin(), latencies_us.end());
@@ -221,9 +231,10 @@ int main(int argc, char** argv) {
   };
   std::printf(
       "{\"calls\": %ld, \"errors\": %ld, \"seconds\": %.3f, "
-      "\"cpu_us_per_call\": %.2f, \"p50_us\": %.1f, \"p99_us\": %.1f}\n",
-      calls, errors, wall, calls ? cpu * 1e6 / calls : 0.0, pct(0.5),
-      pct(0.99));
+      "\"cpu_us_per_call\": %.2f, \"switches_per_call\": %.3f, "
+      "\"p50_us\": %.1f, \"p99_us\": %.1f}\n",
+      calls, errors, wall, calls ? cpu * 1e6 / calls : 0.0,
+      calls ? static_cast<double>(switches) / calls : 0.0, pct(0.5), pct(0.99));
   for (Slot& slot : slots) curl_easy_cleanup(slot.easy);
   curl_slist_free_all(headers);
   curl_multi_cleanup(multi);
