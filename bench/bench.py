@@ -779,23 +779,22 @@ def print_table(rows, r, little):
           " hand-off:")
     print("   from one other thread) + minimal libcurl multi client, same load; target:"
           " gateway <= 1.2x (hand-off + curl)")
-    print(f"   {'RPC':<20} {'grpc':>7} {'hand-off':>9} {'curl':>7} {'hand-off+curl':>14} "
-          f"{'gateway':>8} {'ratio':>7}   (CPU us/call)")
-    for m in rows:
-        fs = r["floor_server"][m]["cpu_us_per_call"]
-        fh = r["handoff_floor"][m]["cpu_us_per_call"]
-        fc = r["floor_curl"][m]["cpu_us_per_call"]
-        g = rows[m]["cpu_us_per_call"]
-        print(f"   {m:<20} {fs:>7.1f} {fh:>9.1f} {fc:>7.1f} {fh + fc:>14.1f} {g:>8.1f} "
-              f"{ratio(g, fh + fc):>7}  {verdict(g <= 1.2 * (fh + fc))}")
-    print(f"   {'context switches/call':<20} {'grpc':>7} {'hand-off':>9} {'curl':>7} "
-          f"{'hand-off+curl':>14} {'gateway':>8}")
-    for m in rows:
-        ss = r["floor_server"][m]["switches_per_call"]
-        sh = r["handoff_floor"][m]["switches_per_call"]
-        sc = r["floor_curl"][m]["switches_per_call"]
-        print(f"   {m:<20} {ss:>7.2f} {sh:>9.2f} {sc:>7.2f} {sh + sc:>14.2f} "
-              f"{rows[m]['switches_per_call']:>8.2f}")
+    # CPU per call, judged against the target; then context switches per
+    # call, which explain most of the CPU (bench/README.md).
+    for key, unit, digits in (("cpu_us_per_call", "CPU us/call", 1),
+                              ("switches_per_call", "context switches/call", 2)):
+        print(f"   {'RPC':<20} {'grpc':>7} {'hand-off':>9} {'curl':>7} "
+              f"{'hand-off+curl':>14} {'gateway':>8}" +
+              (f" {'ratio':>7}" if key == "cpu_us_per_call" else "") + f"   ({unit})")
+        for m in rows:
+            fs, fh, fc = (r[floor][m][key]
+                          for floor in ("floor_server", "handoff_floor", "floor_curl"))
+            g = rows[m][key]
+            line = (f"   {m:<20} {fs:>7.{digits}f} {fh:>9.{digits}f} {fc:>7.{digits}f} "
+                    f"{fh + fc:>14.{digits}f} {g:>8.{digits}f}")
+            if key == "cpu_us_per_call":
+                line += f" {ratio(g, fh + fc):>7}  {verdict(g <= 1.2 * (fh + fc))}"
+            print(line)
     f1, h1 = r["floor_server_1"]["p50_us"], r["handoff_floor_1"]["p50_us"]
     c1, g1 = r["floor_curl_1"]["p50_us"], r["gateway_1"]["p50_us"]
     print(f"   p50 at 1 in flight (Get): hand-off floor {h1:.0f} us (plain {f1:.0f}) + curl "
