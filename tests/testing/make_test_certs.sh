@@ -2,7 +2,9 @@
 # Writes a throwaway test CA and certificates it signed into the directory
 # given as $1:
 #   ca.pem                      the CA (and its key, ca.key)
-#   server.pem server.key       for localhost and 127.0.0.1
+#   server.pem server.key       for localhost, gateway.test (the name of two
+#                               replicas in clients/testing/with-gateway.sh),
+#                               127.0.0.1 and 127.0.0.2
 #   billing.pem billing.key     a client: DNS billing.internal and
 #                               URI spiffe://test/ns/default/sa/billing
 #   intruder.pem intruder.key   a client: DNS intruder.internal
@@ -18,7 +20,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
 openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
   -keyout server.key -out server.csr -subj "/CN=localhost" 2>/dev/null
 cat > server.ext <<'EXT'
-subjectAltName=DNS:localhost,IP:127.0.0.1
+subjectAltName=DNS:localhost,DNS:gateway.test,IP:127.0.0.1,IP:127.0.0.2
 basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature
 extendedKeyUsage=serverAuth
