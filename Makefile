@@ -23,7 +23,7 @@ help:
 	@echo "make test-fresh make test and make run on a fresh minimal Debian 12 (chroot; root)"
 	@echo "make fuzz    each libFuzzer target for FUZZ_SECONDS (60)"
 	@echo "make tidy    clang-tidy; make format-check: clang-format changes nothing"
-	@echo "make clients regenerate the clients in clients/ from proto/"
+	@echo "make clients regenerate the clients in clients/ from proto/, build their packages"
 	@echo "make clean   remove $(BUILD_DIR)/"
 
 deps:
@@ -93,11 +93,14 @@ format:
 clean:
 	rm -rf $(BUILD_DIR)
 
-# Regenerates every client under clients/ from proto/ (clients/README.md);
-# commit the result: make test fails while it is stale.
+# Regenerates every client under clients/ from proto/ (clients/README.md),
+# then builds each language's package into $(BUILD_DIR)/client-packages/
+# (wheel, npm tarball, jar and POM, gem). Commit the generated code: make test
+# fails while it is stale.
 .PHONY: clients
 clients: node-deps
 	@scripts/gen-clients.sh
+	@scripts/build-client-packages.sh $(BUILD_DIR)/client-packages
 
 # Benchmarks (bench/README.md). make bench: the gateway against its floor,
 # nginx, Little's law and the official Node client, in a Release build of

@@ -27,35 +27,14 @@ fi
 (cd "$root" && "$buf" breaking --against ".git#ref=$baseline")
 
 "$root/scripts/gen-clients.sh" "$tmp"
-# The generated paths only (see gen-clients.sh); Python's __pycache__ aside.
-generated=(
-  clients/python/apivideo/uploadtokens/v1
-  clients/python/google/rpc
-  clients/go/apivideo/uploadtokens/v1
-  clients/node/proto
-  clients/node/generated
-  clients/java/src/generated
-)
 stale=0
-for dir in "${generated[@]}"; do
-  # Hand-written files sit beside the generated ones in the Python and Go
-  # packages: compare only the names gen-clients.sh writes there.
-  case $dir in
-    clients/python/*|clients/go/*)
-      while IFS= read -r -d '' file; do
-        rel=${file#"$tmp/"}
-        cmp -s "$file" "$root/$rel" || { echo "stale: $rel" >&2; stale=1; }
-      done < <(find "$tmp/$dir" -type f -print0)
-      while IFS= read -r -d '' file; do
-        rel=${file#"$root/"}
-        [ -e "$tmp/$rel" ] || { echo "stale (no longer generated): $rel" >&2; stale=1; }
-      done < <(find "$root/$dir" -maxdepth 1 -type f \
-        \( -name '*_pb2*.py*' -o -name '*.pb.go' \) -print0)
-      ;;
-    *)
-      diff -r "$tmp/$dir" "$root/$dir" >&2 || stale=1
-      ;;
-  esac
+for generate in "$root"/clients/*/generate.sh; do
+  lang=$(basename "$(dirname "$generate")")
+  while IFS= read -r dir; do
+    [ -n "$dir" ] || continue
+    diff -r -x __pycache__ "$tmp/clients/$lang/$dir" "$root/clients/$lang/$dir" >&2 ||
+      stale=1
+  done < <("$generate" --paths)
 done
 if [ "$stale" -ne 0 ]; then
   echo "The generated clients are stale: run 'make clients' and commit clients/." >&2
