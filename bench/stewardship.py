@@ -34,8 +34,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "clients", "python"))
 
 import grpc  # noqa: E402  (Debian's python3-grpcio)
-from apivideo.uploadtokens.v1 import upload_tokens_pb2 as pb  # noqa: E402
-from apivideo.uploadtokens.v1 import upload_tokens_pb2_grpc as pb_grpc  # noqa: E402
+from upload_token_gateway_client.v1 import upload_tokens_pb2 as pb  # noqa: E402
+from upload_token_gateway_client.v1 import upload_tokens_pb2_grpc as pb_grpc  # noqa: E402
 
 FLOOD_TOKEN = "bench-caller-token-of-the-flood"
 INTERACTIVE_TOKEN = "bench-caller-token-of-the-interactive-caller"

@@ -162,8 +162,8 @@ for _ in $(seq 1 120); do
   created=$(PYTHONPATH="$root/clients/python" /usr/bin/python3 - "$port" <<'PY' 2>/dev/null || true
 import sys
 import grpc
-from apivideo.uploadtokens.v1 import upload_tokens_pb2 as pb
-from apivideo.uploadtokens.v1 import upload_tokens_pb2_grpc as pb_grpc
+from upload_token_gateway_client.v1 import upload_tokens_pb2 as pb
+from upload_token_gateway_client.v1 import upload_tokens_pb2_grpc as pb_grpc
 with grpc.insecure_channel(f"localhost:{sys.argv[1]}") as channel:
     token = pb_grpc.UploadTokenServiceStub(channel).CreateUploadToken(
         pb.CreateUploadTokenRequest(ttl=60), timeout=5)

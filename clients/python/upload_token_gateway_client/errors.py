@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional
 
 import grpc
-from google.rpc import error_details_pb2, status_pb2
+from google.rpc import error_details_pb2, status_pb2  # googleapis-common-protos
 
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
 

@@ -2,8 +2,8 @@
 """Client and server classes corresponding to protobuf-defined services."""
 import grpc
 
-from apivideo.uploadtokens.v1 import upload_tokens_pb2 as apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2
 from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
+from upload_token_gateway_client.v1 import upload_tokens_pb2 as upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2
 
 
 class UploadTokenServiceStub(object):
@@ -35,28 +35,28 @@ class UploadTokenServiceStub(object):
         """
         self.CreateUploadToken = channel.unary_unary(
                 '/apivideo.uploadtokens.v1.UploadTokenService/CreateUploadToken',
-                request_serializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.CreateUploadTokenRequest.SerializeToString,
-                response_deserializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.UploadToken.FromString,
+                request_serializer=upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.CreateUploadTokenRequest.SerializeToString,
+                response_deserializer=upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.UploadToken.FromString,
                 )
         self.ListUploadTokens = channel.unary_unary(
                 '/apivideo.uploadtokens.v1.UploadTokenService/ListUploadTokens',
-                request_serializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.ListUploadTokensRequest.SerializeToString,
-                response_deserializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.ListUploadTokensResponse.FromString,
+                request_serializer=upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.ListUploadTokensRequest.SerializeToString,
+                response_deserializer=upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.ListUploadTokensResponse.FromString,
                 )
         self.GetUploadToken = channel.unary_unary(
                 '/apivideo.uploadtokens.v1.UploadTokenService/GetUploadToken',
-                request_serializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.GetUploadTokenRequest.SerializeToString,
-                response_deserializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.UploadToken.FromString,
+                request_serializer=upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.GetUploadTokenRequest.SerializeToString,
+                response_deserializer=upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.UploadToken.FromString,
                 )
         self.DeleteUploadToken = channel.unary_unary(
                 '/apivideo.uploadtokens.v1.UploadTokenService/DeleteUploadToken',
-                request_serializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.DeleteUploadTokenRequest.SerializeToString,
+                request_serializer=upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.DeleteUploadTokenRequest.SerializeToString,
                 response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
                 )
         self.PurgeUploadTokens = channel.unary_unary(
                 '/apivideo.uploadtokens.v1.UploadTokenService/PurgeUploadTokens',
-                request_serializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.PurgeUploadTokensRequest.SerializeToString,
-                response_deserializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.PurgeUploadTokensResponse.FromString,
+                request_serializer=upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.PurgeUploadTokensRequest.SerializeToString,
+                response_deserializer=upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.PurgeUploadTokensResponse.FromString,
                 )
 
 
@@ -147,28 +147,28 @@ def add_UploadTokenServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'CreateUploadToken': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateUploadToken,
-                    request_deserializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.CreateUploadTokenRequest.FromString,
-                    response_serializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.UploadToken.SerializeToString,
+                    request_deserializer=upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.CreateUploadTokenRequest.FromString,
+                    response_serializer=upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.UploadToken.SerializeToString,
             ),
             'ListUploadTokens': grpc.unary_unary_rpc_method_handler(
                     servicer.ListUploadTokens,
-                    request_deserializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.ListUploadTokensRequest.FromString,
-                    response_serializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.ListUploadTokensResponse.SerializeToString,
+                    request_deserializer=upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.ListUploadTokensRequest.FromString,
+                    response_serializer=upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.ListUploadTokensResponse.SerializeToString,
             ),
             'GetUploadToken': grpc.unary_unary_rpc_method_handler(
                     servicer.GetUploadToken,
-                    request_deserializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.GetUploadTokenRequest.FromString,
-                    response_serializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.UploadToken.SerializeToString,
+                    request_deserializer=upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.GetUploadTokenRequest.FromString,
+                    response_serializer=upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.UploadToken.SerializeToString,
             ),
             'DeleteUploadToken': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteUploadToken,
-                    request_deserializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.DeleteUploadTokenRequest.FromString,
+                    request_deserializer=upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.DeleteUploadTokenRequest.FromString,
                     response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
             ),
             'PurgeUploadTokens': grpc.unary_unary_rpc_method_handler(
                     servicer.PurgeUploadTokens,
-                    request_deserializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.PurgeUploadTokensRequest.FromString,
-                    response_serializer=apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.PurgeUploadTokensResponse.SerializeToString,
+                    request_deserializer=upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.PurgeUploadTokensRequest.FromString,
+                    response_serializer=upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.PurgeUploadTokensResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -210,8 +210,8 @@ class UploadTokenService(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/apivideo.uploadtokens.v1.UploadTokenService/CreateUploadToken',
-            apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.CreateUploadTokenRequest.SerializeToString,
-            apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.UploadToken.FromString,
+            upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.CreateUploadTokenRequest.SerializeToString,
+            upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.UploadToken.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -227,8 +227,8 @@ class UploadTokenService(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/apivideo.uploadtokens.v1.UploadTokenService/ListUploadTokens',
-            apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.ListUploadTokensRequest.SerializeToString,
-            apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.ListUploadTokensResponse.FromString,
+            upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.ListUploadTokensRequest.SerializeToString,
+            upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.ListUploadTokensResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -244,8 +244,8 @@ class UploadTokenService(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/apivideo.uploadtokens.v1.UploadTokenService/GetUploadToken',
-            apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.GetUploadTokenRequest.SerializeToString,
-            apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.UploadToken.FromString,
+            upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.GetUploadTokenRequest.SerializeToString,
+            upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.UploadToken.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -261,7 +261,7 @@ class UploadTokenService(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/apivideo.uploadtokens.v1.UploadTokenService/DeleteUploadToken',
-            apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.DeleteUploadTokenRequest.SerializeToString,
+            upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.DeleteUploadTokenRequest.SerializeToString,
             google_dot_protobuf_dot_empty__pb2.Empty.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
@@ -278,7 +278,7 @@ class UploadTokenService(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/apivideo.uploadtokens.v1.UploadTokenService/PurgeUploadTokens',
-            apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.PurgeUploadTokensRequest.SerializeToString,
-            apivideo_dot_uploadtokens_dot_v1_dot_upload__tokens__pb2.PurgeUploadTokensResponse.FromString,
+            upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.PurgeUploadTokensRequest.SerializeToString,
+            upload__token__gateway__client_dot_v1_dot_upload__tokens__pb2.PurgeUploadTokensResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
