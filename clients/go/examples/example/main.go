@@ -1,49 +1,67 @@
-// Walks through UploadTokenService and checks every answer; exits non-zero
-// on any mismatch. Usage: GATEWAY_ADDRESS=host:port example
+// Command example walks through UploadTokenService with the uploadtokens
+// client and checks every answer; it exits non-zero on the first mismatch.
+// clients/go/test-package.sh builds it in a module of its own that requires
+// upload-token-gateway.internal/clients/go, as a service in another
+// repository would.
+//
+// Environment: GATEWAY_TARGET (e.g. dns:///gateway.test:50051; else
+// GATEWAY_ADDRESS, host:port); for TLS GATEWAY_CA_FILE, and
+// GATEWAY_CLIENT_CERT_FILE + GATEWAY_CLIENT_KEY_FILE for mTLS;
+// GATEWAY_CALLER_TOKEN, the caller's bearer token; EMULATOR_URL, the api.video
+// emulator whose rate limit it exhausts (skipped when unset).
 package main
 
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"fmt"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
+	"sync"
 	"time"
 
-	uploadtokensv1 "github.com/apivideo/upload-token-gateway/clients/go/apivideo/uploadtokens/v1"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+
+	"upload-token-gateway.internal/clients/go/uploadtokens"
+	pb "upload-token-gateway.internal/clients/go/uploadtokens/uploadtokenspb"
 )
 
-func check(ok bool, what string) {
+func check(ok bool, what string, args ...interface{}) {
+	what = fmt.Sprintf(what, args...)
 	if !ok {
-		fmt.Fprintf(os.Stderr, "FAIL: %s\n", what)
+		fmt.Fprintf(os.Stderr, "FAILED: %s\n", what)
 		os.Exit(1)
 	}
+	fmt.Printf("ok: %s\n", what)
 }
 
 func must(err error, what string) {
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "FAIL: %s: %v\n", what, err)
+		fmt.Fprintf(os.Stderr, "FAILED: %s: %v\n", what, err)
 		os.Exit(1)
 	}
 }
 
-func printDetails(d *uploadtokensv1.ErrorDetails) {
+func printDetails(d *uploadtokens.ErrorDetails) {
+	if d == nil {
+		fmt.Println("  no error")
+		return
+	}
 	fmt.Printf("  code=%s message=%q\n", d.Code, d.Message)
 	if d.ErrorInfo != nil {
 		fmt.Printf("  ErrorInfo: domain=%s reason=%s metadata=%v\n",
 			d.ErrorInfo.Domain, d.ErrorInfo.Reason, d.ErrorInfo.Metadata)
 	}
 	if d.ResourceInfo != nil {
-		fmt.Printf("  ResourceInfo: type=%s name=%s\n",
-			d.ResourceInfo.ResourceType, d.ResourceInfo.ResourceName)
+		fmt.Printf("  ResourceInfo: %s %s\n", d.ResourceInfo.ResourceType, d.ResourceInfo.ResourceName)
 	}
 	if d.RetryInfo != nil {
-		fmt.Printf("  RetryInfo: retry_delay=%v\n", d.RetryInfo.RetryDelay.AsDuration())
+		fmt.Printf("  RetryInfo: retry_delay=%v\n", d.RetryDelay())
 	}
 	if d.BadRequest != nil {
 		for _, v := range d.BadRequest.FieldViolations {
@@ -52,144 +70,247 @@ func printDetails(d *uploadtokensv1.ErrorDetails) {
 	}
 }
 
-func main() {
-	address := os.Getenv("GATEWAY_ADDRESS")
-	if address == "" {
-		address = "localhost:50051"
+// calls records what the program sent, through an interceptor: how many
+// calls of each method, and the request_id of every CreateUploadToken; and it
+// tells `exhausted` of each RESOURCE_EXHAUSTED answer.
+type calls struct {
+	mu         sync.Mutex
+	count      map[string]int
+	requestIDs []string
+	exhausted  chan struct{}
+}
+
+func (c *calls) intercept(ctx context.Context, method string, request, reply interface{},
+	cc *grpc.ClientConn, invoke grpc.UnaryInvoker, options ...grpc.CallOption) error {
+	c.mu.Lock()
+	c.count[method[strings.LastIndex(method, "/")+1:]]++
+	if create, ok := request.(*pb.CreateUploadTokenRequest); ok {
+		c.requestIDs = append(c.requestIDs, create.GetRequestId())
 	}
-	// Dial gives every call without a deadline of its own a default one.
-	conn, err := uploadtokensv1.Dial(address, grpc.WithInsecure())
+	c.mu.Unlock()
+	err := invoke(ctx, method, request, reply, cc, options...)
+	if status.Code(err) == codes.ResourceExhausted {
+		select {
+		case c.exhausted <- struct{}{}:
+		default:
+		}
+	}
+	return err
+}
+
+func (c *calls) of(method string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.count[method]
+}
+
+func channelOptions() uploadtokens.ChannelOptions {
+	options := uploadtokens.ChannelOptions{
+		Target:      os.Getenv("GATEWAY_TARGET"),
+		BearerToken: os.Getenv("GATEWAY_CALLER_TOKEN"),
+	}
+	if options.Target == "" {
+		options.Target = os.Getenv("GATEWAY_ADDRESS")
+	}
+	if ca := os.Getenv("GATEWAY_CA_FILE"); ca != "" {
+		tlsOptions, err := uploadtokens.LoadTLSFiles(ca,
+			os.Getenv("GATEWAY_CLIENT_CERT_FILE"), os.Getenv("GATEWAY_CLIENT_KEY_FILE"))
+		must(err, "TLS files")
+		options.TLS = tlsOptions
+	}
+	return options
+}
+
+var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+
+func main() {
+	ctx := context.Background()
+	options := channelOptions()
+	check(options.Target != "", "GATEWAY_TARGET is set (%s)", options.Target)
+
+	emulator := os.Getenv("EMULATOR_URL")
+	if emulator != "" {
+		// Windows of a second, so that waiting out the rate limit is quick.
+		setLimits(emulator, `{"window_seconds": 1}`)
+	}
+
+	recorded := &calls{count: map[string]int{}, exhausted: make(chan struct{}, 1)}
+	options.DialOptions = []grpc.DialOption{grpc.WithUnaryInterceptor(recorded.intercept)}
+	conn, err := uploadtokens.Dial(options)
 	must(err, "dial")
 	defer conn.Close()
-	client := uploadtokensv1.NewUploadTokenServiceClient(conn)
-	// An explicit deadline for each call, shorter than the default.
-	call := func() (context.Context, context.CancelFunc) {
-		return context.WithTimeout(context.Background(), 5*time.Second)
+	gateway := uploadtokens.NewClient(conn, uploadtokens.ClientOptions{})
+
+	_, err = uploadtokens.Dial(uploadtokens.ChannelOptions{Target: options.Target, BearerToken: "secret"})
+	check(err != nil, "Dial refuses a bearer token without TLS")
+	if options.BearerToken != "" {
+		// The same channel without the token: the gateway must refuse it,
+		// which shows that the token is what lets the calls below in.
+		anonymous := options
+		anonymous.BearerToken = ""
+		anonymous.DialOptions = nil
+		strangerConn, err := uploadtokens.Dial(anonymous)
+		must(err, "dial without token")
+		_, err = uploadtokens.NewClient(strangerConn, uploadtokens.ClientOptions{}).
+			Create(ctx, &pb.CreateUploadTokenRequest{Ttl: proto.Int32(60)})
+		strangerConn.Close()
+		d := uploadtokens.DecodeErrorDetails(err)
+		check(d.Code == codes.Unauthenticated, "a call without the caller's token is UNAUTHENTICATED (%v)", d.Code)
 	}
 
-	var created []*uploadtokensv1.UploadToken
-	for i := 0; i < 5; i++ {
-		ctx, cancel := call()
-		token, err := client.CreateUploadToken(ctx,
-			&uploadtokensv1.CreateUploadTokenRequest{Ttl: proto.Int32(int32(3600 + i))})
-		cancel()
+	// Enough creates that round_robin sends some to each replica.
+	var created []*pb.UploadToken
+	var createMetadata uploadtokens.ResponseMetadata
+	for i := 0; i < 8; i++ {
+		token, err := gateway.Create(ctx, &pb.CreateUploadTokenRequest{Ttl: proto.Int32(int32(3600 + i))},
+			uploadtokens.WithResponseMetadata(&createMetadata),
+			uploadtokens.WithMetadata("x-example-call", fmt.Sprint("create-", i)))
 		must(err, "create")
-		check(token.Token != "" && token.Ttl == int32(3600+i), "create")
+		check(token.GetToken() != "" && token.GetTtl() == int32(3600+i), "create %s (ttl %d)", token.GetToken(), token.GetTtl())
 		created = append(created, token)
 	}
-	fmt.Printf("created %d tokens, first %s\n", len(created), created[0].Token)
-
-	// A retry with the same request_id gets the same token, not a second one.
-	requestID := newRequestID()
-	var once [2]*uploadtokensv1.UploadToken
-	for i := range once {
-		ctx, cancel := call()
-		once[i], err = client.CreateUploadToken(ctx,
-			&uploadtokensv1.CreateUploadTokenRequest{Ttl: proto.Int32(60), RequestId: requestID})
-		cancel()
-		must(err, "create with request_id")
+	ids := map[string]bool{}
+	for _, id := range recorded.requestIDs {
+		check(uuidV4.MatchString(id) && !ids[id], "Create sent a fresh UUIDv4 request_id %s", id)
+		ids[id] = true
 	}
-	fmt.Printf("request_id %s: %s, then %s\n", requestID, once[0].Token, once[1].Token)
-	check(once[0].Token == once[1].Token, "request_id: one token")
-	created = append(created, once[0])
+	check(len(ids) == len(created), "one request_id per Create (%d)", len(ids))
+	check(createMetadata.Get("x-ratelimit-limit") != "" && createMetadata.Get("x-ratelimit-remaining") != "",
+		"create returns the rate-limit metadata (x-ratelimit-limit: %s, x-ratelimit-remaining: %s)",
+		createMetadata.Get("x-ratelimit-limit"), createMetadata.Get("x-ratelimit-remaining"))
 
-	ctx, cancel := call()
-	got, err := client.GetUploadToken(ctx,
-		&uploadtokensv1.GetUploadTokenRequest{Token: created[0].Token})
-	cancel()
+	var getMetadata uploadtokens.ResponseMetadata
+	got, err := gateway.Get(ctx, created[0].GetToken(), uploadtokens.WithResponseMetadata(&getMetadata))
 	must(err, "get")
-	fmt.Printf("got %s ttl=%d expires_at=%s\n", got.Token, got.Ttl,
-		got.ExpiresAt.AsTime().Format(time.RFC3339))
-	check(got.Token == created[0].Token && got.Ttl == 3600, "get")
+	check(got.GetToken() == created[0].GetToken() && got.GetTtl() == 3600, "get %s", got.GetToken())
+	check(getMetadata.Get("x-cache") != "", "get returns the gateway's metadata (x-cache: %s)", getMetadata.Get("x-cache"))
 
-	// Every page, two at a time, with page_token (the iterator does it; each
-	// page gets the connection's default deadline).
+	// Every page, two at a time.
+	listsBefore := recorded.of("ListUploadTokens")
+	it := gateway.ListAll(ctx, &pb.ListUploadTokensRequest{PageSize: 2})
 	listed := map[string]bool{}
-	it := uploadtokensv1.ListAll(context.Background(), client,
-		&uploadtokensv1.ListUploadTokensRequest{PageSize: 2, OrderBy: "created_at asc"})
 	count := 0
 	for it.Next() {
-		listed[it.Token().Token] = true
+		listed[it.Token().GetToken()] = true
 		count++
 	}
-	must(it.Err(), "list")
-	fmt.Printf("listed %d tokens\n", count)
-	check(count == len(listed), "list has no duplicates")
+	must(it.Err(), "list all")
+	check(count == len(listed), "list has no duplicates (%d tokens)", count)
 	for _, token := range created {
-		check(listed[token.Token], "list has every created token")
+		check(listed[token.GetToken()], "list has %s", token.GetToken())
 	}
+	check(it.Pages() >= (len(created)+1)/2 && recorded.of("ListUploadTokens")-listsBefore == it.Pages(),
+		"list followed next_page_token over %d pages of 2", it.Pages())
 
-	for _, token := range created {
-		ctx, cancel := call()
-		_, err := client.DeleteUploadToken(ctx,
-			&uploadtokensv1.DeleteUploadTokenRequest{Token: token.Token})
-		cancel()
-		must(err, "delete")
-	}
-	fmt.Printf("deleted %d tokens\n", len(created))
+	// A retry with the same request_id gets the same token.
+	withID := &pb.CreateUploadTokenRequest{Ttl: proto.Int32(60), RequestId: uploadtokens.NewRequestID()}
+	once, err := gateway.Create(ctx, withID)
+	must(err, "create with request_id")
+	again, err := gateway.Create(ctx, withID)
+	must(err, "create with request_id again")
+	check(once.GetToken() == again.GetToken(), "request_id %s: one token (%s)", withID.RequestId, once.GetToken())
+	check(recorded.requestIDs[len(recorded.requestIDs)-1] == withID.RequestId, "Create keeps the caller's request_id")
+	created = append(created, once)
 
-	ctx, cancel = call()
-	_, err = client.GetUploadToken(ctx,
-		&uploadtokensv1.GetUploadTokenRequest{Token: created[0].Token})
-	cancel()
-	check(err != nil, "get after delete should fail")
-	d := uploadtokensv1.Details(err)
+	// Deadlines: a default too short for any call, overridden per call.
+	hasty := uploadtokens.NewClient(conn, uploadtokens.ClientOptions{DefaultTimeout: time.Microsecond})
+	_, err = hasty.Get(ctx, created[0].GetToken())
+	check(uploadtokens.DecodeErrorDetails(err).Code == codes.DeadlineExceeded,
+		"a call past its default deadline is DEADLINE_EXCEEDED (%v)", err)
+	_, err = hasty.Get(ctx, created[0].GetToken(), uploadtokens.WithTimeout(10*time.Second))
+	check(err == nil, "the same call with a per-call deadline of 10s succeeds (%v)", err)
+
+	must(gateway.Delete(ctx, created[0].GetToken()), "delete "+created[0].GetToken())
+	_, err = gateway.Get(ctx, created[0].GetToken())
+	d := uploadtokens.DecodeErrorDetails(err)
 	fmt.Println("get after delete:")
 	printDetails(d)
 	check(d.Code == codes.NotFound, "NOT_FOUND")
-	check(d.ErrorInfo != nil && d.ErrorInfo.Domain == "api.video", "ErrorInfo")
-	check(d.Reason() == "RESOURCE_NOT_FOUND", "ErrorInfo.reason")
-	check(d.ResourceInfo != nil && d.ResourceInfo.ResourceName == created[0].Token &&
-		d.ResourceInfo.ResourceType == "apivideo.uploadtokens.v1.UploadToken", "ResourceInfo")
+	check(d.ErrorInfo.GetDomain() == "api.video" && d.Reason() == "RESOURCE_NOT_FOUND", "ErrorInfo domain and reason")
+	check(d.ResourceInfo.GetResourceName() == created[0].GetToken() &&
+		d.ResourceInfo.GetResourceType() == "apivideo.uploadtokens.v1.UploadToken", "ResourceInfo")
 
-	ctx, cancel = call()
-	_, err = client.GetUploadToken(ctx, &uploadtokensv1.GetUploadTokenRequest{Token: "not a token!"})
-	cancel()
-	check(err != nil, "a malformed token should fail")
-	d = uploadtokensv1.Details(err)
+	_, err = gateway.Get(ctx, "not a token!")
+	d = uploadtokens.DecodeErrorDetails(err)
 	fmt.Println("get with a malformed token:")
 	printDetails(d)
 	check(d.Code == codes.InvalidArgument, "INVALID_ARGUMENT")
-	check(d.BadRequest != nil && len(d.BadRequest.FieldViolations) == 1 &&
-		d.BadRequest.FieldViolations[0].Field == "token", "BadRequest")
+	check(len(d.BadRequest.GetFieldViolations()) == 1 && d.BadRequest.GetFieldViolations()[0].GetField() == "token",
+		"BadRequest names the field token")
 
-	// Against the emulator (clients/testing/with-gateway.sh), exhaust
-	// api.video's read limit: RESOURCE_EXHAUSTED with RetryInfo.
-	if emulator := os.Getenv("EMULATOR_URL"); emulator != "" {
-		setReadLimit(emulator, 0)
-		ctx, cancel = call()
-		_, err = client.GetUploadToken(ctx, &uploadtokensv1.GetUploadTokenRequest{Token: created[1].Token})
-		cancel()
-		setReadLimit(emulator, 1000000)
-		check(err != nil, "a rate-limited get should fail")
-		d = uploadtokensv1.Details(err)
-		fmt.Println("get over the rate limit:")
-		printDetails(d)
-		check(d.Code == codes.ResourceExhausted, "RESOURCE_EXHAUSTED")
-		check(d.Reason() == "TOO_MANY_REQUESTS", "ErrorInfo.reason")
-		check(d.RetryInfo != nil && d.RetryInfo.RetryDelay.AsDuration() > 0, "RetryInfo")
+	// Last of the reads: the gateway keeps what it learnt of the limit.
+	if emulator != "" {
+		checkRateLimit(ctx, conn, gateway, recorded, emulator, created[1:])
 	}
-	fmt.Println("OK")
+
+	// Deletes are writes, which have a limit of their own.
+	for _, token := range created[1:] {
+		must(gateway.Delete(ctx, token.GetToken()), "delete "+token.GetToken())
+	}
+	fmt.Printf("deleted %d tokens\n", len(created))
+	fmt.Println("all checks passed")
 }
 
-// setReadLimit sets the emulator's reads per window (its test-only control
-// surface).
-func setReadLimit(emulatorURL string, reads int) {
+// checkRateLimit closes the emulator's read limit: a listing is
+// RESOURCE_EXHAUSTED with RetryInfo; ListAll waits it out until the limit
+// opens again, or gives up at once when it may not wait.
+func checkRateLimit(ctx context.Context, conn *grpc.ClientConn, gateway *uploadtokens.Client,
+	recorded *calls, emulator string, remaining []*pb.UploadToken) {
+	setLimits(emulator, `{"reads": 0}`)
+	var metadata uploadtokens.ResponseMetadata
+	// A listing, which the gateway does not cache: it needs api.video.
+	_, err := gateway.ListPage(ctx, &pb.ListUploadTokensRequest{PageSize: 2},
+		uploadtokens.WithResponseMetadata(&metadata))
+	d := uploadtokens.DecodeErrorDetails(err)
+	fmt.Println("list over the rate limit:")
+	printDetails(d)
+	check(d.Code == codes.ResourceExhausted, "RESOURCE_EXHAUSTED")
+	check(d.Reason() == "TOO_MANY_REQUESTS", "ErrorInfo.reason TOO_MANY_REQUESTS")
+	check(d.RetryDelay() > 0, "RetryInfo (retry_delay %v)", d.RetryDelay())
+	check(metadata.Get("x-ratelimit-remaining") == "0",
+		"the error's metadata has x-ratelimit-remaining: 0 (%q)", metadata.Get("x-ratelimit-remaining"))
+
+	impatient := uploadtokens.NewClient(conn, uploadtokens.ClientOptions{ListAllMaxWait: -1})
+	it := impatient.ListAll(ctx, &pb.ListUploadTokensRequest{PageSize: 2})
+	check(!it.Next() && uploadtokens.DecodeErrorDetails(it.Err()).Code == codes.ResourceExhausted &&
+		it.Waited() == 0, "ListAll that may not wait gives RESOURCE_EXHAUSTED up at once (%v)", it.Err())
+
+	// Open the limit again once ListAll has been refused (the gateway itself
+	// waits for the limit within the call's deadline): ListAll must wait out
+	// the refusal's RetryInfo, then go on.
+	select {
+	case <-recorded.exhausted: // the refusals above
+	default:
+	}
+	reopened := make(chan struct{})
+	go func() {
+		defer close(reopened)
+		select {
+		case <-recorded.exhausted:
+		case <-time.After(30 * time.Second):
+		}
+		setLimits(emulator, `{"reads": 1000000}`)
+	}()
+	it = gateway.ListAll(ctx, &pb.ListUploadTokensRequest{PageSize: 2})
+	listed := map[string]bool{}
+	for it.Next() {
+		listed[it.Token().GetToken()] = true
+	}
+	<-reopened
+	must(it.Err(), "list all under the rate limit")
+	for _, token := range remaining {
+		check(listed[token.GetToken()], "list under the rate limit has %s", token.GetToken())
+	}
+	check(it.Waited() > 0, "ListAll waited %v on RetryInfo, over %d pages", it.Waited(), it.Pages())
+}
+
+// setLimits sets the emulator's rate limits through its test-only control
+// surface.
+func setLimits(emulatorURL, limits string) {
 	client := http.Client{Timeout: 5 * time.Second}
 	response, err := client.Post(strings.TrimRight(emulatorURL, "/")+"/_emulator/ratelimit",
-		"application/json", bytes.NewBufferString(fmt.Sprintf(`{"reads": %d}`, reads)))
+		"application/json", bytes.NewBufferString(limits))
 	must(err, "emulator rate limit")
 	response.Body.Close()
-	check(response.StatusCode == http.StatusOK, "emulator rate limit")
-}
-
-// newRequestID makes a random (version 4) UUID for CreateUploadTokenRequest.RequestId.
-func newRequestID() string {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err)
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	check(response.StatusCode == http.StatusOK, "emulator rate limit %s", limits)
 }
