@@ -1,8 +1,0 @@
-#!/usr/bin/env bash
-# Builds (build-offline.sh) and runs the example against $GATEWAY_ADDRESS.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-"$here/build-offline.sh" "$out"
-java -cp "$out/classes:$("$here/build-offline.sh" --classpath)" Example
