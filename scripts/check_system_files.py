@@ -28,20 +28,24 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
 # Programs the build, the tests and scripts/gen-clients.sh start, by name on
 # PATH (python3 is /usr/bin/python3 whatever PATH says: the tests run that).
 PROGRAMS = [
     "cmake", "pkg-config", "protoc", "grpc_cpp_plugin", "protoc-gen-go",
     "protoc-gen-go-grpc", "grpc_python_plugin", "grpc_java_plugin",
-    "redis-server", "nghttpd", "openssl", "go", "java", "javac", "node", "npm",
+    "redis-server", "nghttpd", "openssl", "go", "java", "javac", "jar", "node",
+    "npm", "ruby", "gem", "grpc_ruby_plugin",
 ]
 FIXED_PROGRAMS = ["/usr/bin/python3", "/usr/bin/redis-server",
                   "/usr/sbin/nghttpd"]
-# What the tests and the Python client import from Debian's python3-* packages.
-PYTHON_MODULES = ["grpc", "grpc._cython.cygrpc", "google.protobuf", "yaml"]
-GO_MODULE = "github.com/apivideo/upload-token-gateway/clients/go"
+# What the tests and the Python client import from Debian's python3-* packages,
+# and what builds the client's wheel and the venv it is installed into.
+PYTHON_MODULES = ["grpc", "grpc._cython.cygrpc", "google.protobuf", "yaml",
+                  "pip", "setuptools", "wheel", "ensurepip"]
+# What the Ruby client's gem requires from Debian's ruby-* packages.
+RUBY_LIBRARIES = ["grpc", "google/protobuf", "google/rpc/status_pb",
+                  "google/rpc/error_details_pb"]
 # Parts of the build dir built only when an optional package is there
 # (`scripts/install-deps.sh bench` installs it): their files may come from
 # that mode's packages too.
@@ -136,46 +140,44 @@ def cmake_cache_files(build_dir):
     return files
 
 
+# What clients/java/test-package.sh adds beside the Java client's declared
+# dependencies: Debian's netty has no ALPN of its own, so TLS needs tcnative.
+JAVA_TEST_FILES = ["/usr/share/java/netty-tcnative.jar",
+                   "/usr/lib/x86_64-linux-gnu/jni/libnetty-tcnative.so"]
+
+
 def java_jars(source_dir):
-    """The jars clients/java/build-offline.sh --classpath puts on javac's."""
-    script = os.path.join(source_dir, "clients", "java", "build-offline.sh")
+    """The jars clients/java/build-package.sh --classpath resolves from the
+    Java client's POM (compile and run time), and the test's extra files."""
+    script = os.path.join(source_dir, "clients", "java", "build-package.sh")
     result = subprocess.run([script, "--classpath"], capture_output=True,
                             text=True, check=False)
     if result.returncode != 0:
-        # build-offline.sh names the missing jar; that is a finding too.
-        return [], [result.stderr.strip() or "build-offline.sh --classpath failed"]
-    return [File(jar, "jar") for jar in result.stdout.strip().split(":")
-            if jar], []
+        # build-package.sh names the missing artifact; that is a finding too.
+        return [], [result.stderr.strip() or "build-package.sh --classpath failed"]
+    files = [File(jar, "jar") for jar in result.stdout.strip().split(":")
+             if jar]
+    notes = []
+    for path in JAVA_TEST_FILES:
+        if os.path.exists(path):
+            files.append(File(path, "Java client test"))
+        else:
+            notes.append(f"{path} does not exist")
+    return files, notes
 
 
 def go_sources(source_dir):
     """A .go file of each package under /usr/share/gocode that the Go client
-    builds against, in GOPATH mode as clients/go/build-offline.sh does."""
+    builds against, as clients/go/test-package.sh --deps lists them (the
+    directories its offline build maps the module's dependencies to)."""
     if not shutil.which("go"):
         return [], ["go is not on PATH: the Go client's packages are not checked"]
-    gopath = tempfile.mkdtemp()
-    try:
-        link = os.path.join(gopath, "src", GO_MODULE)
-        os.makedirs(os.path.dirname(link))
-        os.symlink(os.path.join(source_dir, "clients", "go"), link)
-        env = dict(os.environ, GO111MODULE="off", GOPROXY="off",
-                   GOTOOLCHAIN="local", GOFLAGS="",
-                   GOPATH=gopath + ":/usr/share/gocode")
-        # GOPATH mode's "..." does not follow the symlink: name each package.
-        client = os.path.join(source_dir, "clients", "go")
-        packages = sorted(
-            GO_MODULE + "/" + os.path.relpath(d, client)
-            for d, _, names in os.walk(client)
-            if any(n.endswith(".go") and not n.endswith("_test.go")
-                   for n in names))
-        result = subprocess.run(
-            ["go", "list", "-deps", "-f",
-             "{{if not .Standard}}{{.Dir}}{{end}}"] + packages,
-            capture_output=True, text=True, check=False, env=env, cwd=gopath)
-    finally:
-        shutil.rmtree(gopath, ignore_errors=True)
+    script = os.path.join(source_dir, "clients", "go", "test-package.sh")
+    result = subprocess.run([script, "--deps"], capture_output=True,
+                            text=True, check=False)
     if result.returncode != 0:
-        return [], ["go list of the Go client failed: " + result.stderr.strip()]
+        return [], ["test-package.sh --deps of the Go client failed: "
+                    + result.stderr.strip()]
     files = []
     for directory in result.stdout.split():
         if not directory.startswith("/usr/share/gocode/"):
@@ -199,6 +201,24 @@ def python_modules():
             files.append(File(result.stdout.strip(), "Python module " + module))
         else:
             notes.append(f"/usr/bin/python3 cannot import {module}")
+    return files, notes
+
+
+def ruby_libraries():
+    """Where ruby loads the Ruby client's dependencies from."""
+    if not shutil.which("ruby"):
+        return [], ["ruby is not on PATH: the Ruby client's gems are not checked"]
+    files, notes = [], []
+    for library in RUBY_LIBRARIES:
+        result = subprocess.run(
+            ["ruby", "-e", "require ARGV[0]; suffix = '/' + ARGV[0] + '.rb'; "
+             "puts $LOADED_FEATURES.find { |f| f.end_with?(suffix) }",
+             library], capture_output=True, text=True, check=False)
+        path = result.stdout.strip()
+        if result.returncode == 0 and path:
+            files.append(File(path, "Ruby library " + library))
+        else:
+            notes.append(f"ruby cannot require {library}")
     return files, notes
 
 
@@ -359,7 +379,8 @@ def main():
     files = depfile_headers(build_dir) + linked_libraries(build_dir)
     files += cmake_cache_files(build_dir)
     for gather in (lambda: java_jars(source_dir),
-                   lambda: go_sources(source_dir), python_modules, programs):
+                   lambda: go_sources(source_dir), python_modules,
+                   ruby_libraries, programs):
         found, more_notes = gather()
         files += found
         notes += more_notes

@@ -48,17 +48,24 @@ packages=(
   # the generated code imports google.golang.org/protobuf itself (which only
   # golang-github-golang-protobuf-1-5-dev pulls in otherwise)
   golang-google-protobuf-dev
-  # Python, for /usr/bin/python3
-  python3-grpcio python3-protobuf
+  # Python, for /usr/bin/python3; the client's wheel is built (pip wheel,
+  # setuptools) and installed into a throwaway venv by clients_python_package
+  python3-grpcio python3-protobuf python3-pip python3-setuptools python3-wheel
+  python3-venv
   # Java: grpc-java with the netty transport, javac, and protoc's grpc-java
   # plugin (clients_generated_up_to_date regenerates the Java stubs)
   default-jdk-headless libgrpc-java libprotobuf-java libnetty-java
   libperfmark-java libgoogle-gson-java libgeronimo-annotation-1.3-spec-java
   protobuf-compiler-grpc-java-plugin
   # grpc-java needs Guava (com.google.common), but Debian's libgrpc-java does
-  # not depend on libguava-java: without it clients_java_example fails
+  # not depend on libguava-java: without it the Java client fails to build
   # (it brings jsr305 and error_prone_annotations, also on the classpath)
   libguava-java
+  # the Java client declares proto-google-common-protos (com.google.rpc);
+  # its test needs netty-tcnative for TLS (Debian's netty has no ALPN)
+  libgoogle-common-protos-java libnetty-tcnative-java libnetty-tcnative-jni
+  # Ruby: the gem's declared dependencies, as Debian packages them
+  ruby ruby-grpc ruby-google-protobuf ruby-googleapis-common-protos-types
 )
 if [ "${1:-}" = bazel ]; then
   packages+=(bazel-bootstrap bazel-platforms bazel-skylib bazel-rules-java)

@@ -25,8 +25,9 @@
 # the headless Service of deploy/ does: 127.0.0.1:PORT and 127.0.0.2:PORT, and
 # clients/testing/dns_server.py answers gateway.test with both addresses. The
 # command gets GATEWAY_TARGET=dns://127.0.0.1:DNS_PORT/gateway.test:PORT (the
-# DNS server in the target's authority, which gRPC's C core, Go and Node
-# resolvers honour), GATEWAY_HOSTS_FILE (the same name in hosts-file form, for
+# DNS server in the target's authority, which gRPC's C core and grpc-go
+# honour, and grpc-js with GRPC_NODE_USE_ALTERNATIVE_RESOLVER=true),
+# GATEWAY_HOSTS_FILE (the same name in hosts-file form, for
 # resolvers that take no DNS server, e.g. the JVM's -Djdk.net.hosts.file) and
 # GATEWAY_HOST/GATEWAY_PORT. After the command succeeds, each replica's
 # /metrics must show calls it handled: a client that sent everything to one
@@ -69,7 +70,7 @@ trap cleanup EXIT
 wait_listening() {
   local log=$1 pid=$2 name=$3 prefix=${4:-listening on} address=""
   for _ in $(seq 1 400); do
-    address=$(sed -n "s|.*$prefix \([^ \"]*\).*|\1|p" "$log" | head -n 1)
+    address=$(sed -n "s|.*$prefix \([^ \"]*\).*|\1|p" "$log" 2>/dev/null | head -n 1)
     [ -n "$address" ] && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
@@ -152,7 +153,9 @@ fi
 
 # The calls a replica has handled, from its grpc_server_handled_total.
 handled_calls() {
-  curl -sf "$1/metrics" | awk '/^grpc_server_handled_total[{ ]/ { n += $NF }
+  /usr/bin/python3 -c 'import sys, urllib.request
+print(urllib.request.urlopen(sys.argv[1] + "/metrics", timeout=5).read().decode())' \
+    "$1" | awk '/^grpc_server_handled_total[{ ]/ { n += $NF }
     END { printf "%d\n", n }'
 }
 
