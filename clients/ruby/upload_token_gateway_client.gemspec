@@ -15,7 +15,6 @@ Gem::Specification.new do |spec|
     details.
   TEXT
   spec.authors = ["Upload Token Gateway maintainers"]
-  spec.license = "Apache-2.0"
   spec.required_ruby_version = ">= 2.7"
 
   # Everything under lib/ (the generated upload_token_gateway/v1 included);
