@@ -26,9 +26,9 @@ require_tools protoc grpc_python_plugin
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/src/$package_dir" "$work/out"
-cp "$api_dir/$api" "$work/src/$package_dir/upload_tokens.proto"
 proto=$package_dir/upload_tokens.proto
+mkdir -p "$work/out"
+stage_api_proto "$work/src" "$proto"
 protoc -I "$work/src" --python_out="$work/out" --pyi_out="$work/out" \
   --grpc_python_out="$work/out" \
   --plugin=protoc-gen-grpc_python="$(command -v grpc_python_plugin)" "$proto"

@@ -29,8 +29,7 @@ out=${1:?usage: generate.sh OUT_DIR | --paths}
 require_tools protoc grpc_ruby_plugin
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/upload_token_gateway/v1"
-cp "$api_dir/$api" "$tmp/upload_token_gateway/v1/upload_tokens.proto"
+stage_api_proto "$tmp" upload_token_gateway/v1/upload_tokens.proto
 
 mkdir -p "$out/lib"
 rm -rf "${out:?}/$generated"
