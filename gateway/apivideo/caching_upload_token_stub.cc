@@ -192,23 +192,22 @@ std::shared_ptr<Cancellable> CachingUploadTokenStub::UpstreamGet(
     ApiCallback<UploadToken> done) {
   // A joining read leaves this lambda unused: the flight already running
   // asked upstream with the options of the read that started it.
-  return gets_.Join(
-      token,
-      [this, &options,
-       token = std::string(token)](ApiCallback<UploadToken> flight_done) {
-        const std::uint64_t generation = tokens_.generation();
-        return upstream_.Get(
-            token, options,
-            [this, token, generation, flight_done = std::move(flight_done)](
-                ApiResult<UploadToken> result) mutable {
-              tokens_.AddAnswer(token, result.value, generation);
-              // The store keeps tokens and NOT_FOUNDs, unless the token was
-              // deleted meanwhile on any replica.
-              if (SharedAvailable()) shared_->AddAnswer(token, result.value);
-              std::move(flight_done)(std::move(result));
-            });
-      },
-      std::move(done));
+  auto start = [this, &options, token = std::string(token)](
+                   ApiCallback<UploadToken> flight_done) {
+    const std::uint64_t generation = tokens_.generation();
+    return upstream_.Get(
+        token, options,
+        [this, token, generation, flight_done = std::move(flight_done)](
+            ApiResult<UploadToken> result) mutable {
+          tokens_.AddAnswer(token, result.value, generation);
+          // The store keeps tokens and NOT_FOUNDs, unless the token was
+          // deleted meanwhile on any replica.
+          if (SharedAvailable()) shared_->AddAnswer(token, result.value);
+          std::move(flight_done)(std::move(result));
+        });
+  };
+  if (!options_.coalesce) return start(std::move(done));
+  return gets_.Join(token, std::move(start), std::move(done));
 }
 
 std::shared_ptr<Cancellable> CachingUploadTokenStub::List(
@@ -226,25 +225,24 @@ std::shared_ptr<Cancellable> CachingUploadTokenStub::List(
     }
   }
   // As for Get: the read that starts the flight lends it its options.
-  return lists_.Join(
-      key,
-      [this, &query, &options, &key,
-       cache_pages](ApiCallback<TokenPage> flight_done) {
-        const std::uint64_t generation = pages_.generation();
-        return upstream_.List(query, options,
-                              [this, key, generation, cache_pages,
-                               flight_done = std::move(flight_done)](
-                                  ApiResult<TokenPage> result) mutable {
-                                if (cache_pages && result.value.ok()) {
-                                  const absl::Time now = options_.now();
-                                  pages_.PutUnlessInvalidatedSince(
-                                      generation, key, *result.value,
-                                      now + options_.list_max_age, now);
-                                }
-                                std::move(flight_done)(std::move(result));
-                              });
-      },
-      std::move(done));
+  auto start = [this, &query, &options, &key,
+                cache_pages](ApiCallback<TokenPage> flight_done) {
+    const std::uint64_t generation = pages_.generation();
+    return upstream_.List(
+        query, options,
+        [this, key, generation, cache_pages,
+         flight_done =
+             std::move(flight_done)](ApiResult<TokenPage> result) mutable {
+          if (cache_pages && result.value.ok()) {
+            const absl::Time now = options_.now();
+            pages_.PutUnlessInvalidatedSince(generation, key, *result.value,
+                                             now + options_.list_max_age, now);
+          }
+          std::move(flight_done)(std::move(result));
+        });
+  };
+  if (!options_.coalesce) return start(std::move(done));
+  return lists_.Join(key, std::move(start), std::move(done));
 }
 
 std::shared_ptr<Cancellable> CachingUploadTokenStub::Delete(

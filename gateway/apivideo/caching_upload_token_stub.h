@@ -10,7 +10,8 @@
 //     past their expires_at, and NOT_FOUND for --negative_cache_max_age;
 //   - answers List from a cache of pages only when --list_cache_max_age is
 //     above 0 (a listing changes with every create and delete anywhere);
-//   - coalesces concurrent identical Gets and Lists (read_coalescer.h);
+//   - coalesces concurrent identical Gets and Lists (read_coalescer.h),
+//     unless --coalesce_reads=false;
 //   - keeps what it knows true of writes made through the gateway: a Create
 //     enters the cache, a Delete leaves it, and either drops cached pages.
 //     A write made elsewhere shows once the entry's max age has passed.
@@ -68,6 +69,11 @@ struct ReadCacheOptions {
   // Pages kept at most when --list_cache_max_age is on; a page of 100
   // tokens takes about 20 KB, so about 2 MB.
   int list_max_entries = 100;
+  // --coalesce_reads: whether concurrent identical Gets and Lists share one
+  // upstream request. Off, every read that misses the caches goes upstream
+  // on its own: for measuring the cost of such a read (bench/), or to give
+  // each caller its own deadline and trace upstream.
+  bool coalesce = true;
   // The clock cached entries expire by; tests pass a fake one.
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };

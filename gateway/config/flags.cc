@@ -228,6 +228,12 @@ ABSL_FLAG(absl::Duration, list_cache_max_age,
           "pages are not cached (concurrent identical lists still share one "
           "upstream request).");
 
+ABSL_FLAG(bool, coalesce_reads, Defaults().read_cache.coalesce,
+          "Whether concurrent identical GetUploadToken and ListUploadTokens "
+          "calls share one upstream request. false: every read the caches do "
+          "not answer goes upstream with its caller's own deadline (costs "
+          "quota; for measuring, see bench/).");
+
 // --- Observability -----------------------------------------------------------
 
 ABSL_FLAG(bool, access_log, Defaults().access_log,
@@ -297,6 +303,7 @@ GatewayConfig ConfigFromFlags() {
   config.read_cache.tokens.max_entries =
       absl::GetFlag(FLAGS_token_cache_entries);
   config.read_cache.list_max_age = absl::GetFlag(FLAGS_list_cache_max_age);
+  config.read_cache.coalesce = absl::GetFlag(FLAGS_coalesce_reads);
 
   config.access_log = absl::GetFlag(FLAGS_access_log);
   config.log_format = absl::GetFlag(FLAGS_log_format);

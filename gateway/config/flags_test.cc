@@ -21,6 +21,7 @@ ABSL_DECLARE_FLAG(absl::Duration, token_cache_max_age);
 ABSL_DECLARE_FLAG(absl::Duration, negative_cache_max_age);
 ABSL_DECLARE_FLAG(int, token_cache_entries);
 ABSL_DECLARE_FLAG(absl::Duration, list_cache_max_age);
+ABSL_DECLARE_FLAG(bool, coalesce_reads);
 
 namespace gateway::config {
 namespace {
@@ -79,11 +80,13 @@ TEST_F(ConfigFromFlagsTest, CacheFlagsReachTheReadCacheOptions) {
   absl::SetFlag(&FLAGS_negative_cache_max_age, absl::ZeroDuration());
   absl::SetFlag(&FLAGS_token_cache_entries, 50);
   absl::SetFlag(&FLAGS_list_cache_max_age, absl::Seconds(2));
+  absl::SetFlag(&FLAGS_coalesce_reads, false);
   const apivideo::ReadCacheOptions cache = ConfigFromFlags().read_cache;
   EXPECT_EQ(cache.tokens.max_age, absl::Seconds(3));
   EXPECT_EQ(cache.tokens.negative_max_age, absl::ZeroDuration());
   EXPECT_EQ(cache.tokens.max_entries, 50);
   EXPECT_EQ(cache.list_max_age, absl::Seconds(2));
+  EXPECT_FALSE(cache.coalesce);
 }
 
 TEST_F(ConfigFromFlagsTest, CacheFlagsDefaultToTheCachesOwnDefaults) {
@@ -95,6 +98,8 @@ TEST_F(ConfigFromFlagsTest, CacheFlagsDefaultToTheCachesOwnDefaults) {
             "10000");
   EXPECT_EQ(absl::FindCommandLineFlag("list_cache_max_age")->DefaultValue(),
             "0");
+  EXPECT_EQ(absl::FindCommandLineFlag("coalesce_reads")->DefaultValue(),
+            "true");
 }
 
 TEST_F(ConfigFromFlagsTest, HelpShowsTheDefaultsOfTheParts) {
