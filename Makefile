@@ -116,13 +116,15 @@ bench-deps:
 
 bench: bench-deps
 	cmake -S . -B $(BENCH_BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
-	cmake --build $(BENCH_BUILD_DIR) -j $(JOBS) --target $(BENCH_TARGETS) bench_json_mapping
+	cmake --build $(BENCH_BUILD_DIR) -j $(JOBS) --target $(BENCH_TARGETS) \
+	  bench_json_mapping bench_ownership_index
 	@if [ ! -f bench/node/node_modules/.package-lock.json ] || \
 	    [ bench/node/package-lock.json -nt bench/node/node_modules/.package-lock.json ]; then \
 	  cd bench/node && npm ci --no-audit --no-fund; \
 	fi
 	/usr/bin/python3 bench/bench.py --build-dir $(BENCH_BUILD_DIR) $(BENCH_ARGS)
 	$(BENCH_BUILD_DIR)/bin/bench_json_mapping --benchmark_min_time=0.2
+	$(BENCH_BUILD_DIR)/bin/bench_ownership_index --benchmark_min_time=0.2
 
 bench-smoke: bench-deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target $(BENCH_TARGETS)

@@ -86,7 +86,21 @@ int OwnershipIndex::LiveCount(absl::string_view creator, absl::Time now) const {
 bool OwnershipIndex::TryReserveCreate(absl::string_view creator, int max_live,
                                       absl::Time now) {
   absl::MutexLock lock(&mu_);
-  if (max_live > 0 && LiveCountLocked(creator, now) >= max_live) return false;
+  if (max_live > 0) {
+    // Once the expired tokens are dropped, every token left is live: the
+    // count is the size of the creator's set, not a walk over it, so a
+    // create costs the same at 10 live tokens as at 100,000.
+    DropExpiredLocked(now);
+    int live = 0;
+    if (auto it = by_creator_.find(creator); it != by_creator_.end()) {
+      live += static_cast<int>(it->second.size());
+    }
+    if (auto it = creates_in_flight_.find(creator);
+        it != creates_in_flight_.end()) {
+      live += it->second;
+    }
+    if (live >= max_live) return false;
+  }
   ++creates_in_flight_[creator];
   return true;
 }

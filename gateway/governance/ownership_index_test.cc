@@ -107,6 +107,15 @@ TEST(OwnershipIndexTest, AnExpiredTokenFreesItsPlaceUnderTheLimit) {
   EXPECT_TRUE(index.TryReserveCreate("web", 1, kNow + absl::Minutes(1)));
 }
 
+TEST(OwnershipIndexTest, OtherCreatorsTokensDoNotCountTowardsTheLimit) {
+  OwnershipIndex index;
+  index.Record("to1", Owned("web", absl::Minutes(1)), kNow);
+  index.Record("to2", Owned("ops", absl::Minutes(1)), kNow);
+  index.Record("to3", Owned("ops", absl::Minutes(1)), kNow);
+  EXPECT_TRUE(index.TryReserveCreate("web", 2, kNow));
+  EXPECT_FALSE(index.TryReserveCreate("ops", 2, kNow));
+}
+
 TEST(OwnershipIndexTest, NextExpiryIsTheSoonestOfTheCreatorsLiveTokens) {
   OwnershipIndex index;
   index.Record("a", Owned("web", absl::Minutes(1), absl::Minutes(10)), kNow);
