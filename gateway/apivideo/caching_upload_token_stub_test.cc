@@ -339,6 +339,52 @@ TEST_F(CachingUploadTokenStubTest, ConcurrentIdenticalListsShareOneRequest) {
   EXPECT_EQ(b.source(), AnswerSource::kCoalesced);
 }
 
+TEST_F(CachingUploadTokenStubTest,
+       ConcurrentGetsEachGoUpstreamWhenCoalescingIsOff) {
+  ReadCacheOptions options;
+  options.coalesce = false;
+  Make(options);
+  HeldCall<UploadToken> first_get;
+  HeldCall<UploadToken> second_get;
+  EXPECT_CALL(upstream_, Get(kToken, _, _))
+      .WillOnce(first_get.Action())
+      .WillOnce(second_get.Action());
+  CallOptions second;
+  second.caller = "second";
+  Answer<UploadToken> a = Get(kToken);
+  Answer<UploadToken> b = Get(kToken, second);
+  // Each read went upstream with its own options.
+  EXPECT_EQ(second_get.options.caller, "second");
+  second_get.Complete(absl::UnavailableError("reset"));
+  EXPECT_FALSE(a.answered());
+  EXPECT_EQ(b.code(), absl::StatusCode::kUnavailable);
+  first_get.Complete(TokenNamed(kToken));
+  ASSERT_TRUE(a.value().ok());
+  EXPECT_EQ(a.source(), AnswerSource::kMiss);
+}
+
+TEST_F(CachingUploadTokenStubTest,
+       ConcurrentIdenticalListsEachGoUpstreamWhenCoalescingIsOff) {
+  ReadCacheOptions options;
+  options.coalesce = false;
+  Make(options);
+  HeldCall<TokenPage> first_list;
+  HeldCall<TokenPage> second_list;
+  EXPECT_CALL(upstream_, List(_, _, _))
+      .WillOnce(first_list.Action())
+      .WillOnce(second_list.Action());
+  Answer<TokenPage> a = List();
+  Answer<TokenPage> b = List();
+  TokenPage page;
+  page.total_tokens = 3;
+  second_list.Complete(page);
+  EXPECT_FALSE(a.answered());
+  EXPECT_EQ(b.value()->total_tokens, 3);
+  EXPECT_EQ(b.source(), AnswerSource::kMiss);
+  first_list.Complete(TokenPage());
+  EXPECT_EQ(a.value()->total_tokens, 0);
+}
+
 // ---- The list cache ---------------------------------------------------------
 
 TEST_F(CachingUploadTokenStubTest, ListsAreNotCachedByDefault) {
