@@ -290,7 +290,10 @@ func TestDefaultDeadlineAndItsOverride(t *testing.T) {
 		case <-time.After(300 * time.Millisecond):
 			return &pb.UploadToken{Token: r.GetToken()}, nil
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			// As a gRPC server answers a call past its deadline: a bare
+			// ctx.Err() would go out as UNKNOWN, and on a loaded machine
+			// that answer can reach the client before its own timer fires.
+			return nil, status.Error(codes.DeadlineExceeded, ctx.Err().Error())
 		}
 	}}
 	client := newClient(t, serve(t, f), uploadtokens.ClientOptions{DefaultTimeout: 50 * time.Millisecond})
