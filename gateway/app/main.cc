@@ -104,6 +104,7 @@ int Run(const config::FlagEnvironment& environment) {
   config::GatewayConfig config = config::ConfigFromFlags();
   SetLogFormat(config.log_format);
   SetMinLogLevel(config.log_level);
+  SetLogFlushInterval(config.log_flush_interval);
   const BuildInfo& build = GetBuildInfo();
   LogLifecycle(absl::StrCat("upload_token_gateway ", build.version, " (commit ",
                             build.commit, ", ", build.build_type,

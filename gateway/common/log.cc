@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <string>
 
 #include "absl/strings/ascii.h"
@@ -11,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "gateway/common/batched_line_writer.h"
 #include "gateway/common/enum_names.h"
 #include "gateway/common/json_string.h"
 
@@ -19,6 +21,9 @@ namespace {
 
 std::atomic<LogFormat> log_format{LogFormat::kText};
 std::atomic<LogLevel> min_log_level{LogLevel::kInfo};
+// Set by SetLogFlushInterval; never destroyed, since threads may log until
+// the process ends.
+std::atomic<BatchedLineWriter*> batched_writer{nullptr};
 
 constexpr EnumName<LogLevel> kLevelNames[] = {{LogLevel::kDebug, "debug"},
                                               {LogLevel::kInfo, "info"},
@@ -148,11 +153,23 @@ std::string FormatLogLine(LogFormat format, absl::Time time, LogLevel level,
 
 namespace {
 
+// Lines written at once: someone may be waiting for them.
+bool IsUrgent(LogLevel level) { return level >= LogLevel::kWarning; }
+
 void Write(LogLevel level, absl::string_view message,
-           absl::Span<const LogField> fields) {
+           absl::Span<const LogField> fields, bool urgent) {
   std::string line = FormatLogLine(log_format.load(std::memory_order_relaxed),
                                    absl::Now(), level, message, fields);
   line += '\n';
+  if (BatchedLineWriter* writer =
+          batched_writer.load(std::memory_order_acquire)) {
+    if (urgent) {
+      writer->WriteNow(line);
+    } else {
+      writer->Append(line);
+    }
+    return;
+  }
   // Best effort: nothing useful can be done if stderr is gone.
   const char* data = line.data();
   std::size_t left = line.size();
@@ -168,11 +185,28 @@ void Write(LogLevel level, absl::string_view message,
 
 void Log(LogLevel level, absl::string_view message,
          absl::Span<const LogField> fields) {
-  if (LogEnabled(level)) Write(level, message, fields);
+  if (LogEnabled(level)) Write(level, message, fields, IsUrgent(level));
 }
 
 void LogLifecycle(absl::string_view message) {
-  Write(LogLevel::kInfo, message, {});
+  Write(LogLevel::kInfo, message, {}, /*urgent=*/true);
+}
+
+void SetLogFlushInterval(absl::Duration interval) {
+  if (interval <= absl::ZeroDuration() ||
+      batched_writer.load(std::memory_order_acquire) != nullptr) {
+    return;
+  }
+  batched_writer.store(new BatchedLineWriter(STDERR_FILENO, interval),
+                       std::memory_order_release);
+  std::atexit(FlushLog);
+}
+
+void FlushLog() {
+  if (BatchedLineWriter* writer =
+          batched_writer.load(std::memory_order_acquire)) {
+    writer->Flush();
+  }
 }
 
 }  // namespace gateway

@@ -40,6 +40,14 @@ std::string AbslUnparseFlag(LogFormat format);
 // Set once at start-up, before other threads log. Defaults: text, info.
 void SetLogFormat(LogFormat format);
 void SetMinLogLevel(LogLevel level);
+// Lines at debug and info level (the access log's) wait in memory and are
+// written a batch at a time, every `interval` (BatchedLineWriter); warnings,
+// errors and LogLifecycle lines are written at once, after whatever waits.
+// Zero (the default) writes every line at once. Set once at start-up; what
+// waits is written at exit(3) too.
+void SetLogFlushInterval(absl::Duration interval);
+// Writes the lines that wait, if any, before returning.
+void FlushLog();
 // Whether a line at `level` would be written.
 bool LogEnabled(LogLevel level);
 

@@ -247,6 +247,12 @@ ABSL_FLAG(gateway::LogFormat, log_format, Defaults().log_format,
 ABSL_FLAG(gateway::LogLevel, log_level, Defaults().log_level,
           "Lowest level logged: debug, info, warning or error.");
 
+ABSL_FLAG(absl::Duration, log_flush_interval, Defaults().log_flush_interval,
+          "How long debug and info lines (the access log's) may wait in "
+          "memory to be written to stderr a batch at a time; warnings, "
+          "errors and lifecycle lines are written at once. 0: every line at "
+          "once.");
+
 ABSL_FLAG(std::string, metrics_listen, Defaults().metrics_listen,
           "HOST:PORT to serve Prometheus metrics on, at /metrics (plain "
           "HTTP); empty: no metrics server.");
@@ -308,6 +314,7 @@ GatewayConfig ConfigFromFlags() {
   config.access_log = absl::GetFlag(FLAGS_access_log);
   config.log_format = absl::GetFlag(FLAGS_log_format);
   config.log_level = absl::GetFlag(FLAGS_log_level);
+  config.log_flush_interval = absl::GetFlag(FLAGS_log_flush_interval);
   config.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   return config;
 }

@@ -22,6 +22,7 @@ ABSL_DECLARE_FLAG(absl::Duration, negative_cache_max_age);
 ABSL_DECLARE_FLAG(int, token_cache_entries);
 ABSL_DECLARE_FLAG(absl::Duration, list_cache_max_age);
 ABSL_DECLARE_FLAG(bool, coalesce_reads);
+ABSL_DECLARE_FLAG(absl::Duration, log_flush_interval);
 
 namespace gateway::config {
 namespace {
@@ -54,6 +55,7 @@ TEST_F(ConfigFromFlagsTest, UnsetFlagsGiveTheDefaultConfiguration) {
   EXPECT_EQ(config.log_format, defaults.log_format);
   EXPECT_EQ(config.log_level, defaults.log_level);
   EXPECT_EQ(config.access_log, defaults.access_log);
+  EXPECT_EQ(config.log_flush_interval, defaults.log_flush_interval);
 }
 
 TEST_F(ConfigFromFlagsTest, FlagsReachTheirFields) {
@@ -65,6 +67,7 @@ TEST_F(ConfigFromFlagsTest, FlagsReachTheirFields) {
   absl::SetFlag(&FLAGS_allowed_clients,
                 std::vector<std::string>{"a.internal", "b.internal"});
   absl::SetFlag(&FLAGS_retry_budget_ratio, 0.25);
+  absl::SetFlag(&FLAGS_log_flush_interval, absl::Milliseconds(20));
   const GatewayConfig config = ConfigFromFlags();
   EXPECT_EQ(config.server.listen_address, "127.0.0.1:7000");
   EXPECT_EQ(config.service.upstream_timeout, absl::Seconds(5));
@@ -73,6 +76,7 @@ TEST_F(ConfigFromFlagsTest, FlagsReachTheirFields) {
   EXPECT_EQ(config.log_format, LogFormat::kJson);
   EXPECT_THAT(config.allowed_clients, ElementsAre("a.internal", "b.internal"));
   EXPECT_EQ(config.retry_budget.ratio, 0.25);
+  EXPECT_EQ(config.log_flush_interval, absl::Milliseconds(20));
 }
 
 TEST_F(ConfigFromFlagsTest, CacheFlagsReachTheReadCacheOptions) {

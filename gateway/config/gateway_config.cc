@@ -122,11 +122,13 @@ absl::Status CheckUpstream(const GatewayConfig& config,
       config.caller_tokens_reload_interval < absl::ZeroDuration() ||
       config.caller_policy_reload_interval < absl::ZeroDuration() ||
       config.retry.max_window_wait < absl::ZeroDuration() ||
-      config.health_probe_interval < absl::ZeroDuration()) {
+      config.health_probe_interval < absl::ZeroDuration() ||
+      config.log_flush_interval < absl::ZeroDuration()) {
     return Refuse(
         "--api_key_reload_interval, --caller_tokens_reload_interval, "
-        "--caller_policy_reload_interval, --rate_limit_max_wait and "
-        "--health_probe_interval must not be negative");
+        "--caller_policy_reload_interval, --rate_limit_max_wait, "
+        "--health_probe_interval and --log_flush_interval must not be "
+        "negative");
   }
   return absl::OkStatus();
 }

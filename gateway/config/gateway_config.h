@@ -128,6 +128,9 @@ struct GatewayConfig {
   // --log_format, --log_level.
   LogFormat log_format = LogFormat::kText;
   LogLevel log_level = LogLevel::kInfo;
+  // --log_flush_interval: how long debug and info lines (the access log's)
+  // may wait to be written a batch at a time; zero: each at once.
+  absl::Duration log_flush_interval = absl::Milliseconds(100);
   // --metrics_listen: where /metrics is served; empty: nowhere.
   std::string metrics_listen;
 };

@@ -289,6 +289,20 @@ TEST(ValidateServing, RefusesNonPositiveUpstreamTimeout) {
   EXPECT_THAT(ProblemWith(config).message(), HasSubstr("--upstream_timeout"));
 }
 
+// ---- Observability ----------------------------------------------------------
+
+TEST(ValidateObservability, RefusesNegativeLogFlushInterval) {
+  GatewayConfig config = LoopbackConfig();
+  config.log_flush_interval = absl::Milliseconds(-1);
+  EXPECT_THAT(ProblemWith(config).message(), HasSubstr("--log_flush_interval"));
+}
+
+TEST(ValidateObservability, ZeroLogFlushIntervalPasses) {
+  GatewayConfig config = LoopbackConfig();
+  config.log_flush_interval = absl::ZeroDuration();
+  EXPECT_TRUE(ProblemWith(config).ok());
+}
+
 // ---- --auth -----------------------------------------------------------------
 
 TEST(UpstreamAuthFlag, ParsesBasicAndBearerAndPrintsThemBack) {

@@ -450,6 +450,39 @@ TEST_F(ObservabilityTest, LogLevelWarningHidesTheAccessLog) {
   EXPECT_THAT(gateway_->process().Output(), Not(HasSubstr("rpc method=")));
 }
 
+TEST_F(ObservabilityTest, AccessLinesWaitForTheFlushIntervalAndStopWritesThem) {
+  ASSERT_NO_FATAL_FAILURE(StartGateway({"--log_flush_interval=1h"}));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(Get("toBatched").error_code(), grpc::StatusCode::NOT_FOUND);
+  }
+  // Nothing forces the batch out while the gateway runs: the lines wait.
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_THAT(gateway_->process().Output(), Not(HasSubstr("rpc method=")));
+  // Stopping writes them, each once and before the last line.
+  stub_.reset();
+  gateway_->process().Signal(SIGTERM);
+  auto exit_code = gateway_->process().Wait(absl::Seconds(10));
+  ASSERT_TRUE(exit_code.ok()) << exit_code.status();
+  EXPECT_EQ(*exit_code, 0);
+  const std::string output = gateway_->process().Output();
+  std::size_t lines = 0;
+  for (std::size_t at = output.find("rpc method=GetUploadToken code=NOT_FOUND");
+       at != std::string::npos;
+       at = output.find("rpc method=GetUploadToken code=NOT_FOUND", at + 1)) {
+    ++lines;
+    EXPECT_LT(at, output.rfind(" stopped"));
+  }
+  EXPECT_EQ(lines, 3u) << output;
+}
+
+TEST_F(ObservabilityTest, ZeroFlushIntervalWritesAccessLinesWhileRunning) {
+  ASSERT_NO_FATAL_FAILURE(StartGateway({"--log_flush_interval=0"}));
+  EXPECT_EQ(Get("toUnbatched").error_code(), grpc::StatusCode::NOT_FOUND);
+  auto line = gateway_->process().WaitForLine(
+      "(rpc method=GetUploadToken code=NOT_FOUND)", absl::Seconds(5));
+  EXPECT_TRUE(line.ok()) << line.status();
+}
+
 // A socket connected to the metrics server at `url` ("http://host:port/..."),
 // or -1.
 int ConnectTo(const std::string& url) {
