@@ -38,6 +38,8 @@ packages=(
   # gateway/redis: hiredis's async API on libevent; the real redis-server
   # its tests (and the integration tests of sharing) run against
   redis-server libhiredis-dev libevent-dev
+  # the gateway binary's malloc (gateway/app/CMakeLists.txt)
+  libjemalloc-dev
   # deploy/check_deploy.py reads the Kubernetes manifests
   python3-yaml
   # the generated clients (clients/, make clients) and their example tests:
