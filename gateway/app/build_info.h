@@ -21,8 +21,12 @@ struct BuildInfo {
 
 const BuildInfo& GetBuildInfo();
 
+// The allocator this process runs on: "malloc: jemalloc 5.3.0-...
+// (dirty_decay_ms 1000)" (the binary), or "malloc: the C library's".
+std::string MallocText();
+
 // What --version prints: the build, then gRPC's, Protobuf's and libcurl's
-// versions, one a line.
+// versions, then MallocText(), one a line.
 std::string VersionText();
 
 }  // namespace gateway::app

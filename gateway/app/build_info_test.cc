@@ -30,6 +30,12 @@ TEST(VersionText, NamesTheBuildAndTheLibraries) {
   EXPECT_THAT(text, HasSubstr("\ngRPC 1."));
   EXPECT_THAT(text, HasSubstr("\nProtobuf 3."));
   EXPECT_THAT(text, HasSubstr("\nlibcurl 7."));
+  EXPECT_THAT(text, HasSubstr("\nmalloc: "));
+}
+
+TEST(MallocText, UnitTestsRunOnTheCLibrarysMalloc) {
+  // Only the gateway binary links jemalloc (gateway_process_test checks it).
+  EXPECT_EQ(MallocText(), "malloc: the C library's");
 }
 
 }  // namespace

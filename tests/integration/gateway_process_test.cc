@@ -37,6 +37,7 @@ using ::apivideo::uploadtokens::v1::ListUploadTokensRequest;
 using ::apivideo::uploadtokens::v1::ListUploadTokensResponse;
 using ::apivideo::uploadtokens::v1::UploadToken;
 using ::gateway::service::testing::FindDetail;
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing_support::BinaryDir;
@@ -119,6 +120,22 @@ TEST(GatewayProcessTest, VersionPrintsTheBuildAndTheLibrariesAndExits) {
                                              " (commit ")));
   EXPECT_THAT(output, HasSubstr("\ngRPC "));
   EXPECT_THAT(output, HasSubstr("\nlibcurl "));
+}
+
+TEST(GatewayProcessTest, RunsOnJemallocWithItsOptionsUnlessSanitized) {
+  auto process = Subprocess::Start(
+      {absl::StrCat(BinaryDir(), "/upload_token_gateway"), "--version"});
+  ASSERT_TRUE(process.ok()) << process.status();
+  auto exit_status = (*process)->Wait(absl::Seconds(10));
+  ASSERT_TRUE(exit_status.ok()) << exit_status.status();
+  // GATEWAY_EXPECT_JEMALLOC: 1 where the build links it (tests/CMakeLists.txt).
+#if GATEWAY_EXPECT_JEMALLOC
+  EXPECT_THAT((*process)->Output(),
+              ContainsRegex("\nmalloc: jemalloc 5\\.[0-9.]+-.* "
+                            "\\(dirty_decay_ms 1000\\)\n"));
+#else
+  EXPECT_THAT((*process)->Output(), HasSubstr("\nmalloc: the C library's\n"));
+#endif
 }
 
 TEST(GatewayProcessTest, MissingApiKeyStopsStartup) {
