@@ -28,7 +28,7 @@ namespace gateway {
 
 class BatchedLineWriter {
  public:
-  static constexpr std::size_t kDefaultMaxBatchBytes = 64 * 1024;
+  static constexpr std::size_t kDefaultMaxBatchBytes = 64 * std::size_t{1024};
 
   // Does not own `fd`. `flush_interval` must be positive.
   BatchedLineWriter(int fd, absl::Duration flush_interval,
