@@ -15,6 +15,8 @@
 #include <string>
 #include <thread>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
@@ -105,36 +107,42 @@ TEST(GatewayProcessTest, RefusesPlainHttpToRemoteHost) {
   EXPECT_THAT((*process)->Output(), HasSubstr("refusing plain http"));
 }
 
-TEST(GatewayProcessTest, VersionPrintsTheBuildAndTheLibrariesAndExits) {
+// What `upload_token_gateway --version` prints, or an error if it does not
+// exit with 0 within 10 s.
+absl::StatusOr<std::string> VersionOutput() {
   auto process = Subprocess::Start(
       {absl::StrCat(BinaryDir(), "/upload_token_gateway"), "--version"});
-  ASSERT_TRUE(process.ok()) << process.status();
+  if (!process.ok()) return process.status();
   auto exit_status = (*process)->Wait(absl::Seconds(10));
-  ASSERT_TRUE(exit_status.ok()) << exit_status.status();
-  EXPECT_TRUE(WIFEXITED(*exit_status));
-  EXPECT_EQ(WEXITSTATUS(*exit_status), 0);
-  const std::string output = (*process)->Output();
+  if (!exit_status.ok()) return exit_status.status();
+  if (!WIFEXITED(*exit_status) || WEXITSTATUS(*exit_status) != 0) {
+    return absl::InternalError(absl::StrCat("--version exited with status ",
+                                            *exit_status, ": ",
+                                            (*process)->Output()));
+  }
+  return (*process)->Output();
+}
+
+TEST(GatewayProcessTest, VersionPrintsTheBuildAndTheLibrariesAndExits) {
+  const absl::StatusOr<std::string> output = VersionOutput();
+  ASSERT_TRUE(output.ok()) << output.status();
   ASSERT_FALSE(testing_support::SourceVersion().empty());
-  EXPECT_THAT(output, HasSubstr(absl::StrCat("upload_token_gateway ",
-                                             testing_support::SourceVersion(),
-                                             " (commit ")));
-  EXPECT_THAT(output, HasSubstr("\ngRPC "));
-  EXPECT_THAT(output, HasSubstr("\nlibcurl "));
+  EXPECT_THAT(*output, HasSubstr(absl::StrCat("upload_token_gateway ",
+                                              testing_support::SourceVersion(),
+                                              " (commit ")));
+  EXPECT_THAT(*output, HasSubstr("\ngRPC "));
+  EXPECT_THAT(*output, HasSubstr("\nlibcurl "));
 }
 
 TEST(GatewayProcessTest, RunsOnJemallocWithItsOptionsUnlessSanitized) {
-  auto process = Subprocess::Start(
-      {absl::StrCat(BinaryDir(), "/upload_token_gateway"), "--version"});
-  ASSERT_TRUE(process.ok()) << process.status();
-  auto exit_status = (*process)->Wait(absl::Seconds(10));
-  ASSERT_TRUE(exit_status.ok()) << exit_status.status();
+  const absl::StatusOr<std::string> output = VersionOutput();
+  ASSERT_TRUE(output.ok()) << output.status();
   // GATEWAY_EXPECT_JEMALLOC: 1 where the build links it (tests/CMakeLists.txt).
 #if GATEWAY_EXPECT_JEMALLOC
-  EXPECT_THAT((*process)->Output(),
-              ContainsRegex("\nmalloc: jemalloc 5\\.[0-9.]+-.* "
-                            "\\(dirty_decay_ms 1000\\)\n"));
+  EXPECT_THAT(*output, ContainsRegex("\nmalloc: jemalloc 5\\.[0-9.]+-.* "
+                                     "\\(dirty_decay_ms 1000\\)\n"));
 #else
-  EXPECT_THAT((*process)->Output(), HasSubstr("\nmalloc: the C library's\n"));
+  EXPECT_THAT(*output, HasSubstr("\nmalloc: the C library's\n"));
 #endif
 }
 
