@@ -1,26 +1,11 @@
 #include "gateway/common/batched_line_writer.h"
 
-#include <unistd.h>
-
-#include <cerrno>
 #include <utility>
 
 #include "absl/time/clock.h"
+#include "gateway/common/posix.h"
 
 namespace gateway {
-namespace {
-
-// Best effort: nothing useful can be done when the log's fd is gone.
-void WriteAll(int fd, absl::string_view text) {
-  while (!text.empty()) {
-    const ssize_t written = ::write(fd, text.data(), text.size());
-    if (written < 0 && errno == EINTR) continue;
-    if (written <= 0) return;
-    text.remove_prefix(static_cast<std::size_t>(written));
-  }
-}
-
-}  // namespace
 
 BatchedLineWriter::BatchedLineWriter(int fd, absl::Duration flush_interval,
                                      std::size_t max_batch_bytes)
@@ -69,7 +54,8 @@ void BatchedLineWriter::WriteBatch(absl::string_view then) {
     batch_.reserve(max_batch_bytes_);
   }
   batch.append(then.data(), then.size());
-  WriteAll(fd_, batch);
+  // Best effort: nothing useful can be done when the log's fd is gone.
+  WriteFully(fd_, batch);
 }
 
 void BatchedLineWriter::FlushEveryInterval() {

@@ -15,6 +15,7 @@
 #include "gateway/common/batched_line_writer.h"
 #include "gateway/common/enum_names.h"
 #include "gateway/common/json_string.h"
+#include "gateway/common/posix.h"
 
 namespace gateway {
 namespace {
@@ -171,14 +172,7 @@ void Write(LogLevel level, absl::string_view message,
     return;
   }
   // Best effort: nothing useful can be done if stderr is gone.
-  const char* data = line.data();
-  std::size_t left = line.size();
-  while (left > 0) {
-    const ssize_t written = ::write(STDERR_FILENO, data, left);
-    if (written <= 0) break;
-    data += written;
-    left -= static_cast<std::size_t>(written);
-  }
+  WriteFully(STDERR_FILENO, line);
 }
 
 }  // namespace

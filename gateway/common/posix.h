@@ -18,6 +18,11 @@ absl::Status ErrnoStatus(absl::StatusCode code, absl::string_view what);
 // at this thread stays pending, harmlessly.
 void BlockSigpipeOnThisThread();
 
+// Writes all of `text` to `fd`, retrying after partial writes and EINTR.
+// Returns false if a write failed or wrote nothing (errno says why), as
+// when the descriptor is closed; the rest of `text` is then not written.
+bool WriteFully(int fd, absl::string_view text);
+
 }  // namespace gateway
 
 #endif  // GATEWAY_COMMON_POSIX_H_
