@@ -2,6 +2,7 @@
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -123,6 +124,7 @@ absl::Status CurlLoop::Init() {
   if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &event) != 0) {
     return ErrnoError("epoll_ctl");
   }
+  sockets_.emplace(epoll_fd_);
 
   multi_ = curl_multi_init();
   if (multi_ == nullptr) return absl::InternalError("curl_multi_init failed");
@@ -287,6 +289,9 @@ void CurlLoop::Run() {
         woken = true;
         continue;
       }
+      // An idle pooled connection that became ready is libcurl's business
+      // only when it reuses the connection.
+      if (!sockets_->IsWatched(fd)) continue;
       int action = 0;
       // A hang-up is reported as readable so that libcurl reads the EOF.
       if ((flags & (EPOLLIN | EPOLLHUP | EPOLLRDHUP)) != 0) {
@@ -431,6 +436,7 @@ void CurlLoop::StartTransfer(std::unique_ptr<CurlTransfer> transfer) {
     return;
   }
   absl::Status status = transfer->Configure(easy, settings_);
+  if (status.ok()) status = WatchConnectionSockets(easy);
   if (status.ok()) {
     const CURLMcode added = curl_multi_add_handle(multi_, easy);
     if (added != CURLM_OK) {
@@ -445,6 +451,24 @@ void CurlLoop::StartTransfer(std::unique_ptr<CurlTransfer> transfer) {
   }
   const TransferId id = transfer->id();
   active_.emplace(id, std::move(transfer));
+}
+
+absl::Status CurlLoop::WatchConnectionSockets(CURL* easy) {
+  // A connection keeps the callbacks of the transfer that opened it, and
+  // may outlive it in the pool; `this` outlives both.
+  CURLcode rc = CURLE_OK;
+  auto check = [&rc](CURLcode result) {
+    if (rc == CURLE_OK) rc = result;
+  };
+  check(curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION,
+                         &CurlLoop::OnOpenSocket));
+  check(curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, this));
+  check(curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION,
+                         &CurlLoop::OnCloseSocket));
+  check(curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this));
+  if (rc == CURLE_OK) return absl::OkStatus();
+  return MarkRequestNotSent(absl::InternalError(
+      absl::StrCat("curl_easy_setopt: ", curl_easy_strerror(rc))));
 }
 
 void CurlLoop::FinishTransfer(TransferId id, std::optional<CURLcode> code) {
@@ -512,32 +536,31 @@ int CurlLoop::MillisUntilTimer() const {
 }
 
 int CurlLoop::OnSocket(CURL* /*easy*/, curl_socket_t socket, int what,
-                       void* self, void* socket_data) {
-  auto* loop = static_cast<CurlLoop*>(self);
+                       void* self, void* /*socket_data*/) {
+  EpollSocketSet& sockets = *static_cast<CurlLoop*>(self)->sockets_;
   if (what == CURL_POLL_REMOVE) {
-    // Fails harmlessly if libcurl already closed the socket, which removes it
-    // from the epoll set anyway.
-    epoll_ctl(loop->epoll_fd_, EPOLL_CTL_DEL, socket, nullptr);
+    sockets.Unwatch(socket);
     return 0;
   }
-  epoll_event event{};
-  if ((what & CURL_POLL_IN) != 0) event.events |= EPOLLIN;
-  if ((what & CURL_POLL_OUT) != 0) event.events |= EPOLLOUT;
-  event.data.fd = socket;
-  // socket_data marks sockets already in the epoll set. Should libcurl's view
-  // and the kernel's disagree (a descriptor number reused between REMOVE and
-  // the next add), fall back to the other operation.
-  const bool known = socket_data != nullptr;
-  if (epoll_ctl(loop->epoll_fd_, known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, socket,
-                &event) != 0) {
-    if (errno == EEXIST) {
-      epoll_ctl(loop->epoll_fd_, EPOLL_CTL_MOD, socket, &event);
-    } else if (errno == ENOENT) {
-      epoll_ctl(loop->epoll_fd_, EPOLL_CTL_ADD, socket, &event);
-    }
-  }
-  if (!known) curl_multi_assign(loop->multi_, socket, loop);
+  std::uint32_t events = 0;
+  if ((what & CURL_POLL_IN) != 0) events |= EPOLLIN;
+  if ((what & CURL_POLL_OUT) != 0) events |= EPOLLOUT;
+  sockets.Watch(socket, events);
   return 0;
+}
+
+curl_socket_t CurlLoop::OnOpenSocket(void* self, curlsocktype /*purpose*/,
+                                     curl_sockaddr* address) {
+  const int socket_fd = socket(
+      address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  if (socket_fd < 0) return CURL_SOCKET_BAD;
+  static_cast<CurlLoop*>(self)->sockets_->Opened(socket_fd);
+  return socket_fd;
+}
+
+int CurlLoop::OnCloseSocket(void* self, curl_socket_t socket) {
+  static_cast<CurlLoop*>(self)->sockets_->Closing(socket);
+  return close(socket) == 0 ? 0 : 1;
 }
 
 int CurlLoop::OnTimer(CURLM* /*multi*/, long timeout_ms,  // NOLINT

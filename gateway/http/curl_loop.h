@@ -50,6 +50,7 @@
 #include "gateway/http/curl_loop_options.h"
 #include "gateway/http/curl_transfer.h"
 #include "gateway/http/easy_handle_pool.h"
+#include "gateway/http/epoll_socket_set.h"
 #include "gateway/http/extra_ca_certs.h"
 #include "gateway/http/http_client.h"
 #include "gateway/http/http_types.h"
@@ -132,6 +133,8 @@ class CurlLoop final : public HttpClient, public Scheduler {
   // max_concurrent_transfers are already running.
   void AddTransfer(std::unique_ptr<CurlTransfer> transfer);
   void StartTransfer(std::unique_ptr<CurlTransfer> transfer);
+  // Routes the sockets of connections `easy` opens through sockets_.
+  absl::Status WatchConnectionSockets(CURL* easy);
   // Starts waiting transfers while there is room.
   void StartWaiting();
   // Fails the waiting transfers whose timeout has run out.
@@ -150,6 +153,11 @@ class CurlLoop final : public HttpClient, public Scheduler {
   // libcurl's CURLMOPT_SOCKETFUNCTION and CURLMOPT_TIMERFUNCTION.
   static int OnSocket(CURL* easy, curl_socket_t socket, int what, void* self,
                       void* socket_data);
+  // libcurl's CURLOPT_OPENSOCKETFUNCTION and CURLOPT_CLOSESOCKETFUNCTION, so
+  // that sockets_ knows each connection socket's life.
+  static curl_socket_t OnOpenSocket(void* self, curlsocktype purpose,
+                                    curl_sockaddr* address);
+  static int OnCloseSocket(void* self, curl_socket_t socket);
   static int OnTimer(CURLM* multi,
                      long timeout_ms,  // NOLINT(google-runtime-int)
                      void* self);
@@ -160,6 +168,7 @@ class CurlLoop final : public HttpClient, public Scheduler {
   // Set up by Init(), released by the destructor.
   int epoll_fd_ = -1;
   int wake_fd_ = -1;  // An eventfd that Post() writes to wake the loop.
+  std::optional<EpollSocketSet> sockets_;  // libcurl's sockets in epoll_fd_.
   CURLM* multi_ = nullptr;
   std::thread thread_;
 

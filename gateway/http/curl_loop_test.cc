@@ -2,7 +2,9 @@
 
 #include <curl/curl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -663,6 +665,41 @@ TEST_F(CurlLoopTest, ConnectionClosedByTheServerIsReplacedTransparently) {
 
   EXPECT_EQ(server_->accepted_connections(), 3);
   EXPECT_EQ(server_->requests().size(), 3);
+}
+
+// The loop keeps an idle pooled connection's socket in its epoll set. When
+// the server closes it, the socket stays readable; the loop must drop it
+// rather than wake for it on every turn.
+TEST_F(CurlLoopTest, IdleConnectionClosedByTheServerLeavesTheLoopIdle) {
+  StartServer([](const RecordedRequest&) {
+    Reply reply;
+    reply.close_after_response = true;  // Unannounced: libcurl pools it.
+    return reply;
+  });
+  StartLoop();
+  clockid_t loop_clock{};
+  absl::Notification got_clock;
+  HttpRequest request = Get(server_->Url("/"));
+  loop_->Start(std::move(request), [&](absl::StatusOr<HttpResponse>) {
+    pthread_getcpuclockid(pthread_self(), &loop_clock);
+    got_clock.Notify();
+  });
+  ASSERT_TRUE(got_clock.WaitForNotificationWithTimeout(kWait));
+  absl::SleepFor(absl::Milliseconds(50));  // The server's close arrives.
+
+  timespec before{};
+  timespec after{};
+  ASSERT_EQ(clock_gettime(loop_clock, &before), 0);
+  absl::SleepFor(absl::Milliseconds(500));
+  ASSERT_EQ(clock_gettime(loop_clock, &after), 0);
+
+  // A loop woken on every turn burns most of the 500 ms; an idle one none.
+  EXPECT_LT(
+      absl::DurationFromTimespec(after) - absl::DurationFromTimespec(before),
+      absl::Milliseconds(100));
+  // And the next request still goes out, on a new connection.
+  ASSERT_TRUE(Fetch(Get(server_->Url("/"))).ok());
+  EXPECT_EQ(server_->accepted_connections(), 2);
 }
 
 // libcurl resends a request whose kept-alive connection dies before any
