@@ -22,6 +22,38 @@ TEST(FormatLogLine, TextHasTimeLevelLetterMessageAndFields) {
             "2026-11-28T03:59:07.123Z W rpc method=Get attempts=2");
 }
 
+TEST(FormatLogLine, LinesOfOneSecondKeepTheirOwnMilliseconds) {
+  const absl::Time second = SomeTime() - absl::Milliseconds(123);
+  EXPECT_EQ(FormatLogLine(LogFormat::kText, second + absl::Milliseconds(5),
+                          LogLevel::kInfo, "a", {}),
+            "2026-11-28T03:59:07.005Z I a");
+  EXPECT_EQ(FormatLogLine(LogFormat::kText, second + absl::Milliseconds(999),
+                          LogLevel::kInfo, "b", {}),
+            "2026-11-28T03:59:07.999Z I b");
+  EXPECT_EQ(FormatLogLine(LogFormat::kText, second + absl::Microseconds(1500),
+                          LogLevel::kInfo, "c", {}),
+            "2026-11-28T03:59:07.001Z I c");
+}
+
+TEST(FormatLogLine, NextSecondAndAnEarlierOneAreFormattedAfresh) {
+  const absl::Time second = SomeTime() - absl::Milliseconds(123);
+  EXPECT_EQ(FormatLogLine(LogFormat::kText, second, LogLevel::kInfo, "a", {}),
+            "2026-11-28T03:59:07.000Z I a");
+  EXPECT_EQ(FormatLogLine(LogFormat::kText, second + absl::Seconds(1),
+                          LogLevel::kInfo, "b", {}),
+            "2026-11-28T03:59:08.000Z I b");
+  EXPECT_EQ(FormatLogLine(LogFormat::kText, second - absl::Milliseconds(1),
+                          LogLevel::kInfo, "c", {}),
+            "2026-11-28T03:59:06.999Z I c");
+}
+
+TEST(FormatLogLine, TimesBefore1970RoundDownLikeLaterOnes) {
+  EXPECT_EQ(
+      FormatLogLine(LogFormat::kText, absl::UnixEpoch() - absl::Milliseconds(1),
+                    LogLevel::kInfo, "a", {}),
+      "1969-12-31T23:59:59.999Z I a");
+}
+
 TEST(FormatLogLine, TextQuotesValuesWithSpacesOrQuotesAndEmptyOnes) {
   const LogField fields[] = {
       {"a", "two words"}, {"b", "say \"hi\""}, {"c", ""}};
