@@ -303,6 +303,10 @@ void CurlLoop::Run() {
       // libcurl; a reused descriptor number at worst gets a spurious look.
       curl_multi_socket_action(multi_, fd, action, &running_handles);
     }
+    if (woken) running = RunCommands();
+    timers_.RunDue(Clock::now());
+    // After the commands: a transfer added above has set libcurl's timer to
+    // "now", and starts here rather than after one more epoll_wait.
     if (timer_deadline_.has_value() &&
         std::chrono::steady_clock::now() >= *timer_deadline_) {
       timer_deadline_.reset();  // libcurl sets the next one as it goes.
@@ -310,8 +314,7 @@ void CurlLoop::Run() {
                                &running_handles);
     }
     ReadCompletions();
-    if (woken) running = RunCommands();
-    timers_.RunDue(Clock::now());
+    // After the completions, which free places.
     if (running && !waiting_.empty()) {
       ExpireWaiting(Clock::now());
       StartWaiting();
