@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstddef>
 #include <string>
 #include <thread>
 
@@ -44,7 +45,7 @@ TEST(WriteFully, WritesMoreThanOnePipeBufferInPieces) {
   ASSERT_EQ(pipe(fds), 0);
   // A pipe holds 64 KiB: a larger write returns after part of it, and the
   // rest must follow as the reader drains the pipe.
-  const std::string text(256 * 1024, 'x');
+  const std::string text(std::size_t{256} * 1024, 'x');
   std::string read_back;
   std::thread reader([&] {
     char buffer[4096];

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -37,6 +38,7 @@ class EpollSocketSetTest : public ::testing::Test {
     epoll_event events[8];
     const int n = epoll_wait(epoll_fd_, events, 8, 0);
     std::vector<int> fds;
+    fds.reserve(n > 0 ? static_cast<std::size_t>(n) : 0);
     for (int i = 0; i < n; ++i) fds.push_back(events[i].data.fd);
     return fds;
   }
