@@ -66,6 +66,13 @@ class EpollSocketSetTest : public ::testing::Test {
     peer_ = pair[1];
   }
 
+  // Makes `ours_` a connection socket that was watched and no longer is.
+  void Park(EpollSocketSet& sockets) const {
+    sockets.Opened(ours_);
+    sockets.Watch(ours_, EPOLLIN);
+    sockets.Unwatch(ours_);
+  }
+
   void PeerWrites() const { ASSERT_EQ(write(peer_, "x", 1), 1); }
 
   int epoll_fd_ = -1;
@@ -97,9 +104,7 @@ TEST_F(EpollSocketSetTest, UnwatchedConnectionSocketStaysInTheSet) {
 
 TEST_F(EpollSocketSetTest, ParkedSocketWatchedAgainIsReported) {
   EpollSocketSet sockets(epoll_fd_);
-  sockets.Opened(ours_);
-  sockets.Watch(ours_, EPOLLIN);
-  sockets.Unwatch(ours_);
+  Park(sockets);
 
   sockets.Watch(ours_, EPOLLIN);
   PeerWrites();
@@ -110,9 +115,7 @@ TEST_F(EpollSocketSetTest, ParkedSocketWatchedAgainIsReported) {
 
 TEST_F(EpollSocketSetTest, ParkedSocketThatBecomesReadyLeavesTheSet) {
   EpollSocketSet sockets(epoll_fd_);
-  sockets.Opened(ours_);
-  sockets.Watch(ours_, EPOLLIN);
-  sockets.Unwatch(ours_);
+  Park(sockets);
   PeerWrites();
   ASSERT_EQ(Ready(), std::vector<int>{ours_});
 
@@ -124,9 +127,7 @@ TEST_F(EpollSocketSetTest, ParkedSocketThatBecomesReadyLeavesTheSet) {
 
 TEST_F(EpollSocketSetTest, SocketThatLeftTheSetIsAddedBackWhenWatched) {
   EpollSocketSet sockets(epoll_fd_);
-  sockets.Opened(ours_);
-  sockets.Watch(ours_, EPOLLIN);
-  sockets.Unwatch(ours_);
+  Park(sockets);
   PeerWrites();
   ASSERT_FALSE(sockets.IsWatched(ours_));
 
@@ -138,9 +139,7 @@ TEST_F(EpollSocketSetTest, SocketThatLeftTheSetIsAddedBackWhenWatched) {
 
 TEST_F(EpollSocketSetTest, ParkedSocketWatchedForOtherEventsGetsThem) {
   EpollSocketSet sockets(epoll_fd_);
-  sockets.Opened(ours_);
-  sockets.Watch(ours_, EPOLLIN);
-  sockets.Unwatch(ours_);
+  Park(sockets);
 
   sockets.Watch(ours_, EPOLLOUT);  // Writable at once; nothing to read.
 
@@ -158,9 +157,7 @@ TEST_F(EpollSocketSetTest, SocketNotOpenedAsAConnectionLeavesTheSet) {
 
 TEST_F(EpollSocketSetTest, NumberOfAClosedSocketIsAddedAfreshWhenReused) {
   EpollSocketSet sockets(epoll_fd_);
-  sockets.Opened(ours_);
-  sockets.Watch(ours_, EPOLLIN);
-  sockets.Unwatch(ours_);
+  Park(sockets);
   sockets.Closing(ours_);
   ReplaceOursWithANewSocket();
 
@@ -172,9 +169,7 @@ TEST_F(EpollSocketSetTest, NumberOfAClosedSocketIsAddedAfreshWhenReused) {
 
 TEST_F(EpollSocketSetTest, OpenedForgetsAnEarlierSocketWithTheSameNumber) {
   EpollSocketSet sockets(epoll_fd_);
-  sockets.Opened(ours_);
-  sockets.Watch(ours_, EPOLLIN);
-  sockets.Unwatch(ours_);
+  Park(sockets);
   ReplaceOursWithANewSocket();  // Closed without Closing().
 
   sockets.Opened(ours_);
