@@ -15,9 +15,7 @@
 //   CurlLoop does, so the two configurations can be compared.
 
 #include <curl/curl.h>
-#include <sys/epoll.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -26,6 +24,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "curl_epoll_driver.h"
 
 namespace {
 
@@ -41,67 +41,6 @@ size_t Write(char* data, size_t size, size_t count, void* user) {
   static_cast<Slot*>(user)->body.append(data, size * count);
   return size * count;
 }
-
-// What libcurl's socket interface needs: the epoll set it asks to watch
-// sockets in, and the deadline of its one timer.
-struct EpollDriver {
-  int epoll_fd = -1;
-  std::optional<Clock::time_point> timer;
-
-  static int OnSocket(CURL* /*easy*/, curl_socket_t socket, int what,
-                      void* self, void* /*socket_data*/) {
-    auto* driver = static_cast<EpollDriver*>(self);
-    if (what == CURL_POLL_REMOVE) {
-      epoll_ctl(driver->epoll_fd, EPOLL_CTL_DEL, socket, nullptr);
-      return 0;
-    }
-    epoll_event event{};
-    event.data.fd = socket;
-    if ((what & CURL_POLL_IN) != 0) event.events |= EPOLLIN;
-    if ((what & CURL_POLL_OUT) != 0) event.events |= EPOLLOUT;
-    if (epoll_ctl(driver->epoll_fd, EPOLL_CTL_MOD, socket, &event) != 0) {
-      epoll_ctl(driver->epoll_fd, EPOLL_CTL_ADD, socket, &event);
-    }
-    return 0;
-  }
-
-  static int OnTimer(CURLM* /*multi*/, long timeout_ms, void* self) {
-    auto* driver = static_cast<EpollDriver*>(self);
-    if (timeout_ms < 0) {
-      driver->timer.reset();
-    } else {
-      driver->timer = Clock::now() + std::chrono::milliseconds(timeout_ms);
-    }
-    return 0;
-  }
-
-  // Waits up to 100 ms for socket events or the timer and hands them to
-  // libcurl.
-  void Turn(CURLM* multi, int* running) {
-    int wait_ms = 100;
-    if (timer.has_value()) {
-      const auto left =
-          std::chrono::ceil<std::chrono::milliseconds>(*timer - Clock::now())
-              .count();
-      wait_ms = static_cast<int>(std::clamp<decltype(left)>(left, 0, 100));
-    }
-    epoll_event events[256];
-    const int ready = epoll_wait(epoll_fd, events, 256, wait_ms);
-    for (int i = 0; i < ready; ++i) {
-      int action = 0;
-      if ((events[i].events & (EPOLLIN | EPOLLHUP)) != 0) {
-        action |= CURL_CSELECT_IN;
-      }
-      if ((events[i].events & EPOLLOUT) != 0) action |= CURL_CSELECT_OUT;
-      if ((events[i].events & EPOLLERR) != 0) action |= CURL_CSELECT_ERR;
-      curl_multi_socket_action(multi, events[i].data.fd, action, running);
-    }
-    if (timer.has_value() && Clock::now() >= *timer) {
-      timer.reset();
-      curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, running);
-    }
-  }
-};
 
 double CpuSeconds() {
   rusage usage{};
@@ -136,14 +75,8 @@ int main(int argc, char** argv) {
   const double seconds = std::atof(argv[4]);
   curl_global_init(CURL_GLOBAL_DEFAULT);
   CURLM* multi = curl_multi_init();
-  EpollDriver driver;
-  if (use_epoll) {
-    driver.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, EpollDriver::OnSocket);
-    curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, &driver);
-    curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, EpollDriver::OnTimer);
-    curl_multi_setopt(multi, CURLMOPT_TIMERDATA, &driver);
-  }
+  std::optional<bench::CurlEpollDriver> driver;
+  if (use_epoll) driver.emplace(multi);
   const bool post = argc >= 6 && std::string(argv[5]) == "POST";
   const std::string body = argc >= 7 ? argv[6] : "";
   curl_slist* headers = curl_slist_append(nullptr, argv[2]);
@@ -180,8 +113,9 @@ int main(int argc, char** argv) {
   latencies_us.reserve(1 << 20);
   int running = 0;
   for (;;) {
-    if (use_epoll) {
-      driver.Turn(multi, &running);
+    if (driver.has_value()) {
+      driver->Turn();
+      running = driver->running();
     } else {
       curl_multi_perform(multi, &running);
     }
@@ -217,7 +151,12 @@ int main(int argc, char** argv) {
       wall_start = now;
     }
     if (now >= end && running == 0) break;
-    if (!use_epoll) curl_multi_poll(multi, nullptr, 0, 100, nullptr);
+    if (driver.has_value()) {
+      driver->RunTimerIfDue();  // starts the transfers just added
+      running = driver->running();
+    } else {
+      curl_multi_poll(multi, nullptr, 0, 100, nullptr);
+    }
   }
   const double cpu = CpuSeconds() - cpu_start;
   const long switches = ContextSwitches() - switches_start;
@@ -237,7 +176,7 @@ int main(int argc, char** argv) {
       calls ? static_cast<double>(switches) / calls : 0.0, pct(0.5), pct(0.99));
   for (Slot& slot : slots) curl_easy_cleanup(slot.easy);
   curl_slist_free_all(headers);
-  curl_multi_cleanup(multi);
-  if (driver.epoll_fd >= 0) close(driver.epoll_fd);
+  curl_multi_cleanup(multi);  // may still tell the driver of closed sockets
+  driver.reset();
   return errors == 0 && calls > 0 ? 0 : 1;
 }
