@@ -236,15 +236,32 @@ def start_gateway(procs, name, bin_dir, upstream, extra=()):
     return proc
 
 
-def start_floor_server(procs, bin_dir, handoff=False):
-    """bench/floor_server.cc; with `handoff`, answering from a second thread."""
+def start_floor_server(procs, bin_dir, handoff=False, relay=None):
+    """bench/floor_server.cc; with `handoff`, answering from a second thread;
+    with `relay` (VERB, URL, BODY), from a libcurl loop after making that
+    request upstream for every call."""
     port = free_port()
-    proc = procs.start("floor_server_handoff" if handoff else "floor_server",
-                       [os.path.join(bin_dir, "bench_floor_server"), str(port),
-                        *(["--handoff"] if handoff else [])])
+    mode = ["--handoff"] if handoff else []
+    if relay:
+        verb, url, body = relay
+        mode = ["--relay", verb, url, f"Authorization: {basic_auth()}", body]
+    name = "floor_server" + ("_handoff" if handoff else "_relay" if relay else "")
+    proc = procs.start(name, [os.path.join(bin_dir, "bench_floor_server"), str(port),
+                              *mode])
     wait_port(port)
     proc.port = port
     return proc
+
+
+def check_relay_floor(procs, proc):
+    """Stops a relay floor and fails the bench if any of its upstream requests
+    failed: a floor that answered errors measured less than the work."""
+    procs.stop(proc)
+    with open(proc.stderr_path, errors="replace") as f:
+        failed = [line for line in f if line.startswith("upstream failed")]
+    if failed:
+        raise RuntimeError(f"relay floor: {len(failed)} upstream requests failed, "
+                           f"first: {failed[0].strip()}")
 
 
 def start_nginx(procs, tmp, upstream_port):
@@ -588,7 +605,7 @@ def run(args, bin_dir, tmp, procs):
     # this order so that creates do not grow the list the List runs read.
     gw_runs = {m: [] for m in METHODS}
     gw1_runs = []
-    rows_floor, rows_handoff, rows_curl, extra = {}, {}, {}, {}
+    rows_floor, rows_handoff, rows_curl, rows_relay, extra = {}, {}, {}, {}, {}
     for m in METHODS:
         verb, path, body = upstream_request(m, token)
         for i in range(args.repeat):
@@ -608,6 +625,14 @@ def run(args, bin_dir, tmp, procs):
                                  data=frames[m], pid=handoff_floor.pid)
         log(f"floor libcurl client {verb} {path}")
         rows_curl[m] = floor_curl(bin_dir, emulator.url + path, 10, secs, verb, body)
+        log(f"relay floor: hand-off + libcurl {verb} {path} in one process")
+        relay = start_floor_server(procs, bin_dir, relay=(verb, emulator.url + path, body))
+        rows_relay[m] = h2load(gw_url(relay.port, m), tmp, 2, 5, secs,
+                               data=frames[m], pid=relay.pid)
+        if m == "GetUploadToken":
+            extra["relay_floor_1"] = h2load(gw_url(relay.port, m), tmp, 1, 1, secs,
+                                            data=frames[m], pid=relay.pid)
+        check_relay_floor(procs, relay)
         if m == "GetUploadToken":
             extra["floor_server_1"] = h2load(gw_url(floor.port, m), tmp, 1, 1, secs,
                                              data=frames[m], pid=floor.pid)
@@ -659,6 +684,13 @@ def run(args, bin_dir, tmp, procs):
                 pid=gw_slow.pid, access_log=gw_slow.stderr_path, method=m)
         procs.stop(gw_slow)
         if not h2:
+            log("Little's law: relay floor, 1000 in flight")
+            relay = start_floor_server(
+                procs, bin_dir, relay=("GET", f"{slow.url}/upload-tokens/{slow_token}", ""))
+            little_relay = h2load(gw_url(relay.port, m), tmp, 100, 10, max(secs, 8),
+                                  data=frame, pid=relay.pid)
+            check_relay_floor(procs, relay)
+            extra["little_relay"] = little_relay
             # The HTTP client alone at 1,000 in flight, driven both ways.
             url = f"{slow.url}/upload-tokens/{slow_token}"
             for mode in ("poll", "epoll"):
@@ -671,7 +703,7 @@ def run(args, bin_dir, tmp, procs):
         args, bin_dir, tmp, procs, emulator, frames, extra["floor_server_1"]["p50_us"])
     results.update(gateway=rows, gateway_1=gw1, gateway_runs=gw_runs,
                    floor_server=rows_floor, handoff_floor=rows_handoff,
-                   floor_curl=rows_curl, little=little,
+                   floor_curl=rows_curl, relay_floor=rows_relay, little=little,
                    little_curl=little_curl, stewardship=steward,
                    **extra)
     print_table(rows, results, little)
@@ -787,27 +819,35 @@ def print_table(rows, r, little):
           " hand-off:")
     print("   from one other thread) + minimal libcurl multi client, same load; target:"
           " gateway <= 1.2x (hand-off + curl)")
+    print("   relay: the hand-off server whose other thread makes the upstream request"
+          " with libcurl (the")
+    print("   gateway's structure without its work, sharing the machine as the gateway"
+          " does)")
     # CPU per call, judged against the target; then context switches per
     # call, which explain most of the CPU (bench/README.md).
     for key, unit, digits in (("cpu_us_per_call", "CPU us/call", 1),
                               ("switches_per_call", "context switches/call", 2)):
         print(f"   {'RPC':<20} {'grpc':>7} {'hand-off':>9} {'curl':>7} "
-              f"{'hand-off+curl':>14} {'gateway':>8}" +
+              f"{'hand-off+curl':>14} {'relay':>7} {'gateway':>8}" +
               (f" {'ratio':>7}" if key == "cpu_us_per_call" else "") + f"   ({unit})")
         for m in rows:
-            fs, fh, fc = (r[floor][m][key]
-                          for floor in ("floor_server", "handoff_floor", "floor_curl"))
+            fs, fh, fc, fr = (r[floor][m][key] for floor in (
+                "floor_server", "handoff_floor", "floor_curl", "relay_floor"))
             g = rows[m][key]
             line = (f"   {m:<20} {fs:>7.{digits}f} {fh:>9.{digits}f} {fc:>7.{digits}f} "
-                    f"{fh + fc:>14.{digits}f} {g:>8.{digits}f}")
+                    f"{fh + fc:>14.{digits}f} {fr:>7.{digits}f} {g:>8.{digits}f}")
             if key == "cpu_us_per_call":
-                line += f" {ratio(g, fh + fc):>7}  {verdict(g <= 1.2 * (fh + fc))}"
+                line += (f" {ratio(g, fh + fc):>7}  {verdict(g <= 1.2 * (fh + fc))}; "
+                         f"relay floor itself {ratio(fr, fh + fc)}, gateway/relay "
+                         f"{ratio(g, fr)}")
             print(line)
     f1, h1 = r["floor_server_1"]["p50_us"], r["handoff_floor_1"]["p50_us"]
     c1, g1 = r["floor_curl_1"]["p50_us"], r["gateway_1"]["p50_us"]
+    r1 = r["relay_floor_1"]["p50_us"]
     print(f"   p50 at 1 in flight (Get): hand-off floor {h1:.0f} us (plain {f1:.0f}) + curl "
           f"floor {c1:.0f} us = {h1 + c1:.0f} us; gateway {g1:.0f} us: {ratio(g1, h1 + c1)}  "
-          f"{verdict(g1 <= 1.2 * (h1 + c1))}")
+          f"{verdict(g1 <= 1.2 * (h1 + c1))}; relay floor {r1:.0f} us, gateway/relay "
+          f"{ratio(g1, r1)}")
     n10, n1, d1 = r["nginx_10"], r["nginx_1"], r["direct_1"]
     g = rows["GetUploadToken"]
     print("2. nginx reverse proxy (proxy_pass, upstream keepalive), GET over HTTP/1.1")
@@ -831,6 +871,13 @@ def print_table(rows, r, little):
               + (f"  {verdict(row['calls_per_s'] >= 0.9 * bound)}" if n == "1000" else "")
               + (f"  {verdict(row['rss_mb'] < 300 and not row['grpc_errors'] + row['http_failures'])}"
                  if n == "10000" else ""))
+    if r.get("little_relay"):
+        lr = r["little_relay"]
+        g = little.get("HTTP/1.1 1000")
+        print(f"   relay floor, HTTP/1.1, 1000 in flight, same upstream: "
+              f"{lr['calls_per_s']:.0f} calls/s ({rounded_down(lr['calls_per_s'] / 100)}% of "
+              f"the bound)" + (f"; gateway/relay {ratio(g['calls_per_s'], lr['calls_per_s'])}"
+                               if g else ""))
     if r.get("little_curl"):
         lp, le = r["little_curl"]["poll"], r["little_curl"]["epoll"]
         print("   libcurl floor alone, HTTP/1.1, 1000 in flight, same upstream: "
