@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "curl_epoll_driver.h"
+#include "curl_request.h"
 
 namespace {
 
@@ -70,33 +71,19 @@ int main(int argc, char** argv) {
                  argv[0]);
     return 2;
   }
-  const std::string url = argv[1];
+  const bench::CurlRequest request{argc >= 6 ? argv[5] : "GET", argv[1],
+                                   argv[2], argc >= 7 ? argv[6] : ""};
   const int in_flight = std::atoi(argv[3]);
   const double seconds = std::atof(argv[4]);
   curl_global_init(CURL_GLOBAL_DEFAULT);
   CURLM* multi = curl_multi_init();
   std::optional<bench::CurlEpollDriver> driver;
   if (use_epoll) driver.emplace(multi);
-  const bool post = argc >= 6 && std::string(argv[5]) == "POST";
-  const std::string body = argc >= 7 ? argv[6] : "";
-  curl_slist* headers = curl_slist_append(nullptr, argv[2]);
-  if (post) {
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-  }
+  curl_slist* headers = request.NewHeaders();
   std::vector<Slot> slots(in_flight);
   for (Slot& slot : slots) {
     slot.easy = curl_easy_init();
-    curl_easy_setopt(slot.easy, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(slot.easy, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(slot.easy, CURLOPT_WRITEFUNCTION, Write);
-    curl_easy_setopt(slot.easy, CURLOPT_WRITEDATA, &slot);
-    curl_easy_setopt(slot.easy, CURLOPT_PRIVATE, &slot);
-    curl_easy_setopt(slot.easy, CURLOPT_NOSIGNAL, 1L);
-    if (post) {
-      curl_easy_setopt(slot.easy, CURLOPT_POSTFIELDSIZE,
-                       static_cast<long>(body.size()));
-      curl_easy_setopt(slot.easy, CURLOPT_POSTFIELDS, body.c_str());
-    }
+    request.Configure(slot.easy, headers, Write, &slot);
     slot.started = Clock::now();
     curl_multi_add_handle(multi, slot.easy);
   }

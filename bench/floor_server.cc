@@ -42,6 +42,7 @@
 
 #include "apivideo/uploadtokens/v1/upload_tokens.grpc.pb.h"
 #include "curl_epoll_driver.h"
+#include "curl_request.h"
 #include "grpcpp/grpcpp.h"
 
 namespace {
@@ -108,14 +109,6 @@ class HandoffThread {
   std::thread thread_;  // last: starts once the members it uses exist
 };
 
-// The one request the relay floor makes per call.
-struct UpstreamRequest {
-  std::string verb;  // POST sends `body` as JSON; anything else is a GET
-  std::string url;
-  std::string auth_header;
-  std::string body;
-};
-
 // The other side of the hand-off in relay mode: one thread running a libcurl
 // multi handle from epoll, woken by an eventfd when a call is posted, that
 // makes the upstream request and runs the call's `Done` when it returns.
@@ -126,7 +119,7 @@ class RelayThread {
   // Runs on the relay thread; `ok` is whether upstream answered 2xx.
   using Done = std::function<void(bool ok)>;
 
-  explicit RelayThread(UpstreamRequest request)
+  explicit RelayThread(bench::CurlRequest request)
       : request_(std::move(request)),
         wake_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
         thread_([this] { Run(); }) {}
@@ -175,11 +168,7 @@ class RelayThread {
 
   void Run() {
     CURLM* multi = curl_multi_init();
-    curl_slist* headers =
-        curl_slist_append(nullptr, request_.auth_header.c_str());
-    if (request_.verb == "POST") {
-      headers = curl_slist_append(headers, "Content-Type: application/json");
-    }
+    curl_slist* headers = request_.NewHeaders();
     {
       bench::CurlEpollDriver driver(multi);
       driver.WatchWakeFd(wake_fd_);
@@ -237,23 +226,12 @@ class RelayThread {
 
   std::unique_ptr<Transfer> NewTransfer(curl_slist* headers) const {
     auto transfer = std::make_unique<Transfer>();
-    CURL* easy = curl_easy_init();
-    curl_easy_setopt(easy, CURLOPT_URL, request_.url.c_str());
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, Append);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
-    curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    if (request_.verb == "POST") {
-      curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE,
-                       static_cast<long>(request_.body.size()));
-      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request_.body.c_str());
-    }
-    transfer->easy = easy;
+    transfer->easy = curl_easy_init();
+    request_.Configure(transfer->easy, headers, Append, transfer.get());
     return transfer;
   }
 
-  const UpstreamRequest request_;
+  const bench::CurlRequest request_;
   const int wake_fd_;
   std::mutex mutex_;
   std::vector<Done> posted_;
@@ -348,8 +326,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<RelayThread> relay_thread;
   if (relay) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    relay_thread = std::make_unique<RelayThread>(
-        UpstreamRequest{argv[3], argv[4], argv[5], argc == 7 ? argv[6] : ""});
+    relay_thread = std::make_unique<RelayThread>(bench::CurlRequest{
+        argv[3], argv[4], argv[5], argc == 7 ? argv[6] : ""});
   }
   FloorService service(handoff_thread.get(), relay_thread.get());
   grpc::ServerBuilder builder;
