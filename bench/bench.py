@@ -632,8 +632,6 @@ def run(args, bin_dir, tmp, procs):
         if m == "GetUploadToken":
             extra["relay_floor_1"] = h2load(gw_url(relay.port, m), tmp, 1, 1, secs,
                                             data=frames[m], pid=relay.pid)
-        check_relay_floor(procs, relay)
-        if m == "GetUploadToken":
             extra["floor_server_1"] = h2load(gw_url(floor.port, m), tmp, 1, 1, secs,
                                              data=frames[m], pid=floor.pid)
             extra["handoff_floor_1"] = h2load(gw_url(handoff_floor.port, m), tmp, 1, 1,
@@ -652,6 +650,7 @@ def run(args, bin_dir, tmp, procs):
                 extra["node_rest"] = node_yardstick("rest", emulator.url, token, 10, secs)
                 extra["node_grpc"] = node_yardstick(
                     "grpc", f"127.0.0.1:{gateway.port}", token, 10, secs)
+        check_relay_floor(procs, relay)
     procs.stop(nginx)
     procs.stop(handoff_floor)
     procs.stop(floor)
@@ -684,15 +683,13 @@ def run(args, bin_dir, tmp, procs):
                 pid=gw_slow.pid, access_log=gw_slow.stderr_path, method=m)
         procs.stop(gw_slow)
         if not h2:
-            log("Little's law: relay floor, 1000 in flight")
-            relay = start_floor_server(
-                procs, bin_dir, relay=("GET", f"{slow.url}/upload-tokens/{slow_token}", ""))
-            little_relay = h2load(gw_url(relay.port, m), tmp, 100, 10, max(secs, 8),
-                                  data=frame, pid=relay.pid)
-            check_relay_floor(procs, relay)
-            extra["little_relay"] = little_relay
-            # The HTTP client alone at 1,000 in flight, driven both ways.
             url = f"{slow.url}/upload-tokens/{slow_token}"
+            log("Little's law: relay floor, 1000 in flight")
+            relay = start_floor_server(procs, bin_dir, relay=("GET", url, ""))
+            extra["little_relay"] = h2load(gw_url(relay.port, m), tmp, 100, 10,
+                                           max(secs, 8), data=frame, pid=relay.pid)
+            check_relay_floor(procs, relay)
+            # The HTTP client alone at 1,000 in flight, driven both ways.
             for mode in ("poll", "epoll"):
                 log(f"Little's law: libcurl floor, 1000 in flight, {mode}")
                 little_curl[mode] = floor_curl(bin_dir, url, 1000, max(secs, 8),
